@@ -1,0 +1,317 @@
+"""The ``ruralsim`` command line.
+
+Commands:
+
+- ``ruralsim scenarios``: list the shipped scenarios with their policy stories.
+- ``ruralsim check FILE...``: validate scenario files.
+- ``ruralsim run SCENARIO|FILE``: run one scenario and write tables, ``summary.json`` and figures.
+
+Exit codes: 0 success; 2 bad input (unknown scenario, invalid file, bad ``--set``, bad
+``--format``, existing output directory), reported as one paragraph starting with ``error:`` on
+stderr and no traceback; 1 when the model or the writing of results fails (set
+``RURALSIM_DEBUG=1`` to see the traceback); 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import sys
+import textwrap
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from scenarios import ScenarioError, check_file, list_scenarios, load_scenario, parse_set
+
+FORMATS = ("parquet", "csv")
+DEBUG_ENV = "RURALSIM_DEBUG"
+
+app = typer.Typer(
+    name="ruralsim",
+    help="Agent-based simulation of rural household income and relapse into poverty after 2020.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+def main() -> None:
+    """Entry point of the ``ruralsim`` console script."""
+    app()
+
+
+# --------------------------------------------------------------------------------------------
+# Commands
+# --------------------------------------------------------------------------------------------
+
+
+@app.command("scenarios")
+def scenarios_command() -> None:
+    """List the shipped scenarios with their descriptions."""
+    infos = list_scenarios()
+    if not infos:
+        typer.echo("No scenarios found.")
+        return
+    for info in infos:
+        typer.echo(info.name)
+        typer.echo(textwrap.fill(info.description, width=96, initial_indent="    ",
+                                 subsequent_indent="    "))
+        typer.echo()
+
+
+@app.command("check")
+def check_command(
+    files: Annotated[list[Path], typer.Argument(help="Scenario YAML files (or shipped names).",
+                                                show_default=False)],
+) -> None:
+    """Validate scenario files: OK per valid file, every problem of the others; exit 2 if any."""
+    n_bad = 0
+    for file in files:
+        path = _scenario_file(file)
+        problems = check_file(path)
+        if problems:
+            n_bad += 1
+            lines = "\n".join(f"  {p}" for p in problems)
+            noun = "problem" if len(problems) == 1 else "problems"
+            typer.echo(f"error: {file} is not a valid scenario ({len(problems)} {noun}):\n{lines}",
+                       err=True)
+        else:
+            typer.echo(f"OK  {file}")
+    if n_bad:
+        raise typer.Exit(2)
+
+
+@app.command("run")
+def run_command(
+    scenario: Annotated[str, typer.Argument(
+        help="Scenario name (see 'ruralsim scenarios'), overlay 'a+b', or path to a YAML file.",
+        show_default=False)],
+    seed: Annotated[int, typer.Option(help="Random seed (common random numbers across "
+                                           "scenarios with the same seed).")] = 1,
+    years: Annotated[int | None, typer.Option(help="Simulated years (sim.n_years).",
+                                              show_default=False)] = None,
+    households: Annotated[int | None, typer.Option(
+        help="Simulated households (population.n_households).", show_default=False)] = None,
+    counties: Annotated[int | None, typer.Option(help="Counties (population.n_counties).",
+                                                 show_default=False)] = None,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", metavar="KEY=VALUE", show_default=False,
+        help="Override a parameter by dotted path; the value is YAML, e.g. "
+             "--set 'policy.assistance.industrial.intensity={2021: 1, 2024: 0}'. Repeatable.",
+    )] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Output directory (default: runs/<scenario>-seed<N>).", show_default=False)] = None,
+    fmt: Annotated[str, typer.Option("--format", help="Table format: parquet or csv.")] = "parquet",
+    force: Annotated[bool, typer.Option(help="Replace a non-empty output directory.")] = False,
+) -> None:
+    """Run one scenario and write tables, summary.json and PNG figures to an output directory."""
+    # Every input is checked before the model is imported or built.
+    fmt = fmt.strip().lower()
+    if fmt not in FORMATS:
+        _fail(f"--format {fmt!r} is not supported; use one of: {', '.join(FORMATS)}.")
+    if seed < 0:
+        _fail(f"--seed {seed} must be a non-negative integer.")
+    try:
+        overrides = parse_set(set_ or [])
+    except ScenarioError as exc:
+        _fail_problems("invalid --set", exc)
+    for path, value in (("sim.n_years", years), ("population.n_households", households),
+                        ("population.n_counties", counties)):
+        if value is not None:
+            overrides[path] = value
+    try:
+        loaded = load_scenario(scenario, overrides, origin="command line")
+    except ScenarioError as exc:
+        _fail_problems(f"cannot load scenario {scenario!r}", exc)
+
+    out_dir = out if out is not None else Path("runs") / f"{loaded.name}-seed{seed}"
+    _check_out_dir(out_dir, force)
+
+    run_model = _model_runner()
+    params = loaded.params
+    size = (f"{params.sim.n_years} years from {params.sim.start_year}, "
+            f"{params.population.n_households:,} households, "
+            f"{params.population.n_counties} counties")
+    typer.echo(f"Running {loaded.name} (seed {seed}): {size}", err=True)
+
+    started = time.perf_counter()
+    with _Progress(loaded.name) as progress:
+        try:
+            result = run_model(params, seed=seed, progress=progress)
+        except Exception as exc:  # reported briefly; traceback on request
+            _crash(f"the model failed while running {loaded.name!r} (seed {seed})", exc)
+    seconds = time.perf_counter() - started
+
+    meta = getattr(result, "meta", None)
+    if isinstance(meta, dict):
+        meta.setdefault("scenario", loaded.name)
+        meta.setdefault("scenario_chain", list(loaded.chain))
+        meta.setdefault("scenario_overrides", dict(loaded.overrides))
+    try:
+        figures = _write_atomically(out_dir, result, fmt)
+    except Exception as exc:
+        _crash(f"could not write the results to {out_dir}", exc)
+
+    typer.echo(format_summary(getattr(result, "summary", {}) or {},
+                              title=f"{loaded.name}, seed {seed}"))
+    typer.echo(f"\nWrote {out_dir} ({fmt} tables, {len(figures)} figures) in {seconds:.1f} s.")
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+
+def format_summary(summary: Mapping[str, Any], title: str = "") -> str:
+    """A plain-text two-column table of scalar outcomes.
+
+    Rates, shares and growth rates are shown as percentages, yuan amounts and counts with
+    thousands separators, flags as yes/no.
+
+    Args:
+        summary: Outcome name → scalar.
+        title: Optional heading.
+
+    Returns:
+        The table as one string.
+    """
+    if not summary:
+        return f"Summary ({title}): no outcomes reported." if title else "No outcomes reported."
+    width = max(len(str(k)) for k in summary)
+    lines = [f"Summary ({title})" if title else "Summary", "-" * (width + 18)]
+    for key, value in summary.items():
+        lines.append(f"{key!s:<{width}}  {_format_value(str(key), value):>14}")
+    return "\n".join(lines)
+
+
+def _format_value(key: str, value: Any) -> str:
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()  # NumPy scalar → Python scalar
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "n/a"
+        if key.endswith("_yuan"):
+            return f"{value:,.0f}"
+        if any(word in key for word in ("rate", "share", "growth")):
+            return f"{value:.2%}"
+        if value.is_integer() and abs(value) >= 1:
+            return f"{value:,.0f}"
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _fail_problems(what: str, exc: ScenarioError) -> NoReturn:
+    lines = "\n".join(f"  {p}" for p in exc.problems)
+    _fail(f"{what}:\n{lines}")
+
+
+def _crash(what: str, exc: BaseException) -> NoReturn:
+    if os.environ.get(DEBUG_ENV):
+        raise exc
+    detail = str(exc).strip().splitlines()
+    text = f"{type(exc).__name__}: {detail[0]}" if detail else type(exc).__name__
+    _fail(f"{what}: {text}. Set {DEBUG_ENV}=1 to see the traceback.", code=1)
+
+
+def _scenario_file(file: Path) -> Path:
+    """A file argument of ``check``; a bare shipped scenario name is accepted too."""
+    if file.exists() or file.suffix in (".yaml", ".yml"):
+        return file
+    for info in list_scenarios():
+        if info.name == str(file):
+            return info.path
+    return file
+
+
+def _check_out_dir(out_dir: Path, force: bool) -> None:
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            _fail(f"--out {out_dir} exists and is not a directory; choose another --out.")
+        if any(out_dir.iterdir()) and not force:
+            _fail(f"output directory {out_dir} already exists and is not empty; use --force to "
+                  "replace it or choose another --out.")
+    elif out_dir.parent.exists() and not out_dir.parent.is_dir():
+        _fail(f"--out {out_dir}: {out_dir.parent} is not a directory.")
+
+
+def _model_runner():
+    """``model.run``, imported only once the input is known to be good."""
+    try:
+        import model
+    except ImportError as exc:
+        _crash("cannot import the model", exc)
+    run = getattr(model, "run", None)
+    if run is None:
+        _fail("the model package does not provide run(params, seed, progress) yet.", code=1)
+    return run
+
+
+def _write_atomically(out_dir: Path, result: Any, fmt: str) -> list[Path]:
+    """Write everything into ``<out>.tmp-<pid>``, then move it into place.
+
+    A reader never sees a half-written ``out_dir``: either the old content (or nothing) or the
+    complete new one. The temporary directory is removed on any failure.
+    """
+    from experiments.figures import run_figures
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_dir.with_name(f"{out_dir.name}.tmp-{os.getpid()}")
+    old = out_dir.with_name(f"{out_dir.name}.old-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        tmp.mkdir()
+        result.to_dir(tmp, fmt=fmt)
+        figures = run_figures(result, tmp)
+        if out_dir.exists():
+            out_dir.rename(old)
+        tmp.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old.exists() and not out_dir.exists():
+            old.rename(out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+    return [out_dir / f.name for f in figures]
+
+
+class _Progress:
+    """A tqdm bar on stderr fed by the model's ``progress(months_done, months_total)`` calls.
+
+    The bar appears only after a couple of seconds (short runs stay quiet) and only on a
+    terminal.
+    """
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar: Any = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=self.label, unit="month", file=sys.stderr,
+                            delay=2.0, disable=None, leave=False, dynamic_ncols=True)
+        if total and self.bar.total != total:
+            self.bar.total = total
+        self.bar.update(done - self.bar.n)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()

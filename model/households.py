@@ -1,0 +1,130 @@
+"""The household population as a vectorised agent set.
+
+State is a struct of arrays: one NumPy array per attribute, one row per simulated household, with
+compact dtypes. Rules are array operations (see :mod:`model.processes`). ``households[i]`` returns
+a readable :class:`Household` view for teaching, tests and the app.
+
+Each simulated household carries a ``weight``: the number of real households it represents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+#: name -> (dtype, meaning with unit). The order is the order of ``fields()``.
+FIELDS: dict[str, tuple[str, str]] = {
+    # identity and structure
+    "county": ("int16", "county index"),
+    "village": ("int32", "village index (province-wide)"),
+    "weight": ("float32", "real households represented"),
+    "members": ("int8", "persons"),
+    "n_elderly": ("int8", "persons aged 60+"),
+    "n_school": ("int8", "children in school"),
+    "labour_units": ("float32", "capacity-weighted working-age labour units"),
+    "chronic": ("bool", "a member has a chronic disease"),
+    "disabled": ("bool", "a member has a persistent disability"),
+    "education": ("int8", "schooling of the main worker: 0 primary, 1 middle, 2 high+"),
+    "formerly_poor": ("bool", "registered poor before 2021 (fixed)"),
+    # employment
+    "emp_type": ("int8", "0 none, 1 local enterprise, 2 migrant, 3 public-welfare post"),
+    "n_workers": ("int8", "members in wage work when employed"),
+    "migrant_willing": ("bool", "workers will migrate for work"),
+    "employer": ("int32", "enterprise row of the local job, -1 none"),
+    "contract": ("int32", "enterprise row buying the household's product, -1 none"),
+    "wage_mult": ("float32", "household wage multiplier (schooling, individual level)"),
+    # operating base and support
+    "op_base_year": ("float32", "operating income potential, yuan/year at 2020 prices"),
+    "industry_potential_year": ("float32", "income from industrial assistance at full support, yuan/year 2020"),
+    "industry_stock": ("float32", "industrial support stock in [0, 1] (projects, skills, inputs)"),
+    "private_transfer_year": ("float32", "remittances and private transfers, yuan/year 2020"),
+    "property_year": ("float32", "property income, yuan/year 2020"),
+    # social protection
+    "dibao": ("bool", "enrolled in minimum living guarantee"),
+    "insured": ("bool", "enrolled in basic medical insurance"),
+    "housing_safe": ("bool", "house is safe"),
+    # shocks in progress
+    "ill_months": ("int8", "months of illness left"),
+    "labour_lost": ("float32", "labour units lost to illness/accident this month"),
+    "disaster_loss": ("float32", "share of operating income lost per month"),
+    "disaster_months": ("int8", "months of disaster loss left"),
+    # finances
+    "savings_yuan": ("float32", "liquid savings, yuan"),
+    "debt_yuan": ("float32", "microcredit debt, yuan"),
+    # monitoring
+    "mon_state": ("int8", "0 not monitored, 1 monitored, 2 risk eliminated"),
+    "mon_category": ("int8", "0 none, 1 unstable formerly poor, 2 marginal, 3 sudden hardship"),
+    "ever_monitored": ("bool", "monitored at some time since 2021"),
+    "ever_eliminated": ("bool", "risk marked eliminated at some time since 2021"),
+    "stable_months": ("int8", "consecutive monitored months above the threshold"),
+    "aid_bits": ("int8", "assistance received: 1 industrial, 2 employment, 4 social, 8 medical"),
+    "income_est_pc": ("float32", "smoothed annualised per-capita net income, yuan/year"),
+    "base_est_pc": ("float32", "smoothed per-capita income excluding dibao, yuan/year"),
+    "hardship": ("bool", "a rigid expense above the hardship share this month"),
+    "guarantee_failure": ("bool", "a three-guarantees failure this year"),
+    # annual accumulators (yuan/household, current year)
+    "y_wage": ("float32", "wage income this year"),
+    "y_operating": ("float32", "operating income this year (net of interest)"),
+    "y_property": ("float32", "property income this year"),
+    "y_transfer_public": ("float32", "pensions, dibao and subsidies this year"),
+    "y_transfer_private": ("float32", "private transfers this year"),
+    "y_rigid": ("float32", "out-of-pocket medical and education spending this year"),
+    # poverty status
+    "poor": ("bool", "poor at the last December accounting"),
+    "ever_relapsed": ("bool", "relapsed at some year-end since 2021"),
+    "ever_new_poor": ("bool", "newly poor at some year-end since 2021"),
+    "net_income_pc": ("float32", "per-capita net income at the last December, yuan/year"),
+}
+
+
+class HouseholdSet:
+    """Struct-of-arrays household state. Attribute access returns the NumPy array."""
+
+    def __init__(self, n: int):
+        self.n = int(n)
+        for name, (dtype, _) in FIELDS.items():
+            setattr(self, name, np.zeros(self.n, dtype=dtype))
+        self.employer[:] = -1
+        self.contract[:] = -1
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> Household:
+        if not -self.n <= i < self.n:
+            raise IndexError(f"household {i} out of range 0..{self.n - 1}")
+        return Household(self, int(i) % self.n)
+
+    @staticmethod
+    def fields() -> dict[str, tuple[str, str]]:
+        return FIELDS
+
+    def nbytes(self) -> int:
+        """Bytes of household state."""
+        return sum(getattr(self, name).nbytes for name in FIELDS)
+
+    def persons_weight(self) -> np.ndarray:
+        """Real persons represented by each row: ``weight × members``."""
+        return self.weight * self.members
+
+
+@dataclass
+class Household:
+    """A readable view of one household (reads and writes go to the arrays)."""
+
+    _set: HouseholdSet
+    index: int
+
+    def __getattr__(self, name: str) -> Any:
+        if name in FIELDS:
+            return getattr(self._set, name)[self.index].item()
+        raise AttributeError(name)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in FIELDS}
+
+    def __repr__(self) -> str:
+        return (f"Household({self.index}: county={self.county}, members={self.members}, "
+                f"formerly_poor={self.formerly_poor}, income_est_pc={self.income_est_pc:.0f})")

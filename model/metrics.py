@@ -1,0 +1,107 @@
+"""The one place where outcomes are defined.
+
+Definitions (DESIGN §3):
+
+- **poverty_rate**: persons in poor households ÷ all persons (weighted), at December.
+- **relapse_rate**: formerly-poor households that relapse in the year ÷ formerly-poor households.
+- **new_poverty_rate**: never-registered households newly poor ÷ never-registered households.
+- **large-scale relapse**: a county-year whose relapse rate ≥ ``metrics.large_scale.county_threshold``.
+- **three excesses**: formerly-poor-county per-capita income growth exceeds nominal GDP growth,
+  urban per-capita income growth and the rural per-capita income growth of all simulated counties.
+- **relative poverty**: per-capita net income below ``metrics.relative_poverty_share`` × the rural
+  median (persons).
+- **monitored_share**: households under monitoring at year-end ÷ formerly-poor households;
+  **risk_eliminated_share**: households ever marked eliminated ÷ households ever monitored.
+- **gini**: Gini of per-capita disposable income over persons.
+- **fiscal_cost_yuan**: all public spending recorded in the government accounts in the year.
+
+Income levels are person-weighted means of per-capita disposable income (yuan/person/year).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SUMMARY_KEYS = (
+    "relapse_rate_peak", "relapse_cum_share", "new_poverty_cum_share", "poverty_rate_final",
+    "county_relapse_rate_max", "large_scale_relapse", "large_scale_county_years",
+    "income_growth_fpc_mean", "three_excesses_years", "relative_poverty_rate_final", "gini_final",
+    "fiscal_cost_total_yuan", "monitored_share_peak", "risk_eliminated_share_final",
+    "enterprises_final", "local_jobs_final",
+)
+
+
+def safe_div(a: float, b: float) -> float:
+    return float(a) / float(b) if b > 0 else 0.0
+
+
+def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
+    """Weighted quantile (lower interpolation on the cumulative weight)."""
+    if len(x) == 0:
+        return float("nan")
+    order = np.argsort(x, kind="stable")
+    cw = np.cumsum(w[order], dtype=np.float64)
+    k = int(np.searchsorted(cw, q * cw[-1], side="left"))
+    return float(x[order][min(k, len(x) - 1)])
+
+
+def weighted_gini(x: np.ndarray, w: np.ndarray) -> float:
+    """Gini coefficient of ``x`` with weights ``w`` (trapezoid rule on the Lorenz curve)."""
+    if len(x) == 0 or w.sum() <= 0:
+        return float("nan")
+    order = np.argsort(x, kind="stable")
+    xs = np.asarray(x, dtype=np.float64)[order]
+    ws = np.asarray(w, dtype=np.float64)[order]
+    cw = np.cumsum(ws)
+    cxw = np.cumsum(xs * ws)
+    total_w, total_xw = cw[-1], cxw[-1]
+    if total_xw <= 0:
+        return 0.0
+    lorenz = np.concatenate(([0.0], cxw / total_xw))
+    pop = np.concatenate(([0.0], cw / total_w))
+    area = np.sum((pop[1:] - pop[:-1]) * (lorenz[1:] + lorenz[:-1]) / 2.0)
+    return float(1.0 - 2.0 * area)
+
+
+def growth(now: float, before: float) -> float:
+    return now / before - 1.0 if before > 0 else float("nan")
+
+
+def three_excesses(fpc: float, gdp: float, urban: float, rural: float) -> bool:
+    """All three: formerly-poor-county income growth above GDP, urban and rural income growth."""
+    return bool(fpc > gdp and fpc > urban and fpc > rural)
+
+
+def county_relapse(relapsed: np.ndarray, fp: np.ndarray, weight: np.ndarray, county: np.ndarray,
+                   n_counties: int) -> np.ndarray:
+    """Relapse rate per county (0 where a county has no formerly-poor households)."""
+    num = np.bincount(county, weights=weight * relapsed, minlength=n_counties)
+    den = np.bincount(county, weights=weight * fp, minlength=n_counties)
+    return np.divide(num, den, out=np.zeros(n_counties), where=den > 0)
+
+
+def summarise(annual, counties, threshold: float, relapse_cum_share: float,
+              new_poverty_cum_share: float) -> dict:
+    """Scalar outcomes of a run (keys in ``SUMMARY_KEYS``) from its annual and county tables."""
+    last = annual.iloc[-1]
+    ls = counties["large_scale"]
+    growths = annual["income_growth_fpc"].dropna()
+    return {
+        "relapse_rate_peak": float(annual["relapse_rate"].max()),
+        "relapse_cum_share": float(relapse_cum_share),
+        "new_poverty_cum_share": float(new_poverty_cum_share),
+        "poverty_rate_final": float(last["poverty_rate"]),
+        "county_relapse_rate_max": float(counties["relapse_rate"].max()) if len(counties) else 0.0,
+        "large_scale_relapse": bool(ls.any()),
+        "large_scale_county_years": int(ls.sum()),
+        "large_scale_threshold": float(threshold),
+        "income_growth_fpc_mean": float(growths.mean()) if len(growths) else float("nan"),
+        "three_excesses_years": int(annual["three_excesses"].sum()),
+        "relative_poverty_rate_final": float(last["relative_poverty_rate"]),
+        "gini_final": float(last["gini"]),
+        "fiscal_cost_total_yuan": float(annual["fiscal_cost_yuan"].sum()),
+        "monitored_share_peak": float(annual["monitored_share"].max()),
+        "risk_eliminated_share_final": float(last["risk_eliminated_share"]),
+        "enterprises_final": float(last["enterprises"]),
+        "local_jobs_final": float(last["local_jobs"]),
+    }

@@ -1,0 +1,694 @@
+"""The typed, validated parameter tree.
+
+Every field carries a unit, a default, a valid range (``ge``/``le``; they double as SALib bounds),
+a one-line meaning and a source: a key into ``shared/data/SOURCES.md`` (``src:H1``) or a stated
+reason (``reason: ...``). Dated policy levers are :class:`~model.policy.Schedule` values whose every
+value must lie in the lever's range.
+
+Paths are dotted (``shocks.illness.p_year``); :meth:`Params.with_overrides` applies a mapping of
+dotted paths all at once and either returns a new validated ``Params`` or raises
+:class:`ParamsError` listing every problem, applying nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from .policy import Schedule
+
+
+def P(default: Any, unit: str, lo: float | None, hi: float | None, doc: str, source: str) -> Any:
+    """A static parameter with unit, range, meaning and source."""
+    return Field(
+        default,
+        ge=lo,
+        le=hi,
+        description=doc,
+        json_schema_extra={"unit": unit, "source": source, "lo": lo, "hi": hi},
+    )
+
+
+def _bounded(lo: float, hi: float):
+    def check(s: Schedule) -> Schedule:
+        for v in s.values():
+            if not lo <= v <= hi:
+                raise ValueError(f"schedule value {v:g} is out of range")
+        return s
+
+    return AfterValidator(check)
+
+
+def L(default: Any, unit: str, lo: float, hi: float, doc: str, source: str) -> Any:
+    """A dated policy lever (a schedule) with unit, range, meaning and source."""
+    return Field(
+        default_factory=lambda: Schedule.parse(default),
+        description=doc,
+        json_schema_extra={"unit": unit, "source": source, "lo": lo, "hi": hi, "lever": True},
+    )
+
+
+def lever_type(lo: float, hi: float) -> Any:
+    return Annotated[Schedule, _bounded(lo, hi)]
+
+
+class _Node(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Simulation frame and population
+# --------------------------------------------------------------------------------------------
+
+
+class Sim(_Node):
+    start_year: int = P(2021, "year", 2016, 2040, "First simulated year (state is end of the year before).",
+                        "reason: the transition period starts 1 January 2021")
+    n_years: int = P(10, "years", 1, 40, "Simulated horizon.",
+                     "reason: transition period 2021-2025 plus five years after it")
+
+
+class Population(_Node):
+    n_households: int = P(100_000, "simulated households", 100, 100_000_000,
+                          "Simulated households in the province.",
+                          "reason: default province size of the core-model issue")
+    n_counties: int = P(20, "counties", 1, 3000, "Counties in the province.",
+                        "reason: a typical western province has 15-30 counties; issue default 20")
+    key_county_share: float = P(0.20, "share of counties", 0.0, 1.0,
+                                "Key counties for national rural revitalisation (poorest formerly poor).",
+                                "reason: issue default 4 of 20; 160 key counties of 832 nationally")
+    other_fp_county_share: float = P(0.50, "share of counties", 0.0, 1.0,
+                                     "Other formerly poor counties (the rest were never designated poor).",
+                                     "reason: issue default 10 of 20")
+    villages_per_county: int = P(25, "villages", 1, 2000,
+                                 "Simulated villages per county (one product each).",
+                                 "reason: ~200 simulated households per village at the default size")
+    real_households_per_county: float = P(80_000, "households", 1_000, 1_000_000,
+                                          "Real rural households a county represents (sets weights).",
+                                          "reason: ~250M rural residents in 832 counties, 3.5 persons each "
+                                          "(A12, D)")
+    fp_share_key: float = P(0.35, "share of households", 0.0, 1.0,
+                            "Registered formerly-poor households in key counties.",
+                            "reason: 99M poverty-freed among ~300M residents of 832 counties (B1, A12); "
+                            "key counties poorest")
+    fp_share_other: float = P(0.25, "share of households", 0.0, 1.0,
+                              "Registered formerly-poor households in other formerly poor counties.",
+                              "reason: as fp_share_key, national mean about 0.3")
+    fp_share_nonpoor: float = P(0.04, "share of households", 0.0, 1.0,
+                                "Registered formerly-poor households in never-designated counties.",
+                                "reason: a minority of registered poor lived outside the 832 counties")
+    members_mean: float = P(3.3, "persons/household", 1.0, 8.0, "Mean household size.",
+                            "reason: rural household size 3.2-3.5 (2020 census)")
+    elderly_share: float = P(0.22, "share of persons", 0.0, 0.8, "Persons aged 60+.",
+                             "reason: 23.8% of rural residents aged 60+ (2020 census)")
+    school_child_share: float = P(0.16, "share of persons", 0.0, 0.6, "Children in school.",
+                                  "reason: rural persons aged 6-18 about 16% (2020 census)")
+    chronic_share: float = P(0.343, "share of persons", 0.0, 1.0, "Chronic disease prevalence.", "src:H6")
+    disabled_share_fp: float = P(0.12, "share of households", 0.0, 1.0,
+                                 "Formerly-poor households with a disabled member.",
+                                 "reason: disability a registered cause for ~1/8 of poor households (G1)")
+    disabled_share_other: float = P(0.04, "share of households", 0.0, 1.0,
+                                    "Other households with a disabled member.",
+                                    "reason: 2006 survey, ~6% of persons disabled, concentrated in few households")
+    income_pc_registered_2020_yuan: float = P(10_740, "yuan/person/year", 4_000, 50_000,
+                                              "Mean per-capita net income of registered households, 2020.",
+                                              "src:F1")
+    income_pc_fpc_2020_yuan: float = P(12_588, "yuan/person/year", 4_000, 50_000,
+                                       "Mean per-capita income in formerly poor counties, 2020.", "src:C9")
+    income_pc_nonpoor_2020_yuan: float = P(17_131, "yuan/person/year", 4_000, 80_000,
+                                           "Mean per-capita income in never-poor counties, 2020.",
+                                           "src:D (national rural mean)")
+    unstable_share_registered: float = P(0.02, "share of registered persons", 0.0, 0.3,
+                                         "Registered persons below the monitoring threshold at start.",
+                                         "src:A15 (2.0M of 99M)")
+    marginal_share_nonregistered: float = P(0.015, "share of other persons", 0.0, 0.3,
+                                            "Non-registered persons below the monitoring threshold at start.",
+                                            "src:A15 (3.0M, derived over ~200M non-registered residents)")
+    income_sigma_nonpoor: float = P(0.45, "log-points", 0.05, 1.5,
+                                    "Dispersion of log income among non-registered households.",
+                                    "reason: rural median/mean 0.887 (D) implies sigma ~0.49")
+    education_shares: tuple[float, float, float] = Field(
+        (0.45, 0.42, 0.13),
+        description="Shares of households whose main worker has primary / middle / high+ schooling.",
+        json_schema_extra={"unit": "shares", "source": "reason: 2020 census, rural labour force",
+                           "lo": 0.0, "hi": 1.0},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Income, labour, prices
+# --------------------------------------------------------------------------------------------
+
+
+class Income(_Node):
+    wage_migrant_month_2020_yuan: float = P(4_072, "yuan/worker/month", 1_000, 20_000,
+                                            "Migrant worker wage, 2020.",
+                                            "reason: NBS migrant worker monitoring report 2020")
+    wage_local_month_2020_yuan: float = P(2_600, "yuan/worker/month", 500, 20_000,
+                                          "Local enterprise / workshop wage, 2020.",
+                                          "reason: about 0.65 of the migrant wage (county wage surveys)")
+    wage_public_post_month_2020_yuan: float = P(600, "yuan/worker/month", 100, 5_000,
+                                                "Public-welfare post pay, 2020.",
+                                                "reason: posts pay 400-800 yuan/month (J9 reports)")
+    skill_premium: tuple[float, float, float] = Field(
+        (0.85, 1.0, 1.25), description="Wage multiplier by schooling (primary, middle, high+).",
+        json_schema_extra={"unit": "multiplier", "source": "reason: Mincer returns ~5-8% a year",
+                           "lo": 0.1, "hi": 5.0})
+    wage_share_of_market_income: float = P(0.49, "share", 0.0, 1.0,
+                                           "Wage share of market income at start (the rest operating).",
+                                           "src:E1 (0.353 / (0.353+0.360+0.014))")
+    property_share: float = P(0.014, "share of income", 0.0, 0.2, "Property income share.", "src:E1")
+    private_transfer_share: float = P(0.21, "share of income", 0.0, 0.5,
+                                      "Remittances and transfers not modelled (farm, ecological subsidies).",
+                                      "reason: fills the E1 transfer share (0.273) given public transfer rules")
+    operating_noise_sd: float = P(0.15, "log-points/month", 0.0, 1.0,
+                                  "Idiosyncratic monthly noise in operating income.",
+                                  "reason: farm income CV 0.3-0.5 a year (JR1998 transient share)")
+    productivity_growth_year: float = P(0.02, "share/year", -0.05, 0.15,
+                                        "Trend growth of farm productivity.",
+                                        "reason: agricultural TFP growth ~2%/year")
+    contract_premium: float = P(0.10, "share of operating income", 0.0, 0.5,
+                                "Premium for output sold under an enterprise contract.",
+                                "reason: order-farming premia 5-15% (I7 benefit linkage)")
+    expenditure_deduction: bool = Field(True, description=(
+        "Deduct rigid out-of-pocket medical and education spending from net income, as the "
+        "monitoring rules do."), json_schema_extra={"unit": "flag", "source": "reason: 2021 monitoring "
+                                                    "guidance counts rigid expenditure", "lo": None, "hi": None})
+
+
+class Labour(_Node):
+    p_migrant_loss_month: float = P(0.012, "probability/month", 0.0, 0.5,
+                                    "Migrant job loss at normal demand.",
+                                    "reason: ~14% annual turnover of migrant jobs")
+    p_migrant_find_month: float = P(0.08, "probability/month", 0.0, 1.0,
+                                    "Migrant job finding for a willing worker at normal demand.",
+                                    "reason: search spells of about a year (F5-F6 flows)")
+    p_local_separation_month: float = P(0.01, "probability/month", 0.0, 0.5,
+                                        "Separation from a local enterprise job.",
+                                        "reason: annual separation ~12%")
+    p_local_match_month: float = P(0.30, "probability/month", 0.0, 1.0,
+                                   "Chance a vacancy is filled in a month when seekers exist.",
+                                   "reason: local labour markets clear within a season")
+    migrant_propensity: float = P(0.55, "share of labour households", 0.0, 1.0,
+                                  "Households whose workers will migrate.",
+                                  "src:F6 (30.19M of ~50M registered labourers work away)")
+    local_job_share_2020: float = P(0.10, "share of labour households", 0.0, 1.0,
+                                    "Labour households in a local enterprise job at start.",
+                                    "reason: workshops and leading enterprises, I4/I7")
+    p_public_post_loss_month: float = P(0.02, "probability/month", 0.0, 0.5,
+                                        "End of a public-welfare post term.",
+                                        "reason: posts are annual contracts")
+
+
+class Prices(_Node):
+    log_price_sd_month: float = P(0.04, "log-points/month", 0.0, 0.5,
+                                  "County-industry price shock.",
+                                  "reason: monthly farm-gate price volatility 3-6%")
+    industry_shock_sd_month: float = P(0.03, "log-points/month", 0.0, 0.5,
+                                       "Industry-wide (all counties) price shock.",
+                                       "reason: common market component of farm prices")
+    mean_reversion_month: float = P(0.05, "share/month", 0.0, 1.0,
+                                    "Pull of log price back to trend.",
+                                    "reason: commodity cycles of 1-2 years")
+    n_industries: int = P(8, "industries", 1, 50, "Characteristic industries in the province.",
+                          "reason: 2-3 per county (I6) drawn from a provincial list")
+
+
+# --------------------------------------------------------------------------------------------
+# Shocks
+# --------------------------------------------------------------------------------------------
+
+
+class Illness(_Node):
+    p_year: float = P(0.11, "probability/household/year", 0.0, 1.0,
+                      "Costly illness episode (catastrophic-expenditure incidence).", "src:H1")
+    chronic_multiplier: float = P(1.6, "multiplier", 1.0, 5.0, "Relative risk with chronic illness.",
+                                  "reason: NHSS 2018 utilisation of chronic patients")
+    elderly_multiplier: float = P(1.4, "multiplier", 1.0, 5.0, "Relative risk with members 60+.",
+                                  "reason: inpatient rates rise with age (H4)")
+    cost_mean_yuan: float = P(14_000, "yuan/episode", 0.0, 200_000, "Mean cost before reimbursement.",
+                              "reason: inpatient cost ~9-10k yuan in county hospitals, more for serious cases")
+    cost_sigma: float = P(0.8, "log-points", 0.0, 3.0, "Dispersion of episode cost.",
+                          "reason: right-skewed hospital bills")
+    duration_months: int = P(3, "months", 1, 24, "Months of lost labour per episode.",
+                             "reason: recovery and care after hospitalisation")
+    carer_labour: float = P(0.5, "labour units", 0.0, 1.0, "Labour lost to caring.",
+                            "reason: one member cares half-time")
+
+
+class Disability(_Node):
+    p_year: float = P(0.004, "probability/household/year", 0.0, 0.2,
+                      "Onset of a persistent disability.", "reason: ~0.4% of households a year")
+
+
+class Accident(_Node):
+    p_year: float = P(0.01, "probability/household/year", 0.0, 0.5, "Accident.",
+                      "reason: injury incidence ~1%/year")
+    cost_mean_yuan: float = P(5_000, "yuan/event", 0.0, 100_000, "Mean cost of an accident.",
+                              "reason: outpatient + short stay")
+
+
+class Disaster(_Node):
+    p_county_year: float = P(0.12, "probability/county/year", 0.0, 1.0,
+                             "Significant natural disaster in a county.",
+                             "src:J2 (10-22M of ~168M ha affected a year)")
+    village_hit_share: float = P(0.5, "share of villages", 0.0, 1.0,
+                                 "Share of a hit county's villages affected.",
+                                 "reason: disasters are regional")
+    crop_loss_mean: float = P(0.35, "share of operating income", 0.0, 1.0,
+                              "Mean loss of a hit village's operating income over the loss period.",
+                              "src:J2 (direct loss per affected area)")
+    loss_months: int = P(6, "months", 1, 24, "Months over which crop losses are spread.",
+                         "reason: one growing season")
+    p_housing_damage: float = P(0.05, "probability/household", 0.0, 1.0,
+                                "Hit household's house becomes unsafe.",
+                                "reason: a few percent of houses damaged in hit villages")
+    stress: lever_type(0.0, 1.0) = L(0.0, "probability", 0.0, 1.0,
+                                     "Extra dated probability that every county is hit (stress test).",
+                                     "reason: stress-test overlay")
+
+
+class Education(_Node):
+    cost_per_child_yuan: float = P(2_500, "yuan/child/year", 0.0, 50_000,
+                                   "Lumpy September costs per child in school.",
+                                   "reason: boarding, high-school and college fees")
+
+
+class Shocks(_Node):
+    illness: Illness = Illness()
+    disability: Disability = Disability()
+    accident: Accident = Accident()
+    disaster: Disaster = Disaster()
+    education: Education = Education()
+
+
+# --------------------------------------------------------------------------------------------
+# Transfers, assistance, monitoring, enterprises, government
+# --------------------------------------------------------------------------------------------
+
+
+class Transfers(_Node):
+    pension_month_2020_yuan: float = P(150, "yuan/person/month", 0.0, 3_000,
+                                       "Urban-rural residents' basic pension paid to rural elderly.",
+                                       "src:H10 minimum 93 (U); provinces top up to ~150")
+    transition_subsidy_pc_year_2020_yuan: float = P(600, "yuan/person/year", 0.0, 10_000,
+                                                    "Preferential subsidies of registered households.",
+                                                    "reason: insurance premium, housing and living subsidies")
+    dibao_take_up: float = P(0.8, "share", 0.0, 1.0, "Take-up of dibao by eligible households.",
+                             "reason: incomplete take-up, MCA reports")
+    dibao_exit_margin: float = P(1.2, "multiple of dibao line", 1.0, 3.0,
+                                 "Income at which an enrolled household leaves dibao.",
+                                 "reason: 'gradual exit' grace rules")
+    education_support_share: float = P(0.7, "share of cost", 0.0, 1.0,
+                                       "Education cost covered for registered and dibao households.",
+                                       "reason: tuition waivers and living subsidies")
+    insured_share: float = P(0.995, "share of households", 0.0, 1.0, "Basic medical insurance enrolment.",
+                             "reason: coverage above 99% of the registered population (NRRA)")
+    medical_assistance_share: float = P(0.5, "share of remaining cost", 0.0, 1.0,
+                                        "Medical assistance for dibao and monitored households.",
+                                        "reason: assistance covers about half of the rest")
+
+
+class Assistance(_Node):
+    industry_gain_pc_year_2021_yuan: float = P(2_200, "yuan/person/year", 0.0, 20_000,
+                                               "Operating income from industrial assistance at full intensity.",
+                                               "src:I11")
+    support_adjust_months: float = P(18, "months", 1, 120,
+                                     "Time constant of the industrial support stock (projects persist).",
+                                     "reason: assets and skills from projects depreciate over 1-3 years")
+    public_post_share_fp: float = P(0.15, "share of registered households", 0.0, 1.0,
+                                    "Registered households holding a public-welfare post at full intensity.",
+                                    "src:J9 (4.95M posts, ~30M registered households)")
+    cost_industrial_month_yuan: float = P(150, "yuan/household/month", 0.0, 5_000,
+                                          "Fiscal cost of industrial assistance for one household.",
+                                          "src:I8 (177bn/yr, more than half to industry)")
+    cost_employment_month_yuan: float = P(50, "yuan/household/month", 0.0, 5_000,
+                                          "Cost of employment services on top of post wages.",
+                                          "reason: training and transport subsidies")
+    find_boost: float = P(1.0, "multiplier", 0.0, 10.0,
+                          "Extra migrant job-finding for households in employment assistance.",
+                          "reason: job-matching services double finding rates")
+
+
+class Monitoring(_Node):
+    p_screen_month: float = P(0.33, "probability/month", 0.0, 1.0,
+                              "Chance a household is screened in a month (quarterly visits).",
+                              "reason: village cadres screen quarterly; data comparison monthly")
+    p_self_report_month: float = P(0.10, "probability/month", 0.0, 1.0,
+                                   "Chance an at-risk household reports itself.",
+                                   "reason: app and hotline self-reporting since 2021")
+    hardship_expense_share: float = P(0.5, "share of annual income", 0.0, 5.0,
+                                      "Rigid expense that marks sudden hardship.",
+                                      "reason: provincial rules use ~50% of annual income")
+    stable_months_to_eliminate: int = P(6, "months", 1, 36,
+                                        "Months above the threshold before risk is marked eliminated.",
+                                        "reason: 'stable for at least half a year' rules")
+    income_smoothing_months: float = P(6.0, "months", 1.0, 24.0,
+                                       "Averaging window of the income estimate used in screening.",
+                                       "reason: cadres assess recent income")
+    pressure_gain: float = P(0.5, "effort per relapse-rate point", 0.0, 10.0,
+                             "Rise in county monitoring effort per 1% county relapse rate.",
+                             "reason: responsibility system penalises relapse")
+    pressure_decay: float = P(0.5, "share/year", 0.0, 1.0, "Yearly decay of extra effort.",
+                              "reason: attention fades without new relapse")
+
+
+class Enterprises(_Node):
+    households_per_real_village: float = P(300, "households/village", 50, 5_000,
+                                           "Real households per administrative village (sets densities).",
+                                           "reason: 128,000 poor villages (A12), ~300 households each")
+    leading_per_county: float = P(3.0, "enterprises/county", 0.0, 100.0,
+                                  "Leading agricultural enterprises per county.",
+                                  "reason: 2-3 leading industries per county (I6)")
+    coops_per_village: float = P(0.5, "enterprises/village", 0.0, 20.0, "Cooperatives per village.",
+                                 "reason: farmer cooperatives linked to poverty-freed households (I7)")
+    workshops_per_village_fp: float = P(0.25, "enterprises/village", 0.0, 10.0,
+                                        "Poverty-alleviation workshops per village in formerly poor counties.",
+                                        "reason: ~32,000 workshops across 128,000 poor villages (A12)")
+    paired_per_village_fp: float = P(0.7, "enterprises/village", 0.0, 10.0,
+                                     "Outside firms paired with villages by the campaign.",
+                                     "src:I4 (88,100 firms helping 102,700 villages)")
+    jobs_real: tuple[float, float, float, float] = Field(
+        (80.0, 8.0, 30.0, 25.0), description="Local jobs (real) per enterprise: leading, coop, workshop, paired.",
+        json_schema_extra={"unit": "jobs", "source": "reason: workshops 20-50 jobs; coops few", "lo": 0, "hi": 10_000})
+    contracts_real: tuple[float, float, float, float] = Field(
+        (400.0, 40.0, 0.0, 60.0), description="Contract-farming households (real) per enterprise.",
+        json_schema_extra={"unit": "households", "source": "src:I7 (75% linked to new entities)",
+                           "lo": 0, "hi": 100_000})
+    margin_mean: float = P(0.04, "share of cost", -0.5, 0.5, "Mean operating margin without support.",
+                           "reason: thin margins of rural agribusiness")
+    margin_sd: float = P(0.08, "share of cost", 0.0, 1.0, "Dispersion of margins across enterprises.",
+                         "reason: heterogeneous firms")
+    support_share: float = P(0.05, "share of cost", 0.0, 0.5,
+                             "Policy support (subsidy, cheap credit, land) at full intensity.",
+                             "reason: interest subsidies and grants worth ~5% of costs")
+    hazard_by_age: tuple[float, float, float, float] = Field(
+        (0.016, 0.063, 0.095, 0.08), description="Exit hazard per year at ages 1, 2, 3, 4+ years.",
+        json_schema_extra={"unit": "probability/year", "source": "src:I1", "lo": 0.0, "hi": 1.0})
+    loss_hazard_multiplier: float = P(3.0, "multiplier", 1.0, 20.0, "Hazard multiplier while losing money.",
+                                      "reason: losses precede exit (I2)")
+    entry_rate_year: float = P(0.08, "entries/existing enterprise/year", 0.0, 1.0,
+                               "Entry rate when expected profit with support is positive.",
+                               "reason: balances I1 exits in steady state")
+    campaign_entry_multiplier: float = P(1.5, "multiplier", 1.0, 10.0,
+                                         "Extra paired-firm entry at full campaign intensity.",
+                                         "reason: the campaign recruits firms (I4)")
+    fp_hiring_share: float = P(0.3, "share of hires", 0.0, 1.0,
+                               "Hires reserved for registered households under campaign rules.",
+                               "reason: workshop rules on hiring poverty-freed labour")
+
+
+class Government(_Node):
+    county_fund_per_fp_household_year_yuan: float = P(3_000, "yuan/registered household/year", 0.0, 100_000,
+                                                      "County assistance budget per registered household.",
+                                                      "src:I8 (177bn / ~30M households, derived)")
+    key_county_weight: float = P(1.5, "multiplier", 1.0, 10.0,
+                                 "Provincial allocation weight of key counties.",
+                                 "reason: key counties get tilted support")
+    construction_share: float = P(0.2, "share of budget", 0.0, 1.0, "Budget spent on rural construction.",
+                                  "reason: infrastructure and public services projects")
+    construction_lag_months: float = P(24, "months", 1, 120, "Lag of construction effects.",
+                                       "reason: projects take 1-3 years to pay off")
+    construction_elasticity: float = P(0.05, "productivity per yuan-stock ratio", 0.0, 1.0,
+                                       "Productivity gain per unit of construction stock / county income.",
+                                       "reason: returns to rural infrastructure ~5-15%")
+
+
+class LargeScale(_Node):
+    county_threshold: float = P(0.03, "share of formerly poor households", 0.0, 1.0,
+                                "County-year relapse rate that counts as large-scale relapse.",
+                                "reason: no official figure (SOURCES trap 5); 3% is ~1.5x the "
+                                "unstable share (A15) relapsing in one year")
+
+
+class Metrics(_Node):
+    large_scale: LargeScale = LargeScale()
+    relative_poverty_share: float = P(0.40, "share of rural median", 0.0, 1.0,
+                                      "Relative poverty line as a share of the rural median.",
+                                      "reason: common proposal of 40% of the median")
+    three_guarantees_check: bool = Field(True, description="Count a three-guarantees failure as poor.",
+                                         json_schema_extra={"unit": "flag", "source": "reason: exit "
+                                                            "standard 'two no-worries, three guarantees'",
+                                                            "lo": None, "hi": None})
+
+
+# --------------------------------------------------------------------------------------------
+# Macro paths (exogenous, dated)
+# --------------------------------------------------------------------------------------------
+
+
+class Macro(_Node):
+    gdp_growth_real: lever_type(-0.2, 0.3) = L(
+        {2021: 0.081, 2022: 0.030, 2023: 0.052, 2024: 0.050, 2025: 0.050, 2026: 0.045, 2028: 0.042},
+        "share/year", -0.2, 0.3, "Real GDP growth (initial releases; 2025+ assumed).", "src:D")
+    inflation: lever_type(-0.1, 0.3) = L(
+        {2021: 0.009, 2022: 0.020, 2023: 0.002, 2024: 0.002, 2025: 0.01, 2026: 0.015},
+        "share/year", -0.1, 0.3, "Consumer price inflation (2025+ assumed).",
+        "reason: NBS CPI 2021-2024; 1-1.5% assumed after")
+    urban_income_growth: lever_type(-0.2, 0.3) = L(
+        {2021: 0.0814, 2022: 0.0395, 2023: 0.0515, 2024: 0.0457, 2025: 0.045},
+        "share/year", -0.2, 0.3, "Nominal urban per-capita income growth (2025+ assumed).",
+        "src:D (urban_income_pc 2020-2024)")
+    wage_elasticity: float = P(1.0, "elasticity", 0.0, 2.0, "Rural wage growth per urban income growth.",
+                               "reason: migrant wages track urban incomes")
+    migrant_demand: lever_type(0.0, 2.0) = L(1.0, "index (2019 = 1)", 0.0, 2.0,
+                                             "Demand for migrant labour (job finding x, loss /).",
+                                             "src:J6 (0.40 in Feb 2020, 1.075 by Sep)")
+    price_level: lever_type(0.0, 5.0) = L(1.0, "index", 0.0, 5.0,
+                                          "Dated multiplier on the main characteristic industry's price.",
+                                          "reason: stress-test overlay (price collapse)")
+    illness_multiplier: lever_type(0.0, 10.0) = L(1.0, "multiplier", 0.0, 10.0,
+                                                  "Dated multiplier on illness incidence.",
+                                                  "reason: stress-test overlay (wave of illness)")
+
+
+# --------------------------------------------------------------------------------------------
+# Policy levers (dated)
+# --------------------------------------------------------------------------------------------
+
+
+class MonitoringPolicy(_Node):
+    enabled: lever_type(0, 1) = L(1.0, "flag (0/1)", 0, 1, "Dynamic monitoring mechanism on.",
+                                  "reason: in force since 2021")
+    coverage: lever_type(0, 1) = L(0.9, "share", 0, 1, "Share of at-risk households screening can reach.",
+                                   "reason: mechanism reaches most villages; gaps remain")
+    threshold_yuan: lever_type(0, 30_000) = L({2021: 6_000, 2022: 6_600}, "yuan/person/year", 0, 30_000,
+                                              "Monitoring threshold; indexed with prices after 2022.",
+                                              "src:B5, B7")
+    responsive_assistance: lever_type(0, 1) = L(1.0, "flag (0/1)", 0, 1,
+                                                "Monitored households receive assistance.",
+                                                "reason: 'monitoring plus assistance'")
+
+
+class IntensityLever(_Node):
+    intensity: lever_type(0.0, 2.0) = L(1.0, "share of 2020 level", 0.0, 2.0,
+                                        "Intensity of this assistance relative to 2020.",
+                                        "reason: 2020 level = 1")
+
+
+class AssistancePolicy(_Node):
+    industrial: IntensityLever = IntensityLever()
+    employment: IntensityLever = IntensityLever()
+    social: IntensityLever = IntensityLever()
+
+
+class MedicalPolicy(_Node):
+    inclusive_rate: lever_type(0.0, 1.0) = L(0.55, "share of cost", 0.0, 1.0,
+                                             "Reimbursement for everybody (basic + critical illness).",
+                                             "reason: rural residents' effective reimbursement ~55%")
+    preferential_rate: lever_type(0.0, 1.0) = L(0.80, "share of cost", 0.0, 1.0,
+                                                "Reimbursement for registered households (tilted policy).",
+                                                "reason: 'three guarantees' medical policies held ~80-90%")
+
+
+class Policy(_Node):
+    monitoring: MonitoringPolicy = MonitoringPolicy()
+    assistance: AssistancePolicy = AssistancePolicy()
+    transition_subsidy: IntensityLever = IntensityLever()
+    medical: MedicalPolicy = MedicalPolicy()
+    enterprise_support: IntensityLever = IntensityLever()
+    campaign: IntensityLever = IntensityLever()
+    key_county_extra: lever_type(0.0, 5.0) = L(0.0, "extra share of budget", 0.0, 5.0,
+                                               "Extra funds for key counties on top of the weight.",
+                                               "reason: scenario lever")
+    dibao_line_2020_yuan: lever_type(0, 30_000) = L(5_962, "yuan/person/year", 0, 30_000,
+                                                   "Rural dibao guarantee line (indexed with prices).",
+                                                   "src:H8 (U)")
+    central_fund: lever_type(0.0, 3.0) = L(1.0, "share of 2020 level", 0.0, 3.0,
+                                           "Central connection fund relative to 2020.", "src:I8")
+    dibao_for_all_eligible: lever_type(0, 1) = L(0.0, "flag (0/1)", 0, 1,
+                                                 "Dibao enrolment by income alone (inclusive shift).",
+                                                 "reason: scenario lever")
+
+
+# --------------------------------------------------------------------------------------------
+# The tree
+# --------------------------------------------------------------------------------------------
+
+
+class Params(_Node):
+    """All parameters of one run."""
+
+    sim: Sim = Sim()
+    population: Population = Population()
+    income: Income = Income()
+    labour: Labour = Labour()
+    prices: Prices = Prices()
+    shocks: Shocks = Shocks()
+    transfers: Transfers = Transfers()
+    assistance: Assistance = Assistance()
+    monitoring: Monitoring = Monitoring()
+    enterprises: Enterprises = Enterprises()
+    government: Government = Government()
+    macro: Macro = Macro()
+    metrics: Metrics = Metrics()
+    policy: Policy = Policy()
+    poverty_line_2020_yuan: float = P(4_000, "yuan/person/year", 1_000, 20_000,
+                                      "Poverty line in 2020 (2,300 at 2010 prices, indexed).", "src:B3")
+
+    def with_overrides(self, overrides: Mapping[str, Any], origin: str = "overrides") -> Params:
+        """A new ``Params`` with dotted-path overrides applied all at once (or none at all)."""
+        data = self.model_dump(mode="python")
+        problems: list[str] = []
+        for path, value in overrides.items():
+            err = check_path(path)
+            if err:
+                problems.append(f"{origin}: {err}")
+                continue
+            node = data
+            parts = path.split(".")
+            for part in parts[:-1]:
+                node = node[part]
+            node[parts[-1]] = value
+        try:
+            result = Params.model_validate(data)
+        except ValidationError as exc:
+            problems += format_validation_errors(exc, origin)
+        if problems:
+            raise ParamsError(problems)
+        return result
+
+    def get(self, path: str) -> Any:
+        """Value at a dotted path."""
+        node: Any = self
+        for part in path.split("."):
+            node = getattr(node, part)
+        return node
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain nested data (schedules as numbers or mappings)."""
+        return self.model_dump(mode="json")
+
+
+class ParamsError(ValueError):
+    """Invalid parameters: every problem found, one per line."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+# --------------------------------------------------------------------------------------------
+# Introspection: dotted names, metadata, suggestions
+# --------------------------------------------------------------------------------------------
+
+
+def _walk(cls: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for name, field in cls.model_fields.items():
+        path = f"{prefix}{name}"
+        ann = field.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            yield from _walk(ann, path + ".")
+        else:
+            yield path, field
+
+
+def parameter_table() -> list[dict[str, Any]]:
+    """One row per leaf parameter: path, unit, default, lo, hi, lever, doc, source."""
+    default = Params()
+    rows = []
+    for path, field in _walk(Params):
+        extra = field.json_schema_extra or {}
+        value = default.get(path)
+        if isinstance(value, Schedule):
+            value = value.to_data()
+        rows.append({
+            "path": path,
+            "unit": extra.get("unit", ""),
+            "default": value,
+            "lo": extra.get("lo"),
+            "hi": extra.get("hi"),
+            "lever": bool(extra.get("lever", False)),
+            "doc": field.description or "",
+            "source": extra.get("source", ""),
+        })
+    return rows
+
+
+def leaf_paths() -> list[str]:
+    return [p for p, _ in _walk(Params)]
+
+
+def _node_paths() -> set[str]:
+    out: set[str] = set()
+    for p in leaf_paths():
+        parts = p.split(".")
+        for i in range(1, len(parts)):
+            out.add(".".join(parts[:i]))
+    return out
+
+
+def closest_paths(path: str, n: int = 3) -> list[str]:
+    """Valid dotted paths closest to a misspelt one."""
+    candidates = leaf_paths()
+    best = difflib.get_close_matches(path, candidates, n=n, cutoff=0.5)
+    if not best:
+        last = path.split(".")[-1]
+        best = [c for c in candidates if c.split(".")[-1] == last][:n]
+    return best
+
+
+def check_path(path: str) -> str | None:
+    """None when ``path`` names a parameter, else a message with the closest valid names."""
+    if path in leaf_paths():
+        return None
+    if path in _node_paths():
+        return f"'{path}' is a group, not a parameter; set one of its fields (e.g. '{path}.…')"
+    hints = closest_paths(path)
+    hint = f"; did you mean {', '.join(repr(h) for h in hints)}?" if hints else ""
+    return f"unknown parameter '{path}'{hint}"
+
+
+def bounds(path: str) -> tuple[float, float]:
+    """Valid range of a numeric parameter or lever (used for SALib problems)."""
+    for p, field in _walk(Params):
+        if p == path:
+            extra = field.json_schema_extra or {}
+            lo, hi = extra.get("lo"), extra.get("hi")
+            if lo is None or hi is None:
+                raise ParamsError([f"parameter '{path}' has no numeric range"])
+            return float(lo), float(hi)
+    raise ParamsError([check_path(path) or path])
+
+
+def format_validation_errors(exc: ValidationError, origin: str) -> list[str]:
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(x) for x in err["loc"] if not str(x).startswith("function-"))
+        msg = err["msg"]
+        inp = err.get("input")
+        extra = ""
+        try:
+            lo, hi = bounds(loc)
+            extra = f" (allowed range [{lo:g}, {hi:g}])"
+        except Exception:
+            pass
+        if err["type"] == "extra_forbidden":
+            hints = closest_paths(loc)
+            msg = "unknown parameter" + (f"; did you mean {', '.join(map(repr, hints))}?" if hints else "")
+            extra = ""
+        out.append(f"{origin}: {loc} = {inp!r}: {msg}{extra}")
+    return out

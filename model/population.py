@@ -1,0 +1,300 @@
+"""Synthetic province at the end of the year before ``sim.start_year``.
+
+Counties come in three types (key counties for national rural revitalisation, other formerly poor
+counties, never-designated counties). Each county has 1-3 characteristic industries ("one county,
+one industry"); each village one product drawn from its county's industries ("one village, one
+product").
+
+Households are calibrated to the 2020 figures in ``shared/data``: per-capita income of registered
+households (F1), of formerly poor counties (C9) and of other counties (D); the shares of
+registered and non-registered persons below the monitoring threshold (A15) fix the dispersion of
+log income; the composition of income follows E1. Incomes are drawn per capita from log-normal
+distributions truncated at the 2020 poverty line (the official end-2020 state: nobody below it),
+then split into mechanistic components so that the simulated dynamics start from these levels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize, special
+
+from .households import HouseholdSet
+from .params import Params
+from .processes.income import EMP_LOCAL, EMP_MIGRANT, EMP_NONE, EMP_POST
+
+KEY, OTHER_FP, NONPOOR = 0, 1, 2
+COUNTY_TYPE_NAMES = ("key", "formerly_poor", "never_poor")
+
+
+@dataclass
+class Province:
+    """Static geography of the synthetic province."""
+
+    county_type: np.ndarray          # int8 per county
+    county_industries: np.ndarray    # int8 (n_counties, 3), -1 padded
+    village_county: np.ndarray       # int16 per village
+    village_product: np.ndarray      # int8 per village: industry index
+    county_weight: np.ndarray        # float32: real households per simulated household
+    county_n_households: np.ndarray  # int64 simulated households per county
+    income_pc_2020_yuan: float       # person-weighted mean over all counties
+    income_pc_fpc_2020_yuan: float   # person-weighted mean over formerly poor counties
+    income_pc_nonfpc_2020_yuan: float  # person-weighted mean over never-poor counties
+
+    @property
+    def n_counties(self) -> int:
+        return len(self.county_type)
+
+    @property
+    def n_villages(self) -> int:
+        return len(self.village_county)
+
+    @property
+    def fp_county(self) -> np.ndarray:
+        """Formerly poor counties (key or other)."""
+        return self.county_type != NONPOOR
+
+
+def county_types(n: int, key_share: float, other_share: float) -> np.ndarray:
+    """County type codes: the first ``round(key_share·n)`` are key counties, then other formerly
+    poor ones, the rest never designated."""
+    n_key = int(round(key_share * n))
+    n_other = min(int(round(other_share * n)), n - n_key)
+    out = np.full(n, NONPOOR, dtype=np.int8)
+    out[:n_key] = KEY
+    out[n_key:n_key + n_other] = OTHER_FP
+    return out
+
+
+def lognormal_sigma_for_share(mean: float, threshold: float, share: float) -> float:
+    """Log-normal dispersion at which ``share`` of the mass lies below ``threshold`` given ``mean``.
+
+    Solves ``Φ((ln T − ln m + σ²/2)/σ) = share`` for σ (the smaller root).
+    """
+    if not 0 < share < 0.5 or threshold >= mean:
+        raise ValueError(f"cannot place {share} of a mean-{mean:g} distribution below {threshold:g}")
+    z = special.ndtri(share)
+    a = np.log(threshold / mean)
+    # σ²/2 − zσ + a = 0 with z < 0, a < 0 → σ = z + sqrt(z² − 2a)
+    return float(z + np.sqrt(z * z - 2 * a))
+
+
+def truncated_lognormal(mean: float, sigma: float, lower: float, u: np.ndarray) -> np.ndarray:
+    """Inverse-CDF draws of a log-normal with the given mean, truncated below at ``lower``."""
+    mu = np.log(mean) - 0.5 * sigma**2
+    f_lo = special.ndtr((np.log(lower) - mu) / sigma)
+    return np.exp(mu + sigma * special.ndtri(f_lo + u * (1 - f_lo)))
+
+
+def truncated_mean(mean: float, sigma: float, lower: float) -> float:
+    """Mean of the log-normal above after truncation at ``lower``."""
+    mu = np.log(mean) - 0.5 * sigma**2
+    z = (np.log(lower) - mu) / sigma
+    return float(mean * special.ndtr(sigma - z) / special.ndtr(-z))
+
+
+def _untruncated_mean_for(target: float, sigma: float, lower: float) -> float:
+    """The untruncated mean whose truncated mean equals ``target``."""
+    return float(optimize.brentq(lambda m: truncated_mean(m, sigma, lower) - target,
+                                 lower * 0.2, target * 1.5))
+
+
+def build(params: Params, rng: np.random.Generator) -> tuple[Province, HouseholdSet, np.ndarray]:
+    """Build the province and its households (end of the year before ``sim.start_year``).
+
+    Returns the province, the households and each household's 2020 market income target
+    (yuan/year), which :func:`split_market_income` divides once employment at start is known.
+    """
+    pop = params.population
+    inc = params.income
+    n_c = pop.n_counties
+    n_h = pop.n_households
+    if n_h < n_c:
+        raise ValueError(f"population.n_households ({n_h}) must be at least population.n_counties ({n_c})")
+
+    ctype = county_types(n_c, pop.key_county_share, pop.other_fp_county_share)
+
+    # industries: each county 1-3 of the provincial list; each village one of its county's
+    n_ind = params.prices.n_industries
+    n_county_ind = rng.integers(1, 4, size=n_c)
+    county_ind = np.full((n_c, 3), -1, dtype=np.int8)
+    for c in range(n_c):  # per county, not per household: n_counties ≤ a few thousand
+        k = min(n_county_ind[c], n_ind)
+        county_ind[c, :k] = rng.choice(n_ind, size=k, replace=False)
+    n_v_c = pop.villages_per_county
+    village_county = np.repeat(np.arange(n_c, dtype=np.int16), n_v_c)
+    n_avail = (county_ind >= 0).sum(axis=1)
+    pick = (rng.random(n_c * n_v_c) * n_avail[village_county]).astype(np.int64)
+    village_product = county_ind[village_county, pick].astype(np.int8)
+
+    # households per county (equal split) and weights
+    per_county = np.full(n_c, n_h // n_c, dtype=np.int64)
+    per_county[: n_h % n_c] += 1
+    weight_c = (pop.real_households_per_county / per_county).astype(np.float32)
+
+    hh = HouseholdSet(n_h)
+    hh.county[:] = np.repeat(np.arange(n_c, dtype=np.int16), per_county)
+    hh.village[:] = hh.county.astype(np.int32) * n_v_c + rng.integers(0, n_v_c, size=n_h)
+    hh.weight[:] = weight_c[hh.county]
+    t = ctype[hh.county]
+
+    # demography
+    members = np.minimum(1 + rng.poisson(pop.members_mean - 1.0, size=n_h), 9)
+    hh.members[:] = members
+    n_eld = rng.binomial(members, pop.elderly_share)
+    rest = members - n_eld
+    p_school = min(pop.school_child_share / max(1e-9, 1 - pop.elderly_share), 1.0)
+    n_school = rng.binomial(rest, p_school)
+    working = rest - n_school
+    hh.n_elderly[:] = n_eld
+    hh.n_school[:] = n_school
+
+    # registration (fixed) depends on county type
+    fp_share = np.array([pop.fp_share_key, pop.fp_share_other, pop.fp_share_nonpoor])[t]
+    fp = rng.random(n_h) < fp_share
+    hh.formerly_poor[:] = fp
+
+    # health and labour capacity
+    hh.chronic[:] = rng.random(n_h) < 1.0 - (1.0 - pop.chronic_share) ** np.maximum(n_eld + working, 1)
+    p_dis = np.where(fp, pop.disabled_share_fp, pop.disabled_share_other)
+    hh.disabled[:] = rng.random(n_h) < p_dis
+    labour = working.astype(np.float32) - 1.0 * hh.disabled - 0.3 * (hh.chronic & (working > 0))
+    # elderly still contribute a little labour
+    labour = np.clip(labour + 0.25 * n_eld, 0.0, None)
+    hh.labour_units[:] = labour
+    hh.education[:] = rng.choice(3, size=n_h, p=np.array(pop.education_shares) / sum(pop.education_shares))
+
+    # per-capita income targets (2020)
+    line = params.poverty_line_2020_yuan
+    thr = params.policy.monitoring.threshold_yuan.at_year(params.sim.start_year)
+    persons = members * hh.weight
+    u = rng.random(n_h)
+    y = np.empty(n_h, dtype=np.float64)
+    sig_fp = lognormal_sigma_for_share(pop.income_pc_registered_2020_yuan, thr, pop.unstable_share_registered)
+    m_fp = _untruncated_mean_for(pop.income_pc_registered_2020_yuan, sig_fp, line)
+    y[fp] = truncated_lognormal(m_fp, sig_fp, line, u[fp])
+
+    in_fpc = t != NONPOOR
+    # non-registered households in formerly poor counties: mean set so the county mean hits C9
+    reg_p = persons[fp & in_fpc].sum()
+    oth_p = persons[~fp & in_fpc].sum()
+    if oth_p > 0:
+        reg_mean = (y[fp & in_fpc] * persons[fp & in_fpc]).sum() / max(reg_p, 1e-9)
+        target_o = (pop.income_pc_fpc_2020_yuan * (reg_p + oth_p) - reg_mean * reg_p) / oth_p
+        target_o = max(target_o, thr * 1.05)
+        sig_o = lognormal_sigma_for_share(target_o, thr, pop.marginal_share_nonregistered)
+        m_o = _untruncated_mean_for(target_o, sig_o, line)
+        sel = ~fp & in_fpc
+        y[sel] = truncated_lognormal(m_o, sig_o, line, u[sel])
+    sel = ~fp & ~in_fpc
+    if sel.any():
+        # registered households in never-poor counties share the registered distribution (above)
+        m_n = _untruncated_mean_for(pop.income_pc_nonpoor_2020_yuan, pop.income_sigma_nonpoor, line)
+        y[sel] = truncated_lognormal(m_n, pop.income_sigma_nonpoor, line, u[sel])
+
+    # split household income into mechanistic components (2020 prices, yuan/year)
+    y_h = y * members
+    pension = 12.0 * params.transfers.pension_month_2020_yuan * n_eld
+    transition = np.where(fp, params.transfers.transition_subsidy_pc_year_2020_yuan * members, 0.0)
+    public = pension + transition
+    hh.private_transfer_year[:] = inc.private_transfer_share * y_h
+    hh.property_year[:] = inc.property_share * y_h
+    market = np.maximum(y_h - public - hh.private_transfer_year - hh.property_year, 0.05 * y_h)
+
+    # employment at start: migrants (steady state of finding/loss), local jobs are assigned once
+    # enterprises exist (model set-up), the rest farm only
+    lab = params.labour
+    has_lab = labour >= 0.5
+    hh.migrant_willing[:] = has_lab & (rng.random(n_h) < lab.migrant_propensity)
+    p_emp = lab.p_migrant_find_month / (lab.p_migrant_find_month + lab.p_migrant_loss_month)
+    migrant = hh.migrant_willing & (rng.random(n_h) < p_emp)
+    hh.emp_type[:] = np.where(migrant, EMP_MIGRANT, EMP_NONE)
+    hh.n_workers[:] = np.where(has_lab, 1 + ((labour >= 2.0) & (rng.random(n_h) < 0.5)), 0)
+
+    # wage multipliers: schooling × individual level (re-solved by split_market_income)
+    skill = np.array(inc.skill_premium, dtype=np.float64)[hh.education]
+    hh.wage_mult[:] = skill * np.exp(0.2 * rng.standard_normal(n_h) - 0.02)
+    market_target = market
+
+    # social protection and finances
+    tr = params.transfers
+    dibao_line = params.policy.dibao_line_2020_yuan.at_year(params.sim.start_year - 1)
+    base_pc = y
+    weak = labour < 0.5
+    hh.dibao[:] = weak & (base_pc < dibao_line * tr.dibao_exit_margin) & (rng.random(n_h) < tr.dibao_take_up)
+    hh.insured[:] = rng.random(n_h) < tr.insured_share
+    hh.housing_safe[:] = True
+    hh.savings_yuan[:] = 0.3 * y_h * rng.random(n_h) * 2
+    hh.income_est_pc[:] = y
+    hh.base_est_pc[:] = y
+    hh.net_income_pc[:] = y
+
+    # monitoring at start: households below the threshold are already identified (A15)
+    below = y < thr
+    hh.mon_state[:] = np.where(below, 1, 0)
+    hh.mon_category[:] = np.where(below, np.where(fp, 1, 2), 0)
+    hh.ever_monitored[:] = below
+
+    w_p = persons
+    mean_all = float((y * w_p).sum() / w_p.sum())
+    fpc_p = w_p[in_fpc].sum()
+    mean_fpc = float((y * w_p)[in_fpc].sum() / fpc_p) if fpc_p > 0 else float("nan")
+    nf_p = w_p[~in_fpc].sum()
+    mean_nfpc = float((y * w_p)[~in_fpc].sum() / nf_p) if nf_p > 0 else float("nan")
+    province = Province(
+        county_type=ctype,
+        county_industries=county_ind,
+        village_county=village_county,
+        village_product=village_product,
+        county_weight=weight_c,
+        county_n_households=per_county,
+        income_pc_2020_yuan=mean_all,
+        income_pc_fpc_2020_yuan=mean_fpc,
+        income_pc_nonfpc_2020_yuan=mean_nfpc,
+    )
+    return province, hh, market_target.astype(np.float64)
+
+
+def split_market_income(params: Params, hh: HouseholdSet, market_year: np.ndarray) -> None:
+    """Split each household's 2020 market income target into wages and operating income.
+
+    Called once employment at start is known (migrants, local enterprise jobs, public posts).
+    Migrant-willing households expect the steady-state share of months in work; the wage level of
+    wage-earning households is solved with one common factor so that the wage share of market income
+    matches E1 on average; the remainder is operating income, of which registered households hold
+    the industrial-assistance gain (I11) at full support.
+    """
+    inc = params.income
+    lab = params.labour
+    fp = hh.formerly_poor
+    labour = hh.labour_units
+    occupancy = lab.p_migrant_find_month / (lab.p_migrant_find_month + lab.p_migrant_loss_month)
+    migrant_like = hh.migrant_willing & (hh.emp_type != EMP_LOCAL) & (hh.emp_type != EMP_POST)
+    local = hh.emp_type == EMP_LOCAL
+    post = hh.emp_type == EMP_POST
+    workers = np.maximum(hh.n_workers, 1).astype(np.float64)
+    post_wage = 12.0 * inc.wage_public_post_month_2020_yuan * post
+    unit = np.where(migrant_like, occupancy * 12.0 * inc.wage_migrant_month_2020_yuan * workers,
+                    np.where(local, 12.0 * inc.wage_local_month_2020_yuan * workers, 0.0))
+    earners = unit > 0
+    target_total = inc.wage_share_of_market_income * market_year.sum() - post_wage.sum()
+    raw = unit * hh.wage_mult
+    factor = max(target_total, 0.0) / max(raw[earners].sum(), 1.0)
+    # no household earns more than 85% of its market target from wages
+    wage = np.minimum(raw * factor, 0.85 * np.maximum(market_year - post_wage, 0.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mult = np.where(earners, wage / np.where(unit > 0, unit, 1.0), hh.wage_mult * factor)
+    hh.wage_mult[:] = np.clip(mult, 0.05, 10.0)
+    op_total = np.maximum(market_year - wage - post_wage, 0.02 * market_year)
+
+    gain = params.assistance.industry_gain_pc_year_2021_yuan * hh.members
+    potential = np.minimum(gain, 0.6 * op_total)
+    hh.industry_stock[:] = fp.astype(np.float32)
+    op_base = op_total - np.where(fp, potential, 0.0)
+    # realised operating income is scaled by the farm-labour factor: divide it out at start
+    workers_eff = np.where(hh.emp_type > 0, np.minimum(hh.n_workers, labour), 0.0)
+    workers_eff = np.where(migrant_like, occupancy * np.minimum(hh.n_workers, labour), workers_eff)
+    lab_factor = 0.5 + 0.5 * np.clip(labour - 0.5 * workers_eff, 0.0, 1.0)
+    hh.op_base_year[:] = op_base / lab_factor
+    hh.industry_potential_year[:] = potential / lab_factor

@@ -1,0 +1,590 @@
+"""Load and validate scenario files (policy stories as data).
+
+A scenario file is YAML with five top-level keys::
+
+    name: gradual_phaseout
+    extends: transition            # optional: another scenario name or a relative file path
+    description: One paragraph policy story.
+    policy:                        # dated levers, dotted paths relative to Params.policy
+      assistance.industrial.intensity: {2021: 1.0, 2026: 0.66, 2027: 0.33, 2028: 0.0}
+    parameters:                    # static overrides, dotted paths into Params
+      shocks.illness.p_year: 0.11
+
+A child states only its difference from its parent: the overrides of the chain are applied from
+the root to the leaf, later files winning (a schedule replaces the parent's whole schedule). Keys
+may be dotted paths or nested mappings of groups (``assistance: {industrial: {intensity: 0.5}}``).
+A name such as ``transition+stress_disaster`` is an *overlay*: ``transition`` (with its whole
+chain) and then the file's own ``policy``/``parameters`` of each overlay, in order.
+
+Validation reports every problem at once and applies nothing when there is one: unknown keys and
+parameter paths come with the closest valid names; wrong types and out-of-range values name the
+file, the key path, the value and the allowed range; ``extends`` cycles and missing parents are
+reported; YAML syntax errors give file and line. All of them raise :class:`ScenarioError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from model.params import Params, ParamsError, check_path, closest_paths, parameter_table
+
+SCENARIO_DIR = Path(__file__).resolve().parent
+"""Directory of the shipped scenario files."""
+
+TOP_LEVEL_KEYS = ("name", "extends", "description", "policy", "parameters")
+_SUFFIXES = (".yaml", ".yml")
+
+
+class ScenarioError(ValueError):
+    """An invalid scenario: every problem found, one per line, each prefixed with its file."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """A scenario file found in the scenario library.
+
+    Attributes:
+        name: Scenario name (the file stem).
+        description: The file's description paragraph (or a note when the file is unreadable).
+        path: Path of the YAML file.
+    """
+
+    name: str
+    description: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A loaded, validated scenario.
+
+    Attributes:
+        name: Scenario name; for overlays the joined name (``transition+stress_disaster``).
+        description: Description of the leaf scenario (overlays add theirs, one paragraph each).
+        params: The validated parameters.
+        chain: Scenario names from the root of the ``extends`` chain to the leaf, then overlays.
+        overrides: Flattened dotted-path mapping actually applied to the defaults, in order
+            (policy levers carry the ``policy.`` prefix; later sources have overwritten earlier).
+        files: The scenario files read, in the order of ``chain``.
+    """
+
+    name: str
+    description: str
+    params: Params
+    chain: list[str]
+    overrides: dict[str, Any]
+    files: list[Path] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# Public functions
+# --------------------------------------------------------------------------------------------
+
+
+def list_scenarios(directory: Path | None = None) -> list[ScenarioInfo]:
+    """Scenarios in the library, sorted by name.
+
+    Args:
+        directory: Where to look; defaults to the shipped scenario directory.
+
+    Returns:
+        One entry per ``*.yaml`` file. An unreadable file is still listed, with a note as its
+        description, so that a broken file does not hide the others.
+    """
+    directory = SCENARIO_DIR if directory is None else Path(directory)
+    infos = []
+    for path in _yaml_files(directory):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            description = data.get("description") if isinstance(data, dict) else None
+            if not isinstance(description, str) or not description.strip():
+                description = "(no description)"
+        except (OSError, yaml.YAMLError) as exc:
+            description = f"(unreadable: {type(exc).__name__})"
+        infos.append(ScenarioInfo(path.stem, " ".join(description.split()), path))
+    return infos
+
+
+def load_scenario(
+    name_or_path: str | Path,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    origin: str = "overrides",
+) -> Scenario:
+    """Load a scenario by name, file path or overlay name, and validate it.
+
+    Args:
+        name_or_path: A scenario name (``transition``), a path to a YAML file, or an overlay
+            (``transition+stress_disaster``: the first scenario with its chain, then each
+            further scenario's own policy and parameters).
+        overrides: Extra dotted-path overrides applied last (e.g. from ``--set``). Policy levers
+            need the ``policy.`` prefix here.
+        origin: Label that prefixes problems found in ``overrides``.
+
+    Returns:
+        The validated :class:`Scenario`.
+
+    Raises:
+        ScenarioError: With every problem found; nothing is applied.
+    """
+    parts = _split_overlays(name_or_path)
+    problems: list[str] = []
+
+    base_path = _locate(parts[0], problems)
+    docs: list[_Doc] = []
+    if base_path is not None:
+        docs, chain_problems = _resolve_chain(base_path)
+        problems += chain_problems
+
+    overlays: list[_Doc] = []
+    for part in parts[1:]:
+        path = _locate(part, problems)
+        if path is None:
+            continue
+        doc, doc_problems = _read(path)
+        problems += doc_problems
+        if doc is not None:
+            overlays.append(doc)
+
+    extra: dict[str, Any] = {}
+    if overrides:
+        extra, extra_problems = _flatten(overrides, "", origin, section=None)
+        problems += extra_problems
+        problems += _check_values(extra, origin)
+
+    if problems:
+        raise ScenarioError(problems)
+
+    merged: dict[str, Any] = {}
+    for doc in docs + overlays:
+        merged.update(doc.overrides)
+    merged.update(extra)
+    leaf = (overlays or docs)[-1]
+    try:
+        params = Params().with_overrides(merged, origin=leaf.label)
+    except ParamsError as exc:
+        # Each source was valid on its own: only a rule linking several parameters can fail here.
+        raise ScenarioError(_tidy(exc.problems)) from None
+
+    all_docs = docs + overlays
+    name = "+".join([docs[-1].name, *(d.name for d in overlays)])
+    description = "\n\n".join([docs[-1].description, *(d.description for d in overlays)])
+    return Scenario(
+        name=name,
+        description=description,
+        params=params,
+        chain=[d.name for d in all_docs],
+        overrides=merged,
+        files=[d.path for d in all_docs],
+    )
+
+
+def check_file(path: str | Path) -> list[str]:
+    """Problems of one scenario file, including its ``extends`` chain (empty when valid).
+
+    Args:
+        path: Path of the YAML file.
+
+    Returns:
+        Readable problems, one per item, each prefixed with the file it concerns.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return [f"{_label(path)}: no such file"]
+    try:
+        load_scenario(path)
+    except ScenarioError as exc:
+        return exc.problems
+    return []
+
+
+def parse_set(items: Iterable[str]) -> dict[str, Any]:
+    """Parse command-line ``key=value`` assignments; values are YAML.
+
+    ``--set 'policy.assistance.industrial.intensity={2021: 1, 2024: 0}'`` gives a schedule,
+    ``--set shocks.illness.p_year=0.2`` a number. A key given twice keeps the last value.
+
+    Args:
+        items: Strings of the form ``dotted.path=value``.
+
+    Returns:
+        Mapping of dotted path to parsed value (not yet validated; pass it to
+        :func:`load_scenario`).
+
+    Raises:
+        ScenarioError: When an item has no ``=``, an empty key, or a value that is not YAML.
+    """
+    out: dict[str, Any] = {}
+    problems = []
+    for item in items:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            problems.append(f"--set {item!r}: expected key=value, e.g. shocks.illness.p_year=0.2")
+            continue
+        try:
+            value = yaml.load(text, Loader=_StrictLoader)
+        except yaml.YAMLError as exc:
+            problems.append(f"--set {item!r}: value is not valid YAML ({_yaml_problem(exc)})")
+            continue
+        if value is None:
+            problems.append(f"--set {item!r}: no value after '='")
+            continue
+        out[key] = value
+    if problems:
+        raise ScenarioError(problems)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Reading one file
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Doc:
+    """One parsed scenario file (its own content, not its parents')."""
+
+    path: Path
+    label: str
+    name: str
+    description: str
+    extends: str | None
+    overrides: dict[str, Any]
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that rejects duplicate keys instead of silently keeping the last one."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
+    seen: dict[Any, Any] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"unhashable key {key!r}", key_node.start_mark
+            ) from None
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                "while reading a mapping", node.start_mark,
+                f"duplicate key {key!r}", key_node.start_mark,
+            )
+        seen[key] = True
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
+)
+
+
+def _read(path: Path) -> tuple[_Doc | None, list[str]]:
+    """Parse and check one file on its own; returns the document (if readable) and problems."""
+    label = _label(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return None, [f"{label}: cannot read file ({exc.strerror or exc})"]
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{label}:{mark.line + 1}:{mark.column + 1}" if mark is not None else label
+        return None, [f"{where}: YAML syntax error: {_yaml_problem(exc)}"]
+    if data is None:
+        return None, [f"{label}: file is empty; expected keys {', '.join(TOP_LEVEL_KEYS)}"]
+    if not isinstance(data, dict):
+        return None, [f"{label}: top level must be a mapping with keys "
+                      f"{', '.join(TOP_LEVEL_KEYS)}, found {type(data).__name__}"]
+
+    problems: list[str] = []
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            problems.append(f"{label}: unknown top-level key {key!r}; {_top_level_hint(key)}")
+
+    name = data.get("name")
+    if name is None:
+        problems.append(f"{label}: missing 'name' (it must be the file name without .yaml: "
+                        f"{path.stem!r})")
+        name = path.stem
+    elif not isinstance(name, str) or name != path.stem:
+        problems.append(f"{label}: name = {name!r} must match the file name {path.stem!r}")
+        name = path.stem
+
+    description = data.get("description")
+    if not isinstance(description, str) or not description.strip():
+        problems.append(f"{label}: 'description' is required: a non-empty paragraph telling the "
+                        f"policy story (found {description!r})")
+        description = ""
+
+    extends = data.get("extends")
+    if extends is not None and (not isinstance(extends, str) or not extends.strip()):
+        problems.append(f"{label}: extends = {extends!r} must be a scenario name or a relative "
+                        "file path")
+        extends = None
+
+    overrides: dict[str, Any] = {}
+    sections = (("policy", "policy."), ("parameters", ""))
+    for section, prefix in sections:
+        body = data.get(section)
+        if body is None:
+            continue
+        if not isinstance(body, dict):
+            problems.append(f"{label}: '{section}' must be a mapping of dotted paths to values, "
+                            f"found {body!r}")
+            continue
+        flat, flat_problems = _flatten(body, prefix, label, section=section)
+        problems += flat_problems
+        for path_, value in flat.items():
+            if path_ in overrides:
+                problems.append(f"{label}: {path_} is set twice (in 'policy' and 'parameters')")
+            overrides[path_] = value
+    problems += _check_values(overrides, label)
+    return _Doc(path, label, name, " ".join(description.split()), extends, overrides), problems
+
+
+def _flatten(
+    body: Mapping[Any, Any], prefix: str, label: str, section: str | None
+) -> tuple[dict[str, Any], list[str]]:
+    """Dotted paths → values. Nested mappings are followed while their path names a group."""
+    out: dict[str, Any] = {}
+    problems: list[str] = []
+    groups = _group_paths()
+    for key, value in body.items():
+        if not isinstance(key, str) or not key.strip():
+            where = f" in '{section}'" if section else ""
+            problems.append(f"{label}: key {key!r}{where} is not a dotted parameter path")
+            continue
+        path = prefix + key.strip()
+        if path in groups and isinstance(value, Mapping):
+            sub, sub_problems = _flatten(value, path + ".", label, section)
+            out.update(sub)
+            problems += sub_problems
+            continue
+        if check_path(path) is not None:
+            problems.append(f"{label}: {_unknown_path_message(path, section)}")
+            continue
+        out[path] = value
+    return out, problems
+
+
+def _check_values(overrides: Mapping[str, Any], label: str) -> list[str]:
+    """Type and range problems of already-known paths, validated against the defaults."""
+    meta = _parameter_meta()
+    problems: list[str] = []
+    rest: dict[str, Any] = {}
+    for path, value in overrides.items():
+        row = meta[path]
+        kind = type(row["default"])
+        # Pydantic's lax mode would take True for 1.0 and "0.3" for 0.3; a scenario is clearer
+        # when numbers are numbers and flags are true/false.
+        if not row["lever"] and kind in (int, float) and not _is_number(value):
+            problems.append(f"{label}: {path} = {value!r}: expected a number"
+                            f"{_range_text(row)}")
+        elif kind is bool and not isinstance(value, bool):
+            problems.append(f"{label}: {path} = {value!r}: expected true or false")
+        else:
+            rest[path] = value
+    try:
+        Params().with_overrides(rest, origin=label)
+    except ParamsError as exc:
+        problems += _tidy(exc.problems)
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
+# Chains, overlays, locating files
+# --------------------------------------------------------------------------------------------
+
+
+def _resolve_chain(path: Path) -> tuple[list[_Doc], list[str]]:
+    """Documents from the root of the ``extends`` chain to ``path``, and all problems."""
+    docs: list[_Doc] = []
+    problems: list[str] = []
+    seen: list[Path] = []
+    current: Path | None = path
+    while current is not None:
+        key = current.resolve()
+        if key in seen:
+            names = [p.stem for p in seen[seen.index(key):]] + [current.stem]
+            problems.append(f"{_label(seen[-1])}: extends cycle: {' -> '.join(names)}")
+            break
+        seen.append(key)
+        doc, doc_problems = _read(current)
+        problems += doc_problems
+        if doc is None:
+            break
+        docs.insert(0, doc)
+        if doc.extends is None:
+            break
+        current = _find_parent(doc.extends, current.parent)
+        if current is None:
+            problems.append(f"{doc.label}: extends {doc.extends!r}, but there is no such "
+                            f"scenario next to this file or in the scenario library; "
+                            f"{_available_text(doc.extends)}")
+    return docs, problems
+
+
+def _find_parent(ref: str, directory: Path) -> Path | None:
+    """A parent named in ``extends``: a relative path, a sibling file, or a shipped scenario."""
+    ref = ref.strip()
+    if ref.endswith(_SUFFIXES) or "/" in ref:
+        candidate = (directory / ref) if not Path(ref).is_absolute() else Path(ref)
+        return candidate if candidate.is_file() else None
+    for base in (directory, SCENARIO_DIR):
+        for suffix in _SUFFIXES:
+            candidate = base / f"{ref}{suffix}"
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def _split_overlays(name_or_path: str | Path) -> list[str]:
+    text = str(name_or_path)
+    if isinstance(name_or_path, Path) or Path(text).is_file() or "+" not in text:
+        return [text]
+    return [part.strip() for part in text.split("+")]
+
+
+def _locate(ref: str, problems: list[str]) -> Path | None:
+    """Path of a scenario given by name or file path; records a problem when there is none."""
+    path = Path(ref)
+    if path.is_file():
+        return path
+    if ref.endswith(_SUFFIXES) or "/" in ref:
+        problems.append(f"{ref}: no such file")
+        return None
+    found = _find_parent(ref, SCENARIO_DIR)
+    if found is None:
+        problems.append(f"{ref}: unknown scenario; {_available_text(ref)}")
+    return found
+
+
+def _available_text(ref: str) -> str:
+    names = [info.name for info in list_scenarios()]
+    close = difflib.get_close_matches(ref, names, n=3, cutoff=0.6)
+    hint = f"did you mean {', '.join(map(repr, close))}? " if close else ""
+    listing = ", ".join(names) if names else "(none)"
+    return f"{hint}available scenarios: {listing}"
+
+
+def _yaml_files(directory: Path) -> list[Path]:
+    files = [p for p in directory.iterdir() if p.suffix in _SUFFIXES and p.is_file()]
+    return sorted(files, key=lambda p: p.stem)
+
+
+# --------------------------------------------------------------------------------------------
+# Messages and parameter metadata
+# --------------------------------------------------------------------------------------------
+
+
+def _label(path: Path) -> str:
+    """A path as shown in messages: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _top_level_hint(key: Any) -> str:
+    close = difflib.get_close_matches(str(key), TOP_LEVEL_KEYS, n=2, cutoff=0.5)
+    if close:
+        return f"did you mean {', '.join(map(repr, close))}?"
+    if isinstance(key, str) and check_path(key) is None:
+        return "parameter overrides go under 'parameters:'"
+    if isinstance(key, str) and check_path("policy." + key) is None:
+        return "dated levers go under 'policy:'"
+    return f"allowed keys are {', '.join(TOP_LEVEL_KEYS)}"
+
+
+def _unknown_path_message(path: str, section: str | None) -> str:
+    """Unknown-path message; in the policy section, suggestions are relative to ``policy``."""
+    if section != "policy":
+        return check_path(path) or ""
+    key = path.removeprefix("policy.")
+    if key.startswith("policy.") and check_path(key) is None:
+        return (f"policy key {key!r}: paths under 'policy:' are relative to policy; "
+                f"write {key.removeprefix('policy.')!r}")
+    levers = [p.removeprefix("policy.") for p in _parameter_meta() if p.startswith("policy.")]
+    if key in _group_paths_relative("policy."):
+        return (f"policy key {key!r} is a group, not a lever; set one of its fields "
+                f"(e.g. '{key}.…')")
+    close = difflib.get_close_matches(key, levers, n=3, cutoff=0.5)
+    if not close:
+        last = key.split(".")[-1]
+        close = [lever for lever in levers if lever.split(".")[-1] == last][:3]
+    hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+    if check_path(key) is None:
+        hint += " (it is a static parameter: put it under 'parameters:')"
+    elif not close:
+        static = [p for p in closest_paths(key) if not p.startswith("policy.")]
+        if static:
+            hint = (f"; did you mean {', '.join(map(repr, static))}? "
+                    "(static parameters go under 'parameters:')")
+    return f"unknown policy lever {key!r}{hint}"
+
+
+def _tidy(problems: list[str]) -> list[str]:
+    return [p.replace("Value error, ", "") for p in problems]
+
+
+def _range_text(row: Mapping[str, Any]) -> str:
+    lo, hi = row.get("lo"), row.get("hi")
+    if lo is None and hi is None:
+        return ""
+    low = "-inf" if lo is None else f"{lo:g}"
+    high = "inf" if hi is None else f"{hi:g}"
+    return f" (allowed range [{low}, {high}])"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    if not problem:
+        return str(exc).splitlines()[0]
+    if not context:
+        return problem
+    context_mark = getattr(exc, "context_mark", None)
+    problem_mark = getattr(exc, "problem_mark", None)
+    same_line = problem_mark is not None and context_mark is not None and (
+        context_mark.line == problem_mark.line)
+    if context_mark is not None and not same_line:
+        context = f"{context} started on line {context_mark.line + 1}"
+    return f"{problem} ({context})"
+
+
+@functools.cache
+def _parameter_meta() -> dict[str, dict[str, Any]]:
+    return {row["path"]: row for row in parameter_table()}
+
+
+@functools.cache
+def _group_paths() -> frozenset[str]:
+    out: set[str] = set()
+    for path in _parameter_meta():
+        parts = path.split(".")
+        out.update(".".join(parts[:i]) for i in range(1, len(parts)))
+    return frozenset(out)
+
+
+@functools.cache
+def _group_paths_relative(prefix: str) -> frozenset[str]:
+    return frozenset(g.removeprefix(prefix) for g in _group_paths() if g.startswith(prefix))
