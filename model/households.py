@@ -62,7 +62,9 @@ FIELDS: dict[str, tuple[str, str]] = {
     "aid_bits": ("int8", "assistance received: 1 industrial, 2 employment, 4 social, 8 medical"),
     "income_est_pc": ("float32", "smoothed annualised per-capita net income, yuan/year"),
     "base_est_pc": ("float32", "smoothed per-capita income excluding dibao, yuan/year"),
-    "hardship": ("bool", "a rigid expense above the hardship share this month"),
+    "hardship": ("bool", "a rigid expense above the hardship share in the last months"),
+    "hardship_months": ("int8", "months the current hardship stays pending"),
+    "pending_oop_yuan": ("float32", "out-of-pocket medical spending of the pending hardship, yuan"),
     "guarantee_failure": ("bool", "a three-guarantees failure this year"),
     # annual accumulators (yuan/household, current year)
     "y_wage": ("float32", "wage income this year"),

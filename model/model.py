@@ -72,7 +72,10 @@ INTEREST_MARKET = 0.06
 #: Cost of renovating an unsafe house, yuan (2020 prices).
 HOUSING_RENOVATION_YUAN = 20_000.0
 #: Monthly chance a household repairs an unsafe house itself, and with renovation assistance.
-P_REPAIR_SELF, P_REPAIR_ASSISTED = 0.05, 0.5
+P_REPAIR_SELF, P_REPAIR_ASSISTED = 0.15, 0.5
+#: Months a sudden-hardship expense stays visible to screening (and refundable by medical
+#: assistance once the household is identified).
+HARDSHIP_MONTHS = 3
 #: Months of a migrant job lost after an accident.
 ACCIDENT_MONTHS = 2
 
@@ -93,7 +96,7 @@ class RuralModel(mesa.Model):
             "accounting", "data_collection")}
         t0 = time.perf_counter()
 
-        self.province, self.households, market_2020 = population.build(p, self.streams.population)
+        self.province, self.households, market_2020, income_2020 = population.build(p, self.streams.population)
         hh = self.households
         pv = self.province
         self.n_counties = pv.n_counties
@@ -121,8 +124,11 @@ class RuralModel(mesa.Model):
         self.log_price = np.zeros((self.n_counties, self.n_industries))
         self.main_industry = int(np.bincount(pv.village_product.astype(np.int64),
                                              minlength=self.n_industries).argmax())
-        self.wage_index = 1.0
-        self.productivity_index = 1.0
+        # 2020 figures are annual means (mid-2020 levels); January 2021 is half a year later
+        lv0 = self.central.levers(self.year, 1)
+        self.wage_index = (1.0 + lv0.urban_income_growth * p.macro.wage_elasticity) ** 0.5
+        self.productivity_index = ((1.0 + p.income.productivity_growth_year) * (1.0 + lv0.inflation)) ** 0.5
+        self.central.cpi = (1.0 + lv0.inflation) ** 0.5
         self.migrant_demand = 1.0
 
         # shocks: illness risk normalised so the mean incidence equals shocks.illness.p_year (H1)
@@ -148,7 +154,7 @@ class RuralModel(mesa.Model):
         self._fill_local_jobs(lv, p_match=1.0)
         self._link_contracts(p_match=1.0)
         self._assign_public_posts(lv)
-        population.split_market_income(p, hh, market_2020)
+        population.split_market_income(p, hh, market_2020, income_2020, pv.fp_county)
 
         # year state
         self._budget_for_year(lv)
@@ -288,6 +294,8 @@ class RuralModel(mesa.Model):
         hh = self.households
         n = hh.n
         s = self.streams
+        # a hardship stays visible to screening for HARDSHIP_MONTHS months
+        hh.hardship_months[:] = np.maximum(hh.hardship_months.astype(np.int16) - 1, 0)
         # illness: onset, cost, labour lost for some months
         u_ill = s.illness.random(n)
         z_ill = s.illness.standard_normal(n)
@@ -327,7 +335,10 @@ class RuralModel(mesa.Model):
         hit_hh = village_hit[hh.village]
         hh.disaster_loss[:] = np.where(hit_hh, np.maximum(hh.disaster_loss, loss_v[hh.village]), hh.disaster_loss)
         hh.disaster_months[:] = np.where(hit_hh, d.loss_months, hh.disaster_months)
-        hh.housing_safe[hit_hh & (u_house < d.p_housing_damage)] = False
+        damaged = hit_hh & (u_house < d.p_housing_damage) & hh.housing_safe
+        hh.housing_safe[damaged] = False
+        # a destroyed house is a sudden hardship that screening can see
+        hh.hardship_months[damaged] = HARDSHIP_MONTHS
         # education: lumpy costs in September
         edu_cost_pc = self.params.shocks.education.cost_per_child_yuan * self.central.cpi
         return {"med_cost": med_cost.astype(np.float32), "edu_cost_pc": edu_cost_pc,
@@ -637,7 +648,7 @@ class RuralModel(mesa.Model):
         hh.savings_yuan -= repay.astype(np.float32)
         # three guarantees: education or medical care that could not be paid, unsafe housing
         g3 = (unmet & ((oop_edu > 0) | (oop_med > 0))) | ((shocks["med_cost"] > 0) & ~hh.insured)
-        hh.guarantee_failure |= g3 | ~hh.housing_safe
+        hh.guarantee_failure |= g3
 
         # accumulators and income estimates
         hh.y_wage += wage
@@ -651,7 +662,11 @@ class RuralModel(mesa.Model):
         # cadres assess recent income; a rigid expense counts through the sudden-hardship rule
         hh.income_est_pc += (k * (disposable * 12.0 / members - hh.income_est_pc)).astype(np.float32)
         hh.base_est_pc += (k * ((disposable - dibao) * 12.0 / members - hh.base_est_pc)).astype(np.float32)
-        hh.hardship[:] = rigid > p.monitoring.hardship_expense_share * np.maximum(hh.income_est_pc * members, 1.0)
+        new_hardship = rigid > p.monitoring.hardship_expense_share * np.maximum(hh.income_est_pc * members, 1.0)
+        hh.pending_oop_yuan[:] = np.where(new_hardship, oop_med,
+                                          np.where(hh.hardship_months > 0, hh.pending_oop_yuan, 0.0))
+        hh.hardship_months[:] = np.where(new_hardship, HARDSHIP_MONTHS, hh.hardship_months)
+        hh.hardship[:] = hh.hardship_months > 0
         hh.ill_months[:] = np.maximum(hh.ill_months.astype(np.int16) - 1, 0)
 
         # government accounts (weighted, by county)
@@ -709,6 +724,13 @@ class RuralModel(mesa.Model):
         hh.stable_months[new] = 0
         bits = pmon.assistance_bits(hh.labour_units[new], hh.op_base_year[new], shocks["ill_now"][new])
         hh.aid_bits[new] = bits if lv.responsive else 0
+        if lv.responsive:
+            # medical assistance settles the identified hardship's pending bills retroactively
+            refund = np.where(new & hh.hardship, hh.pending_oop_yuan, 0.0) * (
+                self.params.transfers.medical_assistance_share * min(lv.social, 1.0))
+            hh.y_rigid -= refund.astype(np.float32)
+            hh.pending_oop_yuan -= refund.astype(np.float32)
+            self.accounts.record("medical_assistance", c, refund * hh.weight, self.n_counties)
         active = hh.mon_state == pmon.MON_ACTIVE
         if not lv.responsive:
             hh.aid_bits[active] = 0
@@ -780,7 +802,9 @@ class RuralModel(mesa.Model):
         net_pc = ppov.net_income_pc_year(disposable, hh.y_rigid, members, p.income.expenditure_deduction)
         disp_pc = disposable / members
         line = p.poverty_line_2020_yuan * self.central.cpi
-        poor_now = ppov.poor_status(net_pc, line, hh.guarantee_failure, p.metrics.three_guarantees_check)
+        # safe housing is judged on the house's state at year-end
+        poor_now = ppov.poor_status(net_pc, line, hh.guarantee_failure | ~hh.housing_safe,
+                                    p.metrics.three_guarantees_check)
         rel = ppov.relapse(fp, poor_now, hh.poor)
         newp = ppov.new_poverty(fp, poor_now, hh.poor)
         hh.ever_relapsed |= rel
@@ -837,7 +861,7 @@ class RuralModel(mesa.Model):
             "local_jobs": local_jobs,
             "poverty_line_yuan": line,
             "monitoring_threshold_yuan": lv.threshold_yuan,
-            "guarantee_failure_rate": mx.safe_div((w * hh.guarantee_failure).sum(), w.sum()),
+            "guarantee_failure_rate": mx.safe_div((w * (hh.guarantee_failure | ~hh.housing_safe)).sum(), w.sum()),
         }
         for k, name in enumerate(SPEND_CATEGORIES):
             row[f"spend_{name}_yuan"] = float(acc.spend_year[:, k].sum())

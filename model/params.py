@@ -157,9 +157,8 @@ class Income(_Node):
         (0.85, 1.0, 1.25), description="Wage multiplier by schooling (primary, middle, high+).",
         json_schema_extra={"unit": "multiplier", "source": "reason: Mincer returns ~5-8% a year",
                            "lo": 0.1, "hi": 5.0})
-    wage_share_of_market_income: float = P(0.49, "share", 0.0, 1.0,
-                                           "Wage share of market income at start (the rest operating).",
-                                           "src:E1 (0.353 / (0.353+0.360+0.014))")
+    wage_share_fpc: float = P(0.353, "share of income", 0.0, 0.9,
+                              "Wage share of income in formerly poor counties at start.", "src:E1")
     property_share: float = P(0.014, "share of income", 0.0, 0.2, "Property income share.", "src:E1")
     private_transfer_share: float = P(0.21, "share of income", 0.0, 0.5,
                                       "Remittances and transfers not modelled (farm, ecological subsidies).",
@@ -167,9 +166,10 @@ class Income(_Node):
     operating_noise_sd: float = P(0.15, "log-points/month", 0.0, 1.0,
                                   "Idiosyncratic monthly noise in operating income.",
                                   "reason: farm income CV 0.3-0.5 a year (JR1998 transient share)")
-    productivity_growth_year: float = P(0.02, "share/year", -0.05, 0.15,
-                                        "Trend growth of farm productivity.",
-                                        "reason: agricultural TFP growth ~2%/year")
+    productivity_growth_year: float = P(0.04, "share/year", -0.05, 0.15,
+                                        "Real trend growth of operating income per household.",
+                                        "reason: real income growth of poor areas 8-9%/year 2017-2019 "
+                                        "(C6-C8) with wages growing faster")
     contract_premium: float = P(0.10, "share of operating income", 0.0, 0.5,
                                 "Premium for output sold under an enterprise contract.",
                                 "reason: order-farming premia 5-15% (I7 benefit linkage)")
@@ -180,12 +180,13 @@ class Income(_Node):
 
 
 class Labour(_Node):
-    p_migrant_loss_month: float = P(0.012, "probability/month", 0.0, 0.5,
+    p_migrant_loss_month: float = P(0.02, "probability/month", 0.0, 0.5,
                                     "Migrant job loss at normal demand.",
-                                    "reason: ~14% annual turnover of migrant jobs")
-    p_migrant_find_month: float = P(0.08, "probability/month", 0.0, 1.0,
+                                    "reason: ~22% annual turnover of migrant jobs")
+    p_migrant_find_month: float = P(0.25, "probability/month", 0.0, 1.0,
                                     "Migrant job finding for a willing worker at normal demand.",
-                                    "reason: search spells of about a year (F5-F6 flows)")
+                                    "reason: search spells of about four months; 86% back at work "
+                                    "within 2.5 months of the 2020 shock (J6)")
     p_local_separation_month: float = P(0.01, "probability/month", 0.0, 0.5,
                                         "Separation from a local enterprise job.",
                                         "reason: annual separation ~12%")
@@ -272,9 +273,10 @@ class Disaster(_Node):
 
 
 class Education(_Node):
-    cost_per_child_yuan: float = P(2_500, "yuan/child/year", 0.0, 50_000,
-                                   "Lumpy September costs per child in school.",
-                                   "reason: boarding, high-school and college fees")
+    cost_per_child_yuan: float = P(1_000, "yuan/child/year", 0.0, 50_000,
+                                   "Lumpy September costs per child in school (averaged over stages).",
+                                   "reason: compulsory schooling is free; boarding, high-school and "
+                                   "college fees average ~1,000 over all children in school")
 
 
 class Shocks(_Node):
@@ -412,15 +414,16 @@ class Government(_Node):
                                   "reason: infrastructure and public services projects")
     construction_lag_months: float = P(24, "months", 1, 120, "Lag of construction effects.",
                                        "reason: projects take 1-3 years to pay off")
-    construction_elasticity: float = P(0.05, "productivity per yuan-stock ratio", 0.0, 1.0,
-                                       "Productivity gain per unit of construction stock / county income.",
-                                       "reason: returns to rural infrastructure ~5-15%")
+    construction_elasticity: float = P(1.0, "productivity gain per (stock / household income)", 0.0, 5.0,
+                                       "Productivity gain per unit of construction stock over income.",
+                                       "reason: rural roads and irrigation return roughly their cost "
+                                       "in output over their life")
 
 
 class LargeScale(_Node):
-    county_threshold: float = P(0.03, "share of formerly poor households", 0.0, 1.0,
+    county_threshold: float = P(0.05, "share of formerly poor households", 0.0, 1.0,
                                 "County-year relapse rate that counts as large-scale relapse.",
-                                "reason: no official figure (SOURCES trap 5); 3% is ~1.5x the "
+                                "reason: no official figure (SOURCES trap 5); 5% is 2.5x the "
                                 "unstable share (A15) relapsing in one year")
 
 

@@ -100,11 +100,11 @@ def _untruncated_mean_for(target: float, sigma: float, lower: float) -> float:
                                  lower * 0.2, target * 1.5))
 
 
-def build(params: Params, rng: np.random.Generator) -> tuple[Province, HouseholdSet, np.ndarray]:
+def build(params: Params, rng: np.random.Generator) -> tuple[Province, HouseholdSet, np.ndarray, np.ndarray]:
     """Build the province and its households (end of the year before ``sim.start_year``).
 
-    Returns the province, the households and each household's 2020 market income target
-    (yuan/year), which :func:`split_market_income` divides once employment at start is known.
+    Returns the province, the households and each household's 2020 market income target and
+    total income target (yuan/year), which :func:`split_market_income` divides once employment at start is known.
     """
     pop = params.population
     inc = params.income
@@ -253,10 +253,11 @@ def build(params: Params, rng: np.random.Generator) -> tuple[Province, Household
         income_pc_fpc_2020_yuan=mean_fpc,
         income_pc_nonfpc_2020_yuan=mean_nfpc,
     )
-    return province, hh, market_target.astype(np.float64)
+    return province, hh, market_target.astype(np.float64), y_h.astype(np.float64)
 
 
-def split_market_income(params: Params, hh: HouseholdSet, market_year: np.ndarray) -> None:
+def split_market_income(params: Params, hh: HouseholdSet, market_year: np.ndarray, income_year: np.ndarray,
+                        fp_county: np.ndarray | None = None) -> None:
     """Split each household's 2020 market income target into wages and operating income.
 
     Called once employment at start is known (migrants, local enterprise jobs, public posts).
@@ -278,11 +279,20 @@ def split_market_income(params: Params, hh: HouseholdSet, market_year: np.ndarra
     unit = np.where(migrant_like, occupancy * 12.0 * inc.wage_migrant_month_2020_yuan * workers,
                     np.where(local, 12.0 * inc.wage_local_month_2020_yuan * workers, 0.0))
     earners = unit > 0
-    target_total = inc.wage_share_of_market_income * market_year.sum() - post_wage.sum()
     raw = unit * hh.wage_mult
-    factor = max(target_total, 0.0) / max(raw[earners].sum(), 1.0)
-    # no household earns more than 85% of its market target from wages
-    wage = np.minimum(raw * factor, 0.85 * np.maximum(market_year - post_wage, 0.0))
+    # one common wage-level factor, solved on formerly poor counties so that wages are the E1 share
+    # of their income; no household earns more than 90% of its market target from wages
+    fpc = np.isin(hh.county, np.flatnonzero(fp_county)) if fp_county is not None else np.ones(hh.n, bool)
+    w = hh.weight.astype(np.float64)
+    target_total = inc.wage_share_fpc * (income_year * w)[fpc].sum()
+    cap = 0.9 * np.maximum(market_year - post_wage, 0.0)
+    factor = 1.0
+    for _ in range(50):
+        wage = np.minimum(raw * factor, cap)
+        got = ((wage + post_wage) * w)[fpc].sum()
+        if got <= 0 or abs(got / target_total - 1.0) < 1e-6:
+            break
+        factor *= target_total / got
     with np.errstate(divide="ignore", invalid="ignore"):
         mult = np.where(earners, wage / np.where(unit > 0, unit, 1.0), hh.wage_mult * factor)
     hh.wage_mult[:] = np.clip(mult, 0.05, 10.0)
