@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 _RATES = (
-    ("poverty_rate", "poverty rate (all households)"),
+    ("poverty_rate", "poverty rate (persons)"),
     ("relapse_rate", "relapse rate (formerly poor)"),
     ("new_poverty_rate", "new poverty rate (never registered)"),
 )
@@ -76,7 +76,7 @@ def _poverty_relapse(annual: pd.DataFrame, title: str) -> Figure | None:
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
     ax.set_ylim(bottom=0)
     _years_axis(ax)
-    ax.set_ylabel("share of households")
+    ax.set_ylabel("share (persons; households for relapse)")
     ax.set_title(f"Poverty and relapse, year-end{title}")
     ax.legend(frameon=False)
     ax.grid(alpha=0.3)
