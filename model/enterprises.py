@@ -30,7 +30,7 @@ class EnterpriseRegistry:
 
     ARRAYS = {
         "kind": "int8", "county": "int16", "village": "int32", "industry": "int8",
-        "age_months": "int16", "jobs_cap": "int32", "contracts_cap": "int32",
+        "age_months": "int16", "jobs_cap": "int32", "contracts_cap": "int32", "contracts_used": "int32",
         "margin": "float32", "profit_ema": "float32", "alive": "bool", "weight": "float32",
     }
 

@@ -62,7 +62,6 @@ FIELDS: dict[str, tuple[str, str]] = {
     "aid_bits": ("int8", "assistance received: 1 industrial, 2 employment, 4 social, 8 medical"),
     "income_est_pc": ("float32", "smoothed annualised per-capita net income, yuan/year"),
     "base_est_pc": ("float32", "smoothed per-capita income excluding dibao, yuan/year"),
-    "hardship": ("bool", "a rigid expense above the hardship share in the last months"),
     "hardship_months": ("int8", "months the current hardship stays pending"),
     "pending_oop_yuan": ("float32", "out-of-pocket medical spending of the pending hardship, yuan"),
     "guarantee_failure": ("bool", "a three-guarantees failure this year"),
@@ -106,6 +105,12 @@ class HouseholdSet:
     def nbytes(self) -> int:
         """Bytes of household state."""
         return sum(getattr(self, name).nbytes for name in FIELDS)
+
+    def as_tuple(self):
+        """The arrays as the kernel's ``HHArrays`` namedtuple (same objects, no copy)."""
+        from .kernel import HHArrays
+
+        return HHArrays(*(getattr(self, name) for name in FIELDS))
 
     def persons_weight(self) -> np.ndarray:
         """Real persons represented by each row: ``weight × members``."""

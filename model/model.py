@@ -4,25 +4,33 @@ One step is one month. The step order (``step()`` follows it line by line):
 
 1. **Calendar and policy** — the central government resolves the dated levers in force; prices,
    wages and productivity are indexed. In January the province allocates county budgets.
-2. **Markets** — county-industry log prices (AR(1) with county and industry-wide shocks), the
-   migrant-demand index.
-3. **Shocks** — drawn for *all* households whatever the policy (common random numbers): illness,
-   disability, accidents, county/village disasters, September education costs.
-4. **Enterprises** — profit from prices and support, exits (age hazard raised by losses; exits end
-   jobs and contracts), entries (when expected profit with support is positive), contract linking.
-5. **Labour market** — migrant loss/finding, local separations, vacancies matched to seekers
-   (preferring labour capacity; campaign rules reserve hires for registered households),
-   public-welfare posts.
-6. **Household income** — wages, operating income (industrial support stock, contract premium,
-   disaster losses, rural-construction productivity), property and private transfers.
-7. **Public transfers and cost sharing** — pensions, dibao (enrolment and top-up), transition
-   subsidies, medical reimbursement and assistance, education support, housing renovation.
-8. **Consumption, savings and microcredit** — incomplete smoothing; borrowing covers shortfalls up to
-   a credit limit; unmet rigid needs are three-guarantees failures.
-9. **Monitoring and assistance** — county governments screen, identify (three categories), assign
-   assistance by need and labour capacity within budget, mark risk eliminated; rural construction.
-10. **Monthly data collection**.
-11. **December accounting** — annual per-capita net income, poverty, relapse and new poverty;
+2. **Markets and regional shocks** — county-industry log prices (AR(1) with county and
+   industry-wide shocks), the migrant-demand index, county and village disasters.
+3. **Household shocks** — drawn for *all* households whatever the policy (common random numbers):
+   illness, disability, accidents, disaster losses and housing damage.
+4. **Labour transitions** — local separations, ends of public-welfare posts, migrant job loss and
+   finding (employment assistance raises finding).
+5. **Market income** — wages, operating income (industrial support stock, contract premium and
+   guaranteed price, disaster losses, rural-construction productivity), property and private
+   transfers, microcredit interest.
+6. **Public transfers and cost sharing** — pensions, dibao (enrolment and top-up), transition
+   subsidies, medical reimbursement and assistance, September education costs and support,
+   housing renovation.
+7. **Consumption, savings and microcredit** — incomplete smoothing; borrowing covers shortfalls up
+   to a credit limit; rigid needs that cannot be paid are three-guarantees failures.
+8. **Monitoring and assistance (households)** — screening and self-reporting identify at-risk
+   households in three categories; assistance by need and labour capacity; retroactive medical
+   assistance for sudden hardship; risk elimination.
+   Steps 3-8 run fused per household in :func:`model.kernel.household_month`.
+9. **Government accounts** — county spending by category, budgets and the budget factor; rural
+   construction.
+10. **Enterprises** — profit from prices and support, exits (age hazard raised by losses; exits end
+    jobs and contracts), entries (when expected profit with support is positive).
+11. **Matching** — vacancies filled by local seekers (labour capacity first; campaign rules
+    reserve hires for registered households), public-welfare posts, contract farming. New jobs
+    pay from the next month.
+12. **Monthly data collection**.
+13. **December accounting** — annual per-capita net income, poverty, relapse and new poverty;
     county evaluation by the province; annual and county metrics.
 """
 
@@ -36,8 +44,8 @@ import numpy as np
 import pandas as pd
 
 from . import enterprises as ent
+from . import kernel, population
 from . import metrics as mx
-from . import population
 from .governments import (
     SPEND,
     SPEND_CATEGORIES,
@@ -54,7 +62,6 @@ from .processes import labour as plab
 from .processes import monitoring as pmon
 from .processes import poverty as ppov
 from .processes import shocks as pshk
-from .processes import transfers as ptr
 from .rng import Streams
 
 #: Propensity to consume out of smoothed monthly income (rural saving rate ~20-30%).
@@ -92,7 +99,7 @@ class RuralModel(mesa.Model):
         self.collect_monthly = collect_monthly
         p = self.params
         self.timings: dict[str, float] = {k: 0.0 for k in (
-            "setup", "markets", "shocks", "enterprises", "labour", "households", "governments",
+            "setup", "markets", "households", "governments", "enterprises", "labour",
             "accounting", "data_collection")}
         t0 = time.perf_counter()
 
@@ -115,6 +122,7 @@ class RuralModel(mesa.Model):
         self.accounts = CountyAccounts(self.n_counties)
         self._fp_real = np.bincount(hh.county, weights=hh.weight * hh.formerly_poor,
                                     minlength=self.n_counties)
+        self._fp_n = np.bincount(hh.county, weights=hh.formerly_poor, minlength=self.n_counties)
         self._hh_per_county = np.bincount(hh.county, minlength=self.n_counties).astype(np.float64)
         self._income_2020_hh_c = (np.bincount(hh.county, weights=hh.income_est_pc * hh.members,
                                               minlength=self.n_counties)
@@ -122,6 +130,7 @@ class RuralModel(mesa.Model):
 
         # markets
         self.log_price = np.zeros((self.n_counties, self.n_industries))
+        self.price_rel = np.ones((self.n_counties, self.n_industries))
         self.main_industry = int(np.bincount(pv.village_product.astype(np.int64),
                                              minlength=self.n_industries).argmax())
         # 2020 figures are annual means (mid-2020 levels); January 2021 is half a year later
@@ -136,7 +145,11 @@ class RuralModel(mesa.Model):
         rr = (np.where(hh.chronic, ill.chronic_multiplier, 1.0)
               * np.where(hh.n_elderly > 0, ill.elderly_multiplier, 1.0))
         self._illness_norm = float(np.average(rr, weights=hh.weight))
-        self._disaster_months_left = np.zeros(self.n_villages, dtype=np.int16)
+        # households are stored in contiguous county blocks: the kernel runs county by county
+        if np.any(np.diff(hh.county) < 0):
+            raise ValueError("households must be sorted by county")
+        self._county_start = np.searchsorted(hh.county, np.arange(self.n_counties + 1)).astype(np.int64)
+        self._hh_tuple = hh.as_tuple()
 
         # enterprises
         self.enterprise_registry = ent.EnterpriseRegistry(capacity=1024)
@@ -152,9 +165,9 @@ class RuralModel(mesa.Model):
         lv = self.central.levers(self.year, 1)
         self.levers = lv
         self._fill_local_jobs(lv, p_match=1.0)
-        self._link_contracts(p_match=1.0)
-        self._assign_public_posts(lv)
+        self._assign_public_posts(lv, None)
         population.split_market_income(p, hh, market_2020, income_2020, pv.fp_county)
+        self._link_contracts(p_match=1.0)  # farming households are known once income is split
 
         # year state
         self._budget_for_year(lv)
@@ -164,7 +177,6 @@ class RuralModel(mesa.Model):
         self._prev_income_fpc = pv.income_pc_fpc_2020_yuan
         self._prev_income_all = pv.income_pc_2020_yuan
         self._prev_income_nonfpc = pv.income_pc_nonfpc_2020_yuan
-        self._newly_identified = 0.0
         self.datacollector = mesa.DataCollector(model_reporters={
             "poverty_rate": lambda m: m.last_annual.get("poverty_rate", 0.0),
             "relapse_rate": lambda m: m.last_annual.get("relapse_rate", 0.0),
@@ -228,30 +240,30 @@ class RuralModel(mesa.Model):
                                     * (1.0 + lv.inflation)) ** (1 / 12)
         if cal_month == 1 and self.month > 0:
             self._budget_for_year(lv)
-        # 2. markets
+        # 2. markets and regional shocks
         self._markets(lv)
+        village_loss = self._disasters(lv)
         t = self._tick("markets", t)
-        # 3. shocks
-        shocks = self._shocks(lv, cal_month)
-        t = self._tick("shocks", t)
-        # 4. enterprises
-        self._enterprises(lv)
-        t = self._tick("enterprises", t)
-        # 5. labour market
-        self._labour(lv)
-        t = self._tick("labour", t)
-        # 6-8. household income, transfers, consumption and credit
-        self._household_finances(lv, shocks, cal_month)
+        # 3-8. households (fused kernel)
+        sums = self._households_month(lv, cal_month, village_loss)
         t = self._tick("households", t)
-        # 9. monitoring and assistance; rural construction
-        self._monitoring(lv, shocks)
+        # 9. government accounts, budgets, rural construction
+        self._accounts(sums, cal_month)
         self._construction()
         t = self._tick("governments", t)
-        # 10. monthly data collection
+        # 10. enterprises
+        self._enterprises(lv)
+        t = self._tick("enterprises", t)
+        # 11. matching: local jobs, public-welfare posts, contracts
+        self._fill_local_jobs(lv, p_match=self.params.labour.p_local_match_month)
+        self._assign_public_posts(lv, sums)
+        self._link_contracts(p_match=self.params.labour.p_local_match_month)
+        t = self._tick("labour", t)
+        # 12. monthly data collection
         if self.collect_monthly:
-            self._collect_month(lv, cal_month)
+            self._collect_month(lv, cal_month, sums)
         t = self._tick("data_collection", t)
-        # 11. December accounting
+        # 13. December accounting
         if cal_month == 12:
             self._december(lv)
             t = self._tick("accounting", t)
@@ -287,64 +299,107 @@ class RuralModel(mesa.Model):
         self.price_rel[:, self.main_industry] *= lv.price_level
         self.migrant_demand = lv.migrant_demand
 
-    # 3. ---------------------------------------------------------------------------------------
+    # 2-8. ------------------------------------------------------------------------------------
 
-    def _shocks(self, lv: Levers, cal_month: int) -> dict[str, np.ndarray]:
-        p = self.params.shocks
-        hh = self.households
-        n = hh.n
-        s = self.streams
-        # a hardship stays visible to screening for HARDSHIP_MONTHS months
-        hh.hardship_months[:] = np.maximum(hh.hardship_months.astype(np.int16) - 1, 0)
-        # illness: onset, cost, labour lost for some months
-        u_ill = s.illness.random(n)
-        z_ill = s.illness.standard_normal(n)
-        p_ill = pshk.illness_probability_month(
-            p.illness.p_year * lv.illness_multiplier / self._illness_norm, hh.chronic, hh.n_elderly > 0,
-            p.illness.chronic_multiplier, p.illness.elderly_multiplier)
-        onset = (u_ill < p_ill) & (hh.ill_months == 0)
-        med_cost = np.where(onset, pshk.lognormal_cost(p.illness.cost_mean_yuan * self.central.cpi,
-                                                       p.illness.cost_sigma, z_ill), 0.0)
-        hh.ill_months[onset] = p.illness.duration_months
-        # disability: persistent loss of one labour unit
-        u_dis = s.disability.random(n)
-        new_dis = (u_dis < pshk.monthly_probability(p.disability.p_year)) & ~hh.disabled
-        hh.disabled[new_dis] = True
-        hh.labour_units[new_dis] = np.maximum(hh.labour_units[new_dis] - 1.0, 0.0)
-        # accidents: cost and short labour loss
-        u_acc = s.accident.random(n)
-        z_acc = s.accident.standard_normal(n)
-        acc = u_acc < pshk.monthly_probability(p.accident.p_year)
-        med_cost = med_cost + np.where(acc, pshk.lognormal_cost(p.accident.cost_mean_yuan * self.central.cpi,
-                                                                0.8, z_acc), 0.0)
-        hh.ill_months[acc] = np.maximum(hh.ill_months[acc], ACCIDENT_MONTHS)
-        ill_now = hh.ill_months > 0
-        hh.labour_lost[:] = np.where(ill_now, pshk.illness_labour_loss(hh.labour_units, hh.members,
-                                                                       p.illness.carer_labour), 0.0)
-        # disasters: county events (plus any stress), villages hit, crop and housing losses
-        d = p.disaster
-        u_c = s.disaster.random(self.n_counties)
-        u_v = s.disaster.random(self.n_villages)
-        z_v = s.disaster.standard_normal(self.n_villages)
-        u_house = s.disaster.random(n)
+    def _disasters(self, lv: Levers) -> np.ndarray:
+        """County disasters (plus any stress test) hit a share of their villages; returns the share
+        of operating income each village loses per month (0 where not hit)."""
+        d = self.params.shocks.disaster
+        rng = self.streams.disaster
+        u_c = rng.random(self.n_counties)
+        u_v = rng.random(self.n_villages)
+        z_v = rng.standard_normal(self.n_villages)
         p_county = 1.0 - (1.0 - pshk.monthly_probability(d.p_county_year)) * (1.0 - lv.disaster_stress)
         county_hit = u_c < p_county
         village_hit = county_hit[self.province.village_county] & (u_v < d.village_hit_share)
         severity = d.crop_loss_mean * np.exp(0.5 * z_v - 0.125)
-        loss_v = pshk.disaster_crop_loss(village_hit, severity)
-        hit_hh = village_hit[hh.village]
-        hh.disaster_loss[:] = np.where(hit_hh, np.maximum(hh.disaster_loss, loss_v[hh.village]), hh.disaster_loss)
-        hh.disaster_months[:] = np.where(hit_hh, d.loss_months, hh.disaster_months)
-        damaged = hit_hh & (u_house < d.p_housing_damage) & hh.housing_safe
-        hh.housing_safe[damaged] = False
-        # a destroyed house is a sudden hardship that screening can see
-        hh.hardship_months[damaged] = HARDSHIP_MONTHS
-        # education: lumpy costs in September
-        edu_cost_pc = self.params.shocks.education.cost_per_child_yuan * self.central.cpi
-        return {"med_cost": med_cost.astype(np.float32), "edu_cost_pc": edu_cost_pc,
-                "september": cal_month == 9, "ill_now": ill_now, "n_village_hit": int(village_hit.sum())}
+        return np.asarray(pshk.disaster_crop_loss(village_hit, severity), dtype=np.float64)
 
-    # 4. ---------------------------------------------------------------------------------------
+    def _month_inputs(self, lv: Levers, cal_month: int) -> kernel.MonthInputs:
+        p = self.params
+        sh = p.shocks
+        inc = p.income
+        tr = p.transfers
+        a = p.assistance
+        lab = p.labour
+        cpi = self.central.cpi
+        keys = {f"k_{name}": kernel.stream_key(self.seed, sid) for name, sid in (
+            ("illness", kernel.S_ILLNESS), ("disability", kernel.S_DISABILITY), ("accident", kernel.S_ACCIDENT),
+            ("housing", kernel.S_HOUSING), ("operating", kernel.S_OPERATING), ("labour", kernel.S_LABOUR),
+            ("monitoring", kernel.S_MONITORING), ("behaviour", kernel.S_BEHAVIOUR))}
+        return kernel.MonthInputs(
+            month_abs=int(self.params.sim.start_year * 12 + self.month), september=cal_month == 9, cpi=float(cpi),
+            **keys,
+            p_illness_year=float(sh.illness.p_year * lv.illness_multiplier / self._illness_norm),
+            chronic_multiplier=float(sh.illness.chronic_multiplier),
+            elderly_multiplier=float(sh.illness.elderly_multiplier),
+            illness_cost_mean=float(sh.illness.cost_mean_yuan * cpi), illness_cost_sigma=float(sh.illness.cost_sigma),
+            illness_months=int(sh.illness.duration_months), carer_labour=float(sh.illness.carer_labour),
+            p_disability_month=float(pshk.monthly_probability(sh.disability.p_year)),
+            p_accident_month=float(pshk.monthly_probability(sh.accident.p_year)),
+            accident_cost_mean=float(sh.accident.cost_mean_yuan * cpi), accident_months=int(ACCIDENT_MONTHS),
+            p_housing_damage=float(sh.disaster.p_housing_damage), disaster_loss_months=int(sh.disaster.loss_months),
+            hardship_months=int(HARDSHIP_MONTHS), education_cost_pc=float(sh.education.cost_per_child_yuan * cpi),
+            p_migrant_loss=float(min(lab.p_migrant_loss_month / max(lv.migrant_demand, 0.05), 1.0)),
+            p_migrant_find=float(lab.p_migrant_find_month * lv.migrant_demand), find_boost=float(a.find_boost),
+            p_local_separation=float(lab.p_local_separation_month), p_post_end=float(lab.p_public_post_loss_month),
+            wage_local=float(inc.wage_local_month_2020_yuan * self.wage_index),
+            wage_migrant=float(inc.wage_migrant_month_2020_yuan * self.wage_index),
+            wage_post=float(inc.wage_public_post_month_2020_yuan * cpi),
+            productivity_index=float(self.productivity_index), wage_index=float(self.wage_index),
+            operating_sd=float(inc.operating_noise_sd), contract_premium=float(inc.contract_premium),
+            support_rate=float(1.0 / a.support_adjust_months), industrial=float(lv.industrial),
+            interest_supported=float(INTEREST_SUPPORTED), interest_market=float(INTEREST_MARKET),
+            transition_subsidy_on=bool(lv.transition_subsidy > 0),
+            pension_pp_month=float(tr.pension_month_2020_yuan * cpi),
+            transition_pc_month=float(tr.transition_subsidy_pc_year_2020_yuan * cpi * lv.transition_subsidy / 12.0),
+            dibao_line=float(lv.dibao_line_yuan), dibao_entry_bonus=float(0.25 * lv.social),
+            dibao_for_all=bool(lv.dibao_for_all), dibao_take_up=float(tr.dibao_take_up),
+            dibao_exit_margin=float(tr.dibao_exit_margin), medical_inclusive=float(lv.medical_inclusive),
+            medical_preferential=float(lv.medical_preferential),
+            medical_assistance_share=float(tr.medical_assistance_share * min(lv.social, 1.0)),
+            education_support_share=float(tr.education_support_share * min(max(lv.transition_subsidy, lv.social), 1.0)),
+            p_repair_self=float(P_REPAIR_SELF), p_repair_assisted=float(P_REPAIR_ASSISTED),
+            renovation_cost=float(HOUSING_RENOVATION_YUAN * cpi),
+            consumption_share=float(CONSUMPTION_SHARE), passthrough=float(CONSUMPTION_PASSTHROUGH),
+            credit_supported=float(CREDIT_LIMIT_SUPPORTED * cpi), credit_other=float(CREDIT_LIMIT_OTHER * cpi),
+            monitoring_enabled=bool(lv.monitoring_enabled), responsive=bool(lv.responsive),
+            coverage=float(lv.coverage), threshold=float(lv.threshold_yuan),
+            p_screen=float(p.monitoring.p_screen_month), p_self_report=float(p.monitoring.p_self_report_month),
+            hardship_share=float(p.monitoring.hardship_expense_share),
+            stable_months_needed=int(p.monitoring.stable_months_to_eliminate),
+            smoothing=float(1.0 / p.monitoring.income_smoothing_months), employment=float(lv.employment),
+            cost_industrial=float(a.cost_industrial_month_yuan * cpi),
+            cost_employment=float(a.cost_employment_month_yuan * cpi),
+        )
+
+    def _households_month(self, lv: Levers, cal_month: int, village_loss: np.ndarray) -> np.ndarray:
+        """Steps 3-8 for all households; returns the per-county sums (``kernel.COLUMNS``)."""
+        acc = self.accounts
+        out = np.zeros((self.n_counties, len(kernel.COLUMNS)))
+        kernel.household_month(
+            self._hh_tuple, self._month_inputs(lv, cal_month), self._county_start, self.price_rel,
+            self.province.village_product.astype(np.int64), village_loss, acc.budget_factor, acc.effort,
+            acc.construction_effect, kernel.NORMAL_TABLE, out)
+        return out
+
+    def _accounts(self, sums: np.ndarray, cal_month: int) -> None:
+        """Record the month's spending by county and update the budget factor: the share of the
+        planned assistance (industrial, employment, posts) the rest of the year's budget can pay."""
+        acc = self.accounts
+        n_spend = kernel.N_SPEND_COLUMNS
+        acc.spend_year[:, :n_spend] += sums[:, :n_spend]
+        acc.spend_total[:, :n_spend] += sums[:, :n_spend]
+        col = kernel.COL
+        spent = sums[:, col["industrial_assistance"]] + sums[:, col["employment_assistance"]] \
+            + sums[:, col["public_posts"]]
+        acc.remaining_yuan -= spent
+        months_left = 12 - cal_month + 1
+        assist_budget = np.maximum(acc.remaining_yuan * (1.0 - self.params.government.construction_share), 0.0)
+        planned = np.maximum(spent, 1e-9) * months_left
+        acc.budget_factor = np.clip(assist_budget / planned, 0.0, 1.0)
+
+    # 10. --------------------------------------------------------------------------------------
 
     def _enterprises(self, lv: Levers) -> None:
         reg = self.enterprise_registry
@@ -380,6 +435,7 @@ class RuralModel(mesa.Model):
             hh.employer[lost_job] = -1
             lost_contract = (hh.contract >= 0) & gone[hh.contract]
             hh.contract[lost_contract] = -1
+            reg.contracts_used[rows] = 0
             for r in rows:
                 agent = self.enterprise_agents.pop(int(r), None)
                 if agent is not None:
@@ -396,7 +452,6 @@ class RuralModel(mesa.Model):
             c = np.repeat(np.repeat(np.arange(self.n_counties), 4), new.ravel())
             k = np.repeat(np.tile(np.arange(4), self.n_counties), new.ravel())
             self._add_enterprises(c, k)
-        self._link_contracts(p_match=self.params.labour.p_local_match_month)
 
     def _link_contracts(self, p_match: float) -> None:
         """Open contract slots are filled by farming households growing the enterprise's product:
@@ -407,7 +462,7 @@ class RuralModel(mesa.Model):
         if n == 0:
             return
         alive = reg.view("alive")
-        used = np.bincount(hh.contract[hh.contract >= 0], minlength=n)[:n]
+        used = reg.view("contracts_used")
         open_ = np.where(alive, np.maximum(reg.view("contracts_cap") - used, 0), 0)
         if open_.sum() == 0:
             return
@@ -416,55 +471,30 @@ class RuralModel(mesa.Model):
         rows = np.repeat(np.arange(n), open_)
         if len(rows) == 0:
             return
-        product = self.province.village_product[hh.village].astype(np.int64)
-        seekers = np.flatnonzero((hh.contract < 0) & (hh.op_base_year > 0))
-        kinds = reg.kind[rows]
-        village_level = kinds != ent.LEADING
         n_ind = self.n_industries
-        # village-level slots: group by village, seekers whose product matches
-        for mask, group_of_slot, group_of_seeker, n_groups in (
-            (village_level, reg.village[rows].astype(np.int64), hh.village[seekers].astype(np.int64),
-             self.n_villages),
-            (~village_level, reg.county[rows].astype(np.int64) * n_ind + reg.industry[rows],
-             hh.county[seekers].astype(np.int64) * n_ind + product[seekers], self.n_counties * n_ind),
+        village_level = reg.kind[rows] != ent.LEADING
+        # a village-level slot only takes households of its village growing its product
+        v_slot = reg.village[rows].astype(np.int64)
+        v_ok = village_level & (self.province.village_product[np.maximum(v_slot, 0)] == reg.industry[rows])
+        c_slot = reg.county[rows].astype(np.int64) * n_ind + reg.industry[rows]
+        want_village = np.zeros(self.n_villages, dtype=bool)
+        want_village[v_slot[v_ok]] = True
+        want_ci = np.zeros(self.n_counties * n_ind, dtype=bool)
+        want_ci[c_slot[~village_level]] = True
+        product = self.province.village_product[hh.village]
+        ci = hh.county.astype(np.int64) * n_ind + product
+        free = (hh.contract < 0) & (hh.op_base_year > 0)
+        for slots, slot_group, wanted, n_groups, kind in (
+            (rows[v_ok], v_slot[v_ok], want_village, self.n_villages, "village"),
+            (rows[~village_level], c_slot[~village_level], want_ci, self.n_counties * n_ind, "county"),
         ):
-            slots = rows[mask]
             if len(slots) == 0:
                 continue
-            slot_group = group_of_slot[mask]
-            if n_groups == self.n_villages:
-                ok = self.province.village_product[slot_group] == reg.industry[slots]
-                slots, slot_group = slots[ok], slot_group[ok]
-            free = seekers[hh.contract[seekers] < 0]
-            gfree = group_of_seeker[hh.contract[seekers] < 0]
-            prio = rng.random(len(free))
-            si, vi = plab.match_within_groups(gfree, prio, slot_group, n_groups)
-            hh.contract[free[si]] = slots[vi]
-
-    # 5. ---------------------------------------------------------------------------------------
-
-    def _labour(self, lv: Levers) -> None:
-        hh = self.households
-        lab = self.params.labour
-        s = self.streams.labour
-        n = hh.n
-        u_loss, u_find, u_sep, u_post = s.random(n), s.random(n), s.random(n), s.random(n)
-        avail = hh.labour_units - hh.labour_lost
-        # local and post separations
-        sep = plab.separations(hh.emp_type, pin.EMP_LOCAL, avail, u_sep, lab.p_local_separation_month)
-        hh.emp_type[sep] = pin.EMP_NONE
-        hh.employer[sep] = -1
-        post_end = plab.separations(hh.emp_type, pin.EMP_POST, avail, u_post, lab.p_public_post_loss_month)
-        hh.emp_type[post_end] = pin.EMP_NONE
-        # migrant flows; employment assistance raises finding
-        boost = np.where((hh.aid_bits & pmon.AID_EMPLOYMENT) > 0,
-                         1.0 + self.params.assistance.find_boost * lv.employment, 1.0)
-        p_find = np.minimum(lab.p_migrant_find_month * lv.migrant_demand * boost, 1.0)
-        p_loss = min(lab.p_migrant_loss_month / max(lv.migrant_demand, 0.05), 1.0)
-        hh.emp_type[:] = plab.migrant_transitions(hh.emp_type, avail, hh.migrant_willing, u_loss, u_find,
-                                                  p_loss, p_find)
-        self._fill_local_jobs(lv, p_match=lab.p_local_match_month)
-        self._assign_public_posts(lv)
+            group_of_hh = hh.village if kind == "village" else ci
+            seekers = np.flatnonzero(free & wanted[group_of_hh] & (hh.contract < 0))
+            si, vi = plab.match_within_groups(group_of_hh[seekers], rng.random(len(seekers)), slot_group, n_groups)
+            hh.contract[seekers[si]] = slots[vi]
+            np.add.at(used, slots[vi], 1)
 
     def _fill_local_jobs(self, lv: Levers, p_match: float) -> None:
         """Enterprise vacancies filled by local seekers in the county, preferring labour capacity;
@@ -481,267 +511,68 @@ class RuralModel(mesa.Model):
         access = 1.0 + self.accounts.construction_effect[reg.view("county").astype(np.int64)]
         vac = rng.binomial(vac, np.minimum(p_match * access, 1.0))
         rows = np.repeat(np.arange(n), vac)
+        if len(rows) == 0:
+            return
+        hiring = np.zeros(self.n_counties, dtype=bool)
+        hiring[reg.county[rows]] = True
         avail = hh.labour_units - hh.labour_lost
-        seekers = np.flatnonzero((hh.emp_type == pin.EMP_NONE) & (avail >= 0.5))
-        if len(rows) == 0 or len(seekers) == 0:
+        seekers = np.flatnonzero((hh.emp_type == pin.EMP_NONE) & (avail >= 0.5) & hiring[hh.county])
+        if len(seekers) == 0:
             return
         reserve = self.params.enterprises.fp_hiring_share * lv.campaign
         prio = (avail[seekers] + rng.random(len(seekers))
                 + np.where(hh.formerly_poor[seekers] & (rng.random(len(seekers)) < reserve), 10.0, 0.0))
-        si, vi = plab.match_within_groups(hh.county[seekers].astype(np.int64), prio,
-                                          reg.county[rows].astype(np.int64), self.n_counties)
+        si, vi = plab.match_within_groups(hh.county[seekers], prio, reg.county[rows], self.n_counties)
         won = seekers[si]
         hh.emp_type[won] = pin.EMP_LOCAL
         hh.employer[won] = rows[vi]
         hh.n_workers[won] = np.maximum(hh.n_workers[won], 1)
 
-    def _assign_public_posts(self, lv: Levers) -> None:
+    def _assign_public_posts(self, lv: Levers, sums: np.ndarray | None) -> None:
         """Public-welfare posts per county: a share of registered households (J9) scaled by the
         employment-assistance lever and the county's budget factor, plus posts for monitored
-        households in employment assistance. Surplus holders lose posts; vacancies go to monitored
-        households first, then registered ones, with at least half a labour unit."""
+        households in employment assistance. Surplus holders lose posts at random; vacancies go to
+        monitored households first, then registered ones, with at least half a labour unit."""
         hh = self.households
         a = self.params.assistance
         rng = self.streams.labour
-        c = hh.county.astype(np.int64)
         nc = self.n_counties
-        fp_n = np.bincount(c, weights=hh.formerly_poor, minlength=nc)
-        mon_emp = (hh.mon_state == pmon.MON_ACTIVE) & ((hh.aid_bits & pmon.AID_EMPLOYMENT) > 0)
-        mon_n = np.bincount(c, weights=mon_emp & ~hh.formerly_poor, minlength=nc)
-        posts = np.floor(a.public_post_share_fp * lv.employment * self.accounts.budget_factor * (fp_n + mon_n)
-                         + 0.5).astype(np.int64)
-        holders = hh.emp_type == pin.EMP_POST
-        held = np.bincount(c, weights=holders, minlength=nc).astype(np.int64)
-        u = rng.random(hh.n)
+        c = hh.county
+        mon_emp = None
+        if sums is None:
+            mon_emp = (hh.mon_state == pmon.MON_ACTIVE) & ((hh.aid_bits & pmon.AID_EMPLOYMENT) > 0)
+            mon_n = np.bincount(c, weights=mon_emp & ~hh.formerly_poor, minlength=nc)
+            held = np.bincount(c, weights=hh.emp_type == pin.EMP_POST, minlength=nc).astype(np.int64)
+        else:
+            mon_n = sums[:, kernel.COL["N_monitored_employment_nonfp"]]
+            held = np.rint(sums[:, kernel.COL["N_post_holders"]]).astype(np.int64)
+        posts = np.floor(a.public_post_share_fp * lv.employment * self.accounts.budget_factor
+                         * (self._fp_n + mon_n) + 0.5).astype(np.int64)
         surplus = held - posts
         if (surplus > 0).any():
-            idx = np.flatnonzero(holders)
-            # drop the surplus at random within each county
-            order = np.lexsort((u[idx], c[idx]))
+            idx = np.flatnonzero((hh.emp_type == pin.EMP_POST) & (surplus > 0)[c])
+            order = np.lexsort((rng.random(len(idx)), c[idx]))
             idx = idx[order]
             start = np.concatenate(([0], np.cumsum(np.bincount(c[idx], minlength=nc))[:-1]))
             rank = np.arange(len(idx)) - start[c[idx]]
             drop = idx[rank < np.maximum(surplus, 0)[c[idx]]]
             hh.emp_type[drop] = pin.EMP_NONE
-            held = np.bincount(c, weights=hh.emp_type == pin.EMP_POST, minlength=nc).astype(np.int64)
+            held = np.minimum(held, posts)
         open_ = np.maximum(posts - held, 0)
         if open_.sum() == 0:
             return
+        if mon_emp is None:
+            mon_emp = (hh.mon_state == pmon.MON_ACTIVE) & ((hh.aid_bits & pmon.AID_EMPLOYMENT) > 0)
         avail = hh.labour_units - hh.labour_lost
-        eligible = (hh.emp_type == pin.EMP_NONE) & (avail >= 0.5) & (hh.formerly_poor | mon_emp)
+        eligible = ((hh.emp_type == pin.EMP_NONE) & (avail >= 0.5) & (hh.formerly_poor | mon_emp)
+                    & (open_ > 0)[c])
         seekers = np.flatnonzero(eligible)
-        prio = np.where(mon_emp[seekers], 2.0, 0.0) + u[seekers]
+        prio = np.where(mon_emp[seekers], 2.0, 0.0) + rng.random(len(seekers))
         slots = np.repeat(np.arange(nc), open_)
         si, _ = plab.match_within_groups(c[seekers], prio, slots, nc)
         won = seekers[si]
         hh.emp_type[won] = pin.EMP_POST
         hh.n_workers[won] = 1
-
-    # 6-8. ------------------------------------------------------------------------------------
-
-    def _household_finances(self, lv: Levers, shocks: dict[str, Any], cal_month: int) -> None:
-        hh = self.households
-        p = self.params
-        inc = p.income
-        tr = p.transfers
-        s = self.streams
-        n = hh.n
-        cpi = self.central.cpi
-        c = hh.county.astype(np.int64)
-        acc = self.accounts
-        bf = acc.budget_factor[c]
-
-        # 6. market income
-        avail = np.maximum(hh.labour_units - hh.labour_lost, 0.0)
-        workers_eff = pin.effective_workers(np.where(hh.emp_type > 0, hh.n_workers, 0), avail)
-        wage_by_type = np.array([0.0,
-                                 inc.wage_local_month_2020_yuan * self.wage_index,
-                                 inc.wage_migrant_month_2020_yuan * self.wage_index,
-                                 inc.wage_public_post_month_2020_yuan * cpi], dtype=np.float32)
-        wage = pin.wage_income_month(hh.emp_type, workers_eff, hh.wage_mult, wage_by_type)
-        # industrial support stock moves toward its target (registered households under the
-        # industrial lever, monitored households assigned industrial assistance)
-        target_fp = np.where(hh.formerly_poor, lv.industrial * bf, 0.0)
-        target_mon = np.where((hh.mon_state == pmon.MON_ACTIVE) & ((hh.aid_bits & pmon.AID_INDUSTRIAL) > 0),
-                              lv.industrial * bf, 0.0)
-        target = np.maximum(target_fp, target_mon)
-        hh.industry_stock += ((target - hh.industry_stock) / p.assistance.support_adjust_months).astype(np.float32)
-        z_op = s.operating.standard_normal(n)
-        sd = inc.operating_noise_sd
-        noise = np.exp(sd * z_op - 0.5 * sd * sd).astype(np.float32)
-        price_h = self.price_rel[c, self.province.village_product[hh.village]]
-        productivity = self.productivity_index * (1.0 + acc.construction_effect[c])
-        op = pin.operating_income_month(
-            hh.op_base_year, hh.industry_potential_year * hh.industry_stock, price_h, productivity,
-            pin.farm_labour_factor(avail, workers_eff), noise, hh.disaster_loss, hh.contract >= 0,
-            inc.contract_premium)
-        supported = hh.formerly_poor | (hh.mon_state == pmon.MON_ACTIVE)
-        rate = np.where(hh.formerly_poor & (lv.transition_subsidy > 0), INTEREST_SUPPORTED, INTEREST_MARKET)
-        interest = hh.debt_yuan * rate / 12.0
-        op = op - interest
-        hh.disaster_months[:] = np.maximum(hh.disaster_months.astype(np.int16) - 1, 0)
-        hh.disaster_loss[hh.disaster_months == 0] = 0.0
-        prop = hh.property_year / 12.0 * self.wage_index
-        private = hh.private_transfer_year / 12.0 * self.wage_index
-
-        # 7. public transfers
-        pension = ptr.pension_month(hh.n_elderly, tr.pension_month_2020_yuan * cpi)
-        transition = np.where(hh.formerly_poor,
-                              tr.transition_subsidy_pc_year_2020_yuan * cpi * lv.transition_subsidy / 12.0
-                              * hh.members, 0.0).astype(np.float32)
-        weak = hh.labour_units < 0.5
-        social_aid = (hh.aid_bits & pmon.AID_SOCIAL) > 0
-        # registered households with weak labour keep income disregards under the social lever
-        line = lv.dibao_line_yuan
-        eligible = weak | social_aid | lv.dibao_for_all
-        line_for = np.where(hh.formerly_poor & weak, line * (1.0 + 0.25 * lv.social), line)
-        u_take = s.behaviour.random(n)
-        take_up = np.where(social_aid & lv.responsive, 1.0, tr.dibao_take_up)
-        enter = ~hh.dibao & (hh.base_est_pc < line_for) & eligible & (u_take < take_up)
-        leave = hh.dibao & (hh.base_est_pc > tr.dibao_exit_margin * line)
-        hh.dibao[:] = (hh.dibao | enter) & ~leave
-        dibao = ptr.dibao_topup_month(hh.dibao, hh.base_est_pc, hh.members, line)
-        # medical cost sharing: preferential rate for registered households, assistance for dibao
-        # and monitored households (when monitoring comes with assistance)
-        med_rate = np.where(hh.formerly_poor, max(lv.medical_inclusive, lv.medical_preferential),
-                            lv.medical_inclusive).astype(np.float32)
-        med_assisted = hh.dibao | ((hh.mon_state == pmon.MON_ACTIVE) & lv.responsive)
-        reimb, med_aid, oop_med = ptr.medical_cost_sharing(shocks["med_cost"], hh.insured, med_rate, med_assisted,
-                                                           tr.medical_assistance_share * min(lv.social, 1.0))
-        # education (September): support for registered and dibao households
-        if shocks["september"]:
-            edu_supported = (hh.formerly_poor & (lv.transition_subsidy > 0)) | hh.dibao
-            edu_support, oop_edu = ptr.education_cost_sharing(
-                hh.n_school, shocks["edu_cost_pc"], edu_supported,
-                tr.education_support_share * min(max(lv.transition_subsidy, lv.social), 1.0))
-        else:
-            edu_support = np.zeros(n, dtype=np.float32)
-            oop_edu = np.zeros(n, dtype=np.float32)
-        # housing renovation for monitored households with assistance, self-repair otherwise
-        u_rep = s.behaviour.random(n)
-        renov_ok = (hh.mon_state == pmon.MON_ACTIVE) & lv.responsive
-        repaired = ~hh.housing_safe & (u_rep < np.where(renov_ok, P_REPAIR_ASSISTED * bf, P_REPAIR_SELF))
-        renov_paid = repaired & renov_ok
-        hh.housing_safe[repaired] = True
-
-        public = pension + transition + dibao
-        rigid = oop_med + oop_edu
-        disposable = wage + op + prop + private + public
-        net = disposable - rigid
-
-        # 8. consumption, savings, microcredit
-        est_month = hh.income_est_pc * hh.members / 12.0
-        consumption = np.maximum(CONSUMPTION_SHARE * est_month + CONSUMPTION_PASSTHROUGH * (disposable - est_month),
-                                 0.0)
-        hh.savings_yuan += (net - consumption).astype(np.float32)
-        short = hh.savings_yuan < 0
-        limit = np.where(supported, CREDIT_LIMIT_SUPPORTED, CREDIT_LIMIT_OTHER) * cpi
-        room = np.maximum(limit - hh.debt_yuan, 0.0)
-        borrow = np.where(short, np.minimum(-hh.savings_yuan, room), 0.0)
-        hh.debt_yuan += borrow.astype(np.float32)
-        hh.savings_yuan += borrow.astype(np.float32)
-        unmet = hh.savings_yuan < -1.0
-        hh.savings_yuan[unmet] = 0.0
-        buffer = 3.0 * consumption
-        repay = np.where(hh.savings_yuan > buffer, np.minimum(hh.debt_yuan, 0.5 * (hh.savings_yuan - buffer)), 0.0)
-        hh.debt_yuan -= repay.astype(np.float32)
-        hh.savings_yuan -= repay.astype(np.float32)
-        # three guarantees: education or medical care that could not be paid, unsafe housing
-        g3 = (unmet & ((oop_edu > 0) | (oop_med > 0))) | ((shocks["med_cost"] > 0) & ~hh.insured)
-        hh.guarantee_failure |= g3
-
-        # accumulators and income estimates
-        hh.y_wage += wage
-        hh.y_operating += op.astype(np.float32)
-        hh.y_property += prop.astype(np.float32)
-        hh.y_transfer_public += public
-        hh.y_transfer_private += private.astype(np.float32)
-        hh.y_rigid += rigid
-        k = 1.0 / p.monitoring.income_smoothing_months
-        members = hh.members.astype(np.float32)
-        # cadres assess recent income; a rigid expense counts through the sudden-hardship rule
-        hh.income_est_pc += (k * (disposable * 12.0 / members - hh.income_est_pc)).astype(np.float32)
-        hh.base_est_pc += (k * ((disposable - dibao) * 12.0 / members - hh.base_est_pc)).astype(np.float32)
-        new_hardship = rigid > p.monitoring.hardship_expense_share * np.maximum(hh.income_est_pc * members, 1.0)
-        hh.pending_oop_yuan[:] = np.where(new_hardship, oop_med,
-                                          np.where(hh.hardship_months > 0, hh.pending_oop_yuan, 0.0))
-        hh.hardship_months[:] = np.where(new_hardship, HARDSHIP_MONTHS, hh.hardship_months)
-        hh.hardship[:] = hh.hardship_months > 0
-        hh.ill_months[:] = np.maximum(hh.ill_months.astype(np.int16) - 1, 0)
-
-        # government accounts (weighted, by county)
-        w = hh.weight
-        nc = self.n_counties
-        acc.record("pension", c, pension * w, nc)
-        acc.record("dibao", c, dibao * w, nc)
-        acc.record("transition_subsidy", c, transition * w, nc)
-        acc.record("public_posts", c, np.where(hh.emp_type == pin.EMP_POST, wage, 0.0) * w, nc)
-        acc.record("medical_insurance", c, reimb * w, nc)
-        acc.record("medical_assistance", c, med_aid * w, nc)
-        acc.record("education_support", c, edu_support * w, nc)
-        acc.record("housing_renovation", c, renov_paid * (HOUSING_RENOVATION_YUAN * cpi) * w, nc)
-        # assistance programmes are paid from the county budget
-        a = p.assistance
-        ind_cost = hh.industry_stock * (a.cost_industrial_month_yuan * cpi)
-        emp_aid = (hh.aid_bits & pmon.AID_EMPLOYMENT) > 0
-        emp_cost = np.where(emp_aid | (hh.emp_type == pin.EMP_POST), a.cost_employment_month_yuan * cpi
-                            * lv.employment, 0.0)
-        ind_c = np.bincount(c, weights=ind_cost * w, minlength=nc)
-        emp_c = np.bincount(c, weights=emp_cost * w, minlength=nc)
-        post_c = np.bincount(c, weights=np.where(hh.emp_type == pin.EMP_POST, wage, 0.0) * w, minlength=nc)
-        acc.record_county("industrial_assistance", ind_c)
-        acc.record_county("employment_assistance", emp_c)
-        spent = ind_c + emp_c + post_c
-        acc.remaining_yuan -= spent
-        # budget factor: the share of planned assistance the rest of the year's budget can pay
-        months_left = 12 - cal_month + 1
-        assist_budget = np.maximum(acc.remaining_yuan * (1.0 - p.government.construction_share), 0.0)
-        planned = np.maximum(spent, 1e-9) * months_left
-        acc.budget_factor = np.clip(assist_budget / planned, 0.0, 1.0)
-        self._month_flows = {"wage": wage, "op": op, "public": public, "rigid": rigid}
-
-    # 9. ---------------------------------------------------------------------------------------
-
-    def _monitoring(self, lv: Levers, shocks: dict[str, Any]) -> None:
-        hh = self.households
-        m = self.params.monitoring
-        u = self.streams.monitoring.random(hh.n)
-        active = hh.mon_state == pmon.MON_ACTIVE
-        if not lv.monitoring_enabled:
-            hh.mon_state[active] = pmon.MON_NONE
-            hh.mon_category[active] = pmon.CAT_NONE
-            hh.aid_bits[active] = 0
-            self._newly_identified = 0.0
-            return
-        risk = pmon.at_risk(hh.income_est_pc, lv.threshold_yuan, hh.hardship)
-        c = hh.county.astype(np.int64)
-        p_det = pmon.detection_probability(lv.coverage, m.p_screen_month * (1.0 + self.accounts.effort[c]),
-                                           m.p_self_report_month)
-        new = risk & ~active & (u < p_det)
-        hh.mon_state[new] = pmon.MON_ACTIVE
-        hh.mon_category[new] = pmon.categorise(hh.formerly_poor[new], hh.hardship[new])
-        hh.ever_monitored[new] = True
-        hh.stable_months[new] = 0
-        bits = pmon.assistance_bits(hh.labour_units[new], hh.op_base_year[new], shocks["ill_now"][new])
-        hh.aid_bits[new] = bits if lv.responsive else 0
-        if lv.responsive:
-            # medical assistance settles the identified hardship's pending bills retroactively
-            refund = np.where(new & hh.hardship, hh.pending_oop_yuan, 0.0) * (
-                self.params.transfers.medical_assistance_share * min(lv.social, 1.0))
-            hh.y_rigid -= refund.astype(np.float32)
-            hh.pending_oop_yuan -= refund.astype(np.float32)
-            self.accounts.record("medical_assistance", c, refund * hh.weight, self.n_counties)
-        active = hh.mon_state == pmon.MON_ACTIVE
-        if not lv.responsive:
-            hh.aid_bits[active] = 0
-        above = (hh.income_est_pc >= lv.threshold_yuan) & ~hh.hardship
-        hh.stable_months[:] = pmon.stable_months_update(hh.stable_months, active, above)
-        done = pmon.eliminate(active, hh.stable_months, m.stable_months_to_eliminate, hh.labour_units)
-        hh.mon_state[done] = pmon.MON_ELIMINATED
-        hh.mon_category[done] = pmon.CAT_NONE
-        hh.aid_bits[done] = 0
-        hh.ever_eliminated[done] = True
-        self._newly_identified = float((hh.weight * new).sum())
 
     def _construction(self) -> None:
         """Rural construction: the construction share of each county's budget accumulates as a
@@ -757,35 +588,30 @@ class RuralModel(mesa.Model):
         target = g.construction_elasticity * acc.construction_stock_yuan / np.maximum(self._income_2020_hh_c, 1.0)
         acc.construction_effect += (target - acc.construction_effect) / g.construction_lag_months
 
-    # 10. --------------------------------------------------------------------------------------
+    # 12. --------------------------------------------------------------------------------------
 
-    def _collect_month(self, lv: Levers, cal_month: int) -> None:
-        hh = self.households
-        w = hh.weight
+    def _collect_month(self, lv: Levers, cal_month: int, sums: np.ndarray) -> None:
+        """One row of the monthly table from the kernel's county sums (no pass over households):
+        counts are of real households at the end of the month's household step."""
+        tot = sums.sum(axis=0)
+        col = kernel.COL
         reg = self.enterprise_registry
         alive = reg.view("alive")
-        row = {
-            "year": self.year, "month": cal_month,
-            "n_monitored": float((w * (hh.mon_state == pmon.MON_ACTIVE)).sum()),
-            "n_newly_identified": self._newly_identified,
-            "n_assisted": float((w * (hh.aid_bits > 0)).sum()),
-            "n_migrant": float((w * (hh.emp_type == pin.EMP_MIGRANT)).sum()),
-            "n_local_job": float((w * (hh.emp_type == pin.EMP_LOCAL)).sum()),
-            "n_public_post": float((w * (hh.emp_type == pin.EMP_POST)).sum()),
-            "n_dibao": float((w * hh.dibao).sum()),
-            "income_est_pc_fp_yuan": float(np.average(hh.income_est_pc[hh.formerly_poor],
-                                                      weights=w[hh.formerly_poor]))
-            if hh.formerly_poor.any() else 0.0,
-            "enterprises": float(reg.view("weight")[alive].sum()),
-            "migrant_demand": lv.migrant_demand,
-            "price_main_industry": float(self.price_rel[:, self.main_industry].mean()),
-            "cpi": self.central.cpi,
-        }
+        row = {"year": self.year, "month": cal_month}
+        for name in ("n_monitored", "n_newly_identified", "n_assisted", "n_migrant", "n_local_job",
+                     "n_public_post", "n_dibao"):
+            row[name] = float(tot[col[name]])
+        row["income_est_pc_fp_yuan"] = mx.safe_div(tot[col["income_est_fp_sum"]], tot[col["fp_weight"]])
+        row["enterprises"] = float(reg.view("weight")[alive].sum())
+        row["migrant_demand"] = lv.migrant_demand
+        row["price_main_industry"] = float(self.price_rel[:, self.main_industry].mean())
+        row["cpi"] = self.central.cpi
+        row["fiscal_cost_month_yuan"] = float(tot[: kernel.N_SPEND_COLUMNS].sum())
         self.monthly_rows.append(row)
         self.last_month = row
         self.datacollector.collect(self)
 
-    # 11. --------------------------------------------------------------------------------------
+    # 13. --------------------------------------------------------------------------------------
 
     def _december(self, lv: Levers) -> None:
         hh = self.households
@@ -799,11 +625,11 @@ class RuralModel(mesa.Model):
 
         disposable = (hh.y_wage.astype(np.float64) + hh.y_operating + hh.y_property + hh.y_transfer_public
                       + hh.y_transfer_private)
-        net_pc = ppov.net_income_pc_year(disposable, hh.y_rigid, members, p.income.expenditure_deduction)
+        net_pc = ppov.net_income_pc(disposable, hh.y_rigid, members, p.income.expenditure_deduction)
         disp_pc = disposable / members
         line = p.poverty_line_2020_yuan * self.central.cpi
         # safe housing is judged on the house's state at year-end
-        poor_now = ppov.poor_status(net_pc, line, hh.guarantee_failure | ~hh.housing_safe,
+        poor_now = ppov.is_poor(net_pc, line, hh.guarantee_failure | ~hh.housing_safe,
                                     p.metrics.three_guarantees_check)
         rel = ppov.relapse(fp, poor_now, hh.poor)
         newp = ppov.new_poverty(fp, poor_now, hh.poor)

@@ -16,7 +16,7 @@ import difflib
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .policy import Schedule
 
@@ -57,6 +57,18 @@ def lever_type(lo: float, hi: float) -> Any:
 
 class _Node(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _tuples_in_range(cls, value, info):
+        """Tuple parameters (shares, multipliers by class) are checked element by element."""
+        if isinstance(value, tuple):
+            extra = cls.model_fields[info.field_name].json_schema_extra or {}
+            lo, hi = extra.get("lo"), extra.get("hi")
+            for v in value:
+                if (lo is not None and v < lo) or (hi is not None and v > hi):
+                    raise ValueError(f"element {v:g} is out of range")
+        return value
 
 
 # --------------------------------------------------------------------------------------------

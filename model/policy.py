@@ -10,6 +10,7 @@ Time inside the model is counted in *absolute months*: ``year * 12 + (month - 1)
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ def _parse_key(key: Any) -> int:
     if not match:
         raise ValueError(f"schedule key {key!r} is not a year (2024) or a month ('2024-07')")
     year, month = int(match.group(1)), int(match.group(2) or 1)
+    if not 1900 <= year <= 2200:
+        raise ValueError(f"schedule year {year} in key {key!r} is outside 1900-2200")
     if not 1 <= month <= 12:
         raise ValueError(f"schedule key {key!r} has month {month}, allowed 1-12")
     return month_index(year, month)
@@ -56,6 +59,8 @@ class Schedule:
         if isinstance(obj, bool):
             return cls(((0, float(obj)),))
         if isinstance(obj, int | float):
+            if not math.isfinite(obj):
+                raise ValueError(f"schedule value {obj!r} is not a finite number")
             return cls(((0, float(obj)),))
         if isinstance(obj, Mapping):
             if not obj:
@@ -63,8 +68,8 @@ class Schedule:
             pts: dict[int, float] = {}
             for key, value in obj.items():
                 m = _parse_key(key)
-                if isinstance(value, bool) or not isinstance(value, int | float):
-                    raise ValueError(f"schedule value at {key!r} is {value!r}, expected a number")
+                if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                    raise ValueError(f"schedule value at {key!r} is {value!r}, expected a number (finite)")
                 pts[m] = float(value)
             return cls(tuple(sorted(pts.items())))
         raise ValueError(

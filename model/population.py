@@ -84,7 +84,7 @@ def truncated_lognormal(mean: float, sigma: float, lower: float, u: np.ndarray) 
     """Inverse-CDF draws of a log-normal with the given mean, truncated below at ``lower``."""
     mu = np.log(mean) - 0.5 * sigma**2
     f_lo = special.ndtr((np.log(lower) - mu) / sigma)
-    return np.exp(mu + sigma * special.ndtri(f_lo + u * (1 - f_lo)))
+    return np.maximum(np.exp(mu + sigma * special.ndtri(f_lo + u * (1 - f_lo))), lower)
 
 
 def truncated_mean(mean: float, sigma: float, lower: float) -> float:

@@ -1,5 +1,19 @@
-"""Pure household processes: arrays in, arrays out, no Mesa and no randomness of their own.
+"""Household rules as pure scalar functions, each compiled once as a NumPy ufunc.
 
-Random numbers are passed in as uniform or normal arrays drawn by the model from named streams,
-so each function gives exact, testable results.
+Every rule is written for one household and decorated with :func:`rule` (``numba.vectorize``):
+called from Python it takes scalars or arrays (broadcasting like any ufunc); called inside the
+fused monthly kernel (:mod:`model.kernel`) it compiles to an inlined scalar call. One definition
+serves both, so the unit-tested rule *is* the rule the model runs. Rules draw no random numbers:
+uniform or normal draws are passed in.
 """
+
+from __future__ import annotations
+
+from numba import vectorize
+
+
+def rule(fn):
+    """Compile a scalar rule as a lazily typed ufunc (cached on disk)."""
+    ufunc = vectorize(cache=True)(fn)
+    ufunc.__doc__ = fn.__doc__
+    return ufunc

@@ -2,39 +2,37 @@
 
 from __future__ import annotations
 
-import numpy as np
+import heapq
 
+import numpy as np
+from numba import njit
+
+from . import rule
 from .income import EMP_LOCAL, EMP_MIGRANT, EMP_NONE, EMP_POST
 
 
-def migrant_transitions(
-    emp_type: np.ndarray,
-    labour_avail: np.ndarray,
-    willing: np.ndarray,
-    u_loss: np.ndarray,
-    u_find: np.ndarray,
-    p_loss: float,
-    p_find: np.ndarray,
-) -> np.ndarray:
-    """New employment codes after migrant job loss and finding.
+@rule
+def migrant_transition(emp_type, labour_avail, willing, u_loss, u_find, p_loss, p_find):
+    """Employment code after this month's migrant job loss or finding.
 
-    A migrant loses the job with ``p_loss`` or when no labour is left (illness brings workers
-    home); a willing household without a job and with at least half a labour unit finds one with
-    ``p_find`` (per household, so employment assistance can raise it).
+    A migrant loses the job with ``p_loss`` or when less than half a labour unit is left (illness
+    brings workers home); a willing household without a job and with at least half a labour unit
+    finds one with ``p_find``.
     """
-    out = emp_type.copy()
-    migrant = emp_type == EMP_MIGRANT
-    lose = migrant & ((u_loss < p_loss) | (labour_avail < 0.5))
-    out[lose] = EMP_NONE
-    find = (emp_type == EMP_NONE) & willing & (labour_avail >= 0.5) & (u_find < p_find)
-    out[find] = EMP_MIGRANT
-    return out
+    if emp_type == 2:
+        if u_loss < p_loss or labour_avail < 0.5:
+            return 0
+        return 2
+    if emp_type == 0 and willing and labour_avail >= 0.5 and u_find < p_find:
+        return 2
+    return emp_type
 
 
-def separations(emp_type: np.ndarray, code: int, labour_avail: np.ndarray, u: np.ndarray,
-                p_sep: float) -> np.ndarray:
-    """Mask of households whose job of type ``code`` ends this month (quit, end of term, no labour)."""
-    return (emp_type == code) & ((u < p_sep) | (labour_avail < 0.5))
+@rule
+def separated(emp_type, code, labour_avail, u, p_sep):
+    """True when the household's job of type ``code`` ends this month (quit, end of term, or less
+    than half a labour unit left)."""
+    return emp_type == code and (u < p_sep or labour_avail < 0.5)
 
 
 def match_within_groups(
@@ -45,9 +43,10 @@ def match_within_groups(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Match seekers to slots inside groups (counties, villages), best priority first.
 
-    Within each group the k-th best seeker gets the k-th slot, for ``k < min(seekers, slots)``.
-    Ties in priority are broken by the order of the input arrays (pass randomised priorities for
-    random tie-breaking).
+    Within each group the k-th best seeker gets the group's k-th slot (slots in input order), for
+    ``k < min(seekers, slots)``. Equal priorities are served in input order (pass randomised
+    priorities for random tie-breaking). Runs in O(seekers · log slots): only the best ``k`` of each
+    group are ranked, so a month's matching costs little however many households seek.
 
     Args:
         seeker_group: group id of each seeker.
@@ -61,21 +60,60 @@ def match_within_groups(
     if len(seeker_group) == 0 or len(slot_group) == 0:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    s_order = np.lexsort((-seeker_priority, seeker_group))
-    s_sorted_group = seeker_group[s_order]
-    s_counts = np.bincount(s_sorted_group, minlength=n_groups)
-    s_start = np.concatenate(([0], np.cumsum(s_counts)[:-1]))
-    s_rank = np.arange(len(s_order)) - s_start[s_sorted_group]
-
+    seeker_group = np.asarray(seeker_group, dtype=np.int64)
+    slot_group = np.asarray(slot_group, dtype=np.int64)
     v_order = np.argsort(slot_group, kind="stable")
     v_counts = np.bincount(slot_group, minlength=n_groups)
     v_start = np.concatenate(([0], np.cumsum(v_counts)[:-1]))
-
-    ok = s_rank < v_counts[s_sorted_group]
-    seeker_idx = s_order[ok]
-    slot_idx = v_order[v_start[s_sorted_group[ok]] + s_rank[ok]]
+    seeker_idx, rank = _top_k_by_group(seeker_group, np.asarray(seeker_priority, dtype=np.float64),
+                                       v_counts.astype(np.int64), n_groups)
+    slot_idx = v_order[v_start[seeker_group[seeker_idx]] + rank]
     return seeker_idx, slot_idx
 
 
-__all__ = ["EMP_LOCAL", "EMP_MIGRANT", "EMP_NONE", "EMP_POST", "match_within_groups",
-           "migrant_transitions", "separations"]
+@njit(cache=True)
+def _top_k_by_group(group, priority, k_per_group, n_groups):
+    """For each group, the best ``k`` seekers (priority descending, input order on ties) and their
+    rank 0..k-1."""
+    n = group.shape[0]
+    counts = np.zeros(n_groups, dtype=np.int64)
+    for i in range(n):
+        counts[group[i]] += 1
+    start = np.zeros(n_groups + 1, dtype=np.int64)
+    for g in range(n_groups):
+        start[g + 1] = start[g] + counts[g]
+    order = np.empty(n, dtype=np.int64)
+    fill = start[:-1].copy()
+    for i in range(n):  # counting sort: stable, O(n)
+        order[fill[group[i]]] = i
+        fill[group[i]] += 1
+    total = 0
+    for g in range(n_groups):
+        total += min(k_per_group[g], counts[g])
+    chosen = np.empty(total, dtype=np.int64)
+    rank = np.empty(total, dtype=np.int64)
+    pos = 0
+    for g in range(n_groups):
+        k = min(k_per_group[g], counts[g])
+        if k == 0:
+            continue
+        seg = order[start[g]:start[g + 1]]
+        # min-heap of the best k as (priority, -input position): the root is the worst kept
+        heap = [(priority[seg[0]], -seg[0])]
+        heap.pop()
+        for j in range(seg.shape[0]):
+            item = (priority[seg[j]], -seg[j])
+            if len(heap) < k:
+                heapq.heappush(heap, item)
+            elif item > heap[0]:
+                heapq.heapreplace(heap, item)
+        best = sorted(heap, reverse=True)
+        for r in range(k):
+            chosen[pos] = -best[r][1]
+            rank[pos] = r
+            pos += 1
+    return chosen, rank
+
+
+__all__ = ["EMP_LOCAL", "EMP_MIGRANT", "EMP_NONE", "EMP_POST", "match_within_groups", "migrant_transition",
+           "separated"]

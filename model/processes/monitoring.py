@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+from . import rule
 
 #: Monitoring states.
 MON_NONE, MON_ACTIVE, MON_ELIMINATED = 0, 1, 2
@@ -12,46 +12,55 @@ CAT_NONE, CAT_UNSTABLE, CAT_MARGINAL, CAT_HARDSHIP = 0, 1, 2, 3
 AID_INDUSTRIAL, AID_EMPLOYMENT, AID_SOCIAL, AID_MEDICAL = 1, 2, 4, 8
 
 
-def at_risk(income_est_pc: np.ndarray, threshold: float, hardship: np.ndarray) -> np.ndarray:
+@rule
+def at_risk(income_est_pc, threshold, hardship):
     """At risk: estimated per-capita income below the threshold, or a sudden-hardship expense."""
-    return (income_est_pc < threshold) | hardship
+    return income_est_pc < threshold or hardship
 
 
-def detection_probability(coverage: float, p_screen: np.ndarray, p_self: float) -> np.ndarray:
+@rule
+def detection_probability(coverage, p_screen, p_self):
     """Monthly chance an at-risk household is identified: reached by coverage and either screened
     or self-reported: ``coverage × (1 − (1 − p_screen)(1 − p_self))``."""
-    return coverage * (1.0 - (1.0 - np.clip(p_screen, 0.0, 1.0)) * (1.0 - p_self))
+    ps = min(max(p_screen, 0.0), 1.0)
+    return coverage * (1.0 - (1.0 - ps) * (1.0 - p_self))
 
 
-def categorise(formerly_poor: np.ndarray, hardship: np.ndarray) -> np.ndarray:
-    """Category of newly identified households: sudden hardship when triggered by an expense,
-    otherwise unstable formerly poor or marginal."""
-    cat = np.where(formerly_poor, CAT_UNSTABLE, CAT_MARGINAL)
-    return np.where(hardship, CAT_HARDSHIP, cat).astype(np.int8)
+@rule
+def category(formerly_poor, hardship):
+    """Category of a newly identified household: sudden hardship when an expense triggered it,
+    otherwise unstable formerly poor (registered) or marginal (not registered)."""
+    if hardship:
+        return 3
+    return 1 if formerly_poor else 2
 
 
-def assistance_bits(labour_units: np.ndarray, op_base_year: np.ndarray, ill: np.ndarray) -> np.ndarray:
-    """Assistance assigned by need and labour capacity.
-
-    Labour ≥ 1 with a farm base → industrial; labour ≥ 0.5 → employment; labour < 0.5 → social
-    security; a current illness adds medical assistance.
-    """
-    bits = np.zeros(labour_units.shape, dtype=np.int8)
-    bits |= np.where((labour_units >= 1.0) & (op_base_year > 0), AID_INDUSTRIAL, 0).astype(np.int8)
-    bits |= np.where(labour_units >= 0.5, AID_EMPLOYMENT, 0).astype(np.int8)
-    bits |= np.where(labour_units < 0.5, AID_SOCIAL, 0).astype(np.int8)
-    bits |= np.where(ill, AID_MEDICAL, 0).astype(np.int8)
+@rule
+def assistance_bits(labour_units, op_base_year, ill):
+    """Assistance by need and labour capacity: labour ≥ 1 with a farm base → industrial (1);
+    labour ≥ 0.5 → employment (2); labour < 0.5 → social security (4); current illness → medical (8)."""
+    bits = 0
+    if labour_units >= 1.0 and op_base_year > 0:
+        bits |= 1
+    if labour_units >= 0.5:
+        bits |= 2
+    else:
+        bits |= 4
+    if ill:
+        bits |= 8
     return bits
 
 
-def stable_months_update(stable_months: np.ndarray, monitored: np.ndarray, above: np.ndarray) -> np.ndarray:
-    """Consecutive months a monitored household has been above the threshold (0 when not)."""
-    out = np.where(monitored & above, stable_months + 1, 0)
-    return np.minimum(out, 127).astype(np.int8)
+@rule
+def stable_months_next(stable_months, monitored, above):
+    """Consecutive months a monitored household has been above the threshold (0 when not; ≤ 127)."""
+    if monitored and above:
+        return min(stable_months + 1, 127)
+    return 0
 
 
-def eliminate(monitored: np.ndarray, stable_months: np.ndarray, months_needed: int,
-              labour_units: np.ndarray) -> np.ndarray:
-    """Households whose risk is marked eliminated: stable long enough and with labour capacity
-    (households without labour capacity stay monitored)."""
-    return monitored & (stable_months >= months_needed) & (labour_units >= 0.5)
+@rule
+def eliminated(monitored, stable_months, months_needed, labour_units):
+    """Risk marked eliminated: monitored, stable long enough, and with labour capacity (households
+    without labour capacity stay monitored)."""
+    return monitored and stable_months >= months_needed and labour_units >= 0.5

@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
-import numpy as np
+from . import rule
 
 
-def net_income_pc_year(disposable_year: np.ndarray, rigid_year: np.ndarray, members: np.ndarray,
-                       deduct_rigid: bool) -> np.ndarray:
+@rule
+def net_income_pc(disposable_year, rigid_year, members, deduct_rigid):
     """Per-capita net income: disposable income less rigid medical/education spending (when the
     deduction rule is on), divided by members."""
     net = disposable_year - rigid_year if deduct_rigid else disposable_year
-    return (net / np.maximum(members, 1)).astype(np.float32)
+    return net / max(members, 1)
 
 
-def poor_status(net_pc: np.ndarray, line: float, guarantee_failure: np.ndarray,
-                check_guarantees: bool) -> np.ndarray:
+@rule
+def is_poor(net_pc, line, guarantee_failure, check_guarantees):
     """Poor: per-capita net income below the line, or (when checked) a three-guarantees failure."""
-    poor = net_pc < line
-    if check_guarantees:
-        poor = poor | guarantee_failure
-    return poor
+    return net_pc < line or (check_guarantees and guarantee_failure)
 
 
-def relapse(formerly_poor: np.ndarray, poor_now: np.ndarray, poor_prev: np.ndarray) -> np.ndarray:
+@rule
+def relapse(formerly_poor, poor_now, poor_prev):
     """Relapse: a formerly-poor household poor now and not poor a year before."""
-    return formerly_poor & poor_now & ~poor_prev
+    return formerly_poor and poor_now and not poor_prev
 
 
-def new_poverty(formerly_poor: np.ndarray, poor_now: np.ndarray, poor_prev: np.ndarray) -> np.ndarray:
+@rule
+def new_poverty(formerly_poor, poor_now, poor_prev):
     """New poverty: a never-registered household poor now and not poor a year before."""
-    return ~formerly_poor & poor_now & ~poor_prev
+    return (not formerly_poor) and poor_now and not poor_prev

@@ -12,16 +12,16 @@ from model.processes.labour import (
     EMP_NONE,
     EMP_POST,
     match_within_groups,
-    migrant_transitions,
-    separations,
+    migrant_transition,
+    separated,
 )
 
 # ---------------------------------------------------------------------------------------------
-# migrant_transitions
+# migrant_transition and separated
 # ---------------------------------------------------------------------------------------------
 
 
-def test_migrant_transitions_row_by_row():
+def test_migrant_transition_row_by_row():
     # row: (emp, labour, willing, u_loss, u_find, p_find) -> expected, with p_loss = 0.1
     rows = [
         (EMP_MIGRANT, 1.0, True, 0.05, 0.99, 0.3, EMP_NONE),     # loses: u_loss 0.05 < 0.1
@@ -35,37 +35,34 @@ def test_migrant_transitions_row_by_row():
         (EMP_LOCAL, 1.0, True, 0.00, 0.00, 1.0, EMP_LOCAL),      # local job untouched
         (EMP_POST, 0.0, True, 0.00, 0.00, 1.0, EMP_POST),        # post untouched
     ]
-    emp = np.array([r[0] for r in rows], dtype=np.int8)
-    out = migrant_transitions(
-        emp,
-        labour_avail=np.array([r[1] for r in rows]),
-        willing=np.array([r[2] for r in rows]),
-        u_loss=np.array([r[3] for r in rows]),
-        u_find=np.array([r[4] for r in rows]),
-        p_loss=0.1,
-        p_find=np.array([r[5] for r in rows]),
+    out = migrant_transition(
+        np.array([r[0] for r in rows], dtype=np.int8),  # emp_type
+        np.array([r[1] for r in rows]),                 # labour_avail
+        np.array([r[2] for r in rows]),                 # willing
+        np.array([r[3] for r in rows]),                 # u_loss
+        np.array([r[4] for r in rows]),                 # u_find
+        0.1,                                            # p_loss
+        np.array([r[5] for r in rows]),                 # p_find
     )
     np.testing.assert_array_equal(out, [r[6] for r in rows])
-    assert out.dtype == np.int8
-    # the input is not modified
-    np.testing.assert_array_equal(emp, [r[0] for r in rows])
 
 
 def test_migrant_who_loses_a_job_does_not_find_one_in_the_same_month():
-    out = migrant_transitions(np.array([EMP_MIGRANT]), np.array([1.0]), np.array([True]),
-                              u_loss=np.array([0.0]), u_find=np.array([0.0]), p_loss=0.5,
-                              p_find=np.array([1.0]))
-    assert out.tolist() == [EMP_NONE]
+    # loss (u_loss 0 < 0.5) and a sure find (u_find 0 < 1): the household ends the month jobless
+    assert migrant_transition(EMP_MIGRANT, 1.0, True, 0.0, 0.0, 0.5, 1.0) == EMP_NONE
 
 
-def test_separations_mask():
-    emp = np.array([EMP_LOCAL, EMP_LOCAL, EMP_LOCAL, EMP_POST, EMP_NONE])
+def test_separated():
+    emp = np.array([EMP_LOCAL, EMP_LOCAL, EMP_LOCAL, EMP_POST, EMP_NONE], dtype=np.int8)
     labour = np.array([1.0, 1.0, 0.25, 1.0, 1.0])
     u = np.array([0.05, 0.5, 0.9, 0.0, 0.0])
     # local with u 0.05 < 0.1 -> ends; u 0.5 -> stays; labour 0.25 < 0.5 -> ends;
-    # other codes never separate from a local job
-    out = separations(emp, EMP_LOCAL, labour, u, p_sep=0.1)
+    # other job types never separate from a local job
+    out = separated(emp, EMP_LOCAL, labour, u, 0.1)
     np.testing.assert_array_equal(out, [True, False, True, False, False])
+    # the same rule ends a public-welfare post
+    assert separated(EMP_POST, EMP_POST, 1.0, 0.01, 0.02)
+    assert not separated(EMP_POST, EMP_POST, 1.0, 0.02, 0.02)
 
 
 # ---------------------------------------------------------------------------------------------

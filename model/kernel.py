@@ -1,0 +1,375 @@
+"""The fused monthly household kernel.
+
+Steps 3-8 of the model's step order run here in one pass over households, compiled with numba:
+shocks, labour transitions, market income, public transfers and cost sharing, consumption and
+credit, and the household side of monitoring and assistance. The kernel is parallel over counties
+(households are stored in contiguous county blocks) and sums each county's flows sequentially, so
+results do not depend on the number of threads.
+
+Random numbers are counter based: the draw for household ``i``, month ``m``, stream ``s`` and slot
+``k`` is a hash of ``(seed, s, i, m, k)``. A household sees the same shocks whatever the policy
+(common random numbers), whatever the thread count, and a draw is computed only where it is used.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import namedtuple
+
+import numpy as np
+from numba import njit, prange
+
+from .households import FIELDS
+from .processes import finance, income, labour, monitoring, shocks, transfers
+
+# --------------------------------------------------------------------------------------------
+# Counter-based random numbers (splitmix64 finaliser)
+# --------------------------------------------------------------------------------------------
+
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+M1 = np.uint64(0xBF58476D1CE4E5B9)
+M2 = np.uint64(0x94D049BB133111EB)
+MONTH_STRIDE = np.uint64(0xD1B54A32D192ED03)
+
+#: Stream ids of the kernel's draws (part of the reproducibility contract).
+S_ILLNESS, S_DISABILITY, S_ACCIDENT, S_HOUSING, S_OPERATING, S_LABOUR, S_MONITORING, S_BEHAVIOUR = range(1, 9)
+
+
+@njit(inline="always", cache=True)
+def mix64(z):
+    z = np.uint64(z)
+    z = (z ^ (z >> np.uint64(30))) * M1
+    z = (z ^ (z >> np.uint64(27))) * M2
+    return z ^ (z >> np.uint64(31))
+
+
+def stream_key(seed: int, stream: int) -> np.uint64:
+    """Key of one stream of one run."""
+    with np.errstate(over="ignore"):
+        return np.uint64(mix64(np.uint64(seed) * GOLDEN + np.uint64(stream)))
+
+
+@njit(inline="always", cache=True)
+def uniform(key, i, month, slot):
+    """Uniform draw in [0, 1) for household ``i``, absolute month ``month``, slot ``slot``."""
+    z = mix64(np.uint64(key) ^ mix64(np.uint64(i) * GOLDEN + np.uint64(month) * MONTH_STRIDE + np.uint64(slot)))
+    return (z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+def _normal_table(n: int = 4096) -> np.ndarray:
+    from scipy.special import ndtri
+
+    return ndtri((np.arange(n) + 0.5) / n)
+
+
+#: Standard normal quantiles at 4,096 mid-points; draws interpolate linearly (tails at ±3.6σ).
+NORMAL_TABLE = _normal_table()
+
+
+@njit(inline="always", cache=True)
+def normal(key, i, month, slot, table):
+    """Standard normal draw by inverse CDF from the quantile table."""
+    x = uniform(key, i, month, slot) * (table.shape[0] - 1)
+    j = int(x)
+    f = x - j
+    return table[j] * (1.0 - f) + table[j + 1] * f
+
+
+# --------------------------------------------------------------------------------------------
+# Inputs and outputs
+# --------------------------------------------------------------------------------------------
+
+#: The household arrays as a namedtuple (field order of ``households.FIELDS``).
+HHArrays = namedtuple("HHArrays", list(FIELDS))
+
+#: Columns of the per-county monthly sums the kernel returns. The first ten are spending
+#: categories in the order of ``governments.SPEND_CATEGORIES``; all sums are weighted (real
+#: households or yuan) except those marked ``N_`` (simulated households).
+COLUMNS = (
+    "pension", "dibao", "transition_subsidy", "public_posts", "industrial_assistance",
+    "employment_assistance", "medical_insurance", "medical_assistance", "education_support",
+    "housing_renovation",
+    "n_monitored", "n_newly_identified", "n_assisted", "n_migrant", "n_local_job", "n_public_post",
+    "n_dibao", "income_est_fp_sum", "fp_weight", "N_post_holders", "N_monitored_employment_nonfp",
+)
+COL = {name: i for i, name in enumerate(COLUMNS)}
+N_SPEND_COLUMNS = 10
+
+#: Scalar inputs of one month (policy levers in force, indexed prices, parameters).
+MonthInputs = namedtuple("MonthInputs", [
+    "month_abs", "september", "cpi",
+    # keys of the random streams
+    "k_illness", "k_disability", "k_accident", "k_housing", "k_operating", "k_labour", "k_monitoring",
+    "k_behaviour",
+    # shocks
+    "p_illness_year", "chronic_multiplier", "elderly_multiplier", "illness_cost_mean", "illness_cost_sigma",
+    "illness_months", "carer_labour", "p_disability_month", "p_accident_month", "accident_cost_mean",
+    "accident_months", "p_housing_damage", "disaster_loss_months", "hardship_months", "education_cost_pc",
+    # labour
+    "p_migrant_loss", "p_migrant_find", "find_boost", "p_local_separation", "p_post_end",
+    # income
+    "wage_local", "wage_migrant", "wage_post", "productivity_index", "wage_index", "operating_sd",
+    "contract_premium", "support_rate", "industrial", "interest_supported", "interest_market",
+    "transition_subsidy_on",
+    # transfers
+    "pension_pp_month", "transition_pc_month", "dibao_line", "dibao_entry_bonus", "dibao_for_all",
+    "dibao_take_up", "dibao_exit_margin", "medical_inclusive", "medical_preferential",
+    "medical_assistance_share", "education_support_share", "p_repair_self", "p_repair_assisted",
+    "renovation_cost",
+    # consumption and credit
+    "consumption_share", "passthrough", "credit_supported", "credit_other",
+    # monitoring
+    "monitoring_enabled", "responsive", "coverage", "threshold", "p_screen", "p_self_report",
+    "hardship_share", "stable_months_needed", "smoothing", "employment",
+    # assistance cost
+    "cost_industrial", "cost_employment",
+])
+
+
+# --------------------------------------------------------------------------------------------
+# The kernel
+# --------------------------------------------------------------------------------------------
+
+
+@njit(parallel=True, cache=True)
+def household_month(h, q, county_start, price_rel, village_product, village_loss, budget_factor, effort,
+                    construction_effect, normal_table, out):
+    """Advance every household one month; add each county's flows into ``out[county, COLUMN]``.
+
+    Args:
+        h: ``HHArrays`` of household state (modified in place).
+        q: ``MonthInputs`` of the month.
+        county_start: first household row of each county (length n_counties + 1).
+        price_rel: relative price by (county, industry).
+        village_product: industry of each village.
+        village_loss: share of operating income lost per month by villages hit this month (0 if not).
+        budget_factor, effort, construction_effect: per-county state.
+        normal_table: quantiles for normal draws.
+        out: (n_counties, len(COLUMNS)) float64, zeroed by the caller.
+    """
+    for c in prange(county_start.shape[0] - 1):
+        county_month(h, q, c, county_start[c], county_start[c + 1], price_rel, village_product, village_loss,
+                     budget_factor[c], effort[c], construction_effect[c], normal_table, out)
+
+
+@njit(cache=True)
+def county_month(h, q, c, start, stop, price_rel, village_product, village_loss, bf, effort_c,
+                 construction_c, normal_table, out):
+    """One county's households for one month (sequential, so its sums are reproducible).
+
+    A separate function (not the body of the parallel loop) so that writes to the arrays of the
+    ``h`` namedtuple reach the caller's arrays.
+    """
+    p_screen = q.p_screen * (1.0 + effort_c)
+    productivity = q.productivity_index * (1.0 + construction_c)
+    for i in range(start, stop):
+        w = h.weight[i]
+        members = float(h.members[i])
+        fp = h.formerly_poor[i]
+        monitored = h.mon_state[i] == 1
+        # ---- 3. shocks -------------------------------------------------------------------
+        if h.hardship_months[i] > 0:
+            h.hardship_months[i] -= 1
+        med_cost = 0.0
+        p_ill = shocks.illness_probability_month(q.p_illness_year, h.chronic[i], h.n_elderly[i] > 0,
+                                                 q.chronic_multiplier, q.elderly_multiplier)
+        if h.ill_months[i] == 0 and uniform(q.k_illness, i, q.month_abs, 0) < p_ill:
+            z = normal(q.k_illness, i, q.month_abs, 1, normal_table)
+            med_cost += shocks.lognormal_cost(q.illness_cost_mean, q.illness_cost_sigma, z)
+            h.ill_months[i] = q.illness_months
+        if not h.disabled[i] and uniform(q.k_disability, i, q.month_abs, 0) < q.p_disability_month:
+            h.disabled[i] = True
+            h.labour_units[i] = max(h.labour_units[i] - 1.0, 0.0)
+        if uniform(q.k_accident, i, q.month_abs, 0) < q.p_accident_month:
+            z = normal(q.k_accident, i, q.month_abs, 1, normal_table)
+            med_cost += shocks.lognormal_cost(q.accident_cost_mean, 0.8, z)
+            h.ill_months[i] = max(h.ill_months[i], q.accident_months)
+        ill_now = h.ill_months[i] > 0
+        lost = shocks.illness_labour_loss(h.labour_units[i], members, q.carer_labour) if ill_now else 0.0
+        h.labour_lost[i] = lost
+        v = h.village[i]
+        if village_loss[v] > 0.0:
+            h.disaster_loss[i] = max(h.disaster_loss[i], village_loss[v])
+            h.disaster_months[i] = q.disaster_loss_months
+            if h.housing_safe[i] and uniform(q.k_housing, i, q.month_abs, 0) < q.p_housing_damage:
+                h.housing_safe[i] = False
+                h.hardship_months[i] = q.hardship_months  # a destroyed house is a sudden hardship
+        # ---- 4. labour transitions ---------------------------------------------------------
+        avail = max(h.labour_units[i] - lost, 0.0)
+        emp = h.emp_type[i]
+        if labour.separated(emp, 1, avail, uniform(q.k_labour, i, q.month_abs, 0), q.p_local_separation):
+            emp = 0
+            h.employer[i] = -1
+        elif labour.separated(emp, 3, avail, uniform(q.k_labour, i, q.month_abs, 1), q.p_post_end):
+            emp = 0
+        boost = 1.0 + q.find_boost * q.employment if (h.aid_bits[i] & 2) != 0 else 1.0
+        emp = labour.migrant_transition(emp, avail, h.migrant_willing[i],
+                                        uniform(q.k_labour, i, q.month_abs, 2),
+                                        uniform(q.k_labour, i, q.month_abs, 3), q.p_migrant_loss,
+                                        min(q.p_migrant_find * boost, 1.0))
+        h.emp_type[i] = emp
+        # ---- 5. market income --------------------------------------------------------------
+        workers_eff = income.effective_workers(h.n_workers[i] if emp > 0 else 0, avail)
+        wage = income.wage_income(emp, workers_eff, h.wage_mult[i], q.wage_local, q.wage_migrant, q.wage_post)
+        target = q.industrial * bf if fp or (monitored and (h.aid_bits[i] & 1) != 0) else 0.0
+        h.industry_stock[i] += (target - h.industry_stock[i]) * q.support_rate
+        z = normal(q.k_operating, i, q.month_abs, 0, normal_table)
+        noise = math.exp(q.operating_sd * z - 0.5 * q.operating_sd * q.operating_sd)
+        price = price_rel[h.county[i], village_product[v]]
+        op = income.operating_income(h.op_base_year[i], h.industry_potential_year[i] * h.industry_stock[i],
+                                     price, productivity, income.farm_labour_factor(avail, workers_eff),
+                                     noise, h.disaster_loss[i], h.contract[i] >= 0, q.contract_premium)
+        rate = q.interest_supported if fp and q.transition_subsidy_on else q.interest_market
+        op -= h.debt_yuan[i] * rate / 12.0
+        if h.disaster_months[i] > 0:
+            h.disaster_months[i] -= 1
+            if h.disaster_months[i] == 0:
+                h.disaster_loss[i] = 0.0
+        prop = h.property_year[i] / 12.0 * q.wage_index
+        private = h.private_transfer_year[i] / 12.0 * q.wage_index
+        # ---- 6. public transfers and cost sharing ------------------------------------------
+        pens = transfers.pension(h.n_elderly[i], q.pension_pp_month)
+        trans = q.transition_pc_month * members if fp else 0.0
+        weak = h.labour_units[i] < 0.5
+        social_aid = (h.aid_bits[i] & 4) != 0
+        entry_line = q.dibao_line * (1.0 + q.dibao_entry_bonus) if fp and weak else q.dibao_line
+        take_up = 1.0 if social_aid and q.responsive else q.dibao_take_up
+        eligible = weak or social_aid or q.dibao_for_all
+        u_take = uniform(q.k_behaviour, i, q.month_abs, 0) if not h.dibao[i] else 1.0
+        h.dibao[i] = transfers.dibao_enrolled(h.dibao[i], h.base_est_pc[i], entry_line, q.dibao_line,
+                                              eligible, q.dibao_exit_margin, u_take, take_up)
+        dibao = transfers.dibao_topup(h.dibao[i], h.base_est_pc[i], members, q.dibao_line)
+        oop_med = 0.0
+        reimb = 0.0
+        med_aid = 0.0
+        if med_cost > 0.0:
+            rate_med = max(q.medical_inclusive, q.medical_preferential) if fp else q.medical_inclusive
+            assisted = h.dibao[i] or (monitored and q.responsive)
+            reimb = transfers.medical_reimbursed(med_cost, h.insured[i], rate_med)
+            med_aid = transfers.medical_assistance(med_cost, h.insured[i], rate_med, assisted,
+                                                   q.medical_assistance_share)
+            oop_med = med_cost - reimb - med_aid
+        edu_support = 0.0
+        oop_edu = 0.0
+        if q.september and h.n_school[i] > 0:
+            cost = h.n_school[i] * q.education_cost_pc
+            supported = (fp and q.transition_subsidy_on) or h.dibao[i]
+            edu_support = transfers.education_support(h.n_school[i], q.education_cost_pc, supported,
+                                                      q.education_support_share)
+            oop_edu = cost - edu_support
+        renovated = False
+        if not h.housing_safe[i]:
+            renov_ok = monitored and q.responsive
+            p_rep = q.p_repair_assisted * bf if renov_ok else q.p_repair_self
+            if uniform(q.k_behaviour, i, q.month_abs, 1) < p_rep:
+                h.housing_safe[i] = True
+                renovated = renov_ok
+        public = pens + trans + dibao
+        rigid = oop_med + oop_edu
+        disposable = wage + op + prop + private + public
+        net = disposable - rigid
+        # ---- 7. consumption, savings, microcredit ----------------------------------------
+        est_month = h.income_est_pc[i] * members / 12.0
+        cons = finance.consumption(est_month, disposable, q.consumption_share, q.passthrough)
+        savings = h.savings_yuan[i] + net - cons
+        limit = q.credit_supported if fp or monitored else q.credit_other
+        borrow = finance.borrowing(savings, h.debt_yuan[i], limit)
+        debt = h.debt_yuan[i] + borrow
+        savings += borrow
+        unmet = savings < -1.0
+        if unmet:
+            savings = 0.0
+        repay = finance.repayment(savings, debt, 3.0 * cons)
+        h.debt_yuan[i] = debt - repay
+        h.savings_yuan[i] = savings - repay
+        if (unmet and (oop_edu > 0.0 or oop_med > 0.0)) or (med_cost > 0.0 and not h.insured[i]):
+            h.guarantee_failure[i] = True  # care or schooling that could not be paid
+        # accumulators, income estimates, hardship
+        h.y_wage[i] += wage
+        h.y_operating[i] += op
+        h.y_property[i] += prop
+        h.y_transfer_public[i] += public
+        h.y_transfer_private[i] += private
+        h.y_rigid[i] += rigid
+        # cadres assess recent income; a rigid expense counts through the sudden-hardship rule
+        h.income_est_pc[i] += q.smoothing * (disposable * 12.0 / members - h.income_est_pc[i])
+        h.base_est_pc[i] += q.smoothing * ((disposable - dibao) * 12.0 / members - h.base_est_pc[i])
+        if rigid > q.hardship_share * max(h.income_est_pc[i] * members, 1.0):
+            h.hardship_months[i] = q.hardship_months
+            h.pending_oop_yuan[i] = oop_med
+        elif h.hardship_months[i] == 0:
+            h.pending_oop_yuan[i] = 0.0
+        if h.ill_months[i] > 0:
+            h.ill_months[i] -= 1
+        hardship = h.hardship_months[i] > 0
+        # ---- 8. monitoring and assistance (household side) --------------------------------
+        new = False
+        if not q.monitoring_enabled:
+            if monitored:
+                h.mon_state[i] = 0
+                h.mon_category[i] = 0
+                h.aid_bits[i] = 0
+                monitored = False
+        else:
+            if not monitored and monitoring.at_risk(h.income_est_pc[i], q.threshold, hardship):
+                p_det = monitoring.detection_probability(q.coverage, p_screen, q.p_self_report)
+                if uniform(q.k_monitoring, i, q.month_abs, 0) < p_det:
+                    new = True
+                    monitored = True
+                    h.mon_state[i] = 1
+                    h.mon_category[i] = monitoring.category(fp, hardship)
+                    h.ever_monitored[i] = True
+                    h.stable_months[i] = 0
+                    if q.responsive:
+                        h.aid_bits[i] = monitoring.assistance_bits(h.labour_units[i], h.op_base_year[i], ill_now)
+                        if hardship:
+                            # medical assistance settles the pending bills retroactively
+                            refund = h.pending_oop_yuan[i] * q.medical_assistance_share
+                            h.y_rigid[i] -= refund
+                            h.pending_oop_yuan[i] -= refund
+                            med_aid += refund
+            if monitored:
+                if not q.responsive:
+                    h.aid_bits[i] = 0
+                above = h.income_est_pc[i] >= q.threshold and not hardship
+                h.stable_months[i] = monitoring.stable_months_next(h.stable_months[i], True, above)
+                if monitoring.eliminated(True, h.stable_months[i], q.stable_months_needed, h.labour_units[i]):
+                    h.mon_state[i] = 2
+                    h.mon_category[i] = 0
+                    h.aid_bits[i] = 0
+                    h.ever_eliminated[i] = True
+                    monitored = False
+        # ---- county sums -------------------------------------------------------------------
+        post = emp == 3
+        ind_cost = h.industry_stock[i] * q.cost_industrial
+        emp_cost = q.cost_employment * q.employment if ((h.aid_bits[i] & 2) != 0 or post) else 0.0
+        out[c, 0] += pens * w
+        out[c, 1] += dibao * w
+        out[c, 2] += trans * w
+        out[c, 3] += wage * w if post else 0.0
+        out[c, 4] += ind_cost * w
+        out[c, 5] += emp_cost * w
+        out[c, 6] += reimb * w
+        out[c, 7] += med_aid * w
+        out[c, 8] += edu_support * w
+        out[c, 9] += q.renovation_cost * w if renovated else 0.0
+        if monitored:
+            out[c, 10] += w
+        if new:
+            out[c, 11] += w
+        if h.aid_bits[i] != 0:
+            out[c, 12] += w
+        if emp == 2:
+            out[c, 13] += w
+        elif emp == 1:
+            out[c, 14] += w
+        elif post:
+            out[c, 15] += w
+            out[c, 19] += 1.0
+        if h.dibao[i]:
+            out[c, 16] += w
+        if fp:
+            out[c, 17] += h.income_est_pc[i] * w
+            out[c, 18] += w
+        elif monitored and (h.aid_bits[i] & 2) != 0:
+            out[c, 20] += 1.0
