@@ -20,7 +20,7 @@ import numpy as np
 from numba import njit, prange
 
 from .households import FIELDS
-from .processes import finance, income, labour, monitoring, shocks, transfers
+from .processes import finance, income, labour, monitoring, poverty, shocks, transfers
 
 # --------------------------------------------------------------------------------------------
 # Counter-based random numbers (splitmix64 finaliser)
@@ -373,3 +373,106 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             out[c, 18] += w
         elif monitored and (h.aid_bits[i] & 2) != 0:
             out[c, 20] += 1.0
+
+
+# --------------------------------------------------------------------------------------------
+# December accounting (step 13)
+# --------------------------------------------------------------------------------------------
+
+#: Columns of the per-county December sums (weighted: real households or persons or yuan).
+DEC_COLUMNS = (
+    "persons", "persons_poor", "persons_fp", "persons_poor_fp", "households", "fp_households",
+    "nonfp_households", "relapses", "new_poor", "monitored", "ever_eliminated", "ever_monitored",
+    "disposable", "net_fp", "wage", "operating", "property", "transfer_public", "transfer_private",
+    "guarantee_failures", "local_jobs", "N_fp",
+)
+DEC = {name: i for i, name in enumerate(DEC_COLUMNS)}
+
+
+@njit(parallel=True, cache=True)
+def household_december(h, county_start, line, deduct_rigid, check_guarantees, net_pc, disp_pc, out):
+    """Annual accounting for every household: per-capita net and disposable income (written to
+    ``net_pc``/``disp_pc``), poverty, relapse and new poverty, per-county sums into
+    ``out[county, DEC_COLUMN]``; then the year's accumulators are reset."""
+    for c in prange(county_start.shape[0] - 1):
+        county_december(h, c, county_start[c], county_start[c + 1], line, deduct_rigid, check_guarantees,
+                        net_pc, disp_pc, out)
+
+
+@njit(cache=True)
+def county_december(h, c, start, stop, line, deduct_rigid, check_guarantees, net_pc, disp_pc, out):
+    for i in range(start, stop):
+        w = float(h.weight[i])
+        members = float(h.members[i])
+        pw = w * members
+        fp = h.formerly_poor[i]
+        disposable = (float(h.y_wage[i]) + h.y_operating[i] + h.y_property[i] + h.y_transfer_public[i]
+                      + h.y_transfer_private[i])
+        npc = poverty.net_income_pc(disposable, float(h.y_rigid[i]), members, deduct_rigid)
+        net_pc[i] = npc
+        disp_pc[i] = disposable / members
+        # safe housing is judged on the house's state at year-end
+        failure = h.guarantee_failure[i] or not h.housing_safe[i]
+        poor = poverty.is_poor(npc, line, failure, check_guarantees)
+        rel = poverty.relapse(fp, poor, h.poor[i])
+        newp = poverty.new_poverty(fp, poor, h.poor[i])
+        if rel:
+            h.ever_relapsed[i] = True
+        if newp:
+            h.ever_new_poor[i] = True
+        out[c, 0] += pw
+        out[c, 4] += w
+        if poor:
+            out[c, 1] += pw
+        if fp:
+            out[c, 2] += pw
+            out[c, 5] += w
+            out[c, 13] += npc * pw
+            out[c, 21] += 1.0
+            if poor:
+                out[c, 3] += pw
+        else:
+            out[c, 6] += w
+        if rel:
+            out[c, 7] += w
+        if newp:
+            out[c, 8] += w
+        if h.mon_state[i] == 1:
+            out[c, 9] += w
+        if h.ever_eliminated[i]:
+            out[c, 10] += w
+        if h.ever_monitored[i]:
+            out[c, 11] += w
+        out[c, 12] += disposable * w
+        out[c, 14] += h.y_wage[i] * w
+        out[c, 15] += h.y_operating[i] * w
+        out[c, 16] += h.y_property[i] * w
+        out[c, 17] += h.y_transfer_public[i] * w
+        out[c, 18] += h.y_transfer_private[i] * w
+        if failure:
+            out[c, 19] += w
+        if h.emp_type[i] == 1:
+            out[c, 20] += w * h.n_workers[i]
+        h.poor[i] = poor
+        h.net_income_pc[i] = npc
+        h.y_wage[i] = 0.0
+        h.y_operating[i] = 0.0
+        h.y_property[i] = 0.0
+        h.y_transfer_public[i] = 0.0
+        h.y_transfer_private[i] = 0.0
+        h.y_rigid[i] = 0.0
+        h.guarantee_failure[i] = False
+
+
+@njit(parallel=True, cache=True)
+def persons_below_by_county(x, pw, threshold, county_start):
+    """Weighted persons with ``x < threshold``, per county (summed in a fixed order)."""
+    n_counties = county_start.shape[0] - 1
+    out = np.zeros(n_counties)
+    for c in prange(n_counties):
+        total = 0.0
+        for i in range(county_start[c], county_start[c + 1]):
+            if x[i] < threshold:
+                total += pw[i]
+        out[c] = total
+    return out

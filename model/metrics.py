@@ -21,6 +21,7 @@ Income levels are person-weighted means of per-capita disposable income (yuan/pe
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 SUMMARY_KEYS = (
     "relapse_rate_peak", "relapse_cum_share", "new_poverty_cum_share", "poverty_rate_final",
@@ -35,32 +36,51 @@ def safe_div(a: float, b: float) -> float:
     return float(a) / float(b) if b > 0 else 0.0
 
 
-def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
-    """Weighted quantile (lower interpolation on the cumulative weight)."""
-    if len(x) == 0:
-        return float("nan")
-    order = np.argsort(x, kind="stable")
-    cw = np.cumsum(w[order], dtype=np.float64)
-    k = int(np.searchsorted(cw, q * cw[-1], side="left"))
-    return float(x[order][min(k, len(x) - 1)])
+@njit(cache=True)
+def weighted_quantile(x, w, q):
+    """Weighted quantile: the smallest ``x`` whose cumulative weight reaches ``q`` of the total."""
+    if x.shape[0] == 0:
+        return np.nan
+    order = np.argsort(x, kind="mergesort")
+    total = 0.0
+    for i in range(w.shape[0]):
+        total += w[i]
+    target = q * total
+    cum = 0.0
+    for k in range(order.shape[0]):
+        cum += w[order[k]]
+        if cum >= target:
+            return float(x[order[k]])
+    return float(x[order[-1]])
 
 
-def weighted_gini(x: np.ndarray, w: np.ndarray) -> float:
+@njit(cache=True)
+def weighted_gini(x, w):
     """Gini coefficient of ``x`` with weights ``w`` (trapezoid rule on the Lorenz curve)."""
-    if len(x) == 0 or w.sum() <= 0:
-        return float("nan")
-    order = np.argsort(x, kind="stable")
-    xs = np.asarray(x, dtype=np.float64)[order]
-    ws = np.asarray(w, dtype=np.float64)[order]
-    cw = np.cumsum(ws)
-    cxw = np.cumsum(xs * ws)
-    total_w, total_xw = cw[-1], cxw[-1]
+    n = x.shape[0]
+    if n == 0:
+        return np.nan
+    order = np.argsort(x, kind="mergesort")
+    total_w = 0.0
+    total_xw = 0.0
+    for k in range(n):
+        total_w += w[order[k]]
+        total_xw += float(x[order[k]]) * w[order[k]]
+    if total_w <= 0:
+        return np.nan
     if total_xw <= 0:
         return 0.0
-    lorenz = np.concatenate(([0.0], cxw / total_xw))
-    pop = np.concatenate(([0.0], cw / total_w))
-    area = np.sum((pop[1:] - pop[:-1]) * (lorenz[1:] + lorenz[:-1]) / 2.0)
-    return float(1.0 - 2.0 * area)
+    area = 0.0
+    cw = 0.0
+    cxw = 0.0
+    for k in range(n):
+        i = order[k]
+        prev_l = cxw / total_xw
+        cw_prev = cw
+        cw += w[i]
+        cxw += float(x[i]) * w[i]
+        area += (cw - cw_prev) / total_w * (prev_l + cxw / total_xw) / 2.0
+    return 1.0 - 2.0 * area
 
 
 def growth(now: float, before: float) -> float:

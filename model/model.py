@@ -60,7 +60,6 @@ from .params import Params
 from .processes import income as pin
 from .processes import labour as plab
 from .processes import monitoring as pmon
-from .processes import poverty as ppov
 from .processes import shocks as pshk
 from .rng import Streams
 
@@ -614,80 +613,74 @@ class RuralModel(mesa.Model):
     # 13. --------------------------------------------------------------------------------------
 
     def _december(self, lv: Levers) -> None:
+        """Annual accounting (definitions in :mod:`model.metrics`): one kernel pass over households
+        gives per-county sums; the province's rows and the county table follow from them."""
         hh = self.households
         p = self.params
-        w = hh.weight.astype(np.float64)
-        members = hh.members.astype(np.float64)
-        pw = w * members
-        fp = hh.formerly_poor
-        c = hh.county.astype(np.int64)
         nc = self.n_counties
-
-        disposable = (hh.y_wage.astype(np.float64) + hh.y_operating + hh.y_property + hh.y_transfer_public
-                      + hh.y_transfer_private)
-        net_pc = ppov.net_income_pc(disposable, hh.y_rigid, members, p.income.expenditure_deduction)
-        disp_pc = disposable / members
         line = p.poverty_line_2020_yuan * self.central.cpi
-        # safe housing is judged on the house's state at year-end
-        poor_now = ppov.is_poor(net_pc, line, hh.guarantee_failure | ~hh.housing_safe,
-                                    p.metrics.three_guarantees_check)
-        rel = ppov.relapse(fp, poor_now, hh.poor)
-        newp = ppov.new_poverty(fp, poor_now, hh.poor)
-        hh.ever_relapsed |= rel
-        hh.ever_new_poor |= newp
+        net_pc = np.empty(hh.n, dtype=np.float32)
+        disp_pc = np.empty(hh.n, dtype=np.float32)
+        d = np.zeros((nc, len(kernel.DEC_COLUMNS)))
+        kernel.household_december(self._hh_tuple, self._county_start, float(line),
+                                  bool(p.income.expenditure_deduction), bool(p.metrics.three_guarantees_check),
+                                  net_pc, disp_pc, d)
+        col = kernel.DEC
+        tot = d.sum(axis=0)
+        fpc = self.province.fp_county
 
-        fpc_h = self.province.fp_county[c]
-        inc_all = mx.safe_div((disp_pc * pw).sum(), pw.sum())
-        inc_fpc = mx.safe_div((disp_pc * pw)[fpc_h].sum(), pw[fpc_h].sum())
-        inc_nfpc = mx.safe_div((disp_pc * pw)[~fpc_h].sum(), pw[~fpc_h].sum())
-        inc_reg = mx.safe_div((net_pc * pw)[fp].sum(), pw[fp].sum())
+        def share(num: str, den: str, rows=slice(None)) -> float:
+            return mx.safe_div(d[rows, col[num]].sum(), d[rows, col[den]].sum())
+
+        inc_all = share("disposable", "persons")
+        inc_fpc = share("disposable", "persons", fpc)
+        inc_nfpc = share("disposable", "persons", ~fpc)
         g_fpc = mx.growth(inc_fpc, self._prev_income_fpc)
         g_all = mx.growth(inc_all, self._prev_income_all)
         gdp_nominal = (1 + lv.gdp_growth_real) * (1 + lv.inflation) - 1
-        fp_w = (w * fp).sum()
-        nfp_w = (w * ~fp).sum()
+        pw = hh.weight.astype(np.float64) * hh.members
         median = mx.weighted_quantile(net_pc, pw, 0.5)
-        rel_poor = net_pc < p.metrics.relative_poverty_share * median
-        comp = {k: float((getattr(hh, k).astype(np.float64) * w)[fpc_h].sum()) for k in
-                ("y_wage", "y_operating", "y_property", "y_transfer_public", "y_transfer_private")}
+        rel_poor = kernel.persons_below_by_county(net_pc, pw, p.metrics.relative_poverty_share * median,
+                                                  self._county_start).sum()
+        comp = {k: d[fpc, col[k]].sum() for k in ("wage", "operating", "property", "transfer_public",
+                                                  "transfer_private")}
         comp_total = sum(comp.values())
         acc = self.accounts
         reg = self.enterprise_registry
         alive = reg.view("alive")
-        local_jobs = float((w * (hh.emp_type == pin.EMP_LOCAL) * hh.n_workers).sum())
         row = {
             "year": self.year,
-            "poverty_rate": mx.safe_div((pw * poor_now).sum(), pw.sum()),
-            "poverty_rate_fp": mx.safe_div((pw * poor_now)[fp].sum(), pw[fp].sum()),
-            "relapse_rate": mx.safe_div((w * rel).sum(), fp_w),
-            "new_poverty_rate": mx.safe_div((w * newp).sum(), nfp_w),
-            "n_relapse_households": float((w * rel).sum()),
-            "n_new_poor_households": float((w * newp).sum()),
-            "monitored_share": mx.safe_div((w * (hh.mon_state == pmon.MON_ACTIVE)).sum(), fp_w),
-            "risk_eliminated_share": mx.safe_div((w * hh.ever_eliminated).sum(), (w * hh.ever_monitored).sum()),
+            "poverty_rate": share("persons_poor", "persons"),
+            "poverty_rate_fp": share("persons_poor_fp", "persons_fp"),
+            "relapse_rate": share("relapses", "fp_households"),
+            "new_poverty_rate": share("new_poor", "nonfp_households"),
+            "n_relapse_households": float(tot[col["relapses"]]),
+            "n_new_poor_households": float(tot[col["new_poor"]]),
+            "monitored_share": share("monitored", "fp_households"),
+            "risk_eliminated_share": share("ever_eliminated", "ever_monitored"),
             "income_pc_mean_yuan": inc_all,
             "income_pc_fpc_yuan": inc_fpc,
             "income_pc_nonfpc_yuan": inc_nfpc,
-            "income_pc_registered_yuan": inc_reg,
+            "income_pc_registered_yuan": share("net_fp", "persons_fp"),
             "income_growth_fpc": g_fpc,
             "gdp_growth": gdp_nominal,
             "urban_income_growth": lv.urban_income_growth,
             "rural_income_growth": g_all,
             "three_excesses": mx.three_excesses(g_fpc, gdp_nominal, lv.urban_income_growth, g_all),
-            "wage_share_fpc": mx.safe_div(comp["y_wage"], comp_total),
-            "operating_share_fpc": mx.safe_div(comp["y_operating"], comp_total),
-            "property_share_fpc": mx.safe_div(comp["y_property"], comp_total),
-            "transfer_share_fpc": mx.safe_div(comp["y_transfer_public"] + comp["y_transfer_private"], comp_total),
-            "relative_poverty_rate": mx.safe_div((pw * rel_poor).sum(), pw.sum()),
+            "wage_share_fpc": mx.safe_div(comp["wage"], comp_total),
+            "operating_share_fpc": mx.safe_div(comp["operating"], comp_total),
+            "property_share_fpc": mx.safe_div(comp["property"], comp_total),
+            "transfer_share_fpc": mx.safe_div(comp["transfer_public"] + comp["transfer_private"], comp_total),
+            "relative_poverty_rate": mx.safe_div(rel_poor, tot[col["persons"]]),
             "gini": mx.weighted_gini(disp_pc, pw),
             "fiscal_cost_yuan": float(acc.spend_year.sum()),
             "transfer_spending_yuan": float(sum(acc.spend_year[:, SPEND[k]].sum() for k in TRANSFER_CATEGORIES)),
-            "transfer_received_yuan": float((hh.y_transfer_public.astype(np.float64) * w).sum()),
+            "transfer_received_yuan": float(tot[col["transfer_public"]]),
             "enterprises": float(reg.view("weight")[alive].sum()),
-            "local_jobs": local_jobs,
+            "local_jobs": float(tot[col["local_jobs"]]),
             "poverty_line_yuan": line,
             "monitoring_threshold_yuan": lv.threshold_yuan,
-            "guarantee_failure_rate": mx.safe_div((w * (hh.guarantee_failure | ~hh.housing_safe)).sum(), w.sum()),
+            "guarantee_failure_rate": share("guarantee_failures", "households"),
         }
         for k, name in enumerate(SPEND_CATEGORIES):
             row[f"spend_{name}_yuan"] = float(acc.spend_year[:, k].sum())
@@ -695,33 +688,23 @@ class RuralModel(mesa.Model):
         self.last_annual = row
 
         # counties
-        rr_c = mx.county_relapse(rel, fp, w, c, nc)
-        pov_c = np.divide(np.bincount(c, weights=pw * poor_now, minlength=nc),
-                          np.bincount(c, weights=pw, minlength=nc))
-        inc_c = np.divide(np.bincount(c, weights=pw * disp_pc, minlength=nc),
-                          np.bincount(c, weights=pw, minlength=nc))
-        has_fp = np.bincount(c, weights=fp, minlength=nc) > 0
+        rr_c = np.divide(d[:, col["relapses"]], d[:, col["fp_households"]], out=np.zeros(nc),
+                         where=d[:, col["fp_households"]] > 0)
         thr = p.metrics.large_scale.county_threshold
         self.county_rows.append(pd.DataFrame({
             "year": self.year,
             "county": np.arange(nc),
             "county_type": np.array(population.COUNTY_TYPE_NAMES)[self.province.county_type],
             "relapse_rate": rr_c,
-            "poverty_rate": pov_c,
-            "income_pc_yuan": inc_c,
-            "large_scale": has_fp & (rr_c >= thr),
+            "poverty_rate": d[:, col["persons_poor"]] / d[:, col["persons"]],
+            "income_pc_yuan": d[:, col["disposable"]] / d[:, col["persons"]],
+            "large_scale": (d[:, col["N_fp"]] > 0) & (rr_c >= thr),
             "monitoring_effort": acc.effort.copy(),
             "budget_yuan": acc.budget_yuan.copy(),
         }))
         # the province holds counties responsible for relapse
         self.province_gov.evaluate(acc, rr_c)
-
         self._prev_income_fpc, self._prev_income_all, self._prev_income_nonfpc = inc_fpc, inc_all, inc_nfpc
-        hh.poor[:] = poor_now
-        hh.net_income_pc[:] = net_pc
-        for k in ("y_wage", "y_operating", "y_property", "y_transfer_public", "y_transfer_private", "y_rigid"):
-            getattr(hh, k)[:] = 0.0
-        hh.guarantee_failure[:] = False
 
     # ----------------------------------------------------------------------------------------
 

@@ -1,0 +1,290 @@
+"""``ruralsim bench``: speed and memory of the full model, next to the hardware floor.
+
+Each size runs in a fresh process (so its peak resident memory is its own): the model is built and
+run for ``years`` with every mechanism on (households, enterprises, governments, monitoring and data
+collection), ``reps`` times. Reported per size: household-steps per second (median, min, max over
+reps), wall time, peak resident memory, bytes of household state per household, and the share of
+time in each phase. The floor beside it: a bare compiled pass that reads and writes the same bytes
+per household, and the cost of the random draws the household kernel makes per household-step.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import platform
+import resource
+import statistics
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+#: Phases reported, mapped from the model's timing keys.
+PHASES = {
+    "households": ("households",),
+    "enterprises": ("enterprises", "labour"),
+    "governments": ("governments", "markets"),
+    "accounting": ("accounting",),
+    "data_collection": ("data_collection",),
+}
+#: Random draws the household kernel makes per household-month when nothing happens (illness,
+#: disability, accident, two separations, migrant loss and finding, operating noise, dibao review);
+#: rarer draws (costs, monitoring, repairs) come on top.
+DRAWS_PER_STEP = 9
+
+
+@dataclass(frozen=True)
+class BenchCase:
+    households: int
+    years: int
+    reps: int
+    threads: int
+    scenario: str
+    counties: int | None = None
+
+
+def _peak_rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def run_case(case: BenchCase) -> dict[str, Any]:
+    """Run one benchmark case in this process and return its measurements."""
+    import numba
+
+    import model
+    from scenarios import load_scenario
+
+    numba.set_num_threads(min(case.threads, numba.config.NUMBA_NUM_THREADS))
+    over: dict[str, Any] = {"population.n_households": case.households, "sim.n_years": case.years}
+    if case.counties:
+        over["population.n_counties"] = case.counties
+    params = load_scenario(case.scenario, over).params
+    # compile (or load from the cache) outside the timed region
+    warm = model.RuralModel(params.with_overrides({"population.n_households": min(case.households, 2000),
+                                                   "sim.n_years": 1}), seed=0)
+    while warm.running:
+        warm.step()
+    rates, walls, builds = [], [], []
+    phases: dict[str, float] = {k: 0.0 for k in PHASES}
+    state_bytes = 0
+    for rep in range(case.reps):
+        t0 = time.perf_counter()
+        m = model.RuralModel(params, seed=rep + 1)
+        t1 = time.perf_counter()
+        while m.running:
+            m.step()
+        t2 = time.perf_counter()
+        builds.append(t1 - t0)
+        walls.append(t2 - t1)
+        rates.append(case.households * case.years * 12 / (t2 - t1))
+        for phase, keys in PHASES.items():
+            phases[phase] += sum(m.timings[k] for k in keys)
+        state_bytes = m.households.nbytes()
+    total = sum(phases.values()) or 1.0
+    return {
+        "households": case.households,
+        "years": case.years,
+        "threads": case.threads,
+        "scenario": case.scenario,
+        "counties": case.counties or params.population.n_counties,
+        "reps": case.reps,
+        "hh_steps_per_s_median": statistics.median(rates),
+        "hh_steps_per_s_min": min(rates),
+        "hh_steps_per_s_max": max(rates),
+        "wall_s_median": statistics.median(walls),
+        "build_s_median": statistics.median(builds),
+        "peak_rss_mb": _peak_rss_mb(),
+        "state_bytes_per_household": state_bytes / case.households,
+        "phase_share": {k: v / total for k, v in phases.items()},
+    }
+
+
+def floor_case(households: int, threads: int, reps: int = 3) -> dict[str, Any]:
+    """The hardware floor: a bare pass reading and writing every household field, and the random
+    draws of one household-step, both compiled and parallel like the kernel."""
+    import numba
+
+    from model import kernel
+    from model.households import HouseholdSet
+
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    hh = HouseholdSet(households)
+    tup = hh.as_tuple()
+    key = kernel.stream_key(1, kernel.S_ILLNESS)
+    _bare_pass(tup, 0)
+    _draws(households, key, 0, DRAWS_PER_STEP, kernel.NORMAL_TABLE)
+    bare, draws = [], []
+    for rep in range(reps):
+        t0 = time.perf_counter()
+        for month in range(12):
+            _bare_pass(tup, month)
+        bare.append(households * 12 / (time.perf_counter() - t0))
+        t0 = time.perf_counter()
+        for month in range(12):
+            _draws(households, key, month, DRAWS_PER_STEP, kernel.NORMAL_TABLE)
+        draws.append(households * 12 / (time.perf_counter() - t0))
+    return {
+        "households": households,
+        "threads": threads,
+        "bytes_per_household": hh.nbytes() / households,
+        "bare_pass_hh_steps_per_s": statistics.median(bare),
+        "draws_per_step": DRAWS_PER_STEP,
+        "draws_hh_steps_per_s": statistics.median(draws),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def _compiled_floor():
+    from numba import literal_unroll, njit, prange
+
+    from model import kernel
+
+    @njit
+    def bare_block(h, start, stop):
+        for arr in literal_unroll(h):
+            for i in range(start, stop):
+                arr[i] = arr[i + 1]  # read and write every field (the next row: no store is elided)
+
+    @njit(parallel=True)
+    def bare_pass(h, month):
+        n = h.weight.shape[0] - 1
+        block = 65536
+        n_blocks = (n + block - 1) // block
+        for b in prange(n_blocks):
+            bare_block(h, b * block, min((b + 1) * block, n))
+        return n
+
+    @njit(parallel=True)
+    def draws(n, key, month, k, table):
+        total = 0.0
+        for i in prange(n):
+            s = 0.0
+            for slot in range(k - 1):
+                s += kernel.uniform(key, i, month, slot)
+            s += kernel.normal(key, i, month, k, table)
+            total += s
+        return total
+
+    return bare_pass, draws
+
+
+def _bare_pass(tup, month):
+    return _FLOOR[0](tup, month)
+
+
+def _draws(n, key, month, k, table):
+    return _FLOOR[1](n, key, month, k, table)
+
+
+class _LazyFloor:
+    def __init__(self):
+        self._fns = None
+
+    def __getitem__(self, i):
+        if self._fns is None:
+            self._fns = _compiled_floor()
+        return self._fns[i]
+
+
+_FLOOR = _LazyFloor()
+
+
+def _in_child(fn, *args):
+    ctx = mp.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as ex:
+        return ex.submit(fn, *args).result()
+
+
+def run_bench(sizes: list[int], years: int, reps: int, threads: int, scenario: str,
+              counties: int | None = None, progress=None) -> dict[str, Any]:
+    """Run every size (each in its own process) and the floor; returns rows and machine facts."""
+    rows = []
+    floors = []
+    for n in sizes:
+        if progress:
+            progress(f"{n:,} households × {years} years × {reps} reps, {threads} thread(s)")
+        rows.append(_in_child(run_case, BenchCase(n, years, reps, threads, scenario, counties)))
+        floors.append(_in_child(floor_case, n, threads))
+    return {"rows": rows, "floor": floors, "machine": machine_facts()}
+
+
+def machine_facts() -> dict[str, Any]:
+    from model.results import package_versions
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {
+        "date": time.strftime("%Y-%m-%d"),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "packages": package_versions(("ruralsim", "numpy", "numba", "mesa", "pandas")),
+    }
+
+
+def format_table(result: dict[str, Any]) -> str:
+    """Plain-text table of a bench result."""
+    lines = []
+    head = (f"{'households':>12} {'years':>5} {'thr':>3} {'Mhh-steps/s (med [min-max])':>28} {'wall s':>7} "
+            f"{'peak MB':>8} {'B/hh':>5}  phases (hh/ent/gov/acct/data %)")
+    lines.append(head)
+    lines.append("-" * len(head))
+    for r in result["rows"]:
+        ph = r["phase_share"]
+        rate = (f"{r['hh_steps_per_s_median'] / 1e6:.2f} [{r['hh_steps_per_s_min'] / 1e6:.2f}-"
+                f"{r['hh_steps_per_s_max'] / 1e6:.2f}]")
+        lines.append(
+            f"{r['households']:>12,} {r['years']:>5} {r['threads']:>3} {rate:>28} {r['wall_s_median']:>7.2f} "
+            f"{r['peak_rss_mb']:>8.0f} {r['state_bytes_per_household']:>5.0f}  "
+            + "/".join(f"{100 * ph[k]:.0f}" for k in PHASES)
+        )
+    lines.append("")
+    lines.append("Floor (same bytes per household, compiled, same threads):")
+    for f in result["floor"]:
+        lines.append(
+            f"  {f['households']:>12,} households: bare read+write pass {f['bare_pass_hh_steps_per_s'] / 1e6:.1f} M "
+            f"hh-steps/s; {f['draws_per_step']} random draws per step {f['draws_hh_steps_per_s'] / 1e6:.1f} M hh-steps/s"
+        )
+    m = result["machine"]
+    lines.append("")
+    lines.append(f"{m['date']} · {m['cpu']} · {m['cores']} cores · Python {m['python']} · "
+                 + ", ".join(f"{k} {v}" for k, v in m["packages"].items()))
+    return "\n".join(lines)
+
+
+def parse_sizes(text: str) -> list[int]:
+    """``"10000,100000"`` → ``[10000, 100000]`` (underscores and ``k``/``M`` suffixes allowed)."""
+    out = []
+    for part in text.split(","):
+        part = part.strip().replace("_", "")
+        if not part:
+            continue
+        mult = 1
+        if part[-1] in "kK":
+            mult, part = 1_000, part[:-1]
+        elif part[-1] in "mM":
+            mult, part = 1_000_000, part[:-1]
+        try:
+            value = int(float(part) * mult)
+        except ValueError:
+            raise ValueError(f"--sizes: {part!r} is not a number of households") from None
+        if value < 100:
+            raise ValueError(f"--sizes: {value} households is below the minimum of 100")
+        out.append(value)
+    if not out:
+        raise ValueError("--sizes: give at least one size, e.g. 10000,100000")
+    return out
+
+
+__all__ = ["BenchCase", "floor_case", "format_table", "np", "parse_sizes", "run_bench", "run_case"]
