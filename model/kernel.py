@@ -131,9 +131,13 @@ MonthInputs = namedtuple("MonthInputs", [
 # --------------------------------------------------------------------------------------------
 
 
+#: Bits of ``seek_flags``.
+SEEK_JOB, SEEK_CONTRACT, SEEK_POST, MON_EMPLOYMENT = 1, 2, 4, 8
+
+
 @njit(parallel=True, cache=True)
 def household_month(h, q, county_start, price_rel, village_product, village_loss, budget_factor, effort,
-                    construction_effect, normal_table, out):
+                    construction_effect, normal_table, out, employees):
     """Advance every household one month; add each county's flows into ``out[county, COLUMN]``.
 
     Args:
@@ -146,15 +150,17 @@ def household_month(h, q, county_start, price_rel, village_product, village_loss
         budget_factor, effort, construction_effect: per-county state.
         normal_table: quantiles for normal draws.
         out: (n_counties, len(COLUMNS)) float64, zeroed by the caller.
+        employees: households employed per enterprise row (zeroed by the caller); an enterprise's
+            workers all live in its county, so each count is written by one thread only.
     """
     for c in prange(county_start.shape[0] - 1):
         county_month(h, q, c, county_start[c], county_start[c + 1], price_rel, village_product, village_loss,
-                     budget_factor[c], effort[c], construction_effect[c], normal_table, out)
+                     budget_factor[c], effort[c], construction_effect[c], normal_table, out, employees)
 
 
 @njit(cache=True)
 def county_month(h, q, c, start, stop, price_rel, village_product, village_loss, bf, effort_c,
-                 construction_c, normal_table, out):
+                 construction_c, normal_table, out, employees):
     """One county's households for one month (sequential, so its sums are reproducible).
 
     A separate function (not the body of the parallel loop) so that writes to the arrays of the
@@ -339,6 +345,20 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                     h.aid_bits[i] = 0
                     h.ever_eliminated[i] = True
                     monitored = False
+        # ---- flags for the month's matching -------------------------------------------------
+        mon_emp = monitored and (h.aid_bits[i] & 2) != 0
+        flags = 0
+        if emp == 0 and avail >= 0.5:
+            flags |= SEEK_JOB
+            if fp or mon_emp:
+                flags |= SEEK_POST
+        if h.contract[i] < 0 and h.op_base_year[i] > 0:
+            flags |= SEEK_CONTRACT
+        if mon_emp:
+            flags |= MON_EMPLOYMENT
+        h.seek_flags[i] = flags
+        if h.employer[i] >= 0:
+            employees[h.employer[i]] += 1
         # ---- county sums -------------------------------------------------------------------
         post = emp == 3
         ind_cost = h.industry_stock[i] * q.cost_industrial
@@ -475,4 +495,61 @@ def persons_below_by_county(x, pw, threshold, county_start):
             if x[i] < threshold:
                 total += pw[i]
         out[c] = total
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Selecting candidates for the month's matching (step 11)
+# --------------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def rows_flagged(flags, bit, group, group_ok):
+    """Rows whose ``flags`` carry ``bit`` and whose group (county, village) has open slots,
+    in row order."""
+    n = flags.shape[0]
+    count = 0
+    for i in range(n):
+        if (flags[i] & bit) != 0 and group_ok[group[i]]:
+            count += 1
+    out = np.empty(count, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if (flags[i] & bit) != 0 and group_ok[group[i]]:
+            out[k] = i
+            k += 1
+    return out
+
+
+@njit(cache=True)
+def rows_flagged_county_industry(flags, bit, county, village, village_product, n_industries, ok):
+    """Rows whose ``flags`` carry ``bit`` and whose (county, village product) group is ``ok``."""
+    n = flags.shape[0]
+    count = 0
+    for i in range(n):
+        if (flags[i] & bit) != 0 and ok[county[i] * n_industries + village_product[village[i]]]:
+            count += 1
+    out = np.empty(count, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if (flags[i] & bit) != 0 and ok[county[i] * n_industries + village_product[village[i]]]:
+            out[k] = i
+            k += 1
+    return out
+
+
+@njit(cache=True)
+def rows_with_value(values, value, group, group_ok):
+    """Rows where ``values == value`` in groups with ``group_ok``, in row order."""
+    n = values.shape[0]
+    count = 0
+    for i in range(n):
+        if values[i] == value and group_ok[group[i]]:
+            count += 1
+    out = np.empty(count, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if values[i] == value and group_ok[group[i]]:
+            out[k] = i
+            k += 1
     return out

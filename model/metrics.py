@@ -37,11 +37,15 @@ def safe_div(a: float, b: float) -> float:
 
 
 @njit(cache=True)
-def weighted_quantile(x, w, q):
-    """Weighted quantile: the smallest ``x`` whose cumulative weight reaches ``q`` of the total."""
+def weighted_quantile(x, w, q, order=None):
+    """Weighted quantile: the smallest ``x`` whose cumulative weight reaches ``q`` of the total.
+
+    ``order`` may pass a precomputed stable ascending order of ``x`` (see :func:`argsort_f32`).
+    """
     if x.shape[0] == 0:
         return np.nan
-    order = np.argsort(x, kind="mergesort")
+    if order is None:
+        order = np.argsort(x, kind="mergesort")
     total = 0.0
     for i in range(w.shape[0]):
         total += w[i]
@@ -55,12 +59,16 @@ def weighted_quantile(x, w, q):
 
 
 @njit(cache=True)
-def weighted_gini(x, w):
-    """Gini coefficient of ``x`` with weights ``w`` (trapezoid rule on the Lorenz curve)."""
+def weighted_gini(x, w, order=None):
+    """Gini coefficient of ``x`` with weights ``w`` (trapezoid rule on the Lorenz curve).
+
+    ``order`` may pass a precomputed stable ascending order of ``x``.
+    """
     n = x.shape[0]
     if n == 0:
         return np.nan
-    order = np.argsort(x, kind="mergesort")
+    if order is None:
+        order = np.argsort(x, kind="mergesort")
     total_w = 0.0
     total_xw = 0.0
     for k in range(n):
@@ -81,6 +89,39 @@ def weighted_gini(x, w):
         cxw += float(x[i]) * w[i]
         area += (cw - cw_prev) / total_w * (prev_l + cxw / total_xw) / 2.0
     return 1.0 - 2.0 * area
+
+
+@njit(cache=True)
+def argsort_f32(x):
+    """Stable ascending order of a float32 array by LSD radix sort (4 byte passes, O(n)); the same
+    order as a stable comparison sort for finite values."""
+    n = x.shape[0]
+    bits = x.view(np.uint32)
+    keys = np.empty(n, dtype=np.uint32)
+    for i in range(n):
+        b = bits[i]
+        if b == np.uint32(0x80000000):  # -0.0 sorts with +0.0, as a comparison sort has it
+            b = np.uint32(0)
+        # flip so that unsigned order equals float order: negatives reversed, positives above
+        keys[i] = ~b if (b & np.uint32(0x80000000)) != 0 else b | np.uint32(0x80000000)
+    order = np.arange(n)
+    tmp_order = np.empty(n, dtype=np.int64)
+    tmp_keys = np.empty(n, dtype=np.uint32)
+    for shift in range(0, 32, 8):
+        counts = np.zeros(257, dtype=np.int64)
+        for i in range(n):
+            counts[((keys[i] >> np.uint32(shift)) & np.uint32(0xFF)) + 1] += 1
+        for b in range(256):
+            counts[b + 1] += counts[b]
+        for i in range(n):
+            d = (keys[i] >> np.uint32(shift)) & np.uint32(0xFF)
+            pos = counts[d]
+            tmp_order[pos] = order[i]
+            tmp_keys[pos] = keys[i]
+            counts[d] = pos + 1
+        order, tmp_order = tmp_order, order
+        keys, tmp_keys = tmp_keys, keys
+    return order
 
 
 def growth(now: float, before: float) -> float:

@@ -122,6 +122,7 @@ class RuralModel(mesa.Model):
         self._fp_real = np.bincount(hh.county, weights=hh.weight * hh.formerly_poor,
                                     minlength=self.n_counties)
         self._fp_n = np.bincount(hh.county, weights=hh.formerly_poor, minlength=self.n_counties)
+        self._real_hh = np.bincount(hh.county, weights=hh.weight, minlength=self.n_counties)
         self._hh_per_county = np.bincount(hh.county, minlength=self.n_counties).astype(np.float64)
         self._income_2020_hh_c = (np.bincount(hh.county, weights=hh.income_est_pc * hh.members,
                                               minlength=self.n_counties)
@@ -149,6 +150,8 @@ class RuralModel(mesa.Model):
             raise ValueError("households must be sorted by county")
         self._county_start = np.searchsorted(hh.county, np.arange(self.n_counties + 1)).astype(np.int64)
         self._hh_tuple = hh.as_tuple()
+        self._village_product = pv.village_product.astype(np.int64)
+        self._employees: np.ndarray | None = None  # per enterprise, counted by the month's kernel
 
         # enterprises
         self.enterprise_registry = ent.EnterpriseRegistry(capacity=1024)
@@ -376,10 +379,11 @@ class RuralModel(mesa.Model):
         """Steps 3-8 for all households; returns the per-county sums (``kernel.COLUMNS``)."""
         acc = self.accounts
         out = np.zeros((self.n_counties, len(kernel.COLUMNS)))
+        self._employees = np.zeros(self.enterprise_registry.n, dtype=np.int64)
         kernel.household_month(
             self._hh_tuple, self._month_inputs(lv, cal_month), self._county_start, self.price_rel,
-            self.province.village_product.astype(np.int64), village_loss, acc.budget_factor, acc.effort,
-            acc.construction_effect, kernel.NORMAL_TABLE, out)
+            self._village_product, village_loss, acc.budget_factor, acc.effort,
+            acc.construction_effect, kernel.NORMAL_TABLE, out, self._employees)
         return out
 
     def _accounts(self, sums: np.ndarray, cal_month: int) -> None:
@@ -429,12 +433,19 @@ class RuralModel(mesa.Model):
             hh = self.households
             gone = np.zeros(reg.n + 1, dtype=bool)
             gone[rows] = True
-            lost_job = (hh.employer >= 0) & gone[hh.employer]
+            lost_job = np.flatnonzero((hh.employer >= 0) & gone[hh.employer])
             hh.emp_type[lost_job] = pin.EMP_NONE
             hh.employer[lost_job] = -1
-            lost_contract = (hh.contract >= 0) & gone[hh.contract]
+            able = lost_job[hh.labour_units[lost_job] - hh.labour_lost[lost_job] >= 0.5]
+            hh.seek_flags[able] |= kernel.SEEK_JOB
+            post_ok = able[hh.formerly_poor[able] | ((hh.seek_flags[able] & kernel.MON_EMPLOYMENT) > 0)]
+            hh.seek_flags[post_ok] |= kernel.SEEK_POST
+            lost_contract = np.flatnonzero((hh.contract >= 0) & gone[hh.contract])
             hh.contract[lost_contract] = -1
+            hh.seek_flags[lost_contract[hh.op_base_year[lost_contract] > 0]] |= kernel.SEEK_CONTRACT
             reg.contracts_used[rows] = 0
+            if self._employees is not None:
+                self._employees[rows] = 0
             for r in rows:
                 agent = self.enterprise_agents.pop(int(r), None)
                 if agent is not None:
@@ -451,6 +462,22 @@ class RuralModel(mesa.Model):
             c = np.repeat(np.repeat(np.arange(self.n_counties), 4), new.ravel())
             k = np.repeat(np.tile(np.arange(4), self.n_counties), new.ravel())
             self._add_enterprises(c, k)
+
+    def _seekers(self, bit: int, group: np.ndarray, group_ok: np.ndarray) -> np.ndarray:
+        """Rows whose ``seek_flags`` carry ``bit`` in groups with open slots (``group_ok[group]``).
+
+        The month's kernel sets the flags; before the first month they are computed from state."""
+        hh = self.households
+        if self._employees is None:
+            avail = hh.labour_units - hh.labour_lost
+            job = (hh.emp_type == pin.EMP_NONE) & (avail >= 0.5)
+            mon_emp = (hh.mon_state == pmon.MON_ACTIVE) & ((hh.aid_bits & pmon.AID_EMPLOYMENT) > 0)
+            flags = (np.where(job, kernel.SEEK_JOB, 0)
+                     | np.where(job & (hh.formerly_poor | mon_emp), kernel.SEEK_POST, 0)
+                     | np.where((hh.contract < 0) & (hh.op_base_year > 0), kernel.SEEK_CONTRACT, 0)
+                     | np.where(mon_emp, kernel.MON_EMPLOYMENT, 0))
+            hh.seek_flags[:] = flags
+        return kernel.rows_flagged(hh.seek_flags, bit, group, group_ok)
 
     def _link_contracts(self, p_match: float) -> None:
         """Open contract slots are filled by farming households growing the enterprise's product:
@@ -480,19 +507,23 @@ class RuralModel(mesa.Model):
         want_village[v_slot[v_ok]] = True
         want_ci = np.zeros(self.n_counties * n_ind, dtype=bool)
         want_ci[c_slot[~village_level]] = True
-        product = self.province.village_product[hh.village]
-        ci = hh.county.astype(np.int64) * n_ind + product
-        free = (hh.contract < 0) & (hh.op_base_year > 0)
         for slots, slot_group, wanted, n_groups, kind in (
             (rows[v_ok], v_slot[v_ok], want_village, self.n_villages, "village"),
             (rows[~village_level], c_slot[~village_level], want_ci, self.n_counties * n_ind, "county"),
         ):
             if len(slots) == 0:
                 continue
-            group_of_hh = hh.village if kind == "village" else ci
-            seekers = np.flatnonzero(free & wanted[group_of_hh] & (hh.contract < 0))
-            si, vi = plab.match_within_groups(group_of_hh[seekers], rng.random(len(seekers)), slot_group, n_groups)
+            if kind == "village":
+                seekers = self._seekers(kernel.SEEK_CONTRACT, hh.village, wanted)
+                group = hh.village[seekers].astype(np.int64)
+            else:
+                self._seekers(kernel.SEEK_CONTRACT, hh.county, np.ones(self.n_counties, dtype=bool))
+                seekers = kernel.rows_flagged_county_industry(hh.seek_flags, kernel.SEEK_CONTRACT, hh.county,
+                                                              hh.village, self._village_product, n_ind, wanted)
+                group = hh.county[seekers].astype(np.int64) * n_ind + self._village_product[hh.village[seekers]]
+            si, vi = plab.match_within_groups(group, rng.random(len(seekers)), slot_group, n_groups)
             hh.contract[seekers[si]] = slots[vi]
+            hh.seek_flags[seekers[si]] &= np.uint8(~kernel.SEEK_CONTRACT & 0xFF)
             np.add.at(used, slots[vi], 1)
 
     def _fill_local_jobs(self, lv: Levers, p_match: float) -> None:
@@ -504,7 +535,12 @@ class RuralModel(mesa.Model):
         if n == 0:
             return
         alive = reg.view("alive")
-        employed = np.bincount(hh.employer[hh.employer >= 0], minlength=n)[:n]
+        employed = np.zeros(n, dtype=np.int64)
+        if self._employees is None:  # set-up: count once
+            employed[:] = np.bincount(hh.employer[hh.employer >= 0], minlength=n)[:n]
+        else:  # counted by the month's kernel; enterprises that entered since have none
+            employed[: len(self._employees)] = self._employees
+            self._employees = employed
         vac = np.where(alive, np.maximum(reg.view("jobs_cap") - employed, 0), 0)
         rng = self.streams.labour
         access = 1.0 + self.accounts.construction_effect[reg.view("county").astype(np.int64)]
@@ -514,18 +550,21 @@ class RuralModel(mesa.Model):
             return
         hiring = np.zeros(self.n_counties, dtype=bool)
         hiring[reg.county[rows]] = True
-        avail = hh.labour_units - hh.labour_lost
-        seekers = np.flatnonzero((hh.emp_type == pin.EMP_NONE) & (avail >= 0.5) & hiring[hh.county])
+        seekers = self._seekers(kernel.SEEK_JOB, hh.county, hiring)
         if len(seekers) == 0:
             return
+        avail = hh.labour_units[seekers] - hh.labour_lost[seekers]
         reserve = self.params.enterprises.fp_hiring_share * lv.campaign
-        prio = (avail[seekers] + rng.random(len(seekers))
+        prio = (avail + rng.random(len(seekers))
                 + np.where(hh.formerly_poor[seekers] & (rng.random(len(seekers)) < reserve), 10.0, 0.0))
         si, vi = plab.match_within_groups(hh.county[seekers], prio, reg.county[rows], self.n_counties)
         won = seekers[si]
         hh.emp_type[won] = pin.EMP_LOCAL
         hh.employer[won] = rows[vi]
         hh.n_workers[won] = np.maximum(hh.n_workers[won], 1)
+        hh.seek_flags[won] &= np.uint8(~(kernel.SEEK_JOB | kernel.SEEK_POST) & 0xFF)
+        if self._employees is not None:
+            np.add.at(self._employees, rows[vi], 1)
 
     def _assign_public_posts(self, lv: Levers, sums: np.ndarray | None) -> None:
         """Public-welfare posts per county: a share of registered households (J9) scaled by the
@@ -537,7 +576,6 @@ class RuralModel(mesa.Model):
         rng = self.streams.labour
         nc = self.n_counties
         c = hh.county
-        mon_emp = None
         if sums is None:
             mon_emp = (hh.mon_state == pmon.MON_ACTIVE) & ((hh.aid_bits & pmon.AID_EMPLOYMENT) > 0)
             mon_n = np.bincount(c, weights=mon_emp & ~hh.formerly_poor, minlength=nc)
@@ -549,29 +587,24 @@ class RuralModel(mesa.Model):
                          * (self._fp_n + mon_n) + 0.5).astype(np.int64)
         surplus = held - posts
         if (surplus > 0).any():
-            idx = np.flatnonzero((hh.emp_type == pin.EMP_POST) & (surplus > 0)[c])
-            order = np.lexsort((rng.random(len(idx)), c[idx]))
-            idx = idx[order]
-            start = np.concatenate(([0], np.cumsum(np.bincount(c[idx], minlength=nc))[:-1]))
-            rank = np.arange(len(idx)) - start[c[idx]]
-            drop = idx[rank < np.maximum(surplus, 0)[c[idx]]]
+            holders = kernel.rows_with_value(hh.emp_type, pin.EMP_POST, c, surplus > 0)
+            cuts = np.repeat(np.arange(nc), np.maximum(surplus, 0))
+            si, _ = plab.match_within_groups(c[holders], rng.random(len(holders)), cuts, nc)
+            drop = holders[si]
             hh.emp_type[drop] = pin.EMP_NONE
             held = np.minimum(held, posts)
         open_ = np.maximum(posts - held, 0)
         if open_.sum() == 0:
             return
-        if mon_emp is None:
-            mon_emp = (hh.mon_state == pmon.MON_ACTIVE) & ((hh.aid_bits & pmon.AID_EMPLOYMENT) > 0)
-        avail = hh.labour_units - hh.labour_lost
-        eligible = ((hh.emp_type == pin.EMP_NONE) & (avail >= 0.5) & (hh.formerly_poor | mon_emp)
-                    & (open_ > 0)[c])
-        seekers = np.flatnonzero(eligible)
-        prio = np.where(mon_emp[seekers], 2.0, 0.0) + rng.random(len(seekers))
+        seekers = self._seekers(kernel.SEEK_POST, c, open_ > 0)
+        seekers = seekers[hh.emp_type[seekers] == pin.EMP_NONE]
+        prio = np.where(hh.seek_flags[seekers] & kernel.MON_EMPLOYMENT, 2.0, 0.0) + rng.random(len(seekers))
         slots = np.repeat(np.arange(nc), open_)
         si, _ = plab.match_within_groups(c[seekers], prio, slots, nc)
         won = seekers[si]
         hh.emp_type[won] = pin.EMP_POST
         hh.n_workers[won] = 1
+        hh.seek_flags[won] &= np.uint8(~(kernel.SEEK_JOB | kernel.SEEK_POST) & 0xFF)
 
     def _construction(self) -> None:
         """Rural construction: the construction share of each county's budget accumulates as a
@@ -581,9 +614,7 @@ class RuralModel(mesa.Model):
         monthly = acc.budget_yuan * g.construction_share / 12.0
         acc.record_county("rural_construction", monthly)
         acc.remaining_yuan -= monthly
-        real_hh = np.bincount(self.households.county, weights=self.households.weight,
-                              minlength=self.n_counties)
-        acc.construction_stock_yuan += monthly / np.maximum(real_hh, 1.0)
+        acc.construction_stock_yuan += monthly / np.maximum(self._real_hh, 1.0)
         target = g.construction_elasticity * acc.construction_stock_yuan / np.maximum(self._income_2020_hh_c, 1.0)
         acc.construction_effect += (target - acc.construction_effect) / g.construction_lag_months
 
@@ -639,7 +670,7 @@ class RuralModel(mesa.Model):
         g_all = mx.growth(inc_all, self._prev_income_all)
         gdp_nominal = (1 + lv.gdp_growth_real) * (1 + lv.inflation) - 1
         pw = hh.weight.astype(np.float64) * hh.members
-        median = mx.weighted_quantile(net_pc, pw, 0.5)
+        median = mx.weighted_quantile(net_pc, pw, 0.5, mx.argsort_f32(net_pc))
         rel_poor = kernel.persons_below_by_county(net_pc, pw, p.metrics.relative_poverty_share * median,
                                                   self._county_start).sum()
         comp = {k: d[fpc, col[k]].sum() for k in ("wage", "operating", "property", "transfer_public",
@@ -672,7 +703,7 @@ class RuralModel(mesa.Model):
             "property_share_fpc": mx.safe_div(comp["property"], comp_total),
             "transfer_share_fpc": mx.safe_div(comp["transfer_public"] + comp["transfer_private"], comp_total),
             "relative_poverty_rate": mx.safe_div(rel_poor, tot[col["persons"]]),
-            "gini": mx.weighted_gini(disp_pc, pw),
+            "gini": mx.weighted_gini(disp_pc, pw, mx.argsort_f32(disp_pc)),
             "fiscal_cost_yuan": float(acc.spend_year.sum()),
             "transfer_spending_yuan": float(sum(acc.spend_year[:, SPEND[k]].sum() for k in TRANSFER_CATEGORIES)),
             "transfer_received_yuan": float(tot[col["transfer_public"]]),

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from model import metrics as mx
 from model.metrics import (
     county_relapse,
     growth,
@@ -190,3 +191,21 @@ def test_gini_properties(rows):
     # integer weights mean repeated observations
     expanded = np.repeat(x, w.astype(np.int64))
     assert weighted_gini(expanded, np.ones(len(expanded))) == pytest.approx(g, abs=1e-9)
+
+
+def test_argsort_f32_equals_stable_sort():
+    """The radix order equals NumPy's stable sort on float32 data with negatives and many ties."""
+    rng = np.random.default_rng(3)
+    x = np.round(rng.standard_normal(50_000) * 50).astype(np.float32)  # ~300 distinct values
+    x[:100] = np.float32(1e30)
+    x[100:200] = np.float32(-1e-30)
+    np.testing.assert_array_equal(mx.argsort_f32(x), np.argsort(x, kind="stable"))
+
+
+def test_sorted_variants_match_unsorted():
+    rng = np.random.default_rng(4)
+    x = rng.lognormal(9, 0.5, 10_000).astype(np.float32)
+    w = rng.random(10_000) * 3
+    order = mx.argsort_f32(x)
+    assert mx.weighted_quantile(x, w, 0.5, order) == mx.weighted_quantile(x, w, 0.5)
+    assert mx.weighted_gini(x, w, order) == pytest.approx(mx.weighted_gini(x, w), rel=1e-12)
