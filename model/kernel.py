@@ -32,7 +32,8 @@ M2 = np.uint64(0x94D049BB133111EB)
 MONTH_STRIDE = np.uint64(0xD1B54A32D192ED03)
 
 #: Stream ids of the kernel's draws (part of the reproducibility contract).
-S_ILLNESS, S_DISABILITY, S_ACCIDENT, S_HOUSING, S_OPERATING, S_LABOUR, S_MONITORING, S_BEHAVIOUR = range(1, 9)
+S_ILLNESS, S_DISABILITY, S_ACCIDENT, S_HOUSING, S_OPERATING, S_LABOUR, S_MONITORING, S_BEHAVIOUR, S_MATCHING = (
+    range(1, 10))
 
 
 @njit(inline="always", cache=True)
@@ -503,39 +504,90 @@ def persons_below_by_county(x, pw, threshold, county_start):
 # --------------------------------------------------------------------------------------------
 
 
-@njit(cache=True)
-def rows_flagged(flags, bit, group, group_ok):
-    """Rows whose ``flags`` carry ``bit`` and whose group (county, village) has open slots,
-    in row order."""
-    n = flags.shape[0]
-    count = 0
-    for i in range(n):
-        if (flags[i] & bit) != 0 and group_ok[group[i]]:
-            count += 1
-    out = np.empty(count, dtype=np.int64)
-    k = 0
-    for i in range(n):
-        if (flags[i] & bit) != 0 and group_ok[group[i]]:
-            out[k] = i
-            k += 1
-    return out
+#: Group kinds and priority rules of :func:`select_top_k`.
+GROUP_COUNTY, GROUP_VILLAGE, GROUP_COUNTY_INDUSTRY = 0, 1, 2
+PRIO_JOB, PRIO_POST, PRIO_RANDOM = 0, 1, 2
 
 
 @njit(cache=True)
-def rows_flagged_county_industry(flags, bit, county, village, village_product, n_industries, ok):
-    """Rows whose ``flags`` carry ``bit`` and whose (county, village product) group is ``ok``."""
+def select_top_k(flags, bit, group_kind, county, village, village_product, n_industries, k_per_group,
+                 prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month, slot):
+    """Step 11's matching in one pass: among households whose ``flags`` carry ``bit``, the best
+    ``k_per_group[g]`` of each group ``g`` by priority, ranked best first.
+
+    Priorities (``u`` a uniform draw of this household, month and slot):
+    ``PRIO_JOB`` labour capacity + u, plus 10 for registered households under the campaign's
+    reserved share; ``PRIO_POST`` 2 for monitored households in employment assistance, + u;
+    ``PRIO_RANDOM`` u. Only the best ``k`` of each group are kept (O(n + kept · k)).
+
+    Returns ``(rows, groups, ranks)`` ordered by group, then rank.
+    """
     n = flags.shape[0]
-    count = 0
-    for i in range(n):
-        if (flags[i] & bit) != 0 and ok[county[i] * n_industries + village_product[village[i]]]:
-            count += 1
-    out = np.empty(count, dtype=np.int64)
-    k = 0
-    for i in range(n):
-        if (flags[i] & bit) != 0 and ok[county[i] * n_industries + village_product[village[i]]]:
-            out[k] = i
-            k += 1
-    return out
+    n_groups = k_per_group.shape[0]
+    offsets = np.zeros(n_groups + 1, dtype=np.int64)
+    for g in range(n_groups):
+        offsets[g + 1] = offsets[g] + k_per_group[g]
+    total = offsets[n_groups]
+    buf_p = np.empty(total)
+    buf_r = np.empty(total, dtype=np.int64)
+    fill = np.zeros(n_groups, dtype=np.int64)
+    worst = np.zeros(n_groups, dtype=np.int64)
+    if total > 0:
+        for i in range(n):
+            if (flags[i] & bit) == 0:
+                continue
+            if group_kind == GROUP_COUNTY:
+                g = county[i]
+            elif group_kind == GROUP_VILLAGE:
+                g = village[i]
+            else:
+                g = county[i] * n_industries + village_product[village[i]]
+            k = k_per_group[g]
+            if k == 0:
+                continue
+            pr = uniform(key, i, month, slot)
+            if prio_kind == PRIO_JOB:
+                pr += labour_units[i] - labour_lost[i]
+                if formerly_poor[i] and reserve > 0.0 and uniform(key, i, month, slot + 1) < reserve:
+                    pr += 10.0
+            elif prio_kind == PRIO_POST:
+                if (flags[i] & MON_EMPLOYMENT) != 0:
+                    pr += 2.0
+            base = offsets[g]
+            if fill[g] < k:
+                buf_p[base + fill[g]] = pr
+                buf_r[base + fill[g]] = i
+                fill[g] += 1
+            elif pr > buf_p[base + worst[g]]:
+                buf_p[base + worst[g]] = pr
+                buf_r[base + worst[g]] = i
+            else:
+                continue
+            if fill[g] == k:  # the kept set changed: find its worst member again
+                w = 0
+                for j in range(1, k):
+                    if buf_p[base + j] < buf_p[base + w]:
+                        w = j
+                worst[g] = w
+    kept = 0
+    for g in range(n_groups):
+        kept += fill[g]
+    rows = np.empty(kept, dtype=np.int64)
+    groups = np.empty(kept, dtype=np.int64)
+    ranks = np.empty(kept, dtype=np.int64)
+    pos = 0
+    for g in range(n_groups):
+        m = fill[g]
+        if m == 0:
+            continue
+        base = offsets[g]
+        order = np.argsort(-buf_p[base:base + m], kind="mergesort")
+        for r in range(m):
+            rows[pos] = buf_r[base + order[r]]
+            groups[pos] = g
+            ranks[pos] = r
+            pos += 1
+    return rows, groups, ranks
 
 
 @njit(cache=True)

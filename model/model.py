@@ -166,10 +166,11 @@ class RuralModel(mesa.Model):
         # initial local jobs, contracts and public-welfare posts
         lv = self.central.levers(self.year, 1)
         self.levers = lv
-        self._fill_local_jobs(lv, p_match=1.0)
-        self._assign_public_posts(lv, None)
+        self._matching(lv, None, p_match=1.0)
         population.split_market_income(p, hh, market_2020, income_2020, pv.fp_county)
-        self._link_contracts(p_match=1.0)  # farming households are known once income is split
+        # contract farming needs the operating base, known once income is split
+        self._matching(lv, None, p_match=1.0)
+        self._employees = None
 
         # year state
         self._budget_for_year(lv)
@@ -257,9 +258,7 @@ class RuralModel(mesa.Model):
         self._enterprises(lv)
         t = self._tick("enterprises", t)
         # 11. matching: local jobs, public-welfare posts, contracts
-        self._fill_local_jobs(lv, p_match=self.params.labour.p_local_match_month)
-        self._assign_public_posts(lv, sums)
-        self._link_contracts(p_match=self.params.labour.p_local_match_month)
+        self._matching(lv, sums, p_match=self.params.labour.p_local_match_month)
         t = self._tick("labour", t)
         # 12. monthly data collection
         if self.collect_monthly:
@@ -463,117 +462,97 @@ class RuralModel(mesa.Model):
             k = np.repeat(np.tile(np.arange(4), self.n_counties), new.ravel())
             self._add_enterprises(c, k)
 
-    def _seekers(self, bit: int, group: np.ndarray, group_ok: np.ndarray) -> np.ndarray:
-        """Rows whose ``seek_flags`` carry ``bit`` in groups with open slots (``group_ok[group]``).
-
-        The month's kernel sets the flags; before the first month they are computed from state."""
+    def _flags_from_state(self) -> None:
+        """Matching flags computed from state (before the first month; later the kernel sets them)."""
         hh = self.households
-        if self._employees is None:
-            avail = hh.labour_units - hh.labour_lost
-            job = (hh.emp_type == pin.EMP_NONE) & (avail >= 0.5)
-            mon_emp = (hh.mon_state == pmon.MON_ACTIVE) & ((hh.aid_bits & pmon.AID_EMPLOYMENT) > 0)
-            flags = (np.where(job, kernel.SEEK_JOB, 0)
-                     | np.where(job & (hh.formerly_poor | mon_emp), kernel.SEEK_POST, 0)
-                     | np.where((hh.contract < 0) & (hh.op_base_year > 0), kernel.SEEK_CONTRACT, 0)
-                     | np.where(mon_emp, kernel.MON_EMPLOYMENT, 0))
-            hh.seek_flags[:] = flags
-        return kernel.rows_flagged(hh.seek_flags, bit, group, group_ok)
+        avail = hh.labour_units - hh.labour_lost
+        job = (hh.emp_type == pin.EMP_NONE) & (avail >= 0.5)
+        mon_emp = (hh.mon_state == pmon.MON_ACTIVE) & ((hh.aid_bits & pmon.AID_EMPLOYMENT) > 0)
+        hh.seek_flags[:] = (np.where(job, kernel.SEEK_JOB, 0)
+                            | np.where(job & (hh.formerly_poor | mon_emp), kernel.SEEK_POST, 0)
+                            | np.where((hh.contract < 0) & (hh.op_base_year > 0), kernel.SEEK_CONTRACT, 0)
+                            | np.where(mon_emp, kernel.MON_EMPLOYMENT, 0))
 
-    def _link_contracts(self, p_match: float) -> None:
-        """Open contract slots are filled by farming households growing the enterprise's product:
-        in its village (cooperatives, workshops, paired firms) or its county (leading firms)."""
+    def _matching(self, lv: Levers, sums: np.ndarray | None, p_match: float) -> None:
+        """Step 11: the month's open slots — enterprise vacancies, public-welfare posts, contract
+        farming — go to the best candidates of their group (see :func:`kernel.select_top_k`)."""
+        hh = self.households
         reg = self.enterprise_registry
-        hh = self.households
-        n = reg.n
-        if n == 0:
-            return
-        alive = reg.view("alive")
-        used = reg.view("contracts_used")
-        open_ = np.where(alive, np.maximum(reg.view("contracts_cap") - used, 0), 0)
-        if open_.sum() == 0:
-            return
-        rng = self.streams.enterprise
-        open_ = rng.binomial(open_, p_match)
-        rows = np.repeat(np.arange(n), open_)
-        if len(rows) == 0:
-            return
         n_ind = self.n_industries
-        village_level = reg.kind[rows] != ent.LEADING
-        # a village-level slot only takes households of its village growing its product
-        v_slot = reg.village[rows].astype(np.int64)
-        v_ok = village_level & (self.province.village_product[np.maximum(v_slot, 0)] == reg.industry[rows])
-        c_slot = reg.county[rows].astype(np.int64) * n_ind + reg.industry[rows]
-        want_village = np.zeros(self.n_villages, dtype=bool)
-        want_village[v_slot[v_ok]] = True
-        want_ci = np.zeros(self.n_counties * n_ind, dtype=bool)
-        want_ci[c_slot[~village_level]] = True
-        for slots, slot_group, wanted, n_groups, kind in (
-            (rows[v_ok], v_slot[v_ok], want_village, self.n_villages, "village"),
-            (rows[~village_level], c_slot[~village_level], want_ci, self.n_counties * n_ind, "county"),
-        ):
-            if len(slots) == 0:
-                continue
-            if kind == "village":
-                seekers = self._seekers(kernel.SEEK_CONTRACT, hh.village, wanted)
-                group = hh.village[seekers].astype(np.int64)
-            else:
-                self._seekers(kernel.SEEK_CONTRACT, hh.county, np.ones(self.n_counties, dtype=bool))
-                seekers = kernel.rows_flagged_county_industry(hh.seek_flags, kernel.SEEK_CONTRACT, hh.county,
-                                                              hh.village, self._village_product, n_ind, wanted)
-                group = hh.county[seekers].astype(np.int64) * n_ind + self._village_product[hh.village[seekers]]
-            si, vi = plab.match_within_groups(group, rng.random(len(seekers)), slot_group, n_groups)
-            hh.contract[seekers[si]] = slots[vi]
-            hh.seek_flags[seekers[si]] &= np.uint8(~kernel.SEEK_CONTRACT & 0xFF)
-            np.add.at(used, slots[vi], 1)
+        nc = self.n_counties
+        if sums is None:
+            self._flags_from_state()
+        key = kernel.stream_key(self.seed, kernel.S_MATCHING)
+        # set-up (sums is None) matches in December of the year before the start
+        month = int(self.params.sim.start_year * 12 + (self.month if sums is not None else -1))
+        # local enterprise jobs: labour capacity first, campaign reserve for registered households
+        slots = self._job_slots(p_match)
+        won, slot = self._select(kernel.SEEK_JOB, kernel.GROUP_COUNTY, kernel.PRIO_JOB, slots,
+                                 reg.county[slots].astype(np.int64), nc,
+                                 self.params.enterprises.fp_hiring_share * lv.campaign, key, month, 0)
+        hh.emp_type[won] = pin.EMP_LOCAL
+        hh.employer[won] = slot
+        hh.n_workers[won] = np.maximum(hh.n_workers[won], 1)
+        hh.seek_flags[won] &= np.uint8(~(kernel.SEEK_JOB | kernel.SEEK_POST) & 0xFF)
+        np.add.at(self._employees, slot, 1)
+        # public-welfare posts: monitored households in employment assistance first
+        open_posts = self._post_slots(lv, sums)
+        posts = np.repeat(np.arange(nc), open_posts)
+        won, _ = self._select(kernel.SEEK_POST, kernel.GROUP_COUNTY, kernel.PRIO_POST, posts, posts, nc, 0.0,
+                              key, month, 2)
+        hh.emp_type[won] = pin.EMP_POST
+        hh.n_workers[won] = 1
+        hh.seek_flags[won] &= np.uint8(~(kernel.SEEK_JOB | kernel.SEEK_POST) & 0xFF)
+        # contract farming: at random among households growing the product, village or county wide
+        v_rows, v_group, c_rows, c_group = self._contract_slots(p_match)
+        for rows, group, kind, n_groups, slot_no in ((v_rows, v_group, kernel.GROUP_VILLAGE, self.n_villages, 3),
+                                                     (c_rows, c_group, kernel.GROUP_COUNTY_INDUSTRY, nc * n_ind, 4)):
+            won, slot = self._select(kernel.SEEK_CONTRACT, kind, kernel.PRIO_RANDOM, rows, group, n_groups, 0.0,
+                                     key, month, slot_no)
+            hh.contract[won] = slot
+            hh.seek_flags[won] &= np.uint8(~kernel.SEEK_CONTRACT & 0xFF)
+            np.add.at(reg.contracts_used, slot, 1)
 
-    def _fill_local_jobs(self, lv: Levers, p_match: float) -> None:
-        """Enterprise vacancies filled by local seekers in the county, preferring labour capacity;
-        campaign rules give registered households priority for a share of hires."""
+    def _select(self, bit: int, group_kind: int, prio_kind: int, slots: np.ndarray, slot_group: np.ndarray,
+                n_groups: int, reserve: float, key, month: int, draw_slot: int) -> tuple[np.ndarray, np.ndarray]:
+        """Winners and the slots they take: the k-th best candidate of a group takes the group's
+        k-th slot (slots in input order)."""
+        hh = self.households
+        if len(slots) == 0:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty
+        k = np.bincount(slot_group, minlength=n_groups).astype(np.int64)
+        rows, groups, ranks = kernel.select_top_k(
+            hh.seek_flags, bit, group_kind, hh.county, hh.village, self._village_product, self.n_industries, k,
+            prio_kind, hh.labour_units, hh.labour_lost, hh.formerly_poor, float(reserve), key, month, draw_slot)
+        order = np.argsort(slot_group, kind="stable")
+        start = np.concatenate(([0], np.cumsum(k)[:-1]))
+        return rows, slots[order[start[groups] + ranks]]
+
+    def _job_slots(self, p_match: float) -> np.ndarray:
+        """Enterprise rows, one per vacancy filled this month (each open job is filled with
+        ``p_match``, raised by rural construction's better access)."""
         reg = self.enterprise_registry
         hh = self.households
         n = reg.n
-        if n == 0:
-            return
-        alive = reg.view("alive")
         employed = np.zeros(n, dtype=np.int64)
         if self._employees is None:  # set-up: count once
             employed[:] = np.bincount(hh.employer[hh.employer >= 0], minlength=n)[:n]
         else:  # counted by the month's kernel; enterprises that entered since have none
             employed[: len(self._employees)] = self._employees
-            self._employees = employed
-        vac = np.where(alive, np.maximum(reg.view("jobs_cap") - employed, 0), 0)
-        rng = self.streams.labour
+        self._employees = employed
+        vac = np.where(reg.view("alive"), np.maximum(reg.view("jobs_cap") - employed, 0), 0)
         access = 1.0 + self.accounts.construction_effect[reg.view("county").astype(np.int64)]
-        vac = rng.binomial(vac, np.minimum(p_match * access, 1.0))
-        rows = np.repeat(np.arange(n), vac)
-        if len(rows) == 0:
-            return
-        hiring = np.zeros(self.n_counties, dtype=bool)
-        hiring[reg.county[rows]] = True
-        seekers = self._seekers(kernel.SEEK_JOB, hh.county, hiring)
-        if len(seekers) == 0:
-            return
-        avail = hh.labour_units[seekers] - hh.labour_lost[seekers]
-        reserve = self.params.enterprises.fp_hiring_share * lv.campaign
-        prio = (avail + rng.random(len(seekers))
-                + np.where(hh.formerly_poor[seekers] & (rng.random(len(seekers)) < reserve), 10.0, 0.0))
-        si, vi = plab.match_within_groups(hh.county[seekers], prio, reg.county[rows], self.n_counties)
-        won = seekers[si]
-        hh.emp_type[won] = pin.EMP_LOCAL
-        hh.employer[won] = rows[vi]
-        hh.n_workers[won] = np.maximum(hh.n_workers[won], 1)
-        hh.seek_flags[won] &= np.uint8(~(kernel.SEEK_JOB | kernel.SEEK_POST) & 0xFF)
-        if self._employees is not None:
-            np.add.at(self._employees, rows[vi], 1)
+        vac = self.streams.labour.binomial(vac, np.minimum(p_match * access, 1.0))
+        return np.repeat(np.arange(n), vac)
 
-    def _assign_public_posts(self, lv: Levers, sums: np.ndarray | None) -> None:
+    def _post_slots(self, lv: Levers, sums: np.ndarray | None) -> np.ndarray:
         """Public-welfare posts per county: a share of registered households (J9) scaled by the
         employment-assistance lever and the county's budget factor, plus posts for monitored
-        households in employment assistance. Surplus holders lose posts at random; vacancies go to
-        monitored households first, then registered ones, with at least half a labour unit."""
+        households in employment assistance. Surplus holders lose posts at random. Returns the
+        open posts per county."""
         hh = self.households
         a = self.params.assistance
-        rng = self.streams.labour
         nc = self.n_counties
         c = hh.county
         if sums is None:
@@ -589,22 +568,29 @@ class RuralModel(mesa.Model):
         if (surplus > 0).any():
             holders = kernel.rows_with_value(hh.emp_type, pin.EMP_POST, c, surplus > 0)
             cuts = np.repeat(np.arange(nc), np.maximum(surplus, 0))
-            si, _ = plab.match_within_groups(c[holders], rng.random(len(holders)), cuts, nc)
-            drop = holders[si]
-            hh.emp_type[drop] = pin.EMP_NONE
+            si, _ = plab.match_within_groups(c[holders], self.streams.labour.random(len(holders)), cuts, nc)
+            hh.emp_type[holders[si]] = pin.EMP_NONE
             held = np.minimum(held, posts)
-        open_ = np.maximum(posts - held, 0)
+        return np.maximum(posts - held, 0)
+
+    def _contract_slots(self, p_match: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Open contract-farming slots filled this month: village-level ones (cooperatives,
+        workshops, paired firms take households of their village growing their product) and
+        county-level ones (leading firms take households of the county growing their industry).
+        Returns ``(village_rows, village_groups, county_rows, county_industry_groups)``."""
+        reg = self.enterprise_registry
+        n = reg.n
+        empty = np.empty(0, dtype=np.int64)
+        open_ = np.where(reg.view("alive"), np.maximum(reg.view("contracts_cap") - reg.view("contracts_used"), 0), 0)
         if open_.sum() == 0:
-            return
-        seekers = self._seekers(kernel.SEEK_POST, c, open_ > 0)
-        seekers = seekers[hh.emp_type[seekers] == pin.EMP_NONE]
-        prio = np.where(hh.seek_flags[seekers] & kernel.MON_EMPLOYMENT, 2.0, 0.0) + rng.random(len(seekers))
-        slots = np.repeat(np.arange(nc), open_)
-        si, _ = plab.match_within_groups(c[seekers], prio, slots, nc)
-        won = seekers[si]
-        hh.emp_type[won] = pin.EMP_POST
-        hh.n_workers[won] = 1
-        hh.seek_flags[won] &= np.uint8(~(kernel.SEEK_JOB | kernel.SEEK_POST) & 0xFF)
+            return empty, empty, empty, empty
+        open_ = self.streams.enterprise.binomial(open_, p_match)
+        rows = np.repeat(np.arange(n), open_)
+        village_level = reg.kind[rows] != ent.LEADING
+        v_slot = reg.village[rows].astype(np.int64)
+        v_ok = village_level & (self.province.village_product[np.maximum(v_slot, 0)] == reg.industry[rows])
+        c_slot = reg.county[rows].astype(np.int64) * self.n_industries + reg.industry[rows]
+        return rows[v_ok], v_slot[v_ok], rows[~village_level], c_slot[~village_level]
 
     def _construction(self) -> None:
         """Rural construction: the construction share of each county's budget accumulates as a
