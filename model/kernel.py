@@ -509,20 +509,20 @@ GROUP_COUNTY, GROUP_VILLAGE, GROUP_COUNTY_INDUSTRY = 0, 1, 2
 PRIO_JOB, PRIO_POST, PRIO_RANDOM = 0, 1, 2
 
 
-@njit(cache=True)
-def select_top_k(flags, bit, group_kind, county, village, village_product, n_industries, k_per_group,
+@njit(parallel=True, cache=True)
+def select_top_k(flags, bit, group_kind, county_start, county, village, village_product, n_industries, k_per_group,
                  prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month, slot):
-    """Step 11's matching in one pass: among households whose ``flags`` carry ``bit``, the best
+    """Step 11's matching: among households whose ``flags`` carry ``bit``, the best
     ``k_per_group[g]`` of each group ``g`` by priority, ranked best first.
 
     Priorities (``u`` a uniform draw of this household, month and slot):
     ``PRIO_JOB`` labour capacity + u, plus 10 for registered households under the campaign's
     reserved share; ``PRIO_POST`` 2 for monitored households in employment assistance, + u;
-    ``PRIO_RANDOM`` u. Only the best ``k`` of each group are kept (O(n + kept · k)).
+    ``PRIO_RANDOM`` u. Only the best ``k`` of each group are kept (O(n + kept · k)). Groups
+    (counties, villages, county-industries) lie within counties, so counties run in parallel.
 
     Returns ``(rows, groups, ranks)`` ordered by group, then rank.
     """
-    n = flags.shape[0]
     n_groups = k_per_group.shape[0]
     offsets = np.zeros(n_groups + 1, dtype=np.int64)
     for g in range(n_groups):
@@ -533,42 +533,10 @@ def select_top_k(flags, bit, group_kind, county, village, village_product, n_ind
     fill = np.zeros(n_groups, dtype=np.int64)
     worst = np.zeros(n_groups, dtype=np.int64)
     if total > 0:
-        for i in range(n):
-            if (flags[i] & bit) == 0:
-                continue
-            if group_kind == GROUP_COUNTY:
-                g = county[i]
-            elif group_kind == GROUP_VILLAGE:
-                g = village[i]
-            else:
-                g = county[i] * n_industries + village_product[village[i]]
-            k = k_per_group[g]
-            if k == 0:
-                continue
-            pr = uniform(key, i, month, slot)
-            if prio_kind == PRIO_JOB:
-                pr += labour_units[i] - labour_lost[i]
-                if formerly_poor[i] and reserve > 0.0 and uniform(key, i, month, slot + 1) < reserve:
-                    pr += 10.0
-            elif prio_kind == PRIO_POST:
-                if (flags[i] & MON_EMPLOYMENT) != 0:
-                    pr += 2.0
-            base = offsets[g]
-            if fill[g] < k:
-                buf_p[base + fill[g]] = pr
-                buf_r[base + fill[g]] = i
-                fill[g] += 1
-            elif pr > buf_p[base + worst[g]]:
-                buf_p[base + worst[g]] = pr
-                buf_r[base + worst[g]] = i
-            else:
-                continue
-            if fill[g] == k:  # the kept set changed: find its worst member again
-                w = 0
-                for j in range(1, k):
-                    if buf_p[base + j] < buf_p[base + w]:
-                        w = j
-                worst[g] = w
+        for c in prange(county_start.shape[0] - 1):
+            _top_k_county(flags, bit, group_kind, county_start[c], county_start[c + 1], county, village,
+                          village_product, n_industries, k_per_group, prio_kind, labour_units, labour_lost,
+                          formerly_poor, reserve, key, month, slot, offsets, buf_p, buf_r, fill, worst)
     kept = 0
     for g in range(n_groups):
         kept += fill[g]
@@ -588,6 +556,48 @@ def select_top_k(flags, bit, group_kind, county, village, village_product, n_ind
             ranks[pos] = r
             pos += 1
     return rows, groups, ranks
+
+
+@njit(cache=True)
+def _top_k_county(flags, bit, group_kind, start, stop, county, village, village_product, n_industries, k_per_group,
+                  prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month, slot, offsets, buf_p,
+                  buf_r, fill, worst):
+    for i in range(start, stop):
+        if (flags[i] & bit) == 0:
+            continue
+        if group_kind == GROUP_COUNTY:
+            g = county[i]
+        elif group_kind == GROUP_VILLAGE:
+            g = village[i]
+        else:
+            g = county[i] * n_industries + village_product[village[i]]
+        k = k_per_group[g]
+        if k == 0:
+            continue
+        pr = uniform(key, i, month, slot)
+        if prio_kind == PRIO_JOB:
+            pr += labour_units[i] - labour_lost[i]
+            if formerly_poor[i] and reserve > 0.0 and uniform(key, i, month, slot + 1) < reserve:
+                pr += 10.0
+        elif prio_kind == PRIO_POST:
+            if (flags[i] & MON_EMPLOYMENT) != 0:
+                pr += 2.0
+        base = offsets[g]
+        if fill[g] < k:
+            buf_p[base + fill[g]] = pr
+            buf_r[base + fill[g]] = i
+            fill[g] += 1
+        elif pr > buf_p[base + worst[g]]:
+            buf_p[base + worst[g]] = pr
+            buf_r[base + worst[g]] = i
+        else:
+            continue
+        if fill[g] == k:  # the kept set changed: find its worst member again
+            w = 0
+            for j in range(1, k):
+                if buf_p[base + j] < buf_p[base + w]:
+                    w = j
+            worst[g] = w
 
 
 @njit(cache=True)

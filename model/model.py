@@ -523,8 +523,9 @@ class RuralModel(mesa.Model):
             return empty, empty
         k = np.bincount(slot_group, minlength=n_groups).astype(np.int64)
         rows, groups, ranks = kernel.select_top_k(
-            hh.seek_flags, bit, group_kind, hh.county, hh.village, self._village_product, self.n_industries, k,
-            prio_kind, hh.labour_units, hh.labour_lost, hh.formerly_poor, float(reserve), key, month, draw_slot)
+            hh.seek_flags, bit, group_kind, self._county_start, hh.county, hh.village, self._village_product,
+            self.n_industries, k, prio_kind, hh.labour_units, hh.labour_lost, hh.formerly_poor, float(reserve), key,
+            month, draw_slot)
         order = np.argsort(slot_group, kind="stable")
         start = np.concatenate(([0], np.cumsum(k)[:-1]))
         return rows, slots[order[start[groups] + ranks]]
