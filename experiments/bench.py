@@ -288,3 +288,19 @@ def parse_sizes(text: str) -> list[int]:
 
 
 __all__ = ["BenchCase", "floor_case", "format_table", "np", "parse_sizes", "run_bench", "run_case"]
+
+
+def format_markdown(rows: list[dict[str, Any]]) -> str:
+    """Markdown table of ``--json`` rows (for ``benchmarks/`` and the README)."""
+    out = ["| households | years | threads | M household-steps/s (median [min–max]) | wall s | peak RSS MB "
+           "| state B/household | floor: bare pass / draws (M hh-steps/s) |",
+           "|---:|---:|---:|---|---:|---:|---:|---|"]
+    for r in rows:
+        f = r.get("floor", {})
+        floor = (f"{f['bare_pass_hh_steps_per_s'] / 1e6:.0f} / {f['draws_hh_steps_per_s'] / 1e6:.0f}"
+                 if f else "")
+        out.append(
+            f"| {r['households']:,} | {r['years']} | {r['threads']} | {r['hh_steps_per_s_median'] / 1e6:.1f} "
+            f"[{r['hh_steps_per_s_min'] / 1e6:.1f}–{r['hh_steps_per_s_max'] / 1e6:.1f}] | {r['wall_s_median']:.2f} "
+            f"| {r['peak_rss_mb']:.0f} | {r['state_bytes_per_household']:.0f} | {floor} |")
+    return "\n".join(out)

@@ -5,6 +5,8 @@ Commands:
 - ``ruralsim scenarios``: list the shipped scenarios with their policy stories.
 - ``ruralsim check FILE...``: validate scenario files.
 - ``ruralsim run SCENARIO|FILE``: run one scenario and write tables, ``summary.json`` and figures.
+- ``ruralsim bench``: speed and memory of the full model next to the hardware floor.
+- ``ruralsim experiment FILE``: run a batch experiment into a result store (see ``experiments.runner``).
 
 Exit codes: 0 success; 2 bad input (unknown scenario, invalid file, bad ``--set``, bad
 ``--format``, existing output directory), reported as one paragraph starting with ``error:`` on
@@ -14,6 +16,7 @@ stderr and no traceback; 1 when the model or the writing of results fails (set
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shutil
@@ -160,6 +163,79 @@ def run_command(
     typer.echo(format_summary(getattr(result, "summary", {}) or {},
                               title=f"{loaded.name}, seed {seed}"))
     typer.echo(f"\nWrote {out_dir} ({fmt} tables, {len(figures)} figures) in {seconds:.1f} s.")
+
+
+@app.command("experiment")
+def experiment_command(
+    file: Annotated[str, typer.Argument(help="Experiment YAML file, or a shipped name such as 'smoke'.",
+                                        show_default=False)],
+    workers: Annotated[int | None, typer.Option(help="Local worker processes (default: all CPUs).",
+                                                show_default=False)] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, tcp://HOST:PORT.",
+                                                  show_default=False)] = None,
+    local_cluster: Annotated[int | None, typer.Option(help="Start a local Dask cluster of N workers.",
+                                                      show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option(help="Result directory (default: runs/<name>).",
+                                             show_default=False)] = None,
+    resume: Annotated[bool, typer.Option(help="Complete an interrupted experiment in --out.")] = False,
+    retry_failed: Annotated[bool, typer.Option(help="Resume and also redo the failed runs.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Start a large experiment without asking.")] = False,
+    inprocess: Annotated[bool, typer.Option("--in-process", help="Run in this process (debugging).")] = False,
+) -> None:
+    """Run a batch experiment (scenarios x parameters x seeds) into a resumable result store."""
+    from experiments.experiment_cli import experiment
+
+    experiment(file, workers, scheduler, local_cluster, out, resume, retry_failed, yes, inprocess)
+
+
+@app.command("bench")
+def bench_command(
+    sizes: Annotated[str, typer.Option(help="Household counts, comma separated (k and M suffixes allowed).")]
+    = "10000,100000,1000000",
+    years: Annotated[int, typer.Option(min=1, max=40, help="Simulated years per run.")] = 2,
+    reps: Annotated[int, typer.Option(min=1, max=100, help="Repetitions per size.")] = 3,
+    threads: Annotated[int, typer.Option(min=1, max=256, help="Compiled threads.")] = 1,
+    scenario: Annotated[str, typer.Option(help="Scenario to run.")] = "transition",
+    counties: Annotated[int | None, typer.Option(min=1, help="Counties (default: the scenario's).",
+                                                 show_default=False)] = None,
+    json_file: Annotated[Path | None, typer.Option("--json", help="Also write the rows as JSON.",
+                                                   show_default=False)] = None,
+) -> None:
+    """Measure speed and memory of the full model, with the hardware floor beside it."""
+    from experiments.bench import format_table, parse_sizes, run_bench
+
+    try:
+        size_list = parse_sizes(sizes)
+        load_scenario(scenario)
+    except (ValueError, ScenarioError) as exc:
+        _fail(str(exc))
+    result = run_bench(size_list, years, reps, threads, scenario, counties,
+                       progress=lambda msg: typer.echo(f"bench: {msg}", err=True))
+    typer.echo(format_table(result))
+    if json_file is not None:
+        rows = [{**r, "floor": f, "machine": result["machine"]} for r, f in zip(result["rows"], result["floor"],
+                                                                                  strict=True)]
+        json_file.write_text(json.dumps(rows, indent=2))
+        typer.echo(f"\nWrote {json_file}")
+
+
+@app.command("odd")
+def odd_command(
+    check: Annotated[bool, typer.Option("--check", help="Only check; exit 1 when docs/ODD.md is out of date.")]
+    = False,
+) -> None:
+    """Regenerate the parameter table of docs/ODD.md from Params (or, with --check, verify it)."""
+    from experiments.odd import DEFAULT_PATH, resolve_path, update_odd
+
+    path = resolve_path(DEFAULT_PATH)
+    try:
+        changed = update_odd(path, check=check)
+    except (OSError, ValueError) as exc:
+        _fail(f"cannot update the ODD parameter table in {path}: {exc}")
+    if check and changed:
+        _fail(f"the parameter table in {path} is out of date; run `uv run ruralsim odd` to regenerate it.",
+              code=1)
+    typer.echo(f"{path}: parameter table {'updated' if changed else 'up to date'}.")
 
 
 # --------------------------------------------------------------------------------------------

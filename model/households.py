@@ -60,10 +60,10 @@ FIELDS: dict[str, tuple[str, str]] = {
     "ever_eliminated": ("bool", "risk marked eliminated at some time since 2021"),
     "stable_months": ("int8", "consecutive monitored months above the threshold"),
     "aid_bits": ("int8", "assistance received: 1 industrial, 2 employment, 4 social, 8 medical"),
-    "income_est_pc": ("float32", "smoothed annualised per-capita net income, yuan/year"),
+    "income_est_pc": ("float32", "smoothed annualised per-capita disposable income, yuan/year"),
     "seek_flags": ("uint8", "set by the month's kernel for matching: 1 job seeker, 2 contract seeker, "
                    "4 post candidate, 8 monitored in employment assistance"),
-    "base_est_pc": ("float32", "smoothed per-capita income excluding dibao, yuan/year"),
+    "base_est_pc": ("float32", "smoothed annualised per-capita disposable income excluding dibao, yuan/year"),
     "hardship_months": ("int8", "months the current hardship stays pending"),
     "pending_oop_yuan": ("float32", "out-of-pocket medical spending of the pending hardship, yuan"),
     "guarantee_failure": ("bool", "a three-guarantees failure this year"),

@@ -133,12 +133,82 @@ def three_excesses(fpc: float, gdp: float, urban: float, rural: float) -> bool:
     return bool(fpc > gdp and fpc > urban and fpc > rural)
 
 
+def county_rate(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """Rates per county, 0 where the denominator is empty."""
+    return np.divide(num, den, out=np.zeros(len(num)), where=den > 0)
+
+
 def county_relapse(relapsed: np.ndarray, fp: np.ndarray, weight: np.ndarray, county: np.ndarray,
                    n_counties: int) -> np.ndarray:
-    """Relapse rate per county (0 where a county has no formerly-poor households)."""
+    """Relapse rate per county from household rows (0 where a county has no formerly-poor
+    households)."""
     num = np.bincount(county, weights=weight * relapsed, minlength=n_counties)
     den = np.bincount(county, weights=weight * fp, minlength=n_counties)
-    return np.divide(num, den, out=np.zeros(n_counties), where=den > 0)
+    return county_rate(num, den)
+
+
+def annual_outcomes(d: np.ndarray, col: dict[str, int], fpc: np.ndarray, prev_income: dict[str, float],
+                    macro: dict[str, float], relative_poor_persons: float, gini: float) -> dict[str, float]:
+    """The year's province-wide outcomes from per-county December sums ``d[county, col[name]]``
+    (weighted; see ``model.kernel.DEC_COLUMNS``).
+
+    Args:
+        d: per-county sums; ``fpc`` marks formerly poor counties.
+        prev_income: last year's person-weighted per-capita income, keys ``fpc`` and ``all``.
+        macro: this year's ``gdp_growth_real``, ``inflation`` and ``urban_income_growth``.
+        relative_poor_persons: persons below the relative poverty line; ``gini`` as defined above.
+    """
+    def share(num: str, den: str, rows=slice(None)) -> float:
+        return safe_div(d[rows, col[num]].sum(), d[rows, col[den]].sum())
+
+    inc_all = share("disposable", "persons")
+    inc_fpc = share("disposable", "persons", fpc)
+    g_fpc = growth(inc_fpc, prev_income["fpc"])
+    g_all = growth(inc_all, prev_income["all"])
+    gdp_nominal = (1 + macro["gdp_growth_real"]) * (1 + macro["inflation"]) - 1
+    comp = {k: d[fpc, col[k]].sum() for k in ("wage", "operating", "property", "transfer_public",
+                                              "transfer_private")}
+    comp_total = sum(comp.values())
+    return {
+        "poverty_rate": share("persons_poor", "persons"),
+        "poverty_rate_fp": share("persons_poor_fp", "persons_fp"),
+        "relapse_rate": share("relapses", "fp_households"),
+        "new_poverty_rate": share("new_poor", "nonfp_households"),
+        "n_relapse_households": float(d[:, col["relapses"]].sum()),
+        "n_new_poor_households": float(d[:, col["new_poor"]].sum()),
+        "monitored_share": share("monitored", "fp_households"),
+        "risk_eliminated_share": share("ever_eliminated", "ever_monitored"),
+        "income_pc_mean_yuan": inc_all,
+        "income_pc_fpc_yuan": inc_fpc,
+        "income_pc_nonfpc_yuan": share("disposable", "persons", ~fpc),
+        "income_pc_registered_yuan": share("net_fp", "persons_fp"),
+        "income_growth_fpc": g_fpc,
+        "gdp_growth": gdp_nominal,
+        "urban_income_growth": macro["urban_income_growth"],
+        "rural_income_growth": g_all,
+        "three_excesses": three_excesses(g_fpc, gdp_nominal, macro["urban_income_growth"], g_all),
+        "wage_share_fpc": safe_div(comp["wage"], comp_total),
+        "operating_share_fpc": safe_div(comp["operating"], comp_total),
+        "property_share_fpc": safe_div(comp["property"], comp_total),
+        "transfer_share_fpc": safe_div(comp["transfer_public"] + comp["transfer_private"], comp_total),
+        "relative_poverty_rate": safe_div(relative_poor_persons, d[:, col["persons"]].sum()),
+        "gini": gini,
+        "transfer_received_yuan": float(d[:, col["transfer_public"]].sum()),
+        "local_jobs": float(d[:, col["local_jobs"]].sum()),
+        "guarantee_failure_rate": share("guarantee_failures", "households"),
+    }
+
+
+def county_outcomes(d: np.ndarray, col: dict[str, int], threshold: float) -> dict[str, np.ndarray]:
+    """Per-county outcomes: relapse rate, poverty rate, per-capita income and large-scale relapse
+    (a county with formerly-poor households whose relapse rate reaches ``threshold``)."""
+    relapse_rate = county_rate(d[:, col["relapses"]], d[:, col["fp_households"]])
+    return {
+        "relapse_rate": relapse_rate,
+        "poverty_rate": county_rate(d[:, col["persons_poor"]], d[:, col["persons"]]),
+        "income_pc_yuan": county_rate(d[:, col["disposable"]], d[:, col["persons"]]),
+        "large_scale": (d[:, col["N_fp"]] > 0) & (relapse_rate >= threshold),
+    }
 
 
 def summarise(annual, counties, threshold: float, relapse_cum_share: float,

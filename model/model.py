@@ -177,9 +177,7 @@ class RuralModel(mesa.Model):
         self.annual_rows: list[dict[str, Any]] = []
         self.county_rows: list[pd.DataFrame] = []
         self.monthly_rows: list[dict[str, Any]] = []
-        self._prev_income_fpc = pv.income_pc_fpc_2020_yuan
-        self._prev_income_all = pv.income_pc_2020_yuan
-        self._prev_income_nonfpc = pv.income_pc_nonfpc_2020_yuan
+        self._prev_income = {"fpc": pv.income_pc_fpc_2020_yuan, "all": pv.income_pc_2020_yuan}
         self.datacollector = mesa.DataCollector(model_reporters={
             "poverty_rate": lambda m: m.last_annual.get("poverty_rate", 0.0),
             "relapse_rate": lambda m: m.last_annual.get("relapse_rate", 0.0),
@@ -643,86 +641,42 @@ class RuralModel(mesa.Model):
         kernel.household_december(self._hh_tuple, self._county_start, float(line),
                                   bool(p.income.expenditure_deduction), bool(p.metrics.three_guarantees_check),
                                   net_pc, disp_pc, d)
-        col = kernel.DEC
-        tot = d.sum(axis=0)
-        fpc = self.province.fp_county
-
-        def share(num: str, den: str, rows=slice(None)) -> float:
-            return mx.safe_div(d[rows, col[num]].sum(), d[rows, col[den]].sum())
-
-        inc_all = share("disposable", "persons")
-        inc_fpc = share("disposable", "persons", fpc)
-        inc_nfpc = share("disposable", "persons", ~fpc)
-        g_fpc = mx.growth(inc_fpc, self._prev_income_fpc)
-        g_all = mx.growth(inc_all, self._prev_income_all)
-        gdp_nominal = (1 + lv.gdp_growth_real) * (1 + lv.inflation) - 1
         pw = hh.weight.astype(np.float64) * hh.members
         median = mx.weighted_quantile(net_pc, pw, 0.5, mx.argsort_f32(net_pc))
         rel_poor = kernel.persons_below_by_county(net_pc, pw, p.metrics.relative_poverty_share * median,
                                                   self._county_start).sum()
-        comp = {k: d[fpc, col[k]].sum() for k in ("wage", "operating", "property", "transfer_public",
-                                                  "transfer_private")}
-        comp_total = sum(comp.values())
         acc = self.accounts
         reg = self.enterprise_registry
-        alive = reg.view("alive")
-        row = {
-            "year": self.year,
-            "poverty_rate": share("persons_poor", "persons"),
-            "poverty_rate_fp": share("persons_poor_fp", "persons_fp"),
-            "relapse_rate": share("relapses", "fp_households"),
-            "new_poverty_rate": share("new_poor", "nonfp_households"),
-            "n_relapse_households": float(tot[col["relapses"]]),
-            "n_new_poor_households": float(tot[col["new_poor"]]),
-            "monitored_share": share("monitored", "fp_households"),
-            "risk_eliminated_share": share("ever_eliminated", "ever_monitored"),
-            "income_pc_mean_yuan": inc_all,
-            "income_pc_fpc_yuan": inc_fpc,
-            "income_pc_nonfpc_yuan": inc_nfpc,
-            "income_pc_registered_yuan": share("net_fp", "persons_fp"),
-            "income_growth_fpc": g_fpc,
-            "gdp_growth": gdp_nominal,
-            "urban_income_growth": lv.urban_income_growth,
-            "rural_income_growth": g_all,
-            "three_excesses": mx.three_excesses(g_fpc, gdp_nominal, lv.urban_income_growth, g_all),
-            "wage_share_fpc": mx.safe_div(comp["wage"], comp_total),
-            "operating_share_fpc": mx.safe_div(comp["operating"], comp_total),
-            "property_share_fpc": mx.safe_div(comp["property"], comp_total),
-            "transfer_share_fpc": mx.safe_div(comp["transfer_public"] + comp["transfer_private"], comp_total),
-            "relative_poverty_rate": mx.safe_div(rel_poor, tot[col["persons"]]),
-            "gini": mx.weighted_gini(disp_pc, pw, mx.argsort_f32(disp_pc)),
+        row = {"year": self.year}
+        row.update(mx.annual_outcomes(
+            d, kernel.DEC, self.province.fp_county, self._prev_income,
+            {"gdp_growth_real": lv.gdp_growth_real, "inflation": lv.inflation,
+             "urban_income_growth": lv.urban_income_growth},
+            rel_poor, mx.weighted_gini(disp_pc, pw, mx.argsort_f32(disp_pc))))
+        row.update({
             "fiscal_cost_yuan": float(acc.spend_year.sum()),
             "transfer_spending_yuan": float(sum(acc.spend_year[:, SPEND[k]].sum() for k in TRANSFER_CATEGORIES)),
-            "transfer_received_yuan": float(tot[col["transfer_public"]]),
-            "enterprises": float(reg.view("weight")[alive].sum()),
-            "local_jobs": float(tot[col["local_jobs"]]),
+            "enterprises": float(reg.view("weight")[reg.view("alive")].sum()),
             "poverty_line_yuan": line,
             "monitoring_threshold_yuan": lv.threshold_yuan,
-            "guarantee_failure_rate": share("guarantee_failures", "households"),
-        }
+        })
         for k, name in enumerate(SPEND_CATEGORIES):
             row[f"spend_{name}_yuan"] = float(acc.spend_year[:, k].sum())
         self.annual_rows.append(row)
         self.last_annual = row
 
-        # counties
-        rr_c = np.divide(d[:, col["relapses"]], d[:, col["fp_households"]], out=np.zeros(nc),
-                         where=d[:, col["fp_households"]] > 0)
-        thr = p.metrics.large_scale.county_threshold
+        counties = mx.county_outcomes(d, kernel.DEC, p.metrics.large_scale.county_threshold)
         self.county_rows.append(pd.DataFrame({
             "year": self.year,
             "county": np.arange(nc),
             "county_type": np.array(population.COUNTY_TYPE_NAMES)[self.province.county_type],
-            "relapse_rate": rr_c,
-            "poverty_rate": d[:, col["persons_poor"]] / d[:, col["persons"]],
-            "income_pc_yuan": d[:, col["disposable"]] / d[:, col["persons"]],
-            "large_scale": (d[:, col["N_fp"]] > 0) & (rr_c >= thr),
+            **counties,
             "monitoring_effort": acc.effort.copy(),
             "budget_yuan": acc.budget_yuan.copy(),
         }))
         # the province holds counties responsible for relapse
-        self.province_gov.evaluate(acc, rr_c)
-        self._prev_income_fpc, self._prev_income_all, self._prev_income_nonfpc = inc_fpc, inc_all, inc_nfpc
+        self.province_gov.evaluate(acc, counties["relapse_rate"])
+        self._prev_income = {"fpc": row["income_pc_fpc_yuan"], "all": row["income_pc_mean_yuan"]}
 
     # ----------------------------------------------------------------------------------------
 

@@ -208,9 +208,6 @@ class Labour(_Node):
     migrant_propensity: float = P(0.55, "share of labour households", 0.0, 1.0,
                                   "Households whose workers will migrate.",
                                   "src:F6 (30.19M of ~50M registered labourers work away)")
-    local_job_share_2020: float = P(0.10, "share of labour households", 0.0, 1.0,
-                                    "Labour households in a local enterprise job at start.",
-                                    "reason: workshops and leading enterprises, I4/I7")
     p_public_post_loss_month: float = P(0.02, "probability/month", 0.0, 0.5,
                                         "End of a public-welfare post term.",
                                         "reason: posts are annual contracts")
@@ -279,8 +276,8 @@ class Disaster(_Node):
     p_housing_damage: float = P(0.05, "probability/household", 0.0, 1.0,
                                 "Hit household's house becomes unsafe.",
                                 "reason: a few percent of houses damaged in hit villages")
-    stress: lever_type(0.0, 1.0) = L(0.0, "probability", 0.0, 1.0,
-                                     "Extra dated probability that every county is hit (stress test).",
+    stress: lever_type(0.0, 1.0) = L(0.0, "probability/county/month", 0.0, 1.0,
+                                     "Extra monthly probability that each county is hit (stress test).",
                                      "reason: stress-test overlay")
 
 

@@ -1,9 +1,13 @@
 """Named random streams spawned from one ``numpy.random.SeedSequence``.
 
-Each family of random draws has its own stream, so that changing how often one family is used
-(for example, a policy that triggers more assistance decisions) never shifts the numbers another
-family sees. Shock streams draw for *all* households every step, whatever the policy: two scenarios
-with the same seed see identical shocks (common random numbers).
+These sequential streams serve the small, province-level draws: the initial population, county
+and village disasters, prices, enterprise entry and exit, job vacancies and post cuts. Each family
+has its own stream, so that using one family more often (say, a policy that creates more
+enterprises) never shifts the numbers another family sees.
+
+Household draws (illness, accidents, labour, operating noise, monitoring, behaviour, matching
+priorities) are counter based instead (:mod:`model.kernel`): a hash of (seed, stream, household,
+month, slot), identical whatever the policy or the thread count.
 """
 
 from __future__ import annotations
@@ -13,16 +17,10 @@ import numpy as np
 #: Stream names in a fixed order: the order is part of the reproducibility contract.
 STREAMS: tuple[str, ...] = (
     "population",   # initial synthetic province
-    "illness",      # illness onset and costs
-    "disability",   # disability onset
-    "accident",     # accidents
-    "disaster",     # county / village disasters, housing damage
+    "disaster",     # county disasters and the villages they hit
     "prices",       # county-industry and industry-wide price shocks
-    "operating",    # idiosyncratic operating-income noise
-    "labour",       # job loss, job finding, migrant decisions
-    "enterprise",   # enterprise entry, exit, margins
-    "monitoring",   # screening, self-reporting, detection
-    "behaviour",    # take-up and other household choices
+    "labour",       # vacancies filled, public-welfare posts cut
+    "enterprise",   # enterprise entry, exit, margins, contract slots
 )
 
 
