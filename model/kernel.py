@@ -44,10 +44,18 @@ def mix64(z):
     return z ^ (z >> np.uint64(31))
 
 
+def _mix64_py(z: int) -> int:
+    """``mix64`` in plain Python integers (no compilation at start-up)."""
+    mask = (1 << 64) - 1
+    z &= mask
+    z = ((z ^ (z >> 30)) * int(M1)) & mask
+    z = ((z ^ (z >> 27)) * int(M2)) & mask
+    return z ^ (z >> 31)
+
+
 def stream_key(seed: int, stream: int) -> np.uint64:
     """Key of one stream of one run."""
-    with np.errstate(over="ignore"):
-        return np.uint64(mix64(np.uint64(seed) * GOLDEN + np.uint64(stream)))
+    return np.uint64(_mix64_py(int(seed) * int(GOLDEN) + int(stream)))
 
 
 @njit(inline="always", cache=True)
