@@ -1,0 +1,27 @@
+"""Running many models: experiment files, the runner and its executors, the result store, the CLI.
+
+Public API (imported on first use, so that ``ruralsim`` starts quickly):
+
+- :func:`load` — open an experiment directory: ``load(DIR).runs``, ``.annual``, ``.counties``.
+- :func:`run_experiment` — run an experiment file from Python.
+- :func:`load_experiment` — read and validate an experiment file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["load", "load_experiment", "run_experiment"]
+
+_EXPORTS = {"load": ("experiments.store", "load"),
+            "load_experiment": ("experiments.spec", "load_experiment"),
+            "run_experiment": ("experiments.runner", "run_experiment")}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        import importlib
+
+        module, attr = _EXPORTS[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'experiments' has no attribute {name!r}")

@@ -118,7 +118,7 @@ def floor_case(households: int, threads: int, reps: int = 3) -> dict[str, Any]:
     _bare_pass(tup, 0)
     _draws(households, key, 0, DRAWS_PER_STEP, kernel.NORMAL_TABLE)
     bare, draws = [], []
-    for rep in range(reps):
+    for _rep in range(reps):
         t0 = time.perf_counter()
         for month in range(12):
             _bare_pass(tup, month)
@@ -253,8 +253,9 @@ def format_table(result: dict[str, Any]) -> str:
     lines.append("Floor (same bytes per household, compiled, same threads):")
     for f in result["floor"]:
         lines.append(
-            f"  {f['households']:>12,} households: bare read+write pass {f['bare_pass_hh_steps_per_s'] / 1e6:.1f} M "
-            f"hh-steps/s; {f['draws_per_step']} random draws per step {f['draws_hh_steps_per_s'] / 1e6:.1f} M hh-steps/s"
+            f"  {f['households']:>12,} households: bare read+write pass "
+            f"{f['bare_pass_hh_steps_per_s'] / 1e6:.1f} M hh-steps/s; {f['draws_per_step']} random draws per step "
+            f"{f['draws_hh_steps_per_s'] / 1e6:.1f} M hh-steps/s"
         )
     m = result["machine"]
     lines.append("")

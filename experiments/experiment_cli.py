@@ -1,0 +1,228 @@
+"""``ruralsim experiment FILE``: the command behind the CLI entry in :mod:`experiments.cli`.
+
+Order of work: check the options, validate the experiment file (every run's parameters), check
+the output directory, start the executor, run one pilot run here (the costliest one still to do)
+to estimate time and disk, ask to confirm a large experiment, then run the rest with a progress
+bar. Nothing is written before confirmation. Exit codes follow :mod:`experiments.cli`: 2 bad input
+(including an executor that cannot be reached), 1 when runs failed or the store cannot be written,
+130 when interrupted (finished runs are kept; ``--resume`` completes the experiment).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from .cli import _crash, _fail
+from .spec import ExperimentSpecError, load_experiment
+
+_ADDRESS = re.compile(r"^(tcp|tls|ucx|inproc)://[^\s/]+$")
+
+
+def experiment(file: str, workers: int | None, scheduler: str | None, local_cluster: int | None, out: Path | None,
+               resume: bool, retry_failed: bool, yes: bool, inprocess: bool) -> None:
+    """Run an experiment file from the command line (see the module docstring)."""
+    chosen = [name for name, given in (("--workers", workers is not None), ("--scheduler", scheduler is not None),
+                                       ("--local-cluster", local_cluster is not None), ("--in-process", inprocess))
+              if given]
+    if len(chosen) > 1:
+        _fail(f"{' and '.join(chosen)} cannot be combined: choose one executor (--workers N for local processes, "
+              "--scheduler tcp://HOST:PORT for a Dask cluster, --local-cluster N for a local Dask cluster, "
+              "--in-process for debugging).")
+    for name, value in (("--workers", workers), ("--local-cluster", local_cluster)):
+        if value is not None and value < 1:
+            _fail(f"{name} {value} must be a whole number >= 1.")
+    if scheduler is not None and not _ADDRESS.match(scheduler.strip()):
+        _fail(f"--scheduler {scheduler!r} is not a scheduler address; expected tcp://HOST:PORT "
+              "(as printed by 'dask scheduler').")
+
+    try:
+        spec = load_experiment(file)
+    except ExperimentSpecError as exc:
+        lines = "\n".join(f"  {p}" for p in exc.problems)
+        noun = "problem" if len(exc.problems) == 1 else "problems"
+        _fail(f"invalid experiment {file} ({len(exc.problems)} {noun}):\n{lines}")
+
+    from .runner import ExecutorError, ExperimentSession, make_executor
+    from .store import StoreError
+
+    out_dir = out if out is not None else Path("runs") / spec.name
+    try:
+        session = ExperimentSession(spec, out_dir, resume=resume, retry_failed=retry_failed)
+    except StoreError as exc:
+        _fail(str(exc))
+    if resume and not session.exists:
+        typer.echo(f"Nothing to resume in {out_dir}; starting the experiment.", err=True)
+
+    done, failed, total = len(session.finished), len(session.failed), len(session.runs)
+    points = total // (len(spec.scenarios) * len(spec.seeds))
+    typer.echo(f"Experiment {spec.name}: {total:,} runs ({_count(len(spec.scenarios), 'scenario')} x "
+               f"{_count(points, 'design point')} x {_count(len(spec.seeds), 'seed')})"
+               + (f"; {done:,} finished, {failed:,} failed before" if session.exists else ""), err=True)
+    if session.corrupt:
+        typer.echo(f"{len(session.corrupt)} unreadable part(s) (truncated or corrupt) will be redone: "
+                   + ", ".join(p.name for p, _ in session.corrupt[:5]) + (" ..." if len(session.corrupt) > 5 else ""),
+                   err=True)
+    if not session.todo:
+        hint = f" ({failed:,} failed; --retry-failed redoes them)" if failed else ""
+        typer.echo(f"Nothing to do: every run of {spec.name} is finished in {out_dir}{hint}.")
+        return
+
+    interactive = sys.stdin is not None and sys.stdin.isatty()
+    if len(session.todo) > _confirm_runs() and not yes and not interactive:
+        _fail(f"{len(session.todo):,} runs to do is a large experiment; rerun with --yes to start it "
+              "(no terminal to ask for confirmation).")
+
+    executor = make_executor(workers, scheduler, local_cluster, inprocess)
+    started = False
+    with contextlib.ExitStack() as stack:
+        # A batch system's stop (SIGTERM, e.g. at a job's time limit) ends the session like Ctrl-C.
+        stack.enter_context(_terminate_as_interrupt())
+        try:
+            stack.enter_context(executor)
+            started = True
+            report = _run(session, executor, out_dir, yes, interactive)
+        except ExecutorError as exc:
+            if not started:  # the executor asked for cannot be used: like bad input
+                _fail(str(exc))
+            _fail(f"{exc}; finished runs are kept in {out_dir}: run the same command with --resume to complete "
+                  "the experiment.", code=1)
+        except KeyboardInterrupt:
+            kept = (f"Finished runs are kept in {out_dir}; run the same command with --resume to complete the "
+                    "experiment." if (out_dir / "manifest.json").exists() else "Nothing was written.")
+            typer.echo(f"\nInterrupted. {kept}", err=True)
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            _crash(f"the experiment stopped ({out_dir})", exc)
+
+    typer.echo(f"{spec.name}: {report.done:,} of {report.total:,} runs finished, {report.failed:,} failed "
+               f"({report.new_done:,} new in {report.wall_time_s:.1f} s) -> {out_dir}")
+    typer.echo(f"Load the results with: experiments.load({str(out_dir)!r})")
+    if report.failed:
+        _fail(f"{report.failed:,} run(s) failed; their errors and tracebacks are in {out_dir / 'failures.jsonl'}. "
+              "Rerun the command with --retry-failed to redo them.", code=1)
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(session: Any, executor: Any, out_dir: Path, yes: bool, interactive: bool) -> Any:
+    """Pilot, estimate, confirmation, then the runs with a progress bar."""
+    pilot = _pilot(session, executor)
+    estimate = session.estimate(pilot, executor.parallelism)
+    typer.echo(f"To do: {estimate.runs:,} runs on {_executor_text(executor)}; pilot run "
+               f"{estimate.pilot_s:.2f} s, estimated {_duration(estimate.seconds)} and "
+               f"{_size(estimate.bytes)} on disk -> {out_dir}", err=True)
+    if estimate.needs_confirmation and not yes:
+        if not interactive:
+            _fail(f"the experiment needs about {_duration(estimate.seconds)} for {estimate.runs:,} runs; "
+                  "rerun with --yes to start it (no terminal to ask for confirmation).")
+        if not typer.confirm("Start?", default=False, err=True):
+            typer.echo("Not started; nothing was written.", err=True)
+            raise typer.Exit(1)
+    spec = session.spec
+    with _Bar(spec.name, len(session.runs), len(session.finished), len(session.failed)) as bar:
+        return session.run(executor, pilot=pilot, progress=bar.update)
+
+
+def _pilot(session: Any, executor: Any) -> Any:
+    t0 = time.perf_counter()
+    typer.echo("Pilot run to estimate time and disk ...", err=True)
+    pilot = session.pilot(executor.parallelism)
+    if pilot is not None and not pilot[1].ok:
+        error = pilot[1].error or {}
+        typer.echo(f"The pilot run failed ({error.get('type')}: {error.get('message')}); it is recorded as a "
+                   f"failure ({time.perf_counter() - t0:.1f} s).", err=True)
+    return pilot
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _confirm_runs() -> int:
+    from .runner import CONFIRM_RUNS
+
+    return CONFIRM_RUNS
+
+
+def _executor_text(executor: Any) -> str:
+    if executor.name == "inprocess":
+        return "this process"
+    if executor.name == "local":
+        return f"{executor.parallelism} local worker process{'es' if executor.parallelism > 1 else ''}"
+    where = executor.scheduler or "a local Dask cluster"
+    return f"{where} ({executor.parallelism} worker threads)"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def _size(n_bytes: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n_bytes < 1000:
+            return f"{n_bytes:.0f} {unit}"
+        n_bytes /= 1000
+    return f"{n_bytes:.1f} TB"
+
+
+class _Bar:
+    """Runs done / failed / remaining with ETA: a tqdm bar on a terminal, a line a minute otherwise."""
+
+    def __init__(self, label: str, total: int, done: int, failed: int):
+        from tqdm import tqdm
+
+        self.total = total
+        self.label = label
+        self.tty = sys.stderr.isatty()
+        self.bar = tqdm(total=total, initial=done + failed, desc=label, unit="run", file=sys.stderr,
+                        dynamic_ncols=True, disable=not self.tty, smoothing=0.1)
+        self.started = time.monotonic()
+        self.start_count = done + failed
+        self.last_line = self.started
+
+    def __enter__(self) -> _Bar:
+        return self
+
+    def update(self, done: int, failed: int, total: int) -> None:
+        count = done + failed
+        self.bar.update(count - self.bar.n)
+        self.bar.set_postfix_str(f"failed {failed}, remaining {total - count}", refresh=False)
+        now = time.monotonic()
+        if not self.tty and (now - self.last_line >= 60 or count == total):
+            self.last_line = now
+            rate = (count - self.start_count) / max(now - self.started, 1e-9)
+            eta = (total - count) / rate if rate > 0 else float("nan")
+            eta_text = _duration(eta) if eta == eta else "?"
+            typer.echo(f"{self.label}: {done:,} done, {failed:,} failed, {total - count:,} remaining, "
+                       f"ETA {eta_text}", err=True)
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.close()
