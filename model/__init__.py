@@ -18,7 +18,7 @@ __all__ = ["Params", "ParamsError", "RunResult", "RuralModel", "run"]
 
 def run(params: Params | None = None, seed: int = 1,
         progress: Callable[[int, int], None] | None = None,
-        collect_monthly: bool = True) -> RunResult:
+        collect_monthly: bool = True, parallel: bool | None = None) -> RunResult:
     """Run one simulation to the end of its horizon.
 
     Args:
@@ -26,6 +26,7 @@ def run(params: Params | None = None, seed: int = 1,
         seed: root seed of all random streams.
         progress: called as ``progress(months_done, months_total)`` after each month.
         collect_monthly: keep the monthly table.
+        parallel: run compiled steps on several threads (None: by size); results are identical.
 
     Returns:
         The run's tables, summary and metadata.
@@ -33,7 +34,7 @@ def run(params: Params | None = None, seed: int = 1,
     params = params if params is not None else Params()
     started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
-    m = RuralModel(params, seed=seed, collect_monthly=collect_monthly)
+    m = RuralModel(params, seed=seed, collect_monthly=collect_monthly, parallel=parallel)
     total = m.end_month
     while m.running:
         m.step()

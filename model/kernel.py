@@ -168,6 +168,15 @@ def household_month(h, q, county_start, price_rel, village_product, village_loss
 
 
 @njit(cache=True)
+def household_month_serial(h, q, county_start, price_rel, village_product, village_loss, budget_factor, effort,
+                           construction_effect, normal_table, out, employees):
+    """:func:`household_month` on one thread (small provinces: no parallel start-up cost)."""
+    for c in range(county_start.shape[0] - 1):
+        county_month(h, q, c, county_start[c], county_start[c + 1], price_rel, village_product, village_loss,
+                     budget_factor[c], effort[c], construction_effect[c], normal_table, out, employees)
+
+
+@njit(cache=True)
 def county_month(h, q, c, start, stop, price_rel, village_product, village_loss, bf, effort_c,
                  construction_c, normal_table, out, employees):
     """One county's households for one month (sequential, so its sums are reproducible).
@@ -429,6 +438,14 @@ def household_december(h, county_start, line, deduct_rigid, check_guarantees, ne
 
 
 @njit(cache=True)
+def household_december_serial(h, county_start, line, deduct_rigid, check_guarantees, net_pc, disp_pc, out):
+    """:func:`household_december` on one thread."""
+    for c in range(county_start.shape[0] - 1):
+        county_december(h, c, county_start[c], county_start[c + 1], line, deduct_rigid, check_guarantees,
+                        net_pc, disp_pc, out)
+
+
+@njit(cache=True)
 def county_december(h, c, start, stop, line, deduct_rigid, check_guarantees, net_pc, disp_pc, out):
     for i in range(start, stop):
         w = float(h.weight[i])
@@ -493,12 +510,12 @@ def county_december(h, c, start, stop, line, deduct_rigid, check_guarantees, net
         h.guarantee_failure[i] = False
 
 
-@njit(parallel=True, cache=True)
+@njit(cache=True)
 def persons_below_by_county(x, pw, threshold, county_start):
     """Weighted persons with ``x < threshold``, per county (summed in a fixed order)."""
     n_counties = county_start.shape[0] - 1
     out = np.zeros(n_counties)
-    for c in prange(n_counties):
+    for c in range(n_counties):
         total = 0.0
         for i in range(county_start[c], county_start[c + 1]):
             if x[i] < threshold:
@@ -517,9 +534,8 @@ GROUP_COUNTY, GROUP_VILLAGE, GROUP_COUNTY_INDUSTRY = 0, 1, 2
 PRIO_JOB, PRIO_POST, PRIO_RANDOM = 0, 1, 2
 
 
-@njit(parallel=True, cache=True)
 def select_top_k(flags, bit, group_kind, county_start, county, village, village_product, n_industries, k_per_group,
-                 prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month, slot):
+                 prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month, slot, parallel=False):
     """Step 11's matching: among households whose ``flags`` carry ``bit``, the best
     ``k_per_group[g]`` of each group ``g`` by priority, ranked best first.
 
@@ -527,24 +543,49 @@ def select_top_k(flags, bit, group_kind, county_start, county, village, village_
     ``PRIO_JOB`` labour capacity + u, plus 10 for registered households under the campaign's
     reserved share; ``PRIO_POST`` 2 for monitored households in employment assistance, + u;
     ``PRIO_RANDOM`` u. Only the best ``k`` of each group are kept (O(n + kept · k)). Groups
-    (counties, villages, county-industries) lie within counties, so counties run in parallel.
+    (counties, villages, county-industries) lie within counties, so counties may run in parallel
+    with the same result.
 
     Returns ``(rows, groups, ranks)`` ordered by group, then rank.
     """
     n_groups = k_per_group.shape[0]
-    offsets = np.zeros(n_groups + 1, dtype=np.int64)
-    for g in range(n_groups):
-        offsets[g + 1] = offsets[g] + k_per_group[g]
-    total = offsets[n_groups]
+    offsets = np.concatenate(([0], np.cumsum(k_per_group))).astype(np.int64)
+    total = int(offsets[-1])
     buf_p = np.empty(total)
     buf_r = np.empty(total, dtype=np.int64)
     fill = np.zeros(n_groups, dtype=np.int64)
     worst = np.zeros(n_groups, dtype=np.int64)
     if total > 0:
-        for c in prange(county_start.shape[0] - 1):
-            _top_k_county(flags, bit, group_kind, county_start[c], county_start[c + 1], county, village,
-                          village_product, n_industries, k_per_group, prio_kind, labour_units, labour_lost,
-                          formerly_poor, reserve, key, month, slot, offsets, buf_p, buf_r, fill, worst)
+        loop = _top_k_counties_parallel if parallel else _top_k_counties_serial
+        loop(flags, bit, group_kind, county_start, county, village, village_product, n_industries, k_per_group,
+             prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month, slot, offsets, buf_p, buf_r,
+             fill, worst)
+    return _top_k_collect(offsets, buf_p, buf_r, fill)
+
+
+@njit(parallel=True, cache=True)
+def _top_k_counties_parallel(flags, bit, group_kind, county_start, county, village, village_product, n_industries,
+                             k_per_group, prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month,
+                             slot, offsets, buf_p, buf_r, fill, worst):
+    for c in prange(county_start.shape[0] - 1):
+        _top_k_county(flags, bit, group_kind, county_start[c], county_start[c + 1], county, village,
+                      village_product, n_industries, k_per_group, prio_kind, labour_units, labour_lost,
+                      formerly_poor, reserve, key, month, slot, offsets, buf_p, buf_r, fill, worst)
+
+
+@njit(cache=True)
+def _top_k_counties_serial(flags, bit, group_kind, county_start, county, village, village_product, n_industries,
+                           k_per_group, prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month,
+                           slot, offsets, buf_p, buf_r, fill, worst):
+    for c in range(county_start.shape[0] - 1):
+        _top_k_county(flags, bit, group_kind, county_start[c], county_start[c + 1], county, village,
+                      village_product, n_industries, k_per_group, prio_kind, labour_units, labour_lost,
+                      formerly_poor, reserve, key, month, slot, offsets, buf_p, buf_r, fill, worst)
+
+
+@njit(cache=True)
+def _top_k_collect(offsets, buf_p, buf_r, fill):
+    n_groups = fill.shape[0]
     kept = 0
     for g in range(n_groups):
         kept += fill[g]

@@ -40,6 +40,7 @@ import time
 from typing import Any
 
 import mesa
+import numba
 import numpy as np
 import pandas as pd
 
@@ -82,6 +83,8 @@ P_REPAIR_SELF, P_REPAIR_ASSISTED = 0.15, 0.5
 #: Months a sudden-hardship expense stays visible to screening (and refundable by medical
 #: assistance once the household is identified).
 HARDSHIP_MONTHS = 3
+#: Smallest province (households) whose compiled steps run on several threads.
+PARALLEL_MIN_HOUSEHOLDS = 200_000
 #: Months of a migrant job lost after an accident.
 ACCIDENT_MONTHS = 2
 
@@ -90,7 +93,17 @@ class RuralModel(mesa.Model):
     """A province of households, enterprises and governments. See the module docstring for the
     numbered step order."""
 
-    def __init__(self, params: Params | None = None, seed: int = 1, collect_monthly: bool = True):
+    def __init__(self, params: Params | None = None, seed: int = 1, collect_monthly: bool = True,
+                 parallel: bool | None = None):
+        """Build the province.
+
+        Args:
+            params: parameters (defaults when None).
+            seed: root seed of every random stream.
+            collect_monthly: keep the monthly table.
+            parallel: run the compiled steps on numba's threads; None decides by size
+                (``PARALLEL_MIN_HOUSEHOLDS``). Results are identical either way.
+        """
         super().__init__(rng=int(seed))
         self.params = params if params is not None else Params()
         self.seed = int(seed)
@@ -150,6 +163,10 @@ class RuralModel(mesa.Model):
             raise ValueError("households must be sorted by county")
         self._county_start = np.searchsorted(hh.county, np.arange(self.n_counties + 1)).astype(np.int64)
         self._hh_tuple = hh.as_tuple()
+        # threads pay off only for large provinces; results are the same either way
+        if parallel is None:
+            parallel = hh.n >= PARALLEL_MIN_HOUSEHOLDS and numba.get_num_threads() > 1
+        self._parallel = bool(parallel)
         self._village_product = pv.village_product.astype(np.int64)
         self._employees: np.ndarray | None = None  # per enterprise, counted by the month's kernel
 
@@ -377,7 +394,8 @@ class RuralModel(mesa.Model):
         acc = self.accounts
         out = np.zeros((self.n_counties, len(kernel.COLUMNS)))
         self._employees = np.zeros(self.enterprise_registry.n, dtype=np.int64)
-        kernel.household_month(
+        month_fn = kernel.household_month if self._parallel else kernel.household_month_serial
+        month_fn(
             self._hh_tuple, self._month_inputs(lv, cal_month), self._county_start, self.price_rel,
             self._village_product, village_loss, acc.budget_factor, acc.effort,
             acc.construction_effect, kernel.NORMAL_TABLE, out, self._employees)
@@ -523,7 +541,7 @@ class RuralModel(mesa.Model):
         rows, groups, ranks = kernel.select_top_k(
             hh.seek_flags, bit, group_kind, self._county_start, hh.county, hh.village, self._village_product,
             self.n_industries, k, prio_kind, hh.labour_units, hh.labour_lost, hh.formerly_poor, float(reserve), key,
-            month, draw_slot)
+            month, draw_slot, parallel=self._parallel)
         order = np.argsort(slot_group, kind="stable")
         start = np.concatenate(([0], np.cumsum(k)[:-1]))
         return rows, slots[order[start[groups] + ranks]]
@@ -638,7 +656,8 @@ class RuralModel(mesa.Model):
         net_pc = np.empty(hh.n, dtype=np.float32)
         disp_pc = np.empty(hh.n, dtype=np.float32)
         d = np.zeros((nc, len(kernel.DEC_COLUMNS)))
-        kernel.household_december(self._hh_tuple, self._county_start, float(line),
+        december_fn = kernel.household_december if self._parallel else kernel.household_december_serial
+        december_fn(self._hh_tuple, self._county_start, float(line),
                                   bool(p.income.expenditure_deduction), bool(p.metrics.three_guarantees_check),
                                   net_pc, disp_pc, d)
         pw = hh.weight.astype(np.float64) * hh.members

@@ -22,19 +22,21 @@ CASE = {"population.n_households": 6000, "population.n_counties": 6, "sim.n_year
 SEED = 11
 
 
-def seeded_summary(threads: int) -> dict:
+def seeded_summary(threads: int, parallel: bool) -> dict:
     before = numba.get_num_threads()
     numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     try:
-        return model.run(load_scenario("transition", CASE).params, seed=SEED, collect_monthly=False).summary
+        return model.run(load_scenario("transition", CASE).params, seed=SEED, collect_monthly=False,
+                         parallel=parallel).summary
     finally:
         numba.set_num_threads(before)
 
 
-@pytest.mark.parametrize("threads", [1, 2])
-def test_summary_is_fixed(threads):
+@pytest.mark.parametrize(("threads", "parallel"), [(1, False), (1, True), (2, True)])
+def test_summary_is_fixed(threads, parallel):
+    """The same numbers serially and on 1 or 2 threads of the parallel code path."""
     expected = json.loads(EXPECTED.read_text())
-    got = seeded_summary(threads)
+    got = seeded_summary(threads, parallel)
     assert set(got) == set(expected)
     for key, value in expected.items():
         if isinstance(value, bool) or isinstance(value, int):
@@ -44,5 +46,5 @@ def test_summary_is_fixed(threads):
 
 
 if __name__ == "__main__":
-    EXPECTED.write_text(json.dumps(seeded_summary(1), indent=2, sort_keys=True) + "\n")
+    EXPECTED.write_text(json.dumps(seeded_summary(1, False), indent=2, sort_keys=True) + "\n")
     print(f"wrote {EXPECTED}")
