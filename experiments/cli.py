@@ -7,6 +7,7 @@ Commands:
 - ``ruralsim run SCENARIO|FILE``: run one scenario and write tables, ``summary.json`` and figures.
 - ``ruralsim bench``: speed and memory of the full model next to the hardware floor.
 - ``ruralsim experiment FILE``: run a batch experiment into a result store (see ``experiments.runner``).
+- ``ruralsim compare SCENARIO...``: compare policy paths on common random numbers (see ``experiments.compare``).
 
 Exit codes: 0 success; 2 bad input (unknown scenario, invalid file, bad ``--set``, bad
 ``--format``, existing output directory), reported as one paragraph starting with ``error:`` on
@@ -236,6 +237,41 @@ def odd_command(
         _fail(f"the parameter table in {path} is out of date; run `uv run ruralsim odd` to regenerate it.",
               code=1)
     typer.echo(f"{path}: parameter table {'updated' if changed else 'up to date'}.")
+
+
+@app.command("compare")
+def compare_command(
+    scenarios: Annotated[list[str] | None, typer.Argument(
+        help="Scenarios or overlays 'a+b' (default: transition continuation gradual_phaseout abrupt_withdrawal).",
+        show_default=False)] = None,
+    reference: Annotated[str, typer.Option(help="Scenario the others are compared with.")] = "transition",
+    reps: Annotated[int | None, typer.Option(help="Replications (paired seeds) per scenario [default: 20].",
+                                             show_default=False)] = None,
+    precision: Annotated[float | None, typer.Option(
+        help="Add replications until the 95% half-width of every paired difference in relapse_cum_share is "
+             "below this share (e.g. 0.005).", show_default=False)] = None,
+    max_reps: Annotated[int, typer.Option(help="Cap on replications with --precision.")] = 200,
+    workers: Annotated[int | None, typer.Option(help="Local worker processes (default: all CPUs).",
+                                                show_default=False)] = None,
+    inprocess: Annotated[bool, typer.Option("--in-process", help="Run in this process (debugging).")] = False,
+    years: Annotated[int | None, typer.Option(help="Simulated years (sim.n_years) [default: 10].",
+                                              show_default=False)] = None,
+    households: Annotated[int | None, typer.Option(
+        help="Simulated households (population.n_households) [default: 100,000].", show_default=False)] = None,
+    counties: Annotated[int | None, typer.Option(help="Counties (population.n_counties) [default: 20].",
+                                                 show_default=False)] = None,
+    seed_base: Annotated[int, typer.Option(help="First seed; replication i uses seed-base + i - 1.")] = 1,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", metavar="KEY=VALUE", show_default=False,
+        help="Override a parameter of every scenario by dotted path (value is YAML). Repeatable.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Output directory (default: runs/compare-<date>-<time>).",
+                                             show_default=False)] = None,
+) -> None:
+    """Compare policy paths on common random numbers: intervals, paired differences, figures, report.html."""
+    from experiments.compare import compare_command as run_compare
+
+    run_compare(scenarios, reference, reps, precision, max_reps, workers, inprocess, years, households, counties,
+                seed_base, set_, out)
 
 
 # --------------------------------------------------------------------------------------------
