@@ -36,6 +36,8 @@ One step is one month. The step order (``step()`` follows it line by line):
 
 from __future__ import annotations
 
+import difflib
+import functools
 import time
 from typing import Any
 
@@ -45,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from . import enterprises as ent
-from . import kernel, population
+from . import campaign, kernel, population
 from . import metrics as mx
 from .governments import (
     SPEND,
@@ -57,7 +59,8 @@ from .governments import (
     Levers,
     ProvincialGovernment,
 )
-from .params import Params
+from .params import Params, ParamsError, parameter_table
+from .policy import month_index
 from .processes import income as pin
 from .processes import labour as plab
 from .processes import monitoring as pmon
@@ -87,6 +90,15 @@ HARDSHIP_MONTHS = 3
 PARALLEL_MIN_HOUSEHOLDS = 200_000
 #: Months of a migrant job lost after an accident.
 ACCIDENT_MONTHS = 2
+#: Household accumulators whose month-on-month change is a watched household's income of the
+#: month (yuan, whole household): name in the watch table -> household field.
+WATCH_FLOWS = {"wage_yuan": "y_wage", "operating_yuan": "y_operating", "property_yuan": "y_property",
+               "public_transfer_yuan": "y_transfer_public", "private_transfer_yuan": "y_transfer_private",
+               "rigid_spending_yuan": "y_rigid"}
+#: Household state recorded for watched households at the end of each month.
+WATCH_STATE = ("emp_type", "n_workers", "ill_months", "labour_lost", "disaster_months", "housing_safe",
+               "dibao", "mon_state", "mon_category", "aid_bits", "industry_stock", "income_est_pc",
+               "savings_yuan", "debt_yuan", "hardship_months", "poor", "net_income_pc", "ever_relapsed")
 
 
 class RuralModel(mesa.Model):
@@ -115,7 +127,10 @@ class RuralModel(mesa.Model):
             "accounting", "data_collection")}
         t0 = time.perf_counter()
 
-        self.province, self.households, market_2020, income_2020 = population.build(p, self.streams.population)
+        # prices of the start state relative to 2020 (identity from 2021; re-based for historical runs)
+        self._price_base = campaign.price_base(p)
+        self.province, self.households, market_2020, income_2020 = population.build(
+            p, self.streams.population, self._price_base)
         hh = self.households
         pv = self.province
         self.n_counties = pv.n_counties
@@ -148,9 +163,11 @@ class RuralModel(mesa.Model):
                                              minlength=self.n_industries).argmax())
         # 2020 figures are annual means (mid-2020 levels); January 2021 is half a year later
         lv0 = self.central.levers(self.year, 1)
-        self.wage_index = (1.0 + lv0.urban_income_growth * p.macro.wage_elasticity) ** 0.5
-        self.productivity_index = ((1.0 + p.income.productivity_growth_year) * (1.0 + lv0.inflation)) ** 0.5
-        self.central.cpi = (1.0 + lv0.inflation) ** 0.5
+        base = self._price_base
+        self.wage_index = base.wage * (1.0 + lv0.urban_income_growth * p.macro.wage_elasticity) ** 0.5
+        self.productivity_index = base.productivity * ((1.0 + p.income.productivity_growth_year)
+                                                       * (1.0 + lv0.inflation)) ** 0.5
+        self.central.cpi = base.cpi * (1.0 + lv0.inflation) ** 0.5
         self.migrant_demand = 1.0
 
         # shocks: illness risk normalised so the mean incidence equals shocks.illness.p_year (H1)
@@ -184,7 +201,11 @@ class RuralModel(mesa.Model):
         lv = self.central.levers(self.year, 1)
         self.levers = lv
         self._matching(lv, None, p_match=1.0)
-        population.split_market_income(p, hh, market_2020, income_2020, pv.fp_county)
+        population.split_market_income(p, hh, market_2020, income_2020, pv.fp_county, self._price_base)
+        # the campaign's register (historical runs): registered households still below the line
+        self.register = campaign.Register(hh.n)
+        if p.sim.historical:
+            self.register.on_register[:] = hh.formerly_poor & hh.poor
         # contract farming needs the operating base, known once income is split
         self._matching(lv, None, p_match=1.0)
         self._employees = None
@@ -203,6 +224,9 @@ class RuralModel(mesa.Model):
         })
         self.last_annual: dict[str, Any] = {}
         self.last_month: dict[str, Any] = {}
+        self.policy_changes: list[dict[str, Any]] = []
+        self._watch_rows = np.empty(0, dtype=np.int64)
+        self._watch_log: list[dict[str, np.ndarray]] = []
         self.running = True
         self.timings["setup"] = time.perf_counter() - t0
 
@@ -219,6 +243,107 @@ class RuralModel(mesa.Model):
     @property
     def fp_county_mask(self) -> np.ndarray:
         return self.province.fp_county
+
+    @property
+    def next_month_abs(self) -> int:
+        """Absolute month index (``year * 12 + month - 1``) of the next month :meth:`step` simulates."""
+        return month_index(self.params.sim.start_year) + self.month
+
+    def change_policy(self, changes: dict[str, float], from_month_abs: int | None = None) -> Params:
+        """Change dated levers during a run ("withdraw support now").
+
+        From ``from_month_abs`` (default: the next month to simulate) each lever in ``changes``
+        takes the value given; its schedule before that month is kept and its later change points
+        are dropped (:meth:`model.policy.Schedule.with_value_from`). Only dated levers (policy,
+        macro paths, the disaster stress) can change: static parameters shaped the province at
+        set-up. Nothing is simulated again, so the months already run keep their outcomes.
+
+        Args:
+            changes: dotted lever path -> value in force from ``from_month_abs``.
+            from_month_abs: absolute month index; not before the next month to simulate.
+
+        Returns:
+            The new parameters (also ``self.params``). Each change is appended to
+            ``self.policy_changes``.
+
+        Raises:
+            ParamsError: listing every bad path, month or value; nothing changes then.
+        """
+        start = self.next_month_abs if from_month_abs is None else int(from_month_abs)
+        problems = []
+        if start < self.next_month_abs:
+            problems.append(f"change_policy: month {start} is before the next month to simulate "
+                            f"({self.next_month_abs}); the past cannot change")
+        levers = _lever_paths()
+        overrides = {}
+        for path, value in changes.items():
+            if path not in levers:
+                hints = difflib.get_close_matches(path, sorted(levers), n=3, cutoff=0.5)
+                hint = f"; did you mean {', '.join(map(repr, hints))}?" if hints else ""
+                problems.append(f"change_policy: '{path}' is not a dated lever (only schedules such as "
+                                f"'policy.assistance.industrial.intensity' change during a run){hint}")
+                continue
+            try:
+                overrides[path] = self.params.get(path).with_value_from(start, value)
+            except ValueError as exc:
+                problems.append(f"change_policy: {path} = {value!r}: {exc}")
+        if problems:
+            raise ParamsError(problems)
+        new = self.params.with_overrides(overrides, origin="change_policy")
+        self.params = new
+        self.central.params = new
+        self.province_gov.params = new
+        year, month = divmod(start, 12)
+        for path, value in changes.items():
+            self.policy_changes.append({"year": year, "month": month + 1, "lever": path, "value": float(value)})
+        return new
+
+    def watch(self, indices) -> None:
+        """Follow households month by month (for teaching and the app): from the next month on,
+        each step records, for every watched household, the month's income by component (the
+        change of the year's accumulators, yuan) and its state (shocks, monitoring, assistance,
+        poverty). Reading only: results are the same with or without watching.
+
+        Args:
+            indices: household rows; replaces any earlier watch list (the records so far stay).
+        """
+        rows = np.unique(np.asarray(indices, dtype=np.int64))
+        if rows.size and (rows[0] < 0 or rows[-1] >= self.households.n):
+            raise IndexError(f"watched households must be in 0..{self.households.n - 1}")
+        self._watch_rows = rows
+
+    def watched_frame(self) -> pd.DataFrame:
+        """One row per watched household and month: ``year``, ``month``, ``household``, the income
+        components of the month (``WATCH_FLOWS``, yuan per household) and the state at the end of
+        the month (``WATCH_STATE``; ``poor`` and ``net_income_pc`` are of the last December)."""
+        cols = ["year", "month", "household", *WATCH_FLOWS, *WATCH_STATE]
+        if not self._watch_log:
+            return pd.DataFrame(columns=cols)
+        parts = [pd.DataFrame(rec) for rec in self._watch_log]
+        return pd.concat(parts, ignore_index=True)[cols]
+
+    def _watch_before(self) -> dict[str, np.ndarray] | None:
+        if not self._watch_rows.size:
+            return None
+        hh = self.households
+        return {name: getattr(hh, field)[self._watch_rows].astype(np.float64) for name, field in WATCH_FLOWS.items()}
+
+    def _watch_after_households(self, before: dict[str, np.ndarray] | None) -> dict[str, np.ndarray] | None:
+        if before is None:
+            return None
+        hh = self.households
+        return {name: getattr(hh, field)[self._watch_rows] - before[name] for name, field in WATCH_FLOWS.items()}
+
+    def _watch_record(self, flows: dict[str, np.ndarray] | None, cal_month: int) -> None:
+        if flows is None:
+            return
+        hh = self.households
+        rows = self._watch_rows
+        rec: dict[str, np.ndarray] = {"year": np.full(rows.size, self.year), "month": np.full(rows.size, cal_month),
+                                      "household": rows.copy(), **flows}
+        for name in WATCH_STATE:
+            rec[name] = getattr(hh, name)[rows].copy()
+        self._watch_log.append(rec)
 
     def _add_enterprises(self, county: np.ndarray, kind: np.ndarray, initial: bool = False) -> None:
         if len(county) == 0:
@@ -258,12 +383,16 @@ class RuralModel(mesa.Model):
                                     * (1.0 + lv.inflation)) ** (1 / 12)
         if cal_month == 1 and self.month > 0:
             self._budget_for_year(lv)
+        if cal_month == 1 and self.params.sim.historical:
+            self._campaign_january(lv)
         # 2. markets and regional shocks
         self._markets(lv)
         village_loss = self._disasters(lv)
         t = self._tick("markets", t)
         # 3-8. households (fused kernel)
+        watch_before = self._watch_before()
         sums = self._households_month(lv, cal_month, village_loss)
+        watch_flows = self._watch_after_households(watch_before)
         t = self._tick("households", t)
         # 9. government accounts, budgets, rural construction
         self._accounts(sums, cal_month)
@@ -283,6 +412,7 @@ class RuralModel(mesa.Model):
         if cal_month == 12:
             self._december(lv)
             t = self._tick("accounting", t)
+        self._watch_record(watch_flows, cal_month)
         self.month += 1
         if self.month >= self.end_month:
             self.running = False
@@ -652,7 +782,7 @@ class RuralModel(mesa.Model):
         hh = self.households
         p = self.params
         nc = self.n_counties
-        line = p.poverty_line_2020_yuan * self.central.cpi
+        line = self.poverty_line_yuan()
         net_pc = np.empty(hh.n, dtype=np.float32)
         disp_pc = np.empty(hh.n, dtype=np.float32)
         d = np.zeros((nc, len(kernel.DEC_COLUMNS)))
@@ -720,3 +850,10 @@ class RuralModel(mesa.Model):
             relapse_cum_share=mx.safe_div((w * hh.ever_relapsed).sum(), (w * fp).sum()),
             new_poverty_cum_share=mx.safe_div((w * hh.ever_new_poor).sum(), (w * ~fp).sum()),
         )
+
+
+
+@functools.cache
+def _lever_paths() -> frozenset[str]:
+    """Dotted paths of the dated levers (schedules), which may change during a run."""
+    return frozenset(row["path"] for row in parameter_table() if row["lever"])

@@ -94,6 +94,19 @@ class Schedule:
         """All values the schedule takes (for range validation)."""
         return [v for _, v in self.points]
 
+    def with_value_from(self, month_abs: int, value: float) -> Schedule:
+        """The same schedule up to ``month_abs``, then ``value`` from ``month_abs`` on: change
+        points before it are kept, later ones are dropped (a mid-run policy change). A constant
+        start (a bare number) is dated from January 1900, the earliest key allowed, which changes
+        no value and lets the result round-trip through plain data (``to_data``/``parse``)."""
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise ValueError(f"schedule value {value!r} is not a finite number")
+        earliest = month_index(1900)
+        if month_abs <= earliest:
+            raise ValueError(f"month {month_abs} is before January 1900")
+        kept = tuple((max(m, earliest), v) for m, v in self.points if m < month_abs)
+        return Schedule((*kept, (int(month_abs), float(value))))
+
     def scaled(self, factor: float) -> Schedule:
         """The same schedule with every value multiplied by ``factor``."""
         return Schedule(tuple((m, v * factor) for m, v in self.points))
