@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from . import enterprises as ent
-from . import campaign, kernel, population
+from . import kernel, population
 from . import metrics as mx
 from .governments import (
     SPEND,
@@ -127,10 +127,7 @@ class RuralModel(mesa.Model):
             "accounting", "data_collection")}
         t0 = time.perf_counter()
 
-        # prices of the start state relative to 2020 (identity from 2021; re-based for historical runs)
-        self._price_base = campaign.price_base(p)
-        self.province, self.households, market_2020, income_2020 = population.build(
-            p, self.streams.population, self._price_base)
+        self.province, self.households, market_2020, income_2020 = population.build(p, self.streams.population)
         hh = self.households
         pv = self.province
         self.n_counties = pv.n_counties
@@ -163,11 +160,9 @@ class RuralModel(mesa.Model):
                                              minlength=self.n_industries).argmax())
         # 2020 figures are annual means (mid-2020 levels); January 2021 is half a year later
         lv0 = self.central.levers(self.year, 1)
-        base = self._price_base
-        self.wage_index = base.wage * (1.0 + lv0.urban_income_growth * p.macro.wage_elasticity) ** 0.5
-        self.productivity_index = base.productivity * ((1.0 + p.income.productivity_growth_year)
-                                                       * (1.0 + lv0.inflation)) ** 0.5
-        self.central.cpi = base.cpi * (1.0 + lv0.inflation) ** 0.5
+        self.wage_index = (1.0 + lv0.urban_income_growth * p.macro.wage_elasticity) ** 0.5
+        self.productivity_index = ((1.0 + p.income.productivity_growth_year) * (1.0 + lv0.inflation)) ** 0.5
+        self.central.cpi = (1.0 + lv0.inflation) ** 0.5
         self.migrant_demand = 1.0
 
         # shocks: illness risk normalised so the mean incidence equals shocks.illness.p_year (H1)
@@ -201,11 +196,7 @@ class RuralModel(mesa.Model):
         lv = self.central.levers(self.year, 1)
         self.levers = lv
         self._matching(lv, None, p_match=1.0)
-        population.split_market_income(p, hh, market_2020, income_2020, pv.fp_county, self._price_base)
-        # the campaign's register (historical runs): registered households still below the line
-        self.register = campaign.Register(hh.n)
-        if p.sim.historical:
-            self.register.on_register[:] = hh.formerly_poor & hh.poor
+        population.split_market_income(p, hh, market_2020, income_2020, pv.fp_county)
         # contract farming needs the operating base, known once income is split
         self._matching(lv, None, p_match=1.0)
         self._employees = None
@@ -383,8 +374,6 @@ class RuralModel(mesa.Model):
                                     * (1.0 + lv.inflation)) ** (1 / 12)
         if cal_month == 1 and self.month > 0:
             self._budget_for_year(lv)
-        if cal_month == 1 and self.params.sim.historical:
-            self._campaign_january(lv)
         # 2. markets and regional shocks
         self._markets(lv)
         village_loss = self._disasters(lv)
@@ -782,7 +771,7 @@ class RuralModel(mesa.Model):
         hh = self.households
         p = self.params
         nc = self.n_counties
-        line = self.poverty_line_yuan()
+        line = p.poverty_line_2020_yuan * self.central.cpi
         net_pc = np.empty(hh.n, dtype=np.float32)
         disp_pc = np.empty(hh.n, dtype=np.float32)
         d = np.zeros((nc, len(kernel.DEC_COLUMNS)))
@@ -850,8 +839,6 @@ class RuralModel(mesa.Model):
             relapse_cum_share=mx.safe_div((w * hh.ever_relapsed).sum(), (w * fp).sum()),
             new_poverty_cum_share=mx.safe_div((w * hh.ever_new_poor).sum(), (w * ~fp).sum()),
         )
-
-
 
 @functools.cache
 def _lever_paths() -> frozenset[str]:
