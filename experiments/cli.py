@@ -8,6 +8,9 @@ Commands:
 - ``ruralsim bench``: speed and memory of the full model next to the hardware floor.
 - ``ruralsim experiment FILE``: run a batch experiment into a result store (see ``experiments.runner``).
 - ``ruralsim compare SCENARIO...``: compare policy paths on common random numbers (see ``experiments.compare``).
+- ``ruralsim sensitivity PROBLEM``: global sensitivity analysis (SALib) through the result store (see
+  ``experiments.sensitivity``).
+- ``ruralsim discover PROBLEM``: scenario discovery of large-scale relapse with PRIM (see ``experiments.discover``).
 
 Exit codes: 0 success; 2 bad input (unknown scenario, invalid file, bad ``--set``, bad
 ``--format``, existing output directory), reported as one paragraph starting with ``error:`` on
@@ -272,6 +275,73 @@ def compare_command(
 
     run_compare(scenarios, reference, reps, precision, max_reps, workers, inprocess, years, households, counties,
                 seed_base, set_, out)
+
+
+@app.command("sensitivity")
+def sensitivity_command(
+    problem: Annotated[str, typer.Argument(help="Problem file, or a shipped name such as 'relapse_risk'.",
+                                           show_default=False)],
+    method: Annotated[str, typer.Option(help="sobol, morris or delta.")] = "sobol",
+    n: Annotated[int | None, typer.Option(help="Base sample size (Sobol' base rows, a power of 2; Morris trajectories; "
+                                               "delta points) [default: the problem's].", show_default=False)] = None,
+    reps: Annotated[int | None, typer.Option(help="Replications per point, paired seeds [default: the problem's].",
+                                             show_default=False)] = None,
+    base: Annotated[str | None, typer.Option(help="Scenario every run starts from [default: the problem's].",
+                                             show_default=False)] = None,
+    households: Annotated[int | None, typer.Option(help="Households per run.", show_default=False)] = None,
+    counties: Annotated[int | None, typer.Option(help="Counties per run.", show_default=False)] = None,
+    years: Annotated[int | None, typer.Option(help="Simulated years per run.", show_default=False)] = None,
+    workers: Annotated[int | None, typer.Option(help="Local worker processes (default: all CPUs).",
+                                                show_default=False)] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, tcp://HOST:PORT.",
+                                                  show_default=False)] = None,
+    inprocess: Annotated[bool, typer.Option("--in-process", help="Run in this process (debugging).")] = False,
+    out: Annotated[Path | None, typer.Option(help="Output directory (default: runs/sensitivity-<problem>-<method>).",
+                                             show_default=False)] = None,
+    resume: Annotated[bool, typer.Option(help="Complete an interrupted study in --out.")] = False,
+    retry_failed: Annotated[bool, typer.Option(help="Resume and also redo the failed runs.")] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the sample design and the bootstrap.")] = 1,
+) -> None:
+    """Global sensitivity analysis: indices with intervals, noise share, convergence, report.html."""
+    from experiments.sensitivity_cli import sensitivity
+
+    sensitivity(problem, method, n, reps, base, households, counties, years, workers, scheduler, inprocess, out,
+                resume, retry_failed, seed)
+
+
+@app.command("discover")
+def discover_command(
+    problem: Annotated[str, typer.Argument(help="Problem file, or a shipped name such as 'relapse_risk'.",
+                                           show_default=False)],
+    n: Annotated[int | None, typer.Option(help="Latin-hypercube points [default: the problem's].",
+                                          show_default=False)] = None,
+    reps: Annotated[int | None, typer.Option(help="Replications per point, paired seeds [default: the problem's].",
+                                             show_default=False)] = None,
+    base: Annotated[str | None, typer.Option(help="Scenario every run starts from [default: the problem's].",
+                                             show_default=False)] = None,
+    households: Annotated[int | None, typer.Option(help="Households per run.", show_default=False)] = None,
+    counties: Annotated[int | None, typer.Option(help="Counties per run.", show_default=False)] = None,
+    years: Annotated[int | None, typer.Option(help="Simulated years per run.", show_default=False)] = None,
+    threshold: Annotated[float | None, typer.Option(
+        help="County relapse rate that makes a county-year large-scale [default: the base scenario's].",
+        show_default=False)] = None,
+    min_coverage: Annotated[float, typer.Option(help="Smallest coverage of the chosen box.")] = 0.5,
+    workers: Annotated[int | None, typer.Option(help="Local worker processes (default: all CPUs).",
+                                                show_default=False)] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, tcp://HOST:PORT.",
+                                                  show_default=False)] = None,
+    inprocess: Annotated[bool, typer.Option("--in-process", help="Run in this process (debugging).")] = False,
+    out: Annotated[Path | None, typer.Option(help="Output directory (default: runs/discover-<problem>).",
+                                             show_default=False)] = None,
+    resume: Annotated[bool, typer.Option(help="Complete an interrupted study in --out.")] = False,
+    retry_failed: Annotated[bool, typer.Option(help="Resume and also redo the failed runs.")] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the Latin hypercube.")] = 1,
+) -> None:
+    """Scenario discovery: the conditions (PRIM boxes) under which large-scale relapse happens."""
+    from experiments.discover import discover_command as run_discover
+
+    run_discover(problem, n, reps, base, households, counties, years, threshold, min_coverage, workers, scheduler,
+                 inprocess, out, resume, retry_failed, seed)
 
 
 # --------------------------------------------------------------------------------------------

@@ -65,7 +65,10 @@ TOP_LEVEL_KEYS = ("name", "description", "base", "households", "counties", "year
 PARAMETER_KEYS = ("bounds", "doc")
 METHODS = ("sobol", "morris", "delta", "discover")
 DERIVED = ("withdrawal_year", "taper_years", "assistance_level")
+#: Allowed range of the derived parameters; ``withdrawal_year`` starts at ``start_year + 1`` (the
+#: year before withdrawal keeps the pre-withdrawal level), see :func:`derived_range`.
 DERIVED_RANGES = {"withdrawal_year": (2022.0, 2060.0), "taper_years": (0.0, 10.0)}
+LAST_WITHDRAWAL_YEAR = 2060
 WITHDRAWAL_KEYS = ("start_year", "levers")
 SIZE_PATHS = {"households": "population.n_households", "counties": "population.n_counties",
               "years": "sim.n_years"}
@@ -158,6 +161,13 @@ class Problem:
             for lever in self.withdrawal_levers:
                 out[f"policy.{lever}"] = schedule
         return out
+
+
+def derived_range(name: str, start_year: int) -> tuple[float, float]:
+    """Allowed range of ``withdrawal_year`` or ``taper_years`` for schedules starting in ``start_year``."""
+    if name == "withdrawal_year":
+        return float(start_year + 1), float(LAST_WITHDRAWAL_YEAR)
+    return DERIVED_RANGES[name]
 
 
 def withdrawal_schedule(start_year: int, withdrawal_year: float | None, taper_years: float,
@@ -311,7 +321,7 @@ def validate_problem(data: Any, label: str = "problem", path: Path | None = None
                             "{bounds: [lo, hi]}")
             continue
         for pname, spec in block.items():
-            param = _parameter(str(pname), spec, kind, key, label, problems, checked_levers)
+            param = _parameter(str(pname), spec, kind, key, label, problems, checked_levers, start_year)
             if param is not None:
                 if param.name in [p.name for p in parameters]:
                     problems.append(f"{label}: {key}.{param.name}: listed twice (as uncertainty and lever)")
@@ -323,6 +333,9 @@ def validate_problem(data: Any, label: str = "problem", path: Path | None = None
     if derived_used and not checked_levers and not any("withdrawal.levers" in p for p in problems):
         problems.append(f"{label}: withdrawal.levers: the derived parameters {', '.join(derived_used)} need a "
                         "non-empty list of policy lever paths to set")
+    if "withdrawal_year" not in [p.name for p in parameters] and "taper_years" in derived_used:
+        problems.append(f"{label}: levers.taper_years: needs withdrawal_year among the parameters (a taper "
+                        "without a withdrawal year would change nothing)")
     overlap = [p.name for p in parameters if p.name in checked_levers]
     for name_ in overlap:
         problems.append(f"{label}: levers.{name_}: also set by the withdrawal schedule (withdrawal.levers); "
@@ -357,7 +370,7 @@ def validate_problem(data: Any, label: str = "problem", path: Path | None = None
 
 
 def _parameter(name: str, spec: Any, kind: str, key: str, label: str, problems: list[str],
-               withdrawal_levers: list[str]) -> Parameter | None:
+               withdrawal_levers: list[str], start_year: int = 2021) -> Parameter | None:
     where = f"{label}: {key}.{name}"
     if spec is None:
         spec = {}
@@ -374,7 +387,7 @@ def _parameter(name: str, spec: Any, kind: str, key: str, label: str, problems: 
             ranges = [bounds(lv) for lv in withdrawal_levers] or [(0.0, 2.0)]
             allowed = (max(r[0] for r in ranges), min(r[1] for r in ranges))
         else:
-            allowed = DERIVED_RANGES[name]
+            allowed = derived_range(name, start_year)
         integer = name != "assistance_level"
     else:
         err = check_path(name)
@@ -408,6 +421,15 @@ def _parameter(name: str, spec: Any, kind: str, key: str, label: str, problems: 
         if not lo < hi:
             problems.append(f"{where}.bounds = [{lo:g}, {hi:g}]: lower bound must be below the upper bound")
             return None
+    if integer and math.ceil(lo) > math.floor(hi):
+        problems.append(f"{where}.bounds = [{lo:g}, {hi:g}]: this parameter takes whole numbers and the bounds "
+                        "contain none; widen them to include at least one whole number")
+        return None
+    if integer and math.ceil(lo) == math.floor(hi):
+        problems.append(f"{where}.bounds = [{lo:g}, {hi:g}]: this parameter takes whole numbers and the bounds "
+                        f"contain only {math.ceil(lo)}; a parameter that cannot vary cannot be analysed (fix it in "
+                        "the base scenario instead)")
+        return None
     if integer:  # so that rounding gives every integer in [lo, hi] an equal share of the sample
         lo, hi = math.ceil(lo) - 0.5 + 1e-9, math.floor(hi) + 0.5 - 1e-9
     doc = spec.get("doc", "")
@@ -440,3 +462,37 @@ def _is_number(value: Any) -> bool:
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def with_options(problem: Problem, base: str | None = None, households: int | None = None,
+                 counties: int | None = None, years: int | None = None, reps: int | None = None,
+                 label: str = "command line") -> Problem:
+    """The problem with command-line replacements of its base scenario, run size and replications.
+
+    Raises:
+        ProblemError: When a replacement is out of range or the new base cannot be loaded.
+    """
+    import dataclasses
+
+    problems: list[str] = []
+    size = dict(problem.size)
+    for key, value in (("households", households), ("counties", counties), ("years", years)):
+        if value is None:
+            continue
+        lo, hi = bounds(SIZE_PATHS[key])
+        if not _is_int(value) or not lo <= value <= hi:
+            problems.append(f"{label}: --{key} {value!r}: expected a whole number in [{lo:,.0f}, {hi:,.0f}] "
+                            f"({SIZE_PATHS[key]})")
+        else:
+            size[key] = int(value)
+    if reps is not None and (not _is_int(reps) or not 1 <= reps <= 1000):
+        problems.append(f"{label}: --reps {reps!r}: expected a whole number in [1, 1000]")
+    if base is not None and (not isinstance(base, str) or not base.strip()):
+        problems.append(f"{label}: --base {base!r}: expected a scenario name, file or overlay 'a+b'")
+    if problems:
+        raise ProblemError(problems)
+    new = dataclasses.replace(problem, base=base.strip() if base else problem.base, size=size,
+                              reps=int(reps) if reps is not None else problem.reps)
+    if new != problem:
+        _check_corners(new, label)
+    return new
