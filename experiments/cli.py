@@ -11,6 +11,9 @@ Commands:
 - ``ruralsim sensitivity PROBLEM``: global sensitivity analysis (SALib) through the result store (see
   ``experiments.sensitivity``).
 - ``ruralsim discover PROBLEM``: scenario discovery of large-scale relapse with PRIM (see ``experiments.discover``).
+- ``ruralsim app``: serve the classroom app (two policies in lockstep; see ``experiments.app``).
+- ``ruralsim validate``: check a scenario against target files (see ``experiments.validate``).
+- ``ruralsim calibrate``: fit the historical run to the 2017-2020 targets (see ``experiments.calibrate``).
 
 Exit codes: 0 success; 2 bad input (unknown scenario, invalid file, bad ``--set``, bad
 ``--format``, existing output directory), reported as one paragraph starting with ``error:`` on
@@ -342,6 +345,66 @@ def discover_command(
 
     run_discover(problem, n, reps, base, households, counties, years, threshold, min_coverage, workers, scheduler,
                  inprocess, out, resume, retry_failed, seed)
+
+
+@app.command("app")
+def app_command(
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 8765,
+    households: Annotated[int, typer.Option(help="Default simulated households of each of the two provinces.")]
+    = 100_000,
+) -> None:
+    """Serve the classroom app: two policies in lockstep, live charts, "withdraw support now"."""
+    from experiments.app_server import AppOptionsError, serve
+
+    try:
+        serve(host, port, households)
+    except AppOptionsError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
+@app.command("validate")
+def validate_command(
+    scenario: Annotated[str, typer.Option(help="Scenario to validate.")] = "historical",
+    targets: Annotated[list[Path] | None, typer.Option(
+        help="Target CSV (id, indicator, year, value, tolerance, unit, source, note). Repeatable "
+             "[default: the shipped in-sample targets].", show_default=False)] = None,
+    seeds: Annotated[int, typer.Option(help="Replications (seeds 1..N).")] = 20,
+    households: Annotated[int | None, typer.Option(
+        help="Simulated households (population.n_households) [default: the scenario's].", show_default=False)] = None,
+    counties: Annotated[int | None, typer.Option(help="Counties (population.n_counties).", show_default=False)] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Also write the rows as a JSON list to this file.",
+                                                   show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option(help="Output directory (default: runs/validate-<date>-<time>).",
+                                             show_default=False)] = None,
+) -> None:
+    """Check a scenario against target files over replications: report with pass/fail and a score."""
+    from experiments.validate import validate_command as run_validate
+
+    run_validate(scenario, targets, seeds, households, counties, json_path, out)
+
+
+@app.command("calibrate")
+def calibrate_command(
+    budget: Annotated[int, typer.Option(help="Candidates evaluated by differential evolution (at most).")] = 60,
+    seeds: Annotated[int, typer.Option(help="Replications per candidate (the same seeds for every candidate).")] = 4,
+    households: Annotated[int | None, typer.Option(help="Simulated households [default: 5,000].",
+                                                   show_default=False)] = 5000,
+    counties: Annotated[int | None, typer.Option(help="Counties [default: 4].", show_default=False)] = 4,
+    scenario: Annotated[str, typer.Option(help="Scenario whose free parameters are fitted.")] = "historical",
+    targets: Annotated[list[Path] | None, typer.Option(
+        help="Target CSV files (fittable rows: levels and intervals with a tolerance) [default: in-sample].",
+        show_default=False)] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the optimiser.")] = 1,
+    out: Annotated[Path | None, typer.Option(help="Output directory (default: runs/calibrate-<date>-<time>).",
+                                             show_default=False)] = None,
+) -> None:
+    """Fit the historical run's free parameters to the 2017-2020 targets; scenario file, fit report, plots."""
+    from experiments.calibrate import calibrate_command as run_calibrate
+
+    run_calibrate(scenario, targets, budget, seeds, households, counties, seed, out)
 
 
 # --------------------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 One step is one month. The step order (``step()`` follows it line by line):
 
 1. **Calendar and policy** — the central government resolves the dated levers in force; prices,
-   wages and productivity are indexed. In January the province allocates county budgets.
+   wages and productivity are indexed. In January the province allocates county budgets; in a
+   historical run the 2016-2020 campaign's January instruments act, and in January 2021 the
+   transition period starts (:mod:`model.campaign`).
 2. **Markets and regional shocks** — county-industry log prices (AR(1) with county and
    industry-wide shocks), the migrant-demand index, county and village disasters.
 3. **Household shocks** — drawn for *all* households whatever the policy (common random numbers):
@@ -31,7 +33,8 @@ One step is one month. The step order (``step()`` follows it line by line):
     pay from the next month.
 12. **Monthly data collection**.
 13. **December accounting** — annual per-capita net income, poverty, relapse and new poverty;
-    county evaluation by the province; annual and county metrics.
+    county evaluation by the province; annual and county metrics; while the poverty register is
+    kept (historical runs), the exit procedure and dynamic registration.
 """
 
 from __future__ import annotations
@@ -46,8 +49,8 @@ import numba
 import numpy as np
 import pandas as pd
 
+from . import campaign, kernel, population
 from . import enterprises as ent
-from . import kernel, population
 from . import metrics as mx
 from .governments import (
     SPEND,
@@ -127,7 +130,10 @@ class RuralModel(mesa.Model):
             "accounting", "data_collection")}
         t0 = time.perf_counter()
 
-        self.province, self.households, market_2020, income_2020 = population.build(p, self.streams.population)
+        # prices of the start state relative to 2020 (identity from 2021; re-based for historical runs)
+        self._price_base = campaign.price_base(p)
+        self.province, self.households, market_2020, income_2020 = population.build(
+            p, self.streams.population, self._price_base)
         hh = self.households
         pv = self.province
         self.n_counties = pv.n_counties
@@ -160,9 +166,11 @@ class RuralModel(mesa.Model):
                                              minlength=self.n_industries).argmax())
         # 2020 figures are annual means (mid-2020 levels); January 2021 is half a year later
         lv0 = self.central.levers(self.year, 1)
-        self.wage_index = (1.0 + lv0.urban_income_growth * p.macro.wage_elasticity) ** 0.5
-        self.productivity_index = ((1.0 + p.income.productivity_growth_year) * (1.0 + lv0.inflation)) ** 0.5
-        self.central.cpi = (1.0 + lv0.inflation) ** 0.5
+        base = self._price_base
+        self.wage_index = base.wage * (1.0 + lv0.urban_income_growth * p.macro.wage_elasticity) ** 0.5
+        self.productivity_index = base.productivity * ((1.0 + p.income.productivity_growth_year)
+                                                       * (1.0 + lv0.inflation)) ** 0.5
+        self.central.cpi = base.cpi * (1.0 + lv0.inflation) ** 0.5
         self.migrant_demand = 1.0
 
         # shocks: illness risk normalised so the mean incidence equals shocks.illness.p_year (H1)
@@ -196,7 +204,11 @@ class RuralModel(mesa.Model):
         lv = self.central.levers(self.year, 1)
         self.levers = lv
         self._matching(lv, None, p_match=1.0)
-        population.split_market_income(p, hh, market_2020, income_2020, pv.fp_county)
+        population.split_market_income(p, hh, market_2020, income_2020, pv.fp_county, self._price_base)
+        # the campaign's register (historical runs): registered households still below the line
+        self.register = campaign.Register(hh.n)
+        if p.sim.historical:
+            self.register.on_register[:] = hh.formerly_poor & hh.poor
         # contract farming needs the operating base, known once income is split
         self._matching(lv, None, p_match=1.0)
         self._employees = None
@@ -224,6 +236,32 @@ class RuralModel(mesa.Model):
     # ----------------------------------------------------------------------------------------
     # helpers
     # ----------------------------------------------------------------------------------------
+
+    def poverty_line_yuan(self) -> float:
+        """The poverty line of the current year (yuan/person/year): the dated line in force before
+        2021 (``history.poverty_line_yuan``), then ``poverty_line_2020_yuan`` indexed with prices."""
+        if self.year <= 2020:
+            return float(self.params.history.poverty_line_yuan.at_year(self.year))
+        return self.params.poverty_line_2020_yuan * self.central.cpi
+
+    def _campaign_january(self, lv: Levers) -> None:
+        """January of a historical run up to 2020: campaign instruments while they are on (the
+        campaign ends with 2020 whatever its levers say later); in 2021 the start of the transition
+        period (:mod:`model.campaign`)."""
+        tk = self.params.policy.tackling
+        if self.year == 2021:
+            campaign.start_transition(self.households, self.register, lv.threshold_yuan)
+            return
+        targeted = tk.targeted_assistance.at_year(self.year)
+        relocation = tk.relocation_share.at_year(self.year)
+        campaign.january(self.households, self.register, self.params, targeted, relocation, self.streams.campaign)
+
+    def _campaign_december(self, net_pc: np.ndarray, line: float) -> None:
+        """Exit procedure and dynamic registration; registered counts follow new registrations."""
+        hh = self.households
+        if campaign.december(hh, self.register, net_pc, line, self.params.tackling.exit_income_margin, self.year):
+            self._fp_real = np.bincount(hh.county, weights=hh.weight * hh.formerly_poor, minlength=self.n_counties)
+            self._fp_n = np.bincount(hh.county, weights=hh.formerly_poor, minlength=self.n_counties)
 
     def cpi_at_start_of(self, year: int) -> float:
         """Consumer price index at the start of ``year`` (1 at the start of ``sim.start_year``)."""
@@ -374,6 +412,8 @@ class RuralModel(mesa.Model):
                                     * (1.0 + lv.inflation)) ** (1 / 12)
         if cal_month == 1 and self.month > 0:
             self._budget_for_year(lv)
+        if cal_month == 1 and self.params.sim.historical and self.year <= 2021:
+            self._campaign_january(lv)
         # 2. markets and regional shocks
         self._markets(lv)
         village_loss = self._disasters(lv)
@@ -771,7 +811,7 @@ class RuralModel(mesa.Model):
         hh = self.households
         p = self.params
         nc = self.n_counties
-        line = p.poverty_line_2020_yuan * self.central.cpi
+        line = self.poverty_line_yuan()
         net_pc = np.empty(hh.n, dtype=np.float32)
         disp_pc = np.empty(hh.n, dtype=np.float32)
         d = np.zeros((nc, len(kernel.DEC_COLUMNS)))
@@ -779,6 +819,8 @@ class RuralModel(mesa.Model):
         december_fn(self._hh_tuple, self._county_start, float(line),
                                   bool(p.income.expenditure_deduction), bool(p.metrics.three_guarantees_check),
                                   net_pc, disp_pc, d)
+        if p.sim.historical and p.policy.tackling.registration.at_year(self.year, 12) >= 0.5:
+            self._campaign_december(net_pc, line)
         pw = hh.weight.astype(np.float64) * hh.members
         median = mx.weighted_quantile(net_pc, pw, 0.5, mx.argsort_f32(net_pc))
         rel_poor = kernel.persons_below_by_county(net_pc, pw, p.metrics.relative_poverty_share * median,
@@ -797,6 +839,9 @@ class RuralModel(mesa.Model):
             "enterprises": float(reg.view("weight")[reg.view("alive")].sum()),
             "poverty_line_yuan": line,
             "monitoring_threshold_yuan": lv.threshold_yuan,
+            "income_growth_fpc_real": (1.0 + row["income_growth_fpc"]) / (1.0 + lv.inflation) - 1.0,
+            "income_ratio_fpc_nonfpc": mx.safe_div(row["income_pc_fpc_yuan"], row["income_pc_nonfpc_yuan"]),
+            **campaign.annual_columns(hh, self.register),
         })
         for k, name in enumerate(SPEND_CATEGORIES):
             row[f"spend_{name}_yuan"] = float(acc.spend_year[:, k].sum())
@@ -839,6 +884,8 @@ class RuralModel(mesa.Model):
             relapse_cum_share=mx.safe_div((w * hh.ever_relapsed).sum(), (w * fp).sum()),
             new_poverty_cum_share=mx.safe_div((w * hh.ever_new_poor).sum(), (w * ~fp).sum()),
         )
+
+
 
 @functools.cache
 def _lever_paths() -> frozenset[str]:

@@ -76,11 +76,31 @@ class _Node(BaseModel):
 # --------------------------------------------------------------------------------------------
 
 
+#: First year of a historical run: the province starts from its end-2016 state (``history``).
+HISTORICAL_START_YEAR = 2017
+
+
 class Sim(_Node):
-    start_year: int = P(2021, "year", 2016, 2040, "First simulated year (state is end of the year before).",
-                        "reason: the transition period starts 1 January 2021")
+    start_year: int = P(2021, "year", 2017, 2040,
+                        "First simulated year (state is end of the year before); 2017 starts a historical run "
+                        "from the end-2016 province, 2018-2020 are not allowed.",
+                        "reason: the transition period starts 1 January 2021; 2016 is the only earlier "
+                        "calibrated state (C5, A6)")
     n_years: int = P(10, "years", 1, 40, "Simulated horizon.",
                      "reason: transition period 2021-2025 plus five years after it")
+
+    @field_validator("start_year", mode="after")
+    @classmethod
+    def _calibrated_start(cls, value: int) -> int:
+        if HISTORICAL_START_YEAR < value < 2021:
+            raise ValueError(f"start year {value} has no calibrated initial state; allowed "
+                             f"{HISTORICAL_START_YEAR} (from end-2016) or 2021-2040 (from end-2020)")
+        return value
+
+    @property
+    def historical(self) -> bool:
+        """A run that starts before the transition period (from the end-2016 province)."""
+        return self.start_year < 2021
 
 
 class Population(_Node):
@@ -454,21 +474,28 @@ class Metrics(_Node):
 
 class Macro(_Node):
     gdp_growth_real: lever_type(-0.2, 0.3) = L(
-        {2021: 0.081, 2022: 0.030, 2023: 0.052, 2024: 0.050, 2025: 0.050, 2026: 0.045, 2028: 0.042},
+        {2016: 0.067, 2017: 0.069, 2018: 0.066, 2019: 0.061, 2020: 0.023,
+         2021: 0.081, 2022: 0.030, 2023: 0.052, 2024: 0.050, 2025: 0.050, 2026: 0.045, 2028: 0.042},
         "share/year", -0.2, 0.3, "Real GDP growth (initial releases; 2025+ assumed).", "src:D")
     inflation: lever_type(-0.1, 0.3) = L(
-        {2021: 0.009, 2022: 0.020, 2023: 0.002, 2024: 0.002, 2025: 0.01, 2026: 0.015},
+        {2016: 0.020, 2017: 0.016, 2018: 0.021, 2019: 0.029, 2020: 0.025,
+         2021: 0.009, 2022: 0.020, 2023: 0.002, 2024: 0.002, 2025: 0.01, 2026: 0.015},
         "share/year", -0.1, 0.3, "Consumer price inflation (2025+ assumed).",
-        "reason: NBS CPI 2021-2024; 1-1.5% assumed after")
+        "reason: NBS CPI 2016-2024; 1-1.5% assumed after")
     urban_income_growth: lever_type(-0.2, 0.3) = L(
-        {2021: 0.0814, 2022: 0.0395, 2023: 0.0515, 2024: 0.0457, 2025: 0.045},
+        {2016: 0.0776, 2017: 0.082, 2018: 0.078, 2019: 0.080, 2020: 0.0348,
+         2021: 0.0814, 2022: 0.0395, 2023: 0.0515, 2024: 0.0457, 2025: 0.045},
         "share/year", -0.2, 0.3, "Nominal urban per-capita income growth (2025+ assumed).",
-        "src:D (urban_income_pc 2020-2024)")
+        "src:D (urban_income_pc 2015-2016, 2019-2024; 2017-2019 real growth plus CPI, compounding "
+        "to the 2016-2019 levels)")
     wage_elasticity: float = P(1.0, "elasticity", 0.0, 2.0, "Rural wage growth per urban income growth.",
                                "reason: migrant wages track urban incomes")
-    migrant_demand: lever_type(0.0, 2.0) = L(1.0, "index (2019 = 1)", 0.0, 2.0,
-                                             "Demand for migrant labour (job finding x, loss /).",
-                                             "src:J6 (0.40 in Feb 2020, 1.075 by Sep)")
+    migrant_demand: lever_type(0.0, 2.0) = L(
+        {2016: 1.0, "2020-02": 0.40, "2020-03": 0.62, "2020-04": 0.86, "2020-05": 0.95, "2020-06": 1.0,
+         "2020-10": 1.075, 2021: 1.0}, "index (2019 = 1)", 0.0, 2.0,
+        "Demand for migrant labour (job finding x, loss /); the 2020 path is the COVID shock.",
+        "src:J6 (poor migrants back at work: 0.40 end-Feb, 0.62 mid-Mar, 0.86 mid-Apr, 0.95 end-Apr, "
+        "1.075 end-Sep 2020)")
     price_level: lever_type(0.0, 5.0) = L(1.0, "index", 0.0, 5.0,
                                           "Dated multiplier on the main characteristic industry's price.",
                                           "reason: stress-test overlay (price collapse)")
@@ -516,6 +543,24 @@ class MedicalPolicy(_Node):
                                                 "reason: 'three guarantees' medical policies held ~80-90%")
 
 
+class TacklingPolicy(_Node):
+    """Dated levers of the 2016-2020 campaign; zero (neutral) by default and after 2020."""
+
+    registration: lever_type(0, 1) = L(0.0, "flag (0/1)", 0, 1,
+                                       "Poverty register kept: December exit procedure and registration "
+                                       "of newly poor households.",
+                                       "reason: the register of the campaign closed at the end of 2020 (A10)")
+    targeted_assistance: lever_type(0.0, 2.0) = L(0.0, "share of campaign level", 0.0, 2.0,
+                                                  "Intensity of intensive targeted assistance to registered "
+                                                  "households (projects, organised labour export, the "
+                                                  "bottom-line guarantee).",
+                                                  "reason: campaign level = 1 in 2016-2020, none after")
+    relocation_share: lever_type(0.0, 1.0) = L(0.0, "share of registered-poor households/year", 0.0, 1.0,
+                                               "Registered-poor households relocated from inhospitable areas "
+                                               "each January.",
+                                               "reason: scenario lever; historical value from A13")
+
+
 class Policy(_Node):
     monitoring: MonitoringPolicy = MonitoringPolicy()
     assistance: AssistancePolicy = AssistancePolicy()
@@ -534,6 +579,67 @@ class Policy(_Node):
     dibao_for_all_eligible: lever_type(0, 1) = L(0.0, "flag (0/1)", 0, 1,
                                                  "Dibao enrolment by income alone (inclusive shift).",
                                                  "reason: scenario lever")
+    tackling: TacklingPolicy = TacklingPolicy()
+
+
+# --------------------------------------------------------------------------------------------
+# Historical runs: the end-2016 province and the "tackling key problems" campaign (2016-2020)
+# --------------------------------------------------------------------------------------------
+
+
+class History(_Node):
+    """Initial state of a historical run (``sim.start_year`` 2017): the province at the end of 2016."""
+
+    income_pc_fpc_2016_yuan: float = P(8_452, "yuan/person/year", 2_000, 50_000,
+                                       "Mean per-capita income in formerly poor (then poor) counties, 2016.",
+                                       "src:C5")
+    income_pc_nonpoor_2016_yuan: float = P(12_363, "yuan/person/year", 2_000, 80_000,
+                                           "Mean per-capita income in never-poor counties, 2016.",
+                                           "src:D (national rural mean 2016)")
+    income_pc_registered_2016_yuan: float = P(7_211, "yuan/person/year", 2_000, 50_000,
+                                              "Mean per-capita net income of registered households, 2016.",
+                                              "reason: F1 (10,740 in 2020) scaled by poor-area income "
+                                              "2016/2020 (C5/C9 = 0.671)")
+    headcount_2016: float = P(0.045, "share of persons", 0.001, 0.3,
+                              "Persons below the 2016 line, province-wide; all of them registered.",
+                              "src:A6 (national rural headcount, applied to the province)")
+    industry_potential_share_2016: float = P(0.43, "share of full project potential", 0.0, 1.0,
+                                             "Industrial-project income potential registered households "
+                                             "hold at the end of 2016.",
+                                             "reason: projects built evenly over the campaign 2014-2020 "
+                                             "(3 of 7 years done; I11 is the full potential)")
+    poverty_line_yuan: lever_type(0, 20_000) = L(
+        {2016: 3_151, 2017: 3_343, 2018: 3_547, 2019: 3_764, 2020: 4_000}, "yuan/person/year (current)",
+        0, 20_000, "National poverty line in force in each year before 2021.",
+        "src:B2, B3 (2,800 in 2014 to 4,000 in 2020, geometric path)")
+
+
+class Tackling(_Node):
+    """Static parameters of the campaign mechanisms (used only while its levers are on)."""
+
+    project_gain_pc_year_2020_yuan: float = P(314, "yuan/person/year (2020 prices)", 0.0, 3_000,
+                                              "Industrial-project income potential added per registered "
+                                              "person per campaign year at full targeted assistance.",
+                                              "reason: I11 (2,200 by 2021) built evenly over 2014-2020")
+    labour_export_share: float = P(0.15, "share/year", 0.0, 1.0,
+                                   "Registered-poor households with labour not yet working away whose "
+                                   "workers are organised to work away, per campaign year.",
+                                   "src:F5, F6 (27.3M to 30.2M registered labourers away 2019-2020, "
+                                   "~3M a year of ~20M not away)")
+    bottom_line_share: float = P(0.1, "share/year", 0.0, 1.0,
+                                 "Register households with labour brought under the dibao guarantee each "
+                                 "campaign year (those without labour capacity always are).",
+                                 "reason: the guarantee covered those industry and jobs could not lift; "
+                                 "no share in the shared data, so it is calibrated (starting value)")
+    exit_income_margin: float = P(1.0, "multiple of the poverty line", 1.0, 3.0,
+                                  "Year-end per-capita net income a registered-poor household needs to exit "
+                                  "(with the three guarantees met).",
+                                  "reason: exit standard: net income above the line, two no-worries and "
+                                  "three guarantees")
+    relocation_farm_loss: float = P(0.3, "share of operating income", 0.0, 1.0,
+                                    "Operating income a relocated household gives up (land left behind).",
+                                    "reason: relocated households keep part of their land use via "
+                                    "follow-up industry support")
 
 
 # --------------------------------------------------------------------------------------------
@@ -558,6 +664,8 @@ class Params(_Node):
     macro: Macro = Macro()
     metrics: Metrics = Metrics()
     policy: Policy = Policy()
+    history: History = History()
+    tackling: Tackling = Tackling()
     poverty_line_2020_yuan: float = P(4_000, "yuan/person/year", 1_000, 20_000,
                                       "Poverty line in 2020 (2,300 at 2010 prices, indexed).", "src:B3")
 

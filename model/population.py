@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special
 
+from .campaign import PriceBase
 from .households import HouseholdSet
 from .params import Params
 from .processes.income import EMP_LOCAL, EMP_MIGRANT, EMP_NONE, EMP_POST
@@ -100,12 +101,58 @@ def _untruncated_mean_for(target: float, sigma: float, lower: float) -> float:
                                  lower * 0.2, target * 1.5))
 
 
-def build(params: Params, rng: np.random.Generator) -> tuple[Province, HouseholdSet, np.ndarray, np.ndarray]:
-    """Build the province and its households (end of the year before ``sim.start_year``).
+def income_targets_2016(params: Params, fp: np.ndarray, ctype_hh: np.ndarray, persons: np.ndarray,
+                        u: np.ndarray) -> np.ndarray:
+    """Per-capita income targets of the end-2016 province (yuan/person/year, 2016 prices).
 
-    Returns the province, the households and each household's 2020 market income target and
-    total income target (yuan/year), which :func:`split_market_income` divides once employment at start is known.
+    Registered households follow a log-normal with mean ``history.income_pc_registered_2016_yuan``
+    whose share of persons below the 2016 line makes the province-wide headcount
+    ``history.headcount_2016`` (the poor are all registered and so concentrated in the designated
+    counties). Other households are drawn above the line, as in the end-2020 province: in poor
+    counties with the mean that makes the county mean ``history.income_pc_fpc_2016_yuan`` (C5) and
+    ``population.marginal_share_nonregistered`` below 1.5 × the line (the monitoring range, B5); in
+    never-poor counties with mean ``history.income_pc_nonpoor_2016_yuan`` (D).
     """
+    h = params.history
+    pop = params.population
+    line = h.poverty_line_yuan.at_year(params.sim.start_year - 1)
+    y = np.empty(len(u), dtype=np.float64)
+    share_reg = h.headcount_2016 * persons.sum() / max(persons[fp].sum(), 1e-9)
+    if not 0 < share_reg < 0.5:
+        raise ValueError(f"history.headcount_2016 = {h.headcount_2016:g} needs {share_reg:.1%} of registered "
+                         "persons below the line; allowed below 50% (raise the registered shares "
+                         "population.fp_share_* or lower the headcount)")
+    sig_fp = lognormal_sigma_for_share(h.income_pc_registered_2016_yuan, line, share_reg)
+    mu_fp = np.log(h.income_pc_registered_2016_yuan) - 0.5 * sig_fp**2
+    y[fp] = np.exp(mu_fp + sig_fp * special.ndtri(np.clip(u[fp], 1e-12, 1 - 1e-12)))
+    in_fpc = ctype_hh != NONPOOR
+    reg_p = persons[fp & in_fpc].sum()
+    oth_p = persons[~fp & in_fpc].sum()
+    thr = 1.5 * line
+    if oth_p > 0:
+        reg_mean = (y[fp & in_fpc] * persons[fp & in_fpc]).sum() / max(reg_p, 1e-9)
+        target_o = max((h.income_pc_fpc_2016_yuan * (reg_p + oth_p) - reg_mean * reg_p) / oth_p, thr * 1.05)
+        sig_o = lognormal_sigma_for_share(target_o, thr, pop.marginal_share_nonregistered)
+        sel = ~fp & in_fpc
+        y[sel] = truncated_lognormal(_untruncated_mean_for(target_o, sig_o, line), sig_o, line, u[sel])
+    sel = ~fp & ~in_fpc
+    if sel.any():
+        m_n = _untruncated_mean_for(h.income_pc_nonpoor_2016_yuan, pop.income_sigma_nonpoor, line)
+        y[sel] = truncated_lognormal(m_n, pop.income_sigma_nonpoor, line, u[sel])
+    return y
+
+
+def build(params: Params, rng: np.random.Generator,
+          base: PriceBase | None = None) -> tuple[Province, HouseholdSet, np.ndarray, np.ndarray]:
+    """Build the province and its households (end of the year before ``sim.start_year``: the
+    end-2020 calibration, or the end-2016 one for historical runs).
+
+    ``base`` gives the start state's price levels relative to 2020 (:func:`model.campaign.price_base`);
+    income components are stored at 2020 prices. Returns the province, the households and each
+    household's market income target and total income target (yuan/year, prices of the start
+    state), which :func:`split_market_income` divides once employment at start is known.
+    """
+    base = base if base is not None else PriceBase()
     pop = params.population
     inc = params.income
     n_c = pop.n_counties
@@ -165,17 +212,43 @@ def build(params: Params, rng: np.random.Generator) -> tuple[Province, Household
     hh.labour_units[:] = labour
     hh.education[:] = rng.choice(3, size=n_h, p=np.array(pop.education_shares) / sum(pop.education_shares))
 
-    # per-capita income targets (2020)
+    # per-capita income targets (2020, or 2016 for historical runs)
     line = params.poverty_line_2020_yuan
     thr = params.policy.monitoring.threshold_yuan.at_year(params.sim.start_year)
     persons = members * hh.weight
     u = rng.random(n_h)
     y = np.empty(n_h, dtype=np.float64)
+    historical = params.sim.historical
+    if historical:
+        y = income_targets_2016(params, fp, t, persons, u)
+    in_fpc = t != NONPOOR
+    if not historical:
+        _income_targets_2020(params, fp, in_fpc, persons, u, y, line, thr)
+
+    # split household income into mechanistic components (start prices, yuan/year; stored at 2020
+    # prices, as the kernel indexes them)
+    y_h = y * members
+    pension = 12.0 * params.transfers.pension_month_2020_yuan * base.cpi * n_eld
+    transition = np.where(fp, params.transfers.transition_subsidy_pc_year_2020_yuan * base.cpi * members, 0.0)
+    public = pension + transition
+    private = inc.private_transfer_share * y_h
+    prop = inc.property_share * y_h
+    hh.private_transfer_year[:] = private / base.wage
+    hh.property_year[:] = prop / base.wage
+    market = np.maximum(y_h - public - private - prop, 0.05 * y_h)
+    return _finish(params, rng, hh, pv_parts=(ctype, county_ind, village_county, village_product, weight_c,
+                                               per_county), y=y, y_h=y_h, market=market, labour=labour,
+                   n_eld=n_eld, fp=fp, in_fpc=in_fpc, line=line, thr=thr, base=base)
+
+
+def _income_targets_2020(params: Params, fp: np.ndarray, in_fpc: np.ndarray, persons: np.ndarray, u: np.ndarray,
+                         y: np.ndarray, line: float, thr: float) -> None:
+    """Per-capita income targets of the end-2020 province into ``y`` (module docstring)."""
+    pop = params.population
     sig_fp = lognormal_sigma_for_share(pop.income_pc_registered_2020_yuan, thr, pop.unstable_share_registered)
     m_fp = _untruncated_mean_for(pop.income_pc_registered_2020_yuan, sig_fp, line)
     y[fp] = truncated_lognormal(m_fp, sig_fp, line, u[fp])
 
-    in_fpc = t != NONPOOR
     # non-registered households in formerly poor counties: mean set so the county mean hits C9
     reg_p = persons[fp & in_fpc].sum()
     oth_p = persons[~fp & in_fpc].sum()
@@ -193,14 +266,15 @@ def build(params: Params, rng: np.random.Generator) -> tuple[Province, Household
         m_n = _untruncated_mean_for(pop.income_pc_nonpoor_2020_yuan, pop.income_sigma_nonpoor, line)
         y[sel] = truncated_lognormal(m_n, pop.income_sigma_nonpoor, line, u[sel])
 
-    # split household income into mechanistic components (2020 prices, yuan/year)
-    y_h = y * members
-    pension = 12.0 * params.transfers.pension_month_2020_yuan * n_eld
-    transition = np.where(fp, params.transfers.transition_subsidy_pc_year_2020_yuan * members, 0.0)
-    public = pension + transition
-    hh.private_transfer_year[:] = inc.private_transfer_share * y_h
-    hh.property_year[:] = inc.property_share * y_h
-    market = np.maximum(y_h - public - hh.private_transfer_year - hh.property_year, 0.05 * y_h)
+
+def _finish(params: Params, rng: np.random.Generator, hh: HouseholdSet, pv_parts, y, y_h, market, labour, n_eld,
+            fp, in_fpc, line, thr, base: PriceBase):
+    """Employment, social protection, finances and monitoring at start; the province record."""
+    inc = params.income
+    n_h = hh.n
+    ctype, county_ind, village_county, village_product, weight_c, per_county = pv_parts
+    members = hh.members.astype(np.int64)
+    persons = members * hh.weight
 
     # employment at start: migrants (steady state of finding/loss), local jobs are assigned once
     # enterprises exist (model set-up), the rest farm only
@@ -219,7 +293,7 @@ def build(params: Params, rng: np.random.Generator) -> tuple[Province, Household
 
     # social protection and finances
     tr = params.transfers
-    dibao_line = params.policy.dibao_line_2020_yuan.at_year(params.sim.start_year - 1)
+    dibao_line = params.policy.dibao_line_2020_yuan.at_year(params.sim.start_year - 1) * base.cpi
     base_pc = y
     weak = labour < 0.5
     hh.dibao[:] = weak & (base_pc < dibao_line * tr.dibao_exit_margin) & (rng.random(n_h) < tr.dibao_take_up)
@@ -230,11 +304,15 @@ def build(params: Params, rng: np.random.Generator) -> tuple[Province, Household
     hh.base_est_pc[:] = y
     hh.net_income_pc[:] = y
 
-    # monitoring at start: households below the threshold are already identified (A15)
-    below = y < thr
-    hh.mon_state[:] = np.where(below, 1, 0)
-    hh.mon_category[:] = np.where(below, np.where(fp, 1, 2), 0)
-    hh.ever_monitored[:] = below
+    if params.sim.historical:
+        # end-2016: no monitoring yet (it starts in 2021); households below the line are poor
+        hh.poor[:] = y < params.history.poverty_line_yuan.at_year(params.sim.start_year - 1)
+    else:
+        # monitoring at start: households below the threshold are already identified (A15)
+        below = y < thr
+        hh.mon_state[:] = np.where(below, 1, 0)
+        hh.mon_category[:] = np.where(below, np.where(fp, 1, 2), 0)
+        hh.ever_monitored[:] = below
 
     w_p = persons
     mean_all = float((y * w_p).sum() / w_p.sum())
@@ -257,15 +335,18 @@ def build(params: Params, rng: np.random.Generator) -> tuple[Province, Household
 
 
 def split_market_income(params: Params, hh: HouseholdSet, market_year: np.ndarray, income_year: np.ndarray,
-                        fp_county: np.ndarray | None = None) -> None:
+                        fp_county: np.ndarray | None = None, base: PriceBase | None = None) -> None:
     """Split each household's 2020 market income target into wages and operating income.
 
     Called once employment at start is known (migrants, local enterprise jobs, public posts).
     Migrant-willing households expect the steady-state share of months in work; the wage level of
     wage-earning households is solved with one common factor so that the wage share of market income
     matches E1 on average; the remainder is operating income, of which registered households hold
-    the industrial-assistance gain (I11) at full support.
+    the industrial-assistance gain (I11) at full support (in a historical run the share of it
+    built by the end of 2016, ``history.industry_potential_share_2016``). Amounts are at the start
+    state's prices (``base``, :func:`model.campaign.price_base`) and stored at 2020 prices.
     """
+    base = base if base is not None else PriceBase()
     inc = params.income
     lab = params.labour
     fp = hh.formerly_poor
@@ -275,9 +356,9 @@ def split_market_income(params: Params, hh: HouseholdSet, market_year: np.ndarra
     local = hh.emp_type == EMP_LOCAL
     post = hh.emp_type == EMP_POST
     workers = np.maximum(hh.n_workers, 1).astype(np.float64)
-    post_wage = 12.0 * inc.wage_public_post_month_2020_yuan * post
-    unit = np.where(migrant_like, occupancy * 12.0 * inc.wage_migrant_month_2020_yuan * workers,
-                    np.where(local, 12.0 * inc.wage_local_month_2020_yuan * workers, 0.0))
+    post_wage = 12.0 * inc.wage_public_post_month_2020_yuan * base.cpi * post
+    unit = np.where(migrant_like, occupancy * 12.0 * inc.wage_migrant_month_2020_yuan * base.wage * workers,
+                    np.where(local, 12.0 * inc.wage_local_month_2020_yuan * base.wage * workers, 0.0))
     earners = unit > 0
     raw = unit * hh.wage_mult
     # one common wage-level factor, solved on formerly poor counties so that wages are the E1 share
@@ -299,6 +380,8 @@ def split_market_income(params: Params, hh: HouseholdSet, market_year: np.ndarra
     op_total = np.maximum(market_year - wage - post_wage, 0.02 * market_year)
 
     gain = params.assistance.industry_gain_pc_year_2021_yuan * hh.members
+    if params.sim.historical:
+        gain = gain * (params.history.industry_potential_share_2016 * base.productivity)
     potential = np.minimum(gain, 0.6 * op_total)
     hh.industry_stock[:] = fp.astype(np.float32)
     op_base = op_total - np.where(fp, potential, 0.0)
@@ -306,5 +389,5 @@ def split_market_income(params: Params, hh: HouseholdSet, market_year: np.ndarra
     workers_eff = np.where(hh.emp_type > 0, np.minimum(hh.n_workers, labour), 0.0)
     workers_eff = np.where(migrant_like, occupancy * np.minimum(hh.n_workers, labour), workers_eff)
     lab_factor = 0.5 + 0.5 * np.clip(labour - 0.5 * workers_eff, 0.0, 1.0)
-    hh.op_base_year[:] = op_base / lab_factor
-    hh.industry_potential_year[:] = potential / lab_factor
+    hh.op_base_year[:] = op_base / lab_factor / base.productivity
+    hh.industry_potential_year[:] = potential / lab_factor / base.productivity

@@ -21,6 +21,7 @@ STREAMS: tuple[str, ...] = (
     "prices",       # county-industry and industry-wide price shocks
     "labour",       # vacancies filled, public-welfare posts cut
     "enterprise",   # enterprise entry, exit, margins, contract slots
+    "campaign",     # 2016-2020 campaign: labour export and relocation (historical runs only)
 )
 
 

@@ -1,0 +1,158 @@
+"""``ruralsim validate``: does a scenario reproduce the patterns in target files?
+
+Pattern-oriented validation (Grimm et al. 2005): the scenario (default ``historical``) runs over
+``--seeds`` replications (default 20, common random numbers); each target of the target files
+(default the shipped in-sample targets, :mod:`experiments.target_files` for the format) gets the
+simulated mean and 90% interval over replications, its tolerance and pass/fail; the overall score
+is the share of targets that pass. Output directory: ``validation.md``, ``validation.html``,
+``validation.csv``, ``figures/*.png``; ``--json FILE`` writes the rows as a JSON list.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import fit_figures
+from . import fit_runs as fr
+from . import target_files as tf
+
+DEFAULT_SCENARIO = "historical"
+DEFAULT_SEEDS = 20
+#: Replications below which a validation is marked indicative.
+MIN_SEEDS = 20
+JSON_KEYS = ("id", "indicator", "year", "value", "tolerance", "relative_tolerance", "unit", "simulated_mean",
+             "simulated_p05", "simulated_p95", "n_runs", "pass", "source", "note")
+
+
+def score(rows: Sequence[dict[str, Any]]) -> float:
+    """Share of targets that pass."""
+    return sum(bool(r["pass"]) for r in rows) / len(rows) if rows else float("nan")
+
+
+def validate(scenario: str, target_paths: Sequence[Path], seeds: int, households: int | None = None,
+             counties: int | None = None, seed_base: int = 1, progress=None) -> dict[str, Any]:
+    """Run the validation; returns ``{"rows", "score", "targets", "reps", "meta"}`` (no files)."""
+    targets = tf.read_all(target_paths)
+    params = fr.load_params(scenario, fr.size_overrides(households, counties, None))
+    t0 = time.perf_counter()
+    reps = fr.replicate(params, range(seed_base, seed_base + seeds), targets, progress)
+    rows = fr.target_rows(targets, reps)
+    meta = {"scenario": scenario, "targets": [str(p) for p in target_paths], "seeds": list(reps.seeds),
+            "households": params.population.n_households, "counties": params.population.n_counties,
+            "years": f"{params.sim.start_year}-{params.sim.start_year + params.sim.n_years - 1}",
+            "wall_time_s": time.perf_counter() - t0}
+    return {"rows": rows, "score": score(rows), "targets": targets, "reps": reps, "meta": meta}
+
+
+def _table(rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    header = ["id", "indicator", "year", "target", "tolerance", "simulated mean", "90% interval", "pass"]
+    body = []
+    for r in rows:
+        tol = "" if r["tolerance"] is None else fr.fmt(r["tolerance"]) + (" (relative)" if r["relative_tolerance"]
+                                                                            else "")
+        body.append([r["id"], r["indicator"], r["year"], r["value"], tol, fr.fmt(r["simulated_mean"]),
+                     f"{fr.fmt(r['simulated_p05'])} – {fr.fmt(r['simulated_p95'])}", "pass" if r["pass"] else "FAIL"])
+    return header, body
+
+
+def write_report(result: dict[str, Any], out: Path) -> None:
+    """Markdown, HTML, CSV and figures of a validation into ``out`` (an empty or new directory)."""
+    import pandas as pd
+
+    rows, meta = result["rows"], result["meta"]
+    fig_dir = out / "figures"
+    fig_dir.mkdir()
+    title = f"Validation of '{meta['scenario']}': score {result['score']:.0%}"
+    figs = [f for f in (
+        fit_figures.targets_figure(result["targets"], rows, fig_dir / "targets.png", title),
+        fit_figures.series_figure(result["targets"], result["reps"].annual_long(), fig_dir / "series.png",
+                                  f"'{meta['scenario']}': mean and 90% band over {len(meta['seeds'])} replications"),
+    ) if f is not None]
+    n_pass = sum(r["pass"] for r in rows)
+    caveat = (f" Fewer than {MIN_SEEDS} replications: the result is indicative only."
+              if len(meta["seeds"]) < MIN_SEEDS else "")
+    intro = (f"Scenario `{meta['scenario']}`, {meta['households']:,} households in {meta['counties']} counties, "
+             f"{meta['years']}, {len(meta['seeds'])} replications (seeds {meta['seeds'][0]}-{meta['seeds'][-1]}). "
+             f"Targets: {', '.join(meta['targets'])}. A target passes when the mean over replications is within "
+             f"its tolerance.{caveat}")
+    header, body = _table(rows)
+    md = [f"# {title}", "", intro, "", f"**Overall score: {n_pass} of {len(rows)} targets pass "
+          f"({result['score']:.0%}).**", "", fr.markdown_table(header, body), ""]
+    md += [f"![{f.stem}](figures/{f.name})" for f in figs]
+    md += ["", "Sources: " + "; ".join(f"{r['id']}: {r['source']}" for r in rows), ""]
+    (out / "validation.md").write_text("\n".join(md), encoding="utf-8")
+    from html import escape
+
+    html = ["<!doctype html><html><head><meta charset='utf-8'><title>", escape(title), "</title>", fr.HTML_STYLE,
+            "</head><body>", f"<h1>{escape(title)}</h1>", f"<p>{escape(intro)}</p>",
+            f"<p><b>Overall score: {n_pass} of {len(rows)} targets pass ({result['score']:.0%}).</b></p>",
+            fr.html_table(header, body, ["pass" if r["pass"] else "fail" for r in rows])]
+    html += [f"<p><img src='figures/{f.name}' alt='{f.stem}'></p>" for f in figs]
+    html += ["</body></html>"]
+    (out / "validation.html").write_text("\n".join(html), encoding="utf-8")
+    pd.DataFrame(rows).to_csv(out / "validation.csv", index=False)
+    (out / "meta.json").write_text(json.dumps({**meta, "score": result["score"]}, indent=2), encoding="utf-8")
+
+
+def json_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows as JSON-safe objects (NaN as null)."""
+    def clean(v):
+        return None if isinstance(v, float) and not math.isfinite(v) else v
+
+    return [{k: clean(r[k]) for k in JSON_KEYS} for r in rows]
+
+
+def validate_command(scenario: str, targets: list[Path] | None, seeds: int, households: int | None,
+                     counties: int | None, json_path: Path | None, out: Path | None) -> None:
+    """The CLI command (``experiments.cli``): errors exit 2 with one ``error:`` paragraph."""
+    import typer
+
+    from scenarios import ScenarioError
+
+    from .cli import _crash, _fail
+
+    paths = list(targets) if targets else [fr.IN_SAMPLE]
+    if seeds < 2:
+        _fail(f"--seeds {seeds}: a validation needs at least 2 replications (20 or more for a real check)")
+    if households is not None and households < 100:
+        _fail(f"--households {households}: allowed 100 or more")
+    out_dir = out if out is not None else fr.default_out_dir("validate")
+    msg = fr.check_out_dir(out_dir)
+    if msg:
+        _fail(msg)
+    if json_path is not None and json_path.is_dir():
+        _fail(f"--json {json_path} is a directory; give a file name")
+    try:
+        tf.read_all(paths)
+        fr.load_params(scenario, fr.size_overrides(households, counties, None))
+    except tf.TargetError as exc:
+        _fail("invalid target file(s):\n" + "\n".join(f"  {p}" for p in exc.problems))
+    except ScenarioError as exc:
+        _fail(f"cannot validate scenario {scenario!r}:\n" + "\n".join(f"  {p}" for p in exc.problems))
+
+    def progress(done: int, total: int) -> None:
+        typer.echo(f"\rreplication {done}/{total}", nl=done == total, err=True)
+
+    try:
+        result = validate(scenario, paths, seeds, households, counties, progress=progress)
+    except tf.TargetError as exc:
+        _fail("invalid target file(s):\n" + "\n".join(f"  {p}" for p in exc.problems))
+    except Exception as exc:  # the model failed: exit 1
+        _crash("the validation runs failed", exc)
+    try:
+        fr.write_atomically(out_dir, lambda d: write_report(result, d))
+        if json_path is not None:
+            json_path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = json_path.with_name(f".{json_path.name}.tmp")
+            tmp.write_text(json.dumps(json_rows(result["rows"]), indent=2), encoding="utf-8")
+            tmp.replace(json_path)
+    except Exception as exc:
+        _crash("cannot write the validation report", exc)
+    n_pass = sum(r["pass"] for r in result["rows"])
+    typer.echo(f"{n_pass} of {len(result['rows'])} targets pass (score {result['score']:.0%}); "
+               f"report: {out_dir / 'validation.html'}")

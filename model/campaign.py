@@ -1,0 +1,165 @@
+"""The 2016-2020 campaign ("tackling key problems", 脱贫攻坚) of a historical run.
+
+A historical run (``sim.start_year`` 2017) starts from the end-2016 province and lives through the
+last four campaign years before the transition period. The campaign's instruments are dated
+levers (``policy.tackling.*``, zero after 2020 and by default), so runs that start in 2021 never
+reach this module. Its mechanisms feed the state the monthly kernel already reads:
+
+- **Registration** (``policy.tackling.registration``): the register of poor households. Households
+  registered by the end of 2016 are ``formerly_poor`` (registered before 2021); those still below
+  the line are *on the register* (not yet exited). In December a registered household exits when
+  its per-capita net income reaches ``tackling.exit_income_margin`` × the line and the three
+  guarantees hold (it is not poor by the model's definition); a household poor at year-end that
+  is not registered is registered then (dynamic adjustment), and a registered household that fell
+  back below the line returns to the register.
+- **Intensive targeted assistance** (``policy.tackling.targeted_assistance``), each January:
+  industrial projects add income potential to every registered household
+  (``tackling.project_gain_pc_year_2020_yuan`` per person); households on the register get
+  industrial and employment assistance (the kernel's assistance bits: faster migrant job finding),
+  and those without labour capacity — and a share ``tackling.bottom_line_share`` of the others,
+  each year — social assistance (dibao with full take-up: the bottom-line guarantee); organised labour
+  export makes a share (``tackling.labour_export_share``) of register households with labour
+  willing to work away.
+- **Relocation** (``policy.tackling.relocation_share``), each January: a share of register
+  households is moved from inhospitable areas: safe housing, access to work away, and the part of
+  operating income tied to the land left behind (``tackling.relocation_farm_loss``) is lost.
+- **The end of the campaign** (January 2021): the register closes, campaign assistance ends, the
+  "since 2021" counters (relapse, new poverty, monitoring) start from zero and households below the
+  monitoring threshold are identified, as in the end-2020 population.
+
+Prices of a historical run are re-based (:func:`price_base`) so that every "2020 yuan" parameter
+means the same in a run from 2017 as in a run from 2021.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .households import HouseholdSet
+from .params import Params
+from .processes.income import EMP_MIGRANT
+from .processes.monitoring import MON_ACTIVE
+
+#: Assistance bits the campaign sets for register households: industrial and employment; social
+#: assistance (dibao with full take-up, the bottom-line guarantee) for those without labour capacity.
+CAMPAIGN_AID_BITS = 1 | 2
+SOCIAL_AID_BIT = 4
+#: Labour units below which a household counts as without labour capacity (as dibao eligibility).
+WEAK_LABOUR = 0.5
+#: Labour units a household needs for its workers to be organised to work away.
+MIN_LABOUR_FOR_EXPORT = 0.5
+
+
+@dataclass(frozen=True)
+class PriceBase:
+    """Index levels at the start state relative to mid-2020 (all 1 for runs from 2021)."""
+
+    cpi: float = 1.0
+    wage: float = 1.0
+    productivity: float = 1.0
+
+
+def price_base(params: Params) -> PriceBase:
+    """Consumer prices, wages and operating productivity in the start year's predecessor relative
+    to 2020: ``1 / Π (1 + growth_y)`` over ``y = start_year … 2020``, growth from the dated macro
+    path (inflation; urban income growth × ``macro.wage_elasticity``; productivity growth with
+    inflation). Identity for runs from 2021."""
+    start = params.sim.start_year
+    if start >= 2021:
+        return PriceBase()
+    mac = params.macro
+    cpi = wage = prod = 1.0
+    for y in range(start, 2021):
+        inflation = mac.inflation.at_year(y)
+        cpi /= 1.0 + inflation
+        wage /= 1.0 + mac.urban_income_growth.at_year(y) * mac.wage_elasticity
+        prod /= (1.0 + params.income.productivity_growth_year) * (1.0 + inflation)
+    return PriceBase(cpi=cpi, wage=wage, productivity=prod)
+
+
+class Register:
+    """The poverty register of the campaign: households on it (registered, not yet exited) and
+    households relocated. Arrays of the model, not of the kernel's household state."""
+
+    def __init__(self, n: int):
+        self.on_register = np.zeros(n, dtype=bool)
+        self.relocated = np.zeros(n, dtype=bool)
+        self.exit_year = np.zeros(n, dtype=np.int16)
+
+
+def january(hh: HouseholdSet, reg: Register, params: Params, targeted: float, relocation_share: float,
+            rng: np.random.Generator) -> None:
+    """January of a campaign year: projects, targeted assistance, labour export and relocation.
+
+    Draws three uniforms for every household whatever the levers (common random numbers).
+    """
+    t = params.tackling
+    u_export = rng.random(hh.n)
+    u_relocate = rng.random(hh.n)
+    u_guarantee = rng.random(hh.n)
+    fp = hh.formerly_poor
+    on = reg.on_register
+    if targeted > 0:
+        hh.industry_potential_year[fp] += np.float32(targeted * t.project_gain_pc_year_2020_yuan) * hh.members[fp]
+        hh.aid_bits[on] |= np.int8(CAMPAIGN_AID_BITS)
+        guaranteed = (hh.labour_units < WEAK_LABOUR) | (u_guarantee < min(targeted * t.bottom_line_share, 1.0))
+        hh.aid_bits[on & guaranteed] |= np.int8(SOCIAL_AID_BIT)
+        able = on & (hh.labour_units >= MIN_LABOUR_FOR_EXPORT) & ~hh.migrant_willing
+        hh.migrant_willing[able & (u_export < min(targeted * t.labour_export_share, 1.0))] = True
+    if relocation_share > 0:
+        move = on & ~reg.relocated & (u_relocate < relocation_share)
+        reg.relocated[move] = True
+        hh.housing_safe[move] = True
+        hh.migrant_willing[move & (hh.labour_units >= MIN_LABOUR_FOR_EXPORT)] = True
+        keep = np.float32(1.0 - t.relocation_farm_loss)
+        hh.op_base_year[move] *= keep
+        hh.industry_potential_year[move] *= keep
+
+
+def december(hh: HouseholdSet, reg: Register, net_income_pc: np.ndarray, line_yuan: float, margin: float,
+             year: int) -> int:
+    """The exit procedure and dynamic registration after December accounting (``hh.poor`` is this
+    year's status). Returns the number of newly registered households."""
+    exit_ = reg.on_register & ~hh.poor & (net_income_pc >= margin * line_yuan)
+    reg.on_register[exit_] = False
+    reg.exit_year[exit_] = year
+    new = hh.poor & ~hh.formerly_poor
+    hh.formerly_poor[new] = True
+    reg.on_register[hh.poor] = True
+    return int(new.sum())
+
+
+def start_transition(hh: HouseholdSet, reg: Register, threshold_yuan: float) -> None:
+    """January 2021: the register closes and the transition period's state starts as in the
+    end-2020 population (:func:`model.population.build`)."""
+    reg.on_register[:] = False
+    hh.aid_bits[hh.mon_state != MON_ACTIVE] = 0
+    for name in ("ever_relapsed", "ever_new_poor", "ever_monitored", "ever_eliminated"):
+        getattr(hh, name)[:] = False
+    below = hh.income_est_pc < threshold_yuan
+    hh.mon_state[:] = np.where(below, MON_ACTIVE, 0)
+    hh.mon_category[:] = np.where(below, np.where(hh.formerly_poor, 1, 2), 0)
+    hh.ever_monitored[:] = below
+    hh.stable_months[:] = 0
+
+
+def annual_columns(hh: HouseholdSet, reg: Register) -> dict[str, float]:
+    """Campaign columns of the annual table (zero when no campaign ran).
+
+    - ``registered_poor_share``: persons on the register ÷ all persons;
+    - ``relocated_share_fp``: persons ever relocated ÷ persons of registered households;
+    - ``migrant_share_fp_labour``: wage workers of registered households working away ÷ wage
+      workers of registered households (workers of households with labour).
+    """
+    pw = hh.weight.astype(np.float64) * hh.members
+    fp = hh.formerly_poor
+    workers = hh.weight.astype(np.float64) * hh.n_workers * fp
+    away = workers * (hh.emp_type == EMP_MIGRANT)
+    fp_persons = pw[fp].sum()
+    return {
+        "registered_poor_share": float(pw[reg.on_register].sum() / pw.sum()),
+        "relocated_share_fp": float(pw[reg.relocated].sum() / fp_persons) if fp_persons > 0 else 0.0,
+        "migrant_share_fp_labour": float(away.sum() / workers.sum()) if workers.sum() > 0 else 0.0,
+    }
