@@ -390,9 +390,9 @@ def validate_command(
 def calibrate_command(
     budget: Annotated[int, typer.Option(help="Candidates evaluated by differential evolution (at most).")] = 60,
     seeds: Annotated[int, typer.Option(help="Replications per candidate (the same seeds for every candidate).")] = 4,
-    households: Annotated[int | None, typer.Option(help="Simulated households [default: 5,000].",
-                                                   show_default=False)] = 5000,
-    counties: Annotated[int | None, typer.Option(help="Counties [default: 4].", show_default=False)] = 4,
+    households: Annotated[int | None, typer.Option(help="Simulated households [default: 10,000].",
+                                                   show_default=False)] = 10_000,
+    counties: Annotated[int | None, typer.Option(help="Counties [default: 10].", show_default=False)] = 10,
     scenario: Annotated[str, typer.Option(help="Scenario whose free parameters are fitted.")] = "historical",
     targets: Annotated[list[Path] | None, typer.Option(
         help="Target CSV files (fittable rows: levels and intervals with a tolerance) [default: in-sample].",

@@ -219,6 +219,7 @@ class RuralModel(mesa.Model):
         self.county_rows: list[pd.DataFrame] = []
         self.monthly_rows: list[dict[str, Any]] = []
         self._prev_income = {"fpc": pv.income_pc_fpc_2020_yuan, "all": pv.income_pc_2020_yuan}
+        self._prev_ratio = mx.safe_div(pv.income_pc_fpc_2020_yuan, pv.income_pc_nonfpc_2020_yuan)
         self.datacollector = mesa.DataCollector(model_reporters={
             "poverty_rate": lambda m: m.last_annual.get("poverty_rate", 0.0),
             "relapse_rate": lambda m: m.last_annual.get("relapse_rate", 0.0),
@@ -841,6 +842,9 @@ class RuralModel(mesa.Model):
             "monitoring_threshold_yuan": lv.threshold_yuan,
             "income_growth_fpc_real": (1.0 + row["income_growth_fpc"]) / (1.0 + lv.inflation) - 1.0,
             "income_ratio_fpc_nonfpc": mx.safe_div(row["income_pc_fpc_yuan"], row["income_pc_nonfpc_yuan"]),
+            # (1 + growth in formerly poor counties) / (1 + growth in never-poor counties) - 1
+            "income_growth_premium_fpc": mx.growth(mx.safe_div(row["income_pc_fpc_yuan"], row["income_pc_nonfpc_yuan"]),
+                                                   self._prev_ratio),
             **campaign.annual_columns(hh, self.register),
         })
         for k, name in enumerate(SPEND_CATEGORIES):
@@ -860,6 +864,7 @@ class RuralModel(mesa.Model):
         # the province holds counties responsible for relapse
         self.province_gov.evaluate(acc, counties["relapse_rate"])
         self._prev_income = {"fpc": row["income_pc_fpc_yuan"], "all": row["income_pc_mean_yuan"]}
+        self._prev_ratio = row["income_ratio_fpc_nonfpc"]
 
     # ----------------------------------------------------------------------------------------
 

@@ -93,6 +93,19 @@ def test_validate_errors_exit_2_and_write_nothing(tmp_path):
     assert "Traceback" not in r.stderr and not (tmp_path / "o").exists()
 
 
+def test_unknown_scenario_and_bad_options_exit_2(tmp_path):
+    r = invoke("validate", "--scenario", "histrical", "--seeds", "2", "--out", str(tmp_path / "o"))
+    assert r.exit_code == 2 and r.stderr.startswith("error: cannot validate scenario 'histrical'")
+    assert "historical" in r.stderr  # the closest names are suggested
+    r = invoke("validate", "--seeds", "1", "--out", str(tmp_path / "o"))
+    assert r.exit_code == 2 and "--seeds 1" in r.stderr
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("")
+    r = invoke("calibrate", "--budget", "14", "--out", str(tmp_path / "full"))
+    assert r.exit_code == 2 and "already exists and is not an empty directory" in r.stderr
+    assert not (tmp_path / "o").exists()
+
+
 @pytest.mark.slow
 def test_unknown_indicator_lists_the_known_ones(tmp_path):
     t = tmp_path / "t.csv"

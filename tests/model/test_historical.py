@@ -97,3 +97,6 @@ def test_runs_from_2021_have_no_campaign():
     assert a["poverty_line_yuan"].iloc[0] == pytest.approx(4000 * (1.009 ** 1.5), rel=0.01)
     assert math.isclose(a["income_growth_fpc_real"].iloc[1],
                         (1 + a["income_growth_fpc"].iloc[1]) / 1.020 - 1, rel_tol=1e-12)
+    ratio = a["income_pc_fpc_yuan"] / a["income_pc_nonfpc_yuan"]
+    assert math.isclose(a["income_ratio_fpc_nonfpc"].iloc[1], ratio.iloc[1], rel_tol=1e-12)
+    assert math.isclose(a["income_growth_premium_fpc"].iloc[1], ratio.iloc[1] / ratio.iloc[0] - 1, rel_tol=1e-9)
