@@ -373,8 +373,9 @@ def validate_command(
              "[default: the shipped in-sample targets].", show_default=False)] = None,
     seeds: Annotated[int, typer.Option(help="Replications (seeds 1..N).")] = 20,
     households: Annotated[int | None, typer.Option(
-        help="Simulated households (population.n_households) [default: the scenario's].", show_default=False)] = None,
-    counties: Annotated[int | None, typer.Option(help="Counties (population.n_counties).", show_default=False)] = None,
+        help="Simulated households (population.n_households) [default: 20,000].", show_default=False)] = 20_000,
+    counties: Annotated[int | None, typer.Option(help="Counties (population.n_counties) [default: the scenario's].",
+                                                 show_default=False)] = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="Also write the rows as a JSON list to this file.",
                                                    show_default=False)] = None,
     out: Annotated[Path | None, typer.Option(help="Output directory (default: runs/validate-<date>-<time>).",
