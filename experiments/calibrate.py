@@ -100,6 +100,7 @@ class Objective:
         self.budget = budget
         self.progress = progress
         self.history: list[tuple[list[float], float]] = []
+        self._indicators_checked = False
         self.best: tuple[list[float], float, list[dict[str, Any]], fr.Replications | None] = ([], math.inf, [], None)
 
     def params_for(self, x: Sequence[float]) -> model.Params:
@@ -109,11 +110,12 @@ class Objective:
     def evaluate(self, x: Sequence[float]) -> tuple[float, list[dict[str, Any]], fr.Replications | None]:
         try:
             params = self.params_for(x)
-            reps = fr.replicate(params, self.seeds, self.targets if not self.history else None)
+            reps = fr.replicate(params, self.seeds, None if self._indicators_checked else self.targets)
         except (ParamsError, ValueError) as exc:
             if isinstance(exc, tf.TargetError):
                 raise
             return INFEASIBLE_DISTANCE, [], None
+        self._indicators_checked = True
         rows = fr.target_rows(self.targets, reps)
         d, _ = tf.distance(self.targets, [r["simulated_mean"] for r in rows])
         return d, rows, reps
@@ -159,6 +161,9 @@ def calibrate(scenario: str, target_paths: Sequence[Path], budget: int, seeds: i
         obj, [(p.lo, p.hi) for p in free], popsize=pop, maxiter=maxiter, init="latinhypercube",
         seed=seed, polish=False, tol=0.0, atol=0.0, updating="deferred")
     x, d, rows, reps = obj.best
+    if reps is None:
+        raise ValueError(f"none of the {len(obj.history)} candidates could build a province; narrow the free "
+                         "parameters' ranges")
     _, contrib = tf.distance(targets, [r["simulated_mean"] for r in rows])
     for r, c, t in zip(rows, contrib, targets, strict=True):
         r["weight"] = t.weight
