@@ -370,11 +370,11 @@ def validate_command(
     scenario: Annotated[str, typer.Option(help="Scenario to validate.")] = "historical",
     targets: Annotated[list[Path] | None, typer.Option(
         help="Target CSV (id, indicator, year, value, tolerance, unit, source, note). Repeatable "
-             "[default: the shipped in-sample targets].", show_default=False)] = None,
+             " (default: the shipped in-sample targets).", show_default=False)] = None,
     seeds: Annotated[int, typer.Option(help="Replications (seeds 1..N).")] = 20,
     households: Annotated[int | None, typer.Option(
-        help="Simulated households (population.n_households) [default: 20,000].", show_default=False)] = 20_000,
-    counties: Annotated[int | None, typer.Option(help="Counties (population.n_counties) [default: the scenario's].",
+        help="Simulated households (population.n_households) (default: 20,000).", show_default=False)] = 20_000,
+    counties: Annotated[int | None, typer.Option(help="Counties (population.n_counties) (default: the scenario's).",
                                                  show_default=False)] = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="Also write the rows as a JSON list to this file.",
                                                    show_default=False)] = None,
@@ -391,12 +391,12 @@ def validate_command(
 def calibrate_command(
     budget: Annotated[int, typer.Option(help="Candidates evaluated by differential evolution (at most).")] = 60,
     seeds: Annotated[int, typer.Option(help="Replications per candidate (the same seeds for every candidate).")] = 4,
-    households: Annotated[int | None, typer.Option(help="Simulated households [default: 10,000].",
+    households: Annotated[int | None, typer.Option(help="Simulated households (default: 10,000).",
                                                    show_default=False)] = 10_000,
-    counties: Annotated[int | None, typer.Option(help="Counties [default: 10].", show_default=False)] = 10,
+    counties: Annotated[int | None, typer.Option(help="Counties (default: 10).", show_default=False)] = 10,
     scenario: Annotated[str, typer.Option(help="Scenario whose free parameters are fitted.")] = "historical",
     targets: Annotated[list[Path] | None, typer.Option(
-        help="Target CSV files (fittable rows: levels and intervals with a tolerance) [default: in-sample].",
+        help="Target CSV files (fittable rows: levels and intervals with a tolerance) (default: in-sample).",
         show_default=False)] = None,
     seed: Annotated[int, typer.Option(help="Seed of the optimiser.")] = 1,
     out: Annotated[Path | None, typer.Option(help="Output directory (default: runs/calibrate-<date>-<time>).",
