@@ -2,7 +2,8 @@
 
 Shipped target files live in ``experiments/targets/`` (``in_sample.csv``: the 2017-2020 patterns
 the calibration fits, derived from the shared calibration targets with their source keys;
-``out_of_sample.csv``: the first transition year, which the calibration does not see).
+``out_of_sample.csv``: patterns the calibration does not see — the first transition year and
+poverty again after exit).
 
 A target file is a CSV with the columns ``id, indicator, year, value, tolerance, unit, source,
 note`` and optionally ``weight`` (used by calibration; default 1):

@@ -87,6 +87,7 @@ class Register:
         self.on_register = np.zeros(n, dtype=bool)
         self.relocated = np.zeros(n, dtype=bool)
         self.exit_year = np.zeros(n, dtype=np.int16)
+        self.poor_after_exit = np.zeros(n, dtype=bool)
 
 
 def january(hh: HouseholdSet, reg: Register, params: Params, targeted: float, relocation_share: float,
@@ -131,6 +132,12 @@ def december(hh: HouseholdSet, reg: Register, net_income_pc: np.ndarray, line_yu
     return int(new.sum())
 
 
+def track_exiters(hh: HouseholdSet, reg: Register, year: int) -> None:
+    """December of every year of a historical run: households that left the register in an
+    earlier year and are poor now have been poor again after their exit."""
+    reg.poor_after_exit |= (reg.exit_year > 0) & (reg.exit_year < year) & hh.poor
+
+
 def start_transition(hh: HouseholdSet, reg: Register, threshold_yuan: float) -> None:
     """January 2021: the register closes and the transition period's state starts as in the
     end-2020 population (:func:`model.population.build`)."""
@@ -151,7 +158,9 @@ def annual_columns(hh: HouseholdSet, reg: Register) -> dict[str, float]:
     - ``registered_poor_share``: persons on the register ÷ all persons;
     - ``relocated_share_fp``: persons ever relocated ÷ persons of registered households;
     - ``migrant_share_fp_labour``: wage workers of registered households working away ÷ wage
-      workers of registered households (workers of households with labour).
+      workers of registered households (workers of households with labour);
+    - ``exiter_poor_again_share``: households that left the register (2017-2020) and have been poor
+      at a later year-end ÷ households that left it.
     """
     pw = hh.weight.astype(np.float64) * hh.members
     fp = hh.formerly_poor
@@ -162,4 +171,10 @@ def annual_columns(hh: HouseholdSet, reg: Register) -> dict[str, float]:
         "registered_poor_share": float(pw[reg.on_register].sum() / pw.sum()),
         "relocated_share_fp": float(pw[reg.relocated].sum() / fp_persons) if fp_persons > 0 else 0.0,
         "migrant_share_fp_labour": float(away.sum() / workers.sum()) if workers.sum() > 0 else 0.0,
+        "exiter_poor_again_share": _share(hh.weight, reg.poor_after_exit, reg.exit_year > 0),
     }
+
+
+def _share(weight: np.ndarray, event: np.ndarray, among: np.ndarray) -> float:
+    den = float(weight[among].sum())
+    return float(weight[among & event].sum()) / den if den > 0 else 0.0

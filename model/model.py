@@ -820,8 +820,10 @@ class RuralModel(mesa.Model):
         december_fn(self._hh_tuple, self._county_start, float(line),
                                   bool(p.income.expenditure_deduction), bool(p.metrics.three_guarantees_check),
                                   net_pc, disp_pc, d)
-        if p.sim.historical and p.policy.tackling.registration.at_year(self.year, 12) >= 0.5:
-            self._campaign_december(net_pc, line)
+        if p.sim.historical:
+            campaign.track_exiters(hh, self.register, self.year)
+            if p.policy.tackling.registration.at_year(self.year, 12) >= 0.5:
+                self._campaign_december(net_pc, line)
         pw = hh.weight.astype(np.float64) * hh.members
         median = mx.weighted_quantile(net_pc, pw, 0.5, mx.argsort_f32(net_pc))
         rel_poor = kernel.persons_below_by_county(net_pc, pw, p.metrics.relative_poverty_share * median,

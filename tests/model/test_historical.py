@@ -70,6 +70,8 @@ def test_campaign_register_tracks_year_end_poverty_and_closes_in_2021():
     for y in range(2017, 2021):
         assert a.loc[y, "registered_poor_share"] == pytest.approx(a.loc[y, "poverty_rate"], abs=1e-12)
     assert a.loc[2021, "registered_poor_share"] == 0.0
+    again = a["exiter_poor_again_share"]
+    assert again.loc[2017] == 0.0 and again.is_monotonic_increasing and 0 < again.loc[2021] < 1
     assert a.loc[2020, "poverty_line_yuan"] == 4000.0
     assert 0 < a.loc[2020, "relocated_share_fp"] == a.loc[2021, "relocated_share_fp"]
     # "since 2021" counters restart: one year of relapse is the cumulative relapse share
@@ -93,7 +95,7 @@ def test_targeted_assistance_lowers_poverty_on_the_same_random_numbers():
 def test_runs_from_2021_have_no_campaign():
     p = load_scenario("transition", {**SMALL, "sim.n_years": 2}).params
     a = model.run(p, seed=1, collect_monthly=False).annual
-    assert (a[["registered_poor_share", "relocated_share_fp"]] == 0).all().all()
+    assert (a[["registered_poor_share", "relocated_share_fp", "exiter_poor_again_share"]] == 0).all().all()
     assert a["poverty_line_yuan"].iloc[0] == pytest.approx(4000 * (1.009 ** 1.5), rel=0.01)
     assert math.isclose(a["income_growth_fpc_real"].iloc[1],
                         (1 + a["income_growth_fpc"].iloc[1]) / 1.020 - 1, rel_tol=1e-12)
