@@ -25,6 +25,7 @@ import dataclasses
 import json
 import logging
 import math
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,7 +92,9 @@ class Discovery:
 
 def _prim_module() -> Any:
     try:
-        from ema_workbench.analysis import prim
+        with warnings.catch_warnings():  # its optional parallel back-ends announce themselves on import
+            warnings.simplefilter("ignore", UserWarning)
+            from ema_workbench.analysis import prim
     except ImportError:
         raise DiscoveryError("scenario discovery needs the optional dependency ema_workbench: install it with "
                              "'uv sync --extra discovery' (or pip install 'ruralsim[discovery]')") from None
@@ -196,11 +199,12 @@ def run_discovery(problem: Problem, n: int, evaluator: Any, reps: int | None = N
                   seed_base: int = 1, threshold: float | None = None, min_coverage: float = MIN_COVERAGE,
                   max_boxes: int = MAX_BOXES) -> Discovery:
     """Sample, run through ``evaluator``, mark the runs, find the boxes."""
-    from .sensitivity import sample
+    from SALib.sample import latin
 
     prob = discovery_problem(problem)
     reps = problem.reps if reps is None else reps
-    X = sample(prob, "delta", n, seed)  # a Latin hypercube
+    salib = {k: v for k, v in prob.salib_problem().items() if k != "outputs"}
+    X = np.asarray(latin.sample(salib, n, seed=seed), dtype=float)
     seeds = list(range(seed_base, seed_base + reps))
     evaluation = evaluator(prob, X, seeds)
     if threshold is None:

@@ -138,7 +138,8 @@ def convergence_figure(convergence: pd.DataFrame, outputs: list[str]) -> Figure:
             colour = cmap(j % cmap.N)
             ax.plot(g["n"], g["value"], marker="o", ms=3, color=colour, lw=1, label=param.split(".")[-1])
             ax.fill_between(g["n"], g["value"] - g["conf"], g["value"] + g["conf"], color=colour, alpha=0.12)
-        ax.set_xscale("log", base=2)
+        if len(t) and t["n"].nunique() > 1:
+            ax.set_xscale("log", base=2)
         ax.set_xlabel("sample size N", fontsize=8)
         ax.set_ylabel(t["index"].iloc[0] if len(t) else "", fontsize=8)
         ax.set_title(output, fontsize=9)

@@ -1,0 +1,167 @@
+"""Sensitivity pipeline: Ishigami reproduction, replication statistics, and the CLI end to end."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from experiments.cli import app
+from experiments.ishigami import S1, ST, VARIANCE, ishigami, ishigami_problem, noisy_ishigami
+from experiments.sensitivity import (
+    FunctionEvaluator,
+    block_size,
+    convergence_sizes,
+    noise_shares,
+    point_means,
+    run_study,
+    sample,
+)
+
+
+def test_analytic_ishigami_values():
+    assert ishigami(np.array([0.0, 0.0, 0.0])) == 0.0
+    assert ishigami(np.array([np.pi / 2, np.pi / 2, 1.0])) == pytest.approx(1 + 7 + 0.1)
+    assert VARIANCE == pytest.approx(13.8446, abs=1e-4)
+    assert S1 == pytest.approx((0.3139, 0.4424, 0.0), abs=1e-4)
+    assert ST == pytest.approx((0.5576, 0.4424, 0.2437), abs=1e-4)
+
+
+def test_ishigami_sobol_reproduces_analytic_indices():
+    """N = 1024 base rows (5,120 evaluations), sample seed 1, one replication: within 0.03 absolute."""
+    study = run_study(ishigami_problem(), "sobol", 1024, FunctionEvaluator(noisy_ishigami(0.0)), reps=1)
+    t = study.indices.set_index("parameter")
+    assert t["S1"].to_numpy() == pytest.approx(S1, abs=0.03)
+    assert t["ST"].to_numpy() == pytest.approx(ST, abs=0.03)
+    # the reported 95% intervals contain the analytic values
+    assert (np.abs(t["S1"].to_numpy() - S1) <= t["S1_conf"].to_numpy()).all()
+    assert (np.abs(t["ST"].to_numpy() - ST) <= t["ST_conf"].to_numpy()).all()
+    assert np.isnan(study.noise["y"]["noise_share"])  # one replication: noise cannot be estimated
+    assert sorted(study.convergence["n"].unique()) == [128, 256, 512, 1024]
+
+
+def test_noisy_ishigami_means_over_replications_and_noise_share():
+    """Noise sd 1, R = 4 paired seeds, N = 1024, seed 1: indices within 0.05, noise shares within 0.01."""
+    study = run_study(ishigami_problem(), "sobol", 1024, FunctionEvaluator(noisy_ishigami(1.0)), reps=4)
+    t = study.indices.set_index("parameter")
+    assert t["S1"].to_numpy() == pytest.approx(S1, abs=0.05)
+    assert t["ST"].to_numpy() == pytest.approx(ST, abs=0.05)
+    noise = study.noise["y"]
+    assert noise["noise_share"] == pytest.approx(1 / (VARIANCE + 1), abs=0.01)
+    assert noise["noise_share_of_mean"] == pytest.approx(0.25 / (VARIANCE + 0.25), abs=0.01)
+    assert t["noise_share"].nunique() == 1  # reported next to every index of the output
+
+
+def test_morris_screens_out_nothing_that_matters_on_ishigami():
+    """20 trajectories, seed 1: every input of Ishigami has an effect; x3 acts only through x1 (sigma > 0)."""
+    study = run_study(ishigami_problem(), "morris", 20, FunctionEvaluator(noisy_ishigami(0.0)), reps=1)
+    t = study.indices.set_index("parameter")
+    assert (t["mu_star"] > 0.5).all()
+    assert t.loc["x3", "sigma"] > 1.0
+    assert len(study.X) == 20 * block_size("morris", 3)
+
+
+def test_point_means_and_noise_shares_exact():
+    values = np.array([[1.0, 3.0], [5.0, 7.0], [np.nan, 9.0]])
+    assert point_means(values).tolist() == [2.0, 6.0, 9.0]
+    shares = noise_shares(values[:2])
+    assert shares["var_noise"] == pytest.approx(2.0)
+    assert shares["var_runs"] == pytest.approx(np.var([1, 3, 5, 7], ddof=1))
+    assert shares["noise_share"] == pytest.approx(2.0 / np.var([1, 3, 5, 7], ddof=1))
+    assert shares["noise_share_of_mean"] == pytest.approx((2.0 / 2) / 8.0)
+    assert noise_shares(np.array([[1.0, 1.0], [2.0, 2.0]]))["noise_share"] == 0.0
+
+
+def test_function_evaluator_is_order_independent_and_seeded():
+    problem = ishigami_problem()
+    X = sample(problem, "delta", 20, seed=3)
+    ev = FunctionEvaluator(noisy_ishigami(0.5))
+    a = ev(problem, X, [1, 2]).values["y"]
+    b = ev(problem, X[::-1], [1, 2]).values["y"][::-1]
+    assert np.array_equal(a, b)
+    assert not np.array_equal(a[:, 0], a[:, 1])  # different seeds, different noise
+
+
+def test_convergence_sizes_are_nested_prefixes():
+    assert convergence_sizes("sobol", 32) == [4, 8, 16, 32]
+    assert convergence_sizes("morris", 8) == [2, 4, 6, 8]
+    assert convergence_sizes("sobol", 4) == [4]
+
+
+SMALL = """
+name: small
+description: Does monitoring reach or illness drive relapse in a tiny province?
+base: transition
+households: 1500
+counties: 2
+years: 2
+reps: 2
+uncertainties:
+  shocks.illness.p_year: {bounds: [0.06, 0.20]}
+levers:
+  policy.monitoring.coverage: {bounds: [0.3, 1.0]}
+  withdrawal_year: {bounds: [2022, 2023]}
+withdrawal:
+  levers: [policy.assistance.industrial.intensity, policy.assistance.employment.intensity]
+outputs: [relapse_rate_peak, relapse_cum_share, large_scale_relapse]
+"""
+
+
+@pytest.fixture
+def small_problem(tmp_path: Path) -> Path:
+    path = tmp_path / "small.yaml"
+    path.write_text(textwrap.dedent(SMALL))
+    return path
+
+
+@pytest.mark.slow
+def test_cli_morris_end_to_end_through_the_store_and_resume(tmp_path, small_problem):
+    """2 Morris trajectories x 4 points x 2 paired seeds = 16 model runs in this process."""
+    out = tmp_path / "sa"
+    args = ["sensitivity", str(small_problem), "--method", "morris", "--n", "2", "--in-process", "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    indices = pd.read_csv(out / "indices.csv")
+    assert list(indices.columns[:7]) == ["output", "parameter", "kind", "mu_star", "mu_star_conf", "sigma", "mu"]
+    assert len(indices) == 3 * 3 and {"noise_share", "noise_share_of_mean"} <= set(indices.columns)
+    relapse = indices[indices["output"] == "relapse_rate_peak"]
+    assert (relapse["mu_star"] >= 0).all() and relapse["mu_star"].max() > 0
+    # an output that does not vary gets no indices (NaN), not made-up ones
+    for _, g in indices.groupby("output"):
+        assert g["mu_star"].notna().all() or g["mu_star"].isna().all()
+    html = (out / "report.html").read_text()
+    assert "Which levers matter most for large-scale relapse risk" in html and "data:image/png;base64," in html
+    for name in ("indices.png", "morris.png", "convergence.png", "points.csv", "noise.csv", "manifest.json"):
+        assert (out / name).is_file(), name
+    manifest = json.loads((out / "store" / "manifest.json").read_text())
+    assert manifest["counts"] == {"runs": 16, "done": 16, "failed": 0, "remaining": 0}
+    assert manifest["spec"]["seeds"] == [1, 2]  # the same paired seeds at every point
+    points = pd.read_csv(out / "points.csv")
+    assert (points["large_scale_relapse_reps"] == 2).all()
+    assert points["large_scale_relapse_mean"].between(0, 1).all()  # P(large-scale relapse) per point
+
+    # the same study again: exists -> bad input; with --resume nothing reruns and the indices are identical
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 2 and again.stderr.startswith("error:") and "--resume" in again.stderr
+    resumed = CliRunner().invoke(app, [*args, "--resume"])
+    assert resumed.exit_code == 0, resumed.output
+    assert "(0 new, 0 failed)" in resumed.output
+    pd.testing.assert_frame_equal(pd.read_csv(out / "indices.csv"), indices)
+
+
+def test_cli_sensitivity_bad_options_exit_2(tmp_path, small_problem):
+    cases = [(["--method", "sobol", "--n", "6"], "power of 2"),
+             (["--method", "fast"], "allowed are sobol, morris, delta"),
+             (["--workers", "2", "--in-process"], "cannot be combined"),
+             (["--households", "10"], "--households 10"),
+             (["--resume"], "holds no study to resume")]
+    for extra, fragment in cases:
+        result = CliRunner().invoke(app, ["sensitivity", str(small_problem), "--out", str(tmp_path / "x"), *extra])
+        assert result.exit_code == 2, (extra, result.output)
+        assert result.stderr.startswith("error:") and fragment in result.stderr, result.stderr
+        assert "Traceback" not in result.output
