@@ -186,40 +186,56 @@ def Headline(model: LockstepModel):
             solara.Markdown("The numbers appear after the first month.")
 
 
-def _figure(fig):
-    return solara.FigureMatplotlib(fig, format="png")
+def _figure(model: LockstepModel, make):
+    """A figure drawn again only when the pair has advanced or been changed (drawing, not the
+    model, is what costs time in the browser loop)."""
+    update_counter.get()
+    deps = [id(model), model.months_done, len(model.actions)]
+    fig = solara.use_memo(make, dependencies=deps)
+    return solara.FigureMatplotlib(fig, dependencies=deps, format="png")
 
 
+@solara.component
 def RatesView(model: LockstepModel):
-    return _figure(figs.rates_figure(model.monthly_frame()))
+    return _figure(model, lambda: figs.rates_figure(model.monthly_frame()))
 
 
+@solara.component
 def MonitoringView(model: LockstepModel):
-    return _figure(figs.monitoring_figure(model.monthly_frame()))
+    return _figure(model, lambda: figs.monitoring_figure(model.monthly_frame()))
 
 
+@solara.component
 def IncomeView(model: LockstepModel):
-    return _figure(figs.income_figure(model.monthly_frame()))
+    return _figure(model, lambda: figs.income_figure(model.monthly_frame()))
 
 
+@solara.component
 def EnterpriseView(model: LockstepModel):
-    return _figure(figs.enterprise_figure(model.monthly_frame()))
+    return _figure(model, lambda: figs.enterprise_figure(model.monthly_frame()))
 
 
-def CountyView(model: LockstepModel):
+def _county_figure(model: LockstepModel):
     year, rate_a = model.county_relapse("A")
     _, rate_b = model.county_relapse("B")
     types = np.array(["key", "formerly poor", "never poor"])[model.a.province.county_type]
-    return _figure(figs.county_grid_figure({"A": rate_a, "B": rate_b}, types,
-                                           model.a.params.metrics.large_scale.county_threshold, year))
+    return figs.county_grid_figure({"A": rate_a, "B": rate_b}, types,
+                                   model.a.params.metrics.large_scale.county_threshold, year)
 
 
+@solara.component
+def CountyView(model: LockstepModel):
+    return _figure(model, lambda: _county_figure(model))
+
+
+@solara.component
 def ThreeExcessesView(model: LockstepModel):
-    return _figure(figs.three_excesses_figure(model.annual_frame()))
+    return _figure(model, lambda: figs.three_excesses_figure(model.annual_frame()))
 
 
+@solara.component
 def DifferenceView(model: LockstepModel):
-    return _figure(figs.difference_figure(model.difference_frame()))
+    return _figure(model, lambda: figs.difference_figure(model.difference_frame()))
 
 
 @solara.component

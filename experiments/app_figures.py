@@ -28,7 +28,9 @@ def month_label(t: float, _pos: object = None) -> str:
 
 
 def _figure(n_cols: int = 1, size: tuple[float, float] = SIZE) -> tuple[Figure, list]:
-    fig = Figure(figsize=size, dpi=DPI, layout="constrained")
+    # fixed margins: constrained layout costs more than drawing the figure
+    fig = Figure(figsize=size, dpi=DPI)
+    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.12, top=0.88, wspace=0.28)
     axes = fig.subplots(1, n_cols, squeeze=False)[0]
     for ax in axes:
         ax.xaxis.set_major_formatter(FuncFormatter(month_label))
@@ -150,7 +152,8 @@ def county_grid_figure(rates: dict[str, np.ndarray], county_types: np.ndarray, t
     when = f"{year}" if year is not None else "no year-end yet"
     fig.suptitle(f"County relapse rate at year-end ({when}); frame: large-scale (≥{100 * threshold:.0f}%)",
                  fontsize=9)
-    fig.colorbar(im, ax=axes, shrink=0.8, format=lambda x, _: f"{100 * x:.0f}%")
+    fig.subplots_adjust(left=0.02, right=0.86, bottom=0.04, top=0.84, wspace=0.08)
+    fig.colorbar(im, cax=fig.add_axes((0.89, 0.12, 0.025, 0.66)), format=lambda x, _: f"{100 * x:.0f}%")
     return fig
 
 
@@ -191,7 +194,8 @@ DIFFERENCES = (("relapse_cum_share", "Formerly poor ever relapsed, points", 100)
 
 def difference_figure(diff: pd.DataFrame) -> Figure:
     """B minus A, month by month: the effect of policy on the same households and shocks."""
-    fig = Figure(figsize=(6.0, 4.6), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(6.0, 4.6), dpi=DPI)
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.08, top=0.88, wspace=0.3, hspace=0.45)
     axes = fig.subplots(2, 2).ravel()
     for ax, (col, title, scale) in zip(axes, DIFFERENCES, strict=True):
         ax.xaxis.set_major_formatter(FuncFormatter(month_label))
@@ -242,5 +246,6 @@ def household_figure(history: dict[str, pd.DataFrame], line_pc_year: float, memb
     ax.set_xticks(x, labels, fontsize=7, rotation=0)
     ax.set_title("Household income by month under B, yuan (red: illness, blue squares: monitored)", fontsize=9)
     ax.tick_params(labelsize=7)
-    ax.legend(fontsize=6, ncol=3, loc="upper left")
+    fig.subplots_adjust(bottom=0.3)
+    ax.legend(fontsize=6, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.1), frameon=False)
     return fig
