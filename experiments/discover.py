@@ -370,6 +370,7 @@ def discover_command(problem_ref: str, n: int | None, reps: int | None, base: st
     from .problem import ProblemError
     from .sensitivity import StoreEvaluator
     from .sensitivity_cli import STORE, _Progress, check_executor_options, check_out, prepare_problem, write_results
+    from .store import StoreError
 
     problems = check_executor_options(workers, scheduler, inprocess)
     if threshold is not None and not (math.isfinite(threshold) and 0 < threshold <= 1):
@@ -398,12 +399,14 @@ def discover_command(problem_ref: str, n: int | None, reps: int | None, base: st
     why = check_out(out_dir, resume or retry_failed)
     if why:
         _fail(why + ".")
-    typer.echo(f"Scenario discovery of {problem.name}: {n:,} Latin-hypercube points x {problem.reps} paired "
-               f"replications = {n * problem.reps:,} runs of {problem.base}.", err=True)
+    def announce(total: int, todo: int) -> None:
+        typer.echo(f"Scenario discovery of {problem.name}: {n:,} Latin-hypercube points x {problem.reps} paired "
+                   f"replications = {total:,} distinct runs of {problem.base}, {todo:,} to do.", err=True)
+
     bar = _Progress("discover")
     evaluator = StoreEvaluator(out_dir / STORE, workers=workers, scheduler=scheduler, inprocess=inprocess,
                                resume=resume or retry_failed, retry_failed=retry_failed, progress=bar,
-                               name=f"discover-{problem.name}")
+                               name=f"discover-{problem.name}", on_start=announce)
     try:
         try:
             d = run_discovery(problem, n, evaluator, seed=seed, threshold=threshold, min_coverage=min_coverage)
@@ -416,6 +419,8 @@ def discover_command(problem_ref: str, n: int | None, reps: int | None, base: st
         raise typer.Exit(130) from None
     except (typer.Exit, typer.Abort):
         raise
+    except StoreError as exc:  # e.g. --resume of a directory holding another study
+        _fail(f"{exc}.")
     except Exception as exc:
         _crash("scenario discovery stopped", exc)
     typer.echo(f"Large-scale relapse (county relapse rate >= {d.threshold:g}) in {int(d.y.sum()):,} of "

@@ -182,11 +182,14 @@ class StoreEvaluator:
         resume, retry_failed: As for ``ruralsim experiment``.
         progress: Called as ``progress(done, failed, total)`` after each run.
         name: Experiment name recorded in the store's manifest.
+        on_start: Called as ``on_start(runs_total, runs_to_do)`` once the store is open (so that
+            a refused store is reported before anything is announced).
     """
 
     def __init__(self, directory: str | Path, workers: int | None = None, scheduler: str | None = None,
                  inprocess: bool = False, resume: bool = False, retry_failed: bool = False,
-                 progress: Callable[[int, int, int], None] | None = None, name: str = "sensitivity"):
+                 progress: Callable[[int, int, int], None] | None = None, name: str = "sensitivity",
+                 on_start: Callable[[int, int], None] | None = None):
         self.directory = Path(directory)
         self.workers = workers
         self.scheduler = scheduler
@@ -195,6 +198,7 @@ class StoreEvaluator:
         self.retry_failed = retry_failed
         self.progress = progress
         self.name = name
+        self.on_start = on_start
         self.report: Any = None
 
     def spec_data(self, problem: Problem, points: list[dict[str, Any]], seeds: Sequence[int]) -> dict[str, Any]:
@@ -220,6 +224,8 @@ class StoreEvaluator:
         points = [rows[keys.index(k)] for k in unique]
         spec = validate(self.spec_data(problem, points, seeds), label=f"problem {problem.name!r}")
         session = ExperimentSession(spec, self.directory, resume=self.resume, retry_failed=self.retry_failed)
+        if self.on_start is not None:
+            self.on_start(len(session.runs), len(session.todo))
         with make_executor(self.workers, self.scheduler, inprocess=self.inprocess) as executor:
             self.report = session.run(executor, progress=self.progress)
             executor_text = executor.name

@@ -21,6 +21,7 @@ from typing import Any
 
 from .problem import Problem, ProblemError, load_problem, with_options
 from .sensitivity import METHODS, MIN_N, SensitivityError
+from .store import StoreError
 
 STORE = "store"
 
@@ -147,13 +148,16 @@ def sensitivity(problem_ref: str, method: str, n: int | None, reps: int | None, 
     from .sensitivity_report import lever_findings, write_figures, write_report
 
     rows = n * block_size(method, len(problem.parameters))
-    typer.echo(f"Sensitivity ({method}) of {problem.name}: {rows:,} sample points x {problem.reps} paired "
-               f"replications = {rows * problem.reps:,} runs of {problem.base} "
-               f"({', '.join(f'{v:,} {k}' for k, v in problem.size.items())}).", err=True)
+
+    def announce(total: int, todo: int) -> None:
+        typer.echo(f"Sensitivity ({method}) of {problem.name}: {rows:,} sample points x {problem.reps} paired "
+                   f"replications = {total:,} distinct runs of {problem.base} "
+                   f"({', '.join(f'{v:,} {k}' for k, v in problem.size.items())}), {todo:,} to do.", err=True)
+
     bar = _Progress("sensitivity")
     evaluator = StoreEvaluator(out_dir / STORE, workers=workers, scheduler=scheduler, inprocess=inprocess,
                                resume=resume or retry_failed, retry_failed=retry_failed, progress=bar,
-                               name=f"sensitivity-{problem.name}-{method}")
+                               name=f"sensitivity-{problem.name}-{method}", on_start=announce)
     try:
         try:
             study = run_study(problem, method, n, evaluator, seed=seed)
@@ -174,6 +178,8 @@ def sensitivity(problem_ref: str, method: str, n: int | None, reps: int | None, 
         _fail(f"{exc}; failures are listed in {out_dir / STORE / 'failures.jsonl'}.", code=1)
     except (typer.Exit, typer.Abort):
         raise
+    except StoreError as exc:  # e.g. --resume of a directory holding another study
+        _fail(f"{exc}.")
     except Exception as exc:
         _crash("the sensitivity study stopped", exc)
 

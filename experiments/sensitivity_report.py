@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .sensitivity import INDEX_COLUMNS, MAIN_INDEX, Study
+from .sensitivity import DELTA_RESAMPLES, INDEX_COLUMNS, MAIN_INDEX, NUM_RESAMPLES, Study
 
 FOCUS_OUTPUT = "large_scale_relapse"
 LEVER_COLOUR = "#c0392b"
@@ -276,7 +276,8 @@ def build_report(study: Study, figures: dict[str, Path]) -> str:
         f"starting from the scenario <b>{_e(p.base) or 'none'}</b>{' with ' + _e(size) if size else ''}. "
         "The indices decompose the variation of the per-point average over the replications; for large-scale "
         "relapse that average is the estimated probability of large-scale relapse at that point. Intervals are "
-        f"95% bootstrap intervals ({study.indices.shape[0] and 200} resamples). Run-to-run noise: the share of the "
+        f"95% bootstrap intervals ({DELTA_RESAMPLES if method == 'delta' else NUM_RESAMPLES} resamples). "
+        "Run-to-run noise: the share of the "
         "variance of single runs that is chance (noise share), and the share of the variance of the point "
         f"averages that still is (noise share of the mean). Failed runs: {ev.n_failed}. "
         f"Wall time {study.wall_time_s:,.0f} s ({_e(ev.info.get('executor', ev.info.get('evaluator', '')))}, "
