@@ -17,7 +17,7 @@ import math
 from collections import namedtuple
 
 import numpy as np
-from numba import njit, prange
+from numba import njit, prange, set_parallel_chunksize
 
 from .households import FIELDS
 from .processes import finance, income, labour, monitoring, poverty, shocks, transfers
@@ -144,9 +144,38 @@ MonthInputs = namedtuple("MonthInputs", [
 SEEK_JOB, SEEK_CONTRACT, SEEK_POST, MON_EMPLOYMENT = 1, 2, 4, 8
 
 
+#: Counties a thread takes at a time in the parallel loops. Counties differ in work (poorer ones
+#: monitor and assist more), so they are handed out one at a time to whichever thread is free
+#: (dynamic scheduling) rather than in equal halves. Each county is computed whole by one thread,
+#: so results do not depend on this.
+COUNTY_CHUNK = 1
+
+
+def by_county(fn, *args):
+    """Call the county-parallel compiled loop ``fn`` with dynamic scheduling (``COUNTY_CHUNK``).
+
+    The chunk size is set from Python around the call: set inside compiled code it would make the
+    function uncacheable."""
+    previous = set_parallel_chunksize(COUNTY_CHUNK)
+    try:
+        return fn(*args)
+    finally:
+        set_parallel_chunksize(previous)
+
+
+def household_month(*args):
+    """:func:`_household_month_parallel` with counties scheduled dynamically (see :func:`by_county`)."""
+    return by_county(_household_month_parallel, *args)
+
+
+def household_december(*args):
+    """:func:`_household_december_parallel` with counties scheduled dynamically."""
+    return by_county(_household_december_parallel, *args)
+
+
 @njit(parallel=True, cache=True)
-def household_month(h, q, county_start, price_rel, village_product, village_loss, budget_factor, effort,
-                    construction_effect, normal_table, out, employees):
+def _household_month_parallel(h, q, county_start, price_rel, village_product, village_loss, budget_factor, effort,
+                              construction_effect, normal_table, out, employees):
     """Advance every household one month; add each county's flows into ``out[county, COLUMN]``.
 
     Args:
@@ -428,7 +457,7 @@ DEC = {name: i for i, name in enumerate(DEC_COLUMNS)}
 
 
 @njit(parallel=True, cache=True)
-def household_december(h, county_start, line, deduct_rigid, check_guarantees, net_pc, disp_pc, out):
+def _household_december_parallel(h, county_start, line, deduct_rigid, check_guarantees, net_pc, disp_pc, out):
     """Annual accounting for every household: per-capita net and disposable income (written to
     ``net_pc``/``disp_pc``), poverty, relapse and new poverty, per-county sums into
     ``out[county, DEC_COLUMN]``; then the year's accumulators are reset."""
@@ -556,10 +585,13 @@ def select_top_k(flags, bit, group_kind, county_start, county, village, village_
     fill = np.zeros(n_groups, dtype=np.int64)
     worst = np.zeros(n_groups, dtype=np.int64)
     if total > 0:
-        loop = _top_k_counties_parallel if parallel else _top_k_counties_serial
-        loop(flags, bit, group_kind, county_start, county, village, village_product, n_industries, k_per_group,
-             prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month, slot, offsets, buf_p, buf_r,
-             fill, worst)
+        args = (flags, bit, group_kind, county_start, county, village, village_product, n_industries, k_per_group,
+                prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month, slot, offsets, buf_p, buf_r,
+                fill, worst)
+        if parallel:
+            by_county(_top_k_counties_parallel, *args)
+        else:
+            _top_k_counties_serial(*args)
     return _top_k_collect(offsets, buf_p, buf_r, fill)
 
 
