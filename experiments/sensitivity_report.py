@@ -244,7 +244,27 @@ def lever_findings(study: Study, output: str = FOCUS_OUTPUT) -> list[str]:
     else:
         out.append("With one replication per point the run-to-run noise cannot be separated from the parameters' "
                    "effects; use --reps 2 or more.")
+    if math.isfinite(ns) and ns > 0.5:
+        out += _steadier_output(study, output)
     return out
+
+
+def _steadier_output(study: Study, noisy: str) -> list[str]:
+    """When the focus output is mostly noise: the top lever of the least noisy relapse output."""
+    main = MAIN_INDEX[study.method]
+    candidates = [o for o in study.problem.outputs if o != noisy and "relapse" in o
+                  and math.isfinite(study.noise[o].get("noise_share_of_mean", math.nan))]
+    if not candidates:
+        return []
+    best = min(candidates, key=lambda o: study.noise[o]["noise_share_of_mean"])
+    levers = ranking(study, best, "lever")
+    if not len(levers) or not math.isfinite(float(levers.iloc[0][main])):
+        return []
+    top = levers.iloc[0]
+    return [f"The {plain(noisy)} is mostly chance at this sample size, so its indices are inflated by noise. The "
+            f"{plain(best)} ({best}) is steadier (noise share of the point means "
+            f"{_pct(study.noise[best]['noise_share_of_mean'])}): for it the {plain(top['parameter'])} is the lever "
+            f"that matters most, {_effect_words(top, study.method)}; {_direction(top)}."]
 
 
 # --------------------------------------------------------------------------------------------
