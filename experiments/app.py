@@ -186,11 +186,11 @@ def Headline(model: LockstepModel):
             solara.Markdown("The numbers appear after the first month.")
 
 
-def _figure(model: LockstepModel, make):
-    """A figure drawn again only when the pair has advanced or been changed (drawing, not the
-    model, is what costs time in the browser loop)."""
+def _figure(model: LockstepModel, make, yearly: bool = False):
+    """A figure drawn again only when the pair has advanced (or, for ``yearly`` figures, passed a
+    December) or been changed: drawing, not the model, is what costs time in the browser loop."""
     update_counter.get()
-    deps = [id(model), model.months_done, len(model.actions)]
+    deps = [id(model), len(model.a.annual_rows) if yearly else model.months_done, len(model.actions)]
     fig = solara.use_memo(make, dependencies=deps)
     return solara.FigureMatplotlib(fig, dependencies=deps, format="png")
 
@@ -225,12 +225,12 @@ def _county_figure(model: LockstepModel):
 
 @solara.component
 def CountyView(model: LockstepModel):
-    return _figure(model, lambda: _county_figure(model))
+    return _figure(model, lambda: _county_figure(model), yearly=True)
 
 
 @solara.component
 def ThreeExcessesView(model: LockstepModel):
-    return _figure(model, lambda: figs.three_excesses_figure(model.annual_frame()))
+    return _figure(model, lambda: figs.three_excesses_figure(model.annual_frame()), yearly=True)
 
 
 @solara.component

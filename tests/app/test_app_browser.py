@@ -47,9 +47,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _compile_model() -> None:
+    """Run a tiny province for a year here first: on a fresh checkout this compiles the model's
+    kernels into their cache, which the server then loads instead of compiling while the page waits."""
+    from model import Params, RuralModel
+
+    m = RuralModel(Params().with_overrides({"population.n_households": 300, "population.n_counties": 2,
+                                            "sim.n_years": 1}), seed=1)
+    while m.running:
+        m.step()
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     _browser_or_skip()
+    _compile_model()
     port = _free_port()
     log = tmp_path_factory.mktemp("app") / "server.log"
     with open(log, "w") as out:

@@ -16,6 +16,18 @@ TIMEOUT_S = 120
 CELL_TIMEOUT_S = 90
 
 
+@pytest.fixture(scope="module", autouse=True)
+def compiled_model():
+    """A tiny year of the model here first: on a fresh checkout it compiles the kernels into their
+    cache, so that no notebook cell spends its time limit compiling."""
+    from model import Params, RuralModel
+
+    m = RuralModel(Params().with_overrides({"population.n_households": 300, "population.n_counties": 2,
+                                            "sim.n_years": 1}), seed=1)
+    while m.running:
+        m.step()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_runs(name: str, tmp_path: Path):
