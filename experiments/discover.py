@@ -10,7 +10,9 @@
 3. PRIM (Friedman & Fisher 1999, as implemented in ``ema_workbench``, an optional extra imported
    only here) peels the parameter space towards the runs with large-scale relapse. From the
    peeling trajectory the box chosen is the densest one that still covers at least
-   ``min_coverage`` of all such runs; a second box is searched among the runs outside the first.
+   ``min_coverage`` of all such runs; restrictions of that box that are not significant (quasi-p
+   above :data:`QP_MAX`, Bryant & Lempert 2010) are dropped; a second box is searched among the
+   runs outside the first.
 
 A box is reported with its limits per restricted parameter, **coverage** (share of all runs with
 large-scale relapse that fall inside), **density** (share of runs inside that have it) and
@@ -44,6 +46,8 @@ MIN_COVERAGE = 0.5
 PEEL_ALPHA = 0.05
 MASS_MIN = 0.05
 MAX_BOXES = 2
+#: Largest quasi-p-value of a restriction kept in a box (one-sided binomial test, Bryant & Lempert 2010).
+QP_MAX = 0.05
 MARK_OUTPUTS = ("large_scale_relapse", "county_relapse_rate_max")
 
 
@@ -125,23 +129,37 @@ def find_boxes(x: pd.DataFrame, y: np.ndarray, min_coverage: float = MIN_COVERAG
     init = alg.box_init
     boxes: list[Box] = []
     for _ in range(max_boxes):
-        found = alg.find_box()
+        with warnings.catch_warnings():  # ema_workbench pastes half-integers into integer columns (pandas warns)
+            warnings.simplefilter("ignore", FutureWarning)
+            found = alg.find_box()
         if found is None:
             break
         traj = found.peeling_trajectory.reset_index(drop=True)
         ok = traj[traj["coverage"] >= min_coverage]
         if len(ok) == 0:
             ok = traj.iloc[[0]]
-        best = ok.sort_values(["density", "coverage"], ascending=[False, False]).index[0]
-        found.select(int(best))
-        lims = found.box_lims[int(best)]
+        best = int(ok.sort_values(["density", "coverage"], ascending=[False, False]).index[0])
+        found.select(best)
+        # Restrictions that are not significant (Bryant & Lempert 2010 quasi-p > QP_MAX on every
+        # restricted side) are dropped: PRIM's small peels leave such nearly-full ranges behind.
+        weak = [dim for dim, qps in found.p_values[best].items()
+                if all(q < 0 or q > QP_MAX for q in qps) and any(q >= 0 for q in qps)]
+        strong = [dim for dim, qps in found.p_values[best].items() if dim not in weak and any(q >= 0 for q in qps)]
+        if weak and strong:
+            for dim in weak:
+                found.drop_restriction(dim)  # each adds the wider box to the trajectory and selects it
+            best = len(found.peeling_trajectory) - 1
+        lims = found.box_lims[best]
         limits: dict[str, tuple[float | None, float | None]] = {}
         for col in x.columns:
             lo, hi = lims[col].iloc[0], lims[col].iloc[1]
             lo0, hi0 = init[col].iloc[0], init[col].iloc[1]
             if lo != lo0 or hi != hi0:
-                limits[col] = (None if lo == lo0 else float(lo), None if hi == hi0 else float(hi))
-        row = traj.loc[best]
+                lo_v, hi_v = float(lo), float(hi)
+                if pd.api.types.is_integer_dtype(x[col]):  # pasting may leave half steps: the whole numbers inside
+                    lo_v, hi_v = float(math.ceil(lo_v - 1e-9)), float(math.floor(hi_v + 1e-9))
+                limits[col] = (None if lo == lo0 else lo_v, None if hi == hi0 else hi_v)
+        row = found.peeling_trajectory.reset_index(drop=True).loc[best]
         if not limits:
             break  # the whole space: nothing to say beyond the base rate
         boxes.append(Box(limits, float(row["coverage"]), float(row["density"]), float(row["mass"]),
@@ -161,7 +179,10 @@ def limit_words(name: str, lo: float | None, hi: float | None, integer: bool = F
     from .sensitivity_report import plain
 
     what = plain(name)
-    fmt = (lambda v: f"{int(round(v))}") if integer else _fmt
+    if integer:  # limits of whole-number parameters may fall between two values (PRIM pastes half steps)
+        lo = None if lo is None else float(math.ceil(lo - 1e-9))
+        hi = None if hi is None else float(math.floor(hi + 1e-9))
+    fmt = (lambda v: f"{int(v)}") if integer else _fmt
     if name == "withdrawal_year":
         if lo is None:
             return f"support starts to be withdrawn in {fmt(hi)} or earlier"

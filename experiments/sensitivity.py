@@ -219,9 +219,11 @@ class StoreEvaluator:
         rows = [problem.overrides(row) for row in X]
         keys = [_canonical(r) for r in rows]
         unique: dict[str, int] = {}
-        for key in keys:
-            unique.setdefault(key, len(unique))
-        points = [rows[keys.index(k)] for k in unique]
+        points: list[dict[str, Any]] = []
+        for key, row in zip(keys, rows, strict=True):
+            if key not in unique:
+                unique[key] = len(points)
+                points.append(row)
         spec = validate(self.spec_data(problem, points, seeds), label=f"problem {problem.name!r}")
         session = ExperimentSession(spec, self.directory, resume=self.resume, retry_failed=self.retry_failed)
         if self.on_start is not None:
