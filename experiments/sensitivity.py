@@ -36,7 +36,9 @@ Latin-hypercube rows.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -325,8 +327,9 @@ def analyse_output(problem: Problem, method: str, X: np.ndarray, y: np.ndarray, 
         res = morris_analyze.analyze(salib, X, y, num_resamples=num_resamples, conf_level=CONF_LEVEL,
                                      num_levels=MORRIS_LEVELS, seed=seed)
     else:
-        res = dict(delta_analyze.analyze(salib, X, y, num_resamples=min(num_resamples, DELTA_RESAMPLES),
-                                         conf_level=CONF_LEVEL, seed=seed))
+        with contextlib.redirect_stdout(io.StringIO()):  # SALib prints bin-merging notices as it goes
+            res = dict(delta_analyze.analyze(salib, X, y, num_resamples=min(num_resamples, DELTA_RESAMPLES),
+                                             conf_level=CONF_LEVEL, seed=seed))
         if "delta" not in res:  # SALib >= 1.6 names Borgonovo's (unadjusted) estimator 'delta_raw'
             res["delta"], res["delta_conf"] = res["delta_raw"], res["delta_raw_conf"]
     return {c: np.asarray(res[c], dtype=float) for c in columns}
@@ -444,7 +447,8 @@ class Study:
 
 
 def run_study(problem: Problem, method: str, n: int, evaluator: Evaluator, reps: int | None = None,
-              seed: int = 1, seed_base: int = 1, num_resamples: int = NUM_RESAMPLES) -> Study:
+              seed: int = 1, seed_base: int = 1, num_resamples: int = NUM_RESAMPLES,
+              convergence: bool = True) -> Study:
     """Sample, evaluate with ``reps`` paired seeds, average, analyse (see the module docstring).
 
     Args:
@@ -455,6 +459,7 @@ def run_study(problem: Problem, method: str, n: int, evaluator: Evaluator, reps:
         reps: Replications per point (default: the problem's).
         seed: Seed of the design and of the bootstrap.
         seed_base: Seed of the first replication; replication r uses ``seed_base + r - 1``.
+        convergence: Also recompute the indices on nested sub-samples (an empty table otherwise).
     """
     import time
 
@@ -468,8 +473,9 @@ def run_study(problem: Problem, method: str, n: int, evaluator: Evaluator, reps:
     means = {o: point_means(evaluation.values[o]) for o in problem.outputs}
     noise = {o: noise_shares(evaluation.values[o]) for o in problem.outputs}
     indices = indices_table(problem, method, X, means, noise, seed, num_resamples)
-    convergence = convergence_table(problem, method, n, X, means, seed, num_resamples)
-    return Study(problem, method, n, reps, seed, X, evaluation, means, noise, indices, convergence,
+    conv = convergence_table(problem, method, n, X, means, seed, num_resamples) if convergence else \
+        pd.DataFrame(columns=["output", "parameter", "n", "index", "value", "conf"])
+    return Study(problem, method, n, reps, seed, X, evaluation, means, noise, indices, conv,
                  time.perf_counter() - t0)
 
 
