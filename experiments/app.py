@@ -24,6 +24,7 @@ import numpy as np
 import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import force_update, update_counter
+from solara.alias import rw
 
 from experiments import app_figures as figs
 from experiments.app_model import DEFAULT_HOUSEHOLDS, GROUPS, HOUSEHOLD_CHOICES, LockstepModel, app_scenarios
@@ -91,11 +92,10 @@ def _pct(x: float) -> str:
 
 def headline_rows(model: LockstepModel) -> list[tuple[str, str, str, str]]:
     """Rows (indicator, A, B, B − A) of the headline table."""
-    f = model.monthly_frame()
     rows: list[tuple[str, str, str, str]] = []
-    if f.empty:
+    last = model.last_rows()
+    if last is None:
         return rows
-    last = {p: f[f["policy"] == p].iloc[-1] for p in ("A", "B")}
 
     def add(label: str, col: str, fmt, diff_fmt) -> None:
         a, b = float(last["A"][col]), float(last["B"][col])
@@ -186,33 +186,41 @@ def Headline(model: LockstepModel):
             solara.Markdown("The numbers appear after the first month.")
 
 
-def _figure(model: LockstepModel, make, yearly: bool = False):
-    """A figure drawn again only when the pair has advanced (or, for ``yearly`` figures, passed a
-    December) or been changed: drawing, not the model, is what costs time in the browser loop."""
+def _live_chart(model: LockstepModel, chart_class):
+    """A chart kept for the session's pair (a new one after Reset), given new data only when the
+    pair has advanced: drawing, not the model, is what costs time in the browser loop."""
     update_counter.get()
-    deps = [id(model), len(model.a.annual_rows) if yearly else model.months_done, len(model.actions)]
+    chart = solara.use_memo(lambda: chart_class(model.a.params.sim.n_years), dependencies=[id(model)])
+    png = solara.use_memo(lambda: chart.update(model.series()), dependencies=[id(model), model.months_done])
+    return rw.Image(value=png, format="png")
+
+
+def _figure(model: LockstepModel, make):
+    """A yearly figure, drawn again only when the pair has passed a December (or been reset)."""
+    update_counter.get()
+    deps = [id(model), len(model.a.annual_rows)]
     fig = solara.use_memo(make, dependencies=deps)
     return solara.FigureMatplotlib(fig, dependencies=deps, format="png")
 
 
 @solara.component
 def RatesView(model: LockstepModel):
-    return _figure(model, lambda: figs.rates_figure(model.monthly_frame()))
+    return _live_chart(model, figs.RatesChart)
 
 
 @solara.component
 def MonitoringView(model: LockstepModel):
-    return _figure(model, lambda: figs.monitoring_figure(model.monthly_frame()))
+    return _live_chart(model, figs.MonitoringChart)
 
 
 @solara.component
 def IncomeView(model: LockstepModel):
-    return _figure(model, lambda: figs.income_figure(model.monthly_frame()))
+    return _live_chart(model, figs.IncomeChart)
 
 
 @solara.component
 def EnterpriseView(model: LockstepModel):
-    return _figure(model, lambda: figs.enterprise_figure(model.monthly_frame()))
+    return _live_chart(model, figs.EnterpriseChart)
 
 
 def _county_figure(model: LockstepModel):
@@ -225,17 +233,17 @@ def _county_figure(model: LockstepModel):
 
 @solara.component
 def CountyView(model: LockstepModel):
-    return _figure(model, lambda: _county_figure(model), yearly=True)
+    return _figure(model, lambda: _county_figure(model))
 
 
 @solara.component
 def ThreeExcessesView(model: LockstepModel):
-    return _figure(model, lambda: figs.three_excesses_figure(model.annual_frame()), yearly=True)
+    return _figure(model, lambda: figs.three_excesses_figure(model.annual_frame()))
 
 
 @solara.component
 def DifferenceView(model: LockstepModel):
-    return _figure(model, lambda: figs.difference_figure(model.difference_frame()))
+    return _live_chart(model, figs.DifferenceChart)
 
 
 @solara.component

@@ -1,16 +1,22 @@
 """Figures of the classroom app (matplotlib ``Figure`` objects, no pyplot: safe in server threads).
 
-Every function takes the tables of :class:`experiments.app_model.LockstepModel` and returns a
-figure; policy A (the reference) is drawn grey and dashed, policy B (your policy) in colour.
+The monthly time series are :class:`LiveChart` objects kept for a session (new data, same
+figure); the yearly and household figures are functions of the tables of
+:class:`experiments.app_model.LockstepModel` returning a new figure. Policy A (the reference) is
+drawn grey and dashed, policy B (your policy) in colour.
 """
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+from PIL import Image
 
 COLOUR = {"A": "#7f7f7f", "B": "#d6452a"}
 STYLE = {"A": "--", "B": "-"}
@@ -47,83 +53,176 @@ def _empty(ax, text: str = "press Step or Play") -> None:
     ax.set_yticks([])
 
 
-def _policy_lines(ax, monthly: pd.DataFrame, column: str, scale: float = 1.0, label_prefix: str = "") -> None:
-    for name in ("A", "B"):
-        f = monthly[monthly["policy"] == name]
-        ax.plot(f["t"], f[column] * scale, STYLE[name], color=COLOUR[name], lw=1.6,
-                label=f"{label_prefix}{LABEL[name]}")
+class LiveChart:
+    """A figure kept for a whole browser session whose lines get new data each month.
+
+    Laying out and drawing text (tick labels, titles, legends) is most of what a matplotlib
+    figure costs, so a month does not draw it again: the axes, their ticks and titles are drawn
+    once into a background kept in memory, and each month only the data (animated artists) is
+    drawn over a copy of it, with the legends pasted back on top, then encoded as PNG. The
+    background is drawn again only when the axis limits change: the time axis spans 1, 2, 4, 8...
+    years (up to the run's ``horizon_years``), doubling when the run enters a year beyond it, and
+    each value axis grows, to round numbers with headroom, only when the data leaves it (it never
+    shrinks, so curves keep their scale from month to month).
+    """
+
+    #: zlib level of the PNG (1: fastest; the images are a few tens of kB).
+    PNG_COMPRESS_LEVEL = 1
+    #: Headroom added above (and below, unless zero-based) the data when a value axis grows,
+    #: as a share of the data's range.
+    HEADROOM = 0.25
+
+    def __init__(self, n_cols: int = 1, size: tuple[float, float] = SIZE, n_rows: int = 1,
+                 zero_based: tuple[int, ...] = (), horizon_years: int | None = None):
+        self.horizon_years = horizon_years
+        self.fig = Figure(figsize=size, dpi=DPI, facecolor="white")
+        self.canvas = FigureCanvasAgg(self.fig)
+        # the right margin leaves room for the label of the tick at the end of the time axis
+        self.fig.subplots_adjust(left=0.09, right=0.95, bottom=0.12, top=0.88, wspace=0.3, hspace=0.45)
+        self.axes = list(self.fig.subplots(n_rows, n_cols, squeeze=False).ravel())
+        self.zero_based = zero_based
+        self.hints = []
+        for ax in self.axes:
+            ax.xaxis.set_major_formatter(FuncFormatter(month_label))
+            ax.xaxis.set_major_locator(MaxNLocator(4))
+            ax.yaxis.set_major_locator(MaxNLocator(5))
+            ax.tick_params(labelsize=8)
+            ax.set_autoscale_on(False)
+            self.hints.append(ax.text(0.5, 0.5, "press Step or Play", ha="center", va="center",
+                                      transform=ax.transAxes, color="#777777"))
+        self.data: list[list] = [[] for _ in self.axes]  # animated artists of each axes
+        self._layout: tuple | None = None
+        self._background = None
+        self._legends: list = []
+
+    def add(self, k: int, artist):
+        """Mark ``artist`` (of axes ``k``) as data, drawn over the kept background."""
+        artist.set_animated(True)
+        self.data[k].append(artist)
+        return artist
+
+    def _y_limits(self, k: int, old: tuple[float, float] | None) -> tuple[float, float]:
+        ys = [np.asarray(a.get_ydata(), dtype=float) for a in self.data[k] if hasattr(a, "get_ydata")]
+        y = np.concatenate(ys) if ys else np.zeros(0)
+        y = y[np.isfinite(y)]
+        lo, hi = (float(y.min()), float(y.max())) if y.size else (0.0, 1.0)
+        if k in self.zero_based:
+            lo = min(lo, 0.0)
+        if old is not None and old[0] <= lo and hi <= old[1]:
+            return old
+        span = hi - lo if hi > lo else max(abs(hi), 1.0)
+        lo_pad = lo if (k in self.zero_based and lo == 0.0) else lo - self.HEADROOM * span
+        ticks = MaxNLocator(5).tick_values(lo_pad, hi + self.HEADROOM * span)
+        return float(ticks[0]), float(ticks[-1])
+
+    def show(self, t: np.ndarray) -> bytes:
+        """Draw the data artists (already given the data of months ``t``) and return the PNG."""
+        has_data = t.size > 0
+        if has_data:
+            year0 = float(np.floor(t[0]))
+            begun = int(np.floor(t[-1]) - year0) + 1
+            xlim = (year0, year0 + min(1 << (begun - 1).bit_length(), self.horizon_years or begun))
+        else:
+            xlim = (0.0, 1.0)
+        old = self._layout[2] if self._layout is not None else [None] * len(self.axes)
+        ylims = [self._y_limits(k, old[k] if self._layout and self._layout[0] else None) if has_data
+                 else (0.0, 1.0) for k in range(len(self.axes))]
+        layout = (has_data, xlim, ylims)
+        if layout != self._layout:
+            self._draw_background(layout)
+        self.canvas.restore_region(self._background)
+        for ax, artists in zip(self.axes, self.data, strict=True):
+            for artist in artists:
+                ax.draw_artist(artist)
+        for region in self._legends:
+            self.canvas.restore_region(region)
+        return self._png()
+
+    def _draw_background(self, layout: tuple) -> None:
+        has_data, xlim, ylims = layout
+        for ax, hint, ylim in zip(self.axes, self.hints, ylims, strict=True):
+            hint.set_visible(not has_data)
+            ax.xaxis.set_visible(has_data)
+            ax.yaxis.set_visible(has_data)
+            ax.set_xlim(*xlim)
+            ax.set_ylim(*ylim)
+        self.canvas.draw()
+        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        renderer = self.canvas.get_renderer()
+        legends = [ax.get_legend() for ax in self.axes if ax.get_legend() is not None]
+        self._legends = [self.canvas.copy_from_bbox(leg.get_window_extent(renderer).expanded(1.02, 1.05))
+                         for leg in legends]
+        self._layout = layout
+
+    def _png(self) -> bytes:
+        buf = io.BytesIO()
+        image = Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        image.save(buf, format="png", compress_level=self.PNG_COMPRESS_LEVEL)
+        return buf.getvalue()
 
 
-def rates_figure(monthly: pd.DataFrame) -> Figure:
+class _PolicyLinesChart(LiveChart):
+    """Panels of policy A and B lines: ``panels`` is ``[(title, [(column, scale, policy, style
+    keywords)])]``; the legend goes on the first panel."""
+
+    def __init__(self, panels, horizon_years: int | None, zero_based: tuple[int, ...] = (),
+                 legend: dict | None = None):
+        super().__init__(len(panels), zero_based=zero_based, horizon_years=horizon_years)
+        self.lines = []
+        for k, (ax, (title, lines)) in enumerate(zip(self.axes, panels, strict=True)):
+            for col, scale, name, style in lines:
+                (line,) = ax.plot([], [], style.pop("ls", STYLE[name]), **{"color": COLOUR[name], "lw": 1.6, **style})
+                self.lines.append((self.add(k, line), col, scale, name))
+            ax.set_title(title, fontsize=10)
+        self.axes[0].legend(fontsize=7, **(legend or {}))
+
+    def update(self, series: dict[str, dict[str, np.ndarray]]) -> bytes:
+        """Draw ``series`` (:meth:`experiments.app_model.LockstepModel.series`) and return the PNG."""
+        for line, col, scale, name in self.lines:
+            line.set_data(series[name]["t"], series[name][col] * scale)
+        return self.show(series["A"]["t"])
+
+
+class RatesChart(_PolicyLinesChart):
     """Relapse and poverty: the official year-end rates and the monthly early signal."""
-    fig, (ax1, ax2) = _figure(2)
-    if monthly.empty:
-        _empty(ax1)
-        _empty(ax2)
-        return fig
-    _policy_lines(ax1, monthly, "relapse_rate", 100)
-    ax1.set_title("Relapse rate at year-end, %", fontsize=10)
-    _policy_lines(ax2, monthly, "below_line_fp_share", 100)
-    ax2.set_title("Formerly poor below the line now, %", fontsize=10)
-    for ax in (ax1, ax2):
-        ax.set_ylim(bottom=0)
-        ax.tick_params(labelsize=8)
-    ax1.legend(fontsize=7, loc="upper left")
-    return fig
+
+    def __init__(self, horizon_years: int | None = None):
+        super().__init__([(title, [(col, 100, name, {"label": LABEL[name]}) for name in ("A", "B")])
+                          for col, title in (("relapse_rate", "Relapse rate at year-end, %"),
+                                             ("below_line_fp_share", "Formerly poor below the line now, %"))],
+                         horizon_years, zero_based=(0, 1), legend={"loc": "upper left"})
 
 
-def monitoring_figure(monthly: pd.DataFrame) -> Figure:
+class MonitoringChart(_PolicyLinesChart):
     """Households under monitoring and households receiving assistance (real households)."""
-    fig, (ax,) = _figure()
-    if monthly.empty:
-        _empty(ax)
-        return fig
-    for name in ("A", "B"):
-        f = monthly[monthly["policy"] == name]
-        ax.plot(f["t"], f["n_monitored"] / 1000, STYLE[name], color=COLOUR[name], lw=1.6,
-                label=f"monitored, {name}")
-        ax.plot(f["t"], f["n_assisted"] / 1000, STYLE[name], color=COLOUR[name], lw=0.9, alpha=0.6,
-                label=f"assisted, {name}")
-    ax.set_title("Monitored (thick) and assisted (thin) households, thousands", fontsize=10)
-    ax.set_ylim(bottom=0)
-    ax.tick_params(labelsize=8)
-    ax.legend(fontsize=7, ncol=2)
-    return fig
 
-
-def income_figure(monthly: pd.DataFrame) -> Figure:
-    """Mean smoothed income per person by group, yuan/year."""
-    fig, (ax,) = _figure()
-    if monthly.empty:
-        _empty(ax)
-        return fig
-    for group, colour in GROUP_COLOUR.items():
-        col = f"income_{group.replace(' ', '_')}_yuan"
+    def __init__(self, horizon_years: int | None = None):
+        lines = []
         for name in ("A", "B"):
-            f = monthly[monthly["policy"] == name]
-            ax.plot(f["t"], f[col] / 1000, STYLE[name], color=colour, lw=1.5 if name == "B" else 1.0,
-                    label=group if name == "B" else None)
-    ax.set_title("Income per person by group, thousand yuan/year (B solid, A dashed)", fontsize=10)
-    ax.tick_params(labelsize=8)
-    ax.legend(fontsize=7)
-    return fig
+            lines.append(("n_monitored", 1e-3, name, {"label": f"monitored, {name}"}))
+            lines.append(("n_assisted", 1e-3, name, {"label": f"assisted, {name}", "lw": 0.9, "alpha": 0.6}))
+        super().__init__([("Monitored (thick) and assisted (thin) households, thousands", lines)],
+                         horizon_years, zero_based=(0,), legend={"ncol": 2})
 
 
-def enterprise_figure(monthly: pd.DataFrame) -> Figure:
+class IncomeChart(_PolicyLinesChart):
+    """Mean smoothed income per person by group, yuan/year."""
+
+    def __init__(self, horizon_years: int | None = None):
+        lines = [(f"income_{group.replace(' ', '_')}_yuan", 1e-3, name,
+                  {"color": colour, "lw": 1.5 if name == "B" else 1.0, "label": group if name == "B" else None})
+                 for group, colour in GROUP_COLOUR.items() for name in ("A", "B")]
+        super().__init__([("Income per person by group, thousand yuan/year (B solid, A dashed)", lines)],
+                         horizon_years)
+
+
+class EnterpriseChart(_PolicyLinesChart):
     """Enterprises and local jobs (real counts)."""
-    fig, (ax1, ax2) = _figure(2)
-    if monthly.empty:
-        _empty(ax1)
-        _empty(ax2)
-        return fig
-    _policy_lines(ax1, monthly, "enterprises", 1e-3)
-    ax1.set_title("Enterprises, thousands", fontsize=10)
-    _policy_lines(ax2, monthly, "n_local_job", 1e-3)
-    ax2.set_title("Local jobs, thousands", fontsize=10)
-    for ax in (ax1, ax2):
-        ax.tick_params(labelsize=8)
-    ax1.legend(fontsize=7)
-    return fig
+
+    def __init__(self, horizon_years: int | None = None):
+        super().__init__([(title, [(col, 1e-3, name, {"label": LABEL[name]}) for name in ("A", "B")])
+                          for col, title in (("enterprises", "Enterprises, thousands"),
+                                             ("n_local_job", "Local jobs, thousands"))], horizon_years)
 
 
 def county_grid_figure(rates: dict[str, np.ndarray], county_types: np.ndarray, threshold: float,
@@ -195,25 +294,34 @@ DIFFERENCES = (("relapse_cum_share", "Formerly poor ever relapsed, points", 100)
                ("income_formerly_poor_yuan", "Income of formerly poor, yuan/person/year", 1.0))
 
 
-def difference_figure(diff: pd.DataFrame) -> Figure:
+class DifferenceChart(LiveChart):
     """B minus A, month by month: the effect of policy on the same households and shocks."""
-    fig = Figure(figsize=(6.0, 4.6), dpi=DPI)
-    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.08, top=0.88, wspace=0.3, hspace=0.45)
-    axes = fig.subplots(2, 2).ravel()
-    for ax, (col, title, scale) in zip(axes, DIFFERENCES, strict=True):
-        ax.xaxis.set_major_formatter(FuncFormatter(month_label))
-        ax.xaxis.set_major_locator(MaxNLocator(4))
-        if diff.empty:
-            _empty(ax)
-        else:
-            y = diff[col].to_numpy(dtype=float) * scale
+
+    def __init__(self, horizon_years: int | None = None):
+        super().__init__(2, size=(6.0, 4.6), n_rows=2, horizon_years=horizon_years)
+        self.fig.subplots_adjust(left=0.1, bottom=0.08, wspace=0.3)
+        self.lines, self.fills = [], [None] * len(DIFFERENCES)
+        for k, (ax, (_, title, _)) in enumerate(zip(self.axes, DIFFERENCES, strict=True)):
             ax.axhline(0, color="#999999", lw=0.8)
-            ax.fill_between(diff["t"], 0, y, color=COLOUR["B"], alpha=0.25)
-            ax.plot(diff["t"], y, color=COLOUR["B"], lw=1.5)
+            (line,) = ax.plot([], [], color=COLOUR["B"], lw=1.5)
+            self.lines.append(self.add(k, line))
             ax.tick_params(labelsize=7)
-        ax.set_title(title, fontsize=9)
-    fig.suptitle("Difference B − A (same seed: same households, same shocks)", fontsize=10)
-    return fig
+            ax.set_title(title, fontsize=9)
+        self.fig.suptitle("Difference B − A (same seed: same households, same shocks)", fontsize=10)
+
+    def update(self, series: dict[str, dict[str, np.ndarray]]) -> bytes:
+        """Draw B − A of ``series`` (:meth:`experiments.app_model.LockstepModel.series`)."""
+        a, b = series["A"], series["B"]
+        for k, (ax, line, (col, _, scale)) in enumerate(zip(self.axes, self.lines, DIFFERENCES, strict=True)):
+            y = (b[col] - a[col]) * scale
+            line.set_data(a["t"], y)
+            if self.fills[k] is not None:
+                self.fills[k].remove()
+                self.data[k].remove(self.fills[k])
+                self.fills[k] = None
+            if y.size:
+                self.fills[k] = self.add(k, ax.fill_between(a["t"], 0, y, color=COLOUR["B"], alpha=0.25))
+        return self.show(a["t"])
 
 
 #: Income components of the household figure: watch-table column, label, colour.

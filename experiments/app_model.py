@@ -221,6 +221,8 @@ class LockstepModel(mesa.Model):
         self.b.watch(self.followed)
         self.actions: list[str] = []
         self.rows: list[dict[str, Any]] = []
+        self._series: dict[str, dict[str, np.ndarray]] = {}
+        self._series_rows = -1
         self._lock = threading.Lock()
         self.running = True
 
@@ -284,6 +286,23 @@ class LockstepModel(mesa.Model):
             self.followed = rows
 
     # ------------------------------------------------------------------------------------------
+
+    def series(self) -> dict[str, dict[str, np.ndarray]]:
+        """Monthly indicators as arrays, ``{policy: {indicator: values month by month}}``
+        (:data:`INDICATORS`); built once per month, then shared by the charts."""
+        with self._lock:
+            n = len(self.rows)
+            if self._series_rows != n:
+                self._series = {p: {c: np.array([r[c] for r in self.rows if r["policy"] == p], dtype=float)
+                                    for c in INDICATORS} for p in ("A", "B")}
+                self._series_rows = n
+            return self._series
+
+    def last_rows(self) -> dict[str, dict[str, Any]] | None:
+        """The indicators of A and B after the last month, ``{policy: row}`` (None before it)."""
+        if not self.rows:
+            return None
+        return {r["policy"]: r for r in self.rows[-2:]}
 
     def monthly_frame(self) -> pd.DataFrame:
         """Monthly indicators of A and B (:func:`month_indicators`), one row per policy and month."""
