@@ -223,17 +223,24 @@ def EnterpriseView(model: LockstepModel):
     return _live_chart(model, figs.EnterpriseChart)
 
 
-def _county_figure(model: LockstepModel):
-    year, rate_a = model.county_relapse("A")
-    _, rate_b = model.county_relapse("B")
-    types = np.array(["key", "formerly poor", "never poor"])[model.a.province.county_type]
-    return figs.county_grid_figure({"A": rate_a, "B": rate_b}, types,
-                                   model.a.params.metrics.large_scale.county_threshold, year)
-
-
 @solara.component
 def CountyView(model: LockstepModel):
-    return _figure(model, lambda: _county_figure(model))
+    """The county grid, drawn again only when the pair has passed a December (or been reset)."""
+    update_counter.get()
+
+    def make():
+        types = np.array(["key", "formerly poor", "never poor"])[model.a.province.county_type]
+        return figs.CountyGridChart(types, model.a.params.metrics.large_scale.county_threshold)
+
+    chart = solara.use_memo(make, dependencies=[id(model)])
+
+    def draw() -> bytes:
+        year, rate_a = model.county_relapse("A")
+        _, rate_b = model.county_relapse("B")
+        return chart.update({"A": rate_a, "B": rate_b}, year)
+
+    png = solara.use_memo(draw, dependencies=[id(model), len(model.a.annual_rows)])
+    return rw.Image(value=png, format="png")
 
 
 @solara.component

@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from PIL import Image
 
@@ -53,6 +54,19 @@ def _empty(ax, text: str = "press Step or Play") -> None:
     ax.set_yticks([])
 
 
+#: Years spanned by the time axis of a :class:`LiveChart` at first (it doubles as the run goes on).
+MIN_SPAN_YEARS = 2
+
+
+def time_span_years(years_begun: int, horizon_years: int | None = None) -> int:
+    """Years spanned by the time axis once ``years_begun`` years have begun: the smallest of 2, 4,
+    8... that holds them, but no more than the run's horizon (``None``: no limit)."""
+    span = max(MIN_SPAN_YEARS, 1 << (max(int(years_begun), 1) - 1).bit_length())
+    if horizon_years is not None:
+        span = min(span, max(int(horizon_years), int(years_begun)))
+    return span
+
+
 class LiveChart:
     """A figure kept for a whole browser session whose lines get new data each month.
 
@@ -60,7 +74,7 @@ class LiveChart:
     figure costs, so a month does not draw it again: the axes, their ticks and titles are drawn
     once into a background kept in memory, and each month only the data (animated artists) is
     drawn over a copy of it, with the legends pasted back on top, then encoded as PNG. The
-    background is drawn again only when the axis limits change: the time axis spans 1, 2, 4, 8...
+    background is drawn again only when the axis limits change: the time axis spans 2, 4, 8...
     years (up to the run's ``horizon_years``), doubling when the run enters a year beyond it, and
     each value axis grows, to round numbers with headroom, only when the data leaves it (it never
     shrinks, so curves keep their scale from month to month).
@@ -120,8 +134,7 @@ class LiveChart:
         has_data = t.size > 0
         if has_data:
             year0 = float(np.floor(t[0]))
-            begun = int(np.floor(t[-1]) - year0) + 1
-            xlim = (year0, year0 + min(1 << (begun - 1).bit_length(), self.horizon_years or begun))
+            xlim = (year0, year0 + time_span_years(int(np.floor(t[-1]) - year0) + 1, self.horizon_years))
         else:
             xlim = (0.0, 1.0)
         old = self._layout[2] if self._layout is not None else [None] * len(self.axes)
@@ -225,44 +238,64 @@ class EnterpriseChart(_PolicyLinesChart):
                                              ("n_local_job", "Local jobs, thousands"))], horizon_years)
 
 
-def county_grid_figure(rates: dict[str, np.ndarray], county_types: np.ndarray, threshold: float,
-                       year: int | None) -> Figure:
-    """Counties as a grid of squares coloured by relapse rate at the last year-end, A beside B;
-    a black frame marks large-scale relapse (rate at or above ``threshold``)."""
-    fig, axes = _figure(2)
-    n = len(county_types)
-    cols = int(np.ceil(np.sqrt(n)))
-    rows = int(np.ceil(n / cols))
-    values = np.concatenate([rates["A"], rates["B"]])
-    top = max(2 * threshold, float(np.nanmax(values)) if np.isfinite(values).any() else 0.0)
-    norm = Normalize(0.0, top)
-    for ax, name in zip(axes, ("A", "B"), strict=True):
-        grid = np.full(rows * cols, np.nan)
-        grid[:n] = rates[name]
-        im = ax.imshow(grid.reshape(rows, cols), cmap="Reds", norm=norm)
-        for c in range(n):
-            r, k = divmod(c, cols)
-            v = rates[name][c]
-            text = f"{c}{county_types[c][0].upper()}\n" + ("–" if not np.isfinite(v) else f"{100 * v:.1f}%")
-            ax.text(k, r, text, ha="center", va="center", fontsize=6.5,
-                    color="white" if np.isfinite(v) and norm(v) > 0.6 else "black")
-            if np.isfinite(v) and v >= threshold:
-                ax.add_patch(_frame(k, r))
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_title(LABEL[name], fontsize=9)
-    when = f"{year}" if year is not None else "no year-end yet"
-    fig.suptitle(f"County relapse rate at year-end ({when}); frame: large-scale (≥{100 * threshold:.0f}%)",
-                 fontsize=9)
-    fig.subplots_adjust(left=0.02, right=0.86, bottom=0.04, top=0.84, wspace=0.08)
-    fig.colorbar(im, cax=fig.add_axes((0.89, 0.12, 0.025, 0.66)), format=lambda x, _: f"{100 * x:.0f}%")
-    return fig
-
-
-def _frame(x: float, y: float):
-    from matplotlib.patches import Rectangle
-
+def _frame(x: float, y: float) -> Rectangle:
     return Rectangle((x - 0.48, y - 0.48), 0.96, 0.96, fill=False, lw=1.8, ec="black")
+
+
+class CountyGridChart:
+    """Counties as a grid of squares coloured by relapse rate at the last year-end, A beside B;
+    a black frame marks large-scale relapse (rate at or above ``threshold``).
+
+    Kept for a session like :class:`LiveChart`: each year-end only the colours, the labels and
+    the frames change.
+    """
+
+    def __init__(self, county_types: np.ndarray, threshold: float):
+        self.fig = Figure(figsize=SIZE, dpi=DPI, facecolor="white")
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.threshold = float(threshold)
+        self.types = np.asarray(county_types)
+        n = len(self.types)
+        self.cols = int(np.ceil(np.sqrt(n)))
+        self.rows = int(np.ceil(n / self.cols))
+        self.norm = Normalize(0.0, 2 * self.threshold)
+        self.fig.subplots_adjust(left=0.02, right=0.86, bottom=0.04, top=0.84, wspace=0.08)
+        self.images, self.texts, self.frames = {}, {}, {}
+        for ax, name in zip(self.fig.subplots(1, 2), ("A", "B"), strict=True):
+            self.images[name] = ax.imshow(np.full((self.rows, self.cols), np.nan), cmap="Reds", norm=self.norm)
+            self.texts[name], self.frames[name] = [], []
+            for c in range(n):
+                r, k = divmod(c, self.cols)
+                self.texts[name].append(ax.text(k, r, "", ha="center", va="center", fontsize=6.5))
+                self.frames[name].append(ax.add_patch(_frame(k, r)))
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_title(LABEL[name], fontsize=9)
+        self.title = self.fig.suptitle("", fontsize=9)
+        self.fig.colorbar(self.images["B"], cax=self.fig.add_axes((0.89, 0.12, 0.025, 0.66)),
+                          format=lambda x, _: f"{100 * x:.0f}%")
+
+    def update(self, rates: dict[str, np.ndarray], year: int | None) -> bytes:
+        """Draw the rates of A and B (``{policy: rate by county}``, NaN: none yet) at ``year``."""
+        values = np.concatenate([rates["A"], rates["B"]])
+        top = max(2 * self.threshold, float(np.nanmax(values)) if np.isfinite(values).any() else 0.0)
+        self.norm.vmax = top
+        n = len(self.types)
+        for name in ("A", "B"):
+            grid = np.full(self.rows * self.cols, np.nan)
+            grid[:n] = rates[name]
+            self.images[name].set_data(grid.reshape(self.rows, self.cols))
+            for c, (text, frame) in enumerate(zip(self.texts[name], self.frames[name], strict=True)):
+                v = rates[name][c]
+                text.set_text(f"{c}{self.types[c][0].upper()}\n" + ("–" if not np.isfinite(v) else f"{100 * v:.1f}%"))
+                text.set_color("white" if np.isfinite(v) and self.norm(v) > 0.6 else "black")
+                frame.set_visible(bool(np.isfinite(v) and v >= self.threshold))
+        when = f"{year}" if year is not None else "no year-end yet"
+        self.title.set_text(f"County relapse rate at year-end ({when}); frame: large-scale "
+                            f"(≥{100 * self.threshold:.0f}%)")
+        buf = io.BytesIO()
+        self.canvas.print_png(buf, pil_kwargs={"compress_level": LiveChart.PNG_COMPRESS_LEVEL})
+        return buf.getvalue()
 
 
 def three_excesses_figure(annual: pd.DataFrame) -> Figure:
