@@ -124,6 +124,8 @@ class LiveChart:
             lo = min(lo, 0.0)
         if old is not None and old[0] <= lo and hi <= old[1]:
             return old
+        if lo == hi == 0.0:  # nothing yet (a year-end rate before the first December): one unit
+            return 0.0, 1.0
         span = hi - lo if hi > lo else max(abs(hi), 1.0)
         lo_pad = lo if (k in self.zero_based and lo == 0.0) else lo - self.HEADROOM * span
         ticks = MaxNLocator(5).tick_values(lo_pad, hi + self.HEADROOM * span)
