@@ -57,6 +57,8 @@ import yaml
 
 from model.params import Params, ParamsError, bounds, check_path, closest_paths
 
+from .spec import find_yaml
+
 PROBLEM_DIR = Path(__file__).resolve().parent / "problems"
 """Directory of the shipped problem files."""
 
@@ -189,16 +191,8 @@ def withdrawal_schedule(start_year: int, withdrawal_year: float | None, taper_ye
 
 
 def find_problem(ref: str | Path) -> Path | None:
-    path = Path(ref)
-    if path.is_file():
-        return path
-    if path.suffix in (".yaml", ".yml") or "/" in str(ref):
-        return None
-    for suffix in (".yaml", ".yml"):
-        candidate = PROBLEM_DIR / f"{ref}{suffix}"
-        if candidate.is_file():
-            return candidate
-    return None
+    """Path of a problem given as a file path or a shipped name (``relapse_risk``)."""
+    return find_yaml(ref, PROBLEM_DIR)
 
 
 def load_problem(ref: str | Path) -> Problem:

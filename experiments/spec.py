@@ -212,18 +212,24 @@ class ExperimentSpec:
 # --------------------------------------------------------------------------------------------
 
 
-def find_experiment(ref: str | Path) -> Path | None:
-    """Path of an experiment given as a file path or a shipped name (``smoke``)."""
+def find_yaml(ref: str | Path, directory: Path) -> Path | None:
+    """Path of a YAML file given as a file path, or as the bare name of a file in ``directory``
+    (``smoke`` for ``directory/smoke.yaml``); None when there is no such file."""
     path = Path(ref)
     if path.is_file():
         return path
     if path.suffix in (".yaml", ".yml") or "/" in str(ref):
         return None
     for suffix in (".yaml", ".yml"):
-        candidate = EXPERIMENT_DIR / f"{ref}{suffix}"
+        candidate = directory / f"{ref}{suffix}"
         if candidate.is_file():
             return candidate
     return None
+
+
+def find_experiment(ref: str | Path) -> Path | None:
+    """Path of an experiment given as a file path or a shipped name (``smoke``)."""
+    return find_yaml(ref, EXPERIMENT_DIR)
 
 
 def load_experiment(ref: str | Path) -> ExperimentSpec:
