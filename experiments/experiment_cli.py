@@ -174,7 +174,8 @@ def _executor_text(executor: Any) -> str:
     if executor.name == "local":
         return f"{executor.parallelism} local worker process{'es' if executor.parallelism > 1 else ''}"
     where = executor.scheduler or "a local Dask cluster"
-    return f"{where} ({executor.parallelism} worker threads)"
+    threads = executor.parallelism
+    return f"{where} ({threads} worker thread{'s' if threads != 1 else ''} now)"
 
 
 def _duration(seconds: float) -> str:
