@@ -42,6 +42,7 @@ from model.params import ParamsError, bounds
 from . import fit_figures
 from . import fit_runs as fr
 from . import target_files as tf
+from .store import timestamped_dir
 
 DEFAULT_SCENARIO = "historical"
 #: Distance given to a candidate whose parameters cannot build a province.
@@ -271,7 +272,7 @@ def calibrate_command(scenario: str, targets: list[Path] | None, budget: int, se
         de_sizes(budget, len(FREE_PARAMETERS))
     except ValueError as exc:
         _fail(str(exc))
-    out_dir = out if out is not None else fr.default_out_dir("calibrate")
+    out_dir = out if out is not None else timestamped_dir("calibrate")
     msg = fr.check_out_dir(out_dir)
     if msg:
         _fail(msg)

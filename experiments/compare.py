@@ -48,6 +48,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .store import json_default, timestamped_dir
+
 #: Scenarios compared when none are named.
 DEFAULT_SCENARIOS = ("transition", "continuation", "gradual_phaseout", "abrupt_withdrawal")
 DEFAULT_REFERENCE = "transition"
@@ -747,7 +749,7 @@ def write_outputs(comparison: Comparison, directory: Path) -> list[Path]:
     figures = write_figures(comparison, directory)
     written += list(figures.values())
     manifest = directory / "manifest.json"
-    manifest.write_text(json.dumps(manifest_data(comparison), indent=2, default=_json_default) + "\n",
+    manifest.write_text(json.dumps(manifest_data(comparison), indent=2, default=json_default) + "\n",
                         encoding="utf-8")
     written.append(manifest)
     written.append(write_report(comparison, figures, directory / "report.html"))
@@ -790,23 +792,9 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _json_default(obj: Any) -> Any:
-    if hasattr(obj, "item"):
-        return obj.item()
-    if isinstance(obj, Path):
-        return str(obj)
-    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
-
-
 def default_out_dir(now: datetime | None = None) -> Path:
     """``runs/compare-YYYYmmdd-HHMMSS`` (with a suffix if it exists already)."""
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    base = Path("runs") / f"compare-{stamp}"
-    path, k = base, 2
-    while path.exists():
-        path = base.with_name(f"{base.name}-{k}")
-        k += 1
-    return path
+    return timestamped_dir("compare", now)
 
 
 # --------------------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -82,15 +81,6 @@ def load_params(scenario: str, overrides: Mapping[str, Any]) -> model.Params:
     return load_scenario(scenario, dict(overrides)).params
 
 
-def default_out_dir(kind: str, now: datetime | None = None) -> Path:
-    """``runs/<kind>-YYYYmmdd-HHMMSS`` (with a suffix if it exists already)."""
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    base = Path("runs") / f"{kind}-{stamp}"
-    path, k = base, 2
-    while path.exists():
-        path = base.with_name(f"{base.name}-{k}")
-        k += 1
-    return path
 
 
 def check_out_dir(out: Path) -> str | None:

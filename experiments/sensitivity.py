@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from .problem import Problem
+from .store import json_default
 
 METHODS = ("sobol", "morris", "delta")
 #: Grid levels of the Morris design (Saltelli et al. 2008, ch. 3: 4 levels with a jump of 2 levels).
@@ -507,14 +508,7 @@ def write_tables(study: Study, directory: Path) -> list[Path]:
         frame.to_csv(directory / name, index=False)
         out.append(directory / name)
     path = directory / "manifest.json"
-    path.write_text(json.dumps(manifest_data(study), indent=2, default=_json_default) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(manifest_data(study), indent=2, default=json_default) + "\n", encoding="utf-8")
     out.append(path)
     return out
 
-
-def _json_default(obj: Any) -> Any:
-    if hasattr(obj, "item"):
-        return obj.item()
-    if isinstance(obj, Path):
-        return str(obj)
-    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")

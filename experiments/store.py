@@ -164,7 +164,7 @@ class ExperimentStore:
         return data
 
     def write_manifest(self, manifest: Mapping[str, Any]) -> None:
-        text = json.dumps(manifest, indent=2, default=_json_default) + "\n"
+        text = json.dumps(manifest, indent=2, default=json_default) + "\n"
         _atomic_write(self.directory / MANIFEST, text.encode("utf-8"))
 
     # -- parts and failures --------------------------------------------------------------------
@@ -181,7 +181,7 @@ class ExperimentStore:
     def record_failure(self, spec_record: Mapping[str, Any], error: Mapping[str, Any], attempts: int = 1) -> None:
         """Append one failed run (its spec, error and traceback) to failures.jsonl."""
         line = json.dumps({**spec_record, "error": dict(error), "attempts": attempts,
-                           "time": datetime.now(UTC).isoformat(timespec="seconds")}, default=_json_default)
+                           "time": datetime.now(UTC).isoformat(timespec="seconds")}, default=json_default)
         with open(self.directory / FAILURES, "a", encoding="utf-8") as fh:
             fh.write(line + "\n")
             fh.flush()
@@ -491,7 +491,20 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def _json_default(obj: Any) -> Any:
+def timestamped_dir(kind: str, now: datetime | None = None) -> Path:
+    """``runs/<kind>-YYYYmmdd-HHMMSS`` (with a suffix if it exists already): the default output
+    directory of the commands that write one."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    base = Path("runs") / f"{kind}-{stamp}"
+    path, k = base, 2
+    while path.exists():
+        path = base.with_name(f"{base.name}-{k}")
+        k += 1
+    return path
+
+
+def json_default(obj: Any) -> Any:
+    """``json.dumps`` fallback: numpy scalars, paths, sets and tuples."""
     if hasattr(obj, "item"):
         return obj.item()
     if isinstance(obj, Path):

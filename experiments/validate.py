@@ -20,6 +20,7 @@ from typing import Any
 from . import fit_figures
 from . import fit_runs as fr
 from . import target_files as tf
+from .store import timestamped_dir
 
 DEFAULT_SCENARIO = "historical"
 DEFAULT_SEEDS = 20
@@ -121,7 +122,7 @@ def validate_command(scenario: str, targets: list[Path] | None, seeds: int, hous
         _fail(f"--seeds {seeds}: a validation needs at least 2 replications (20 or more for a real check)")
     if households is not None and households < 100:
         _fail(f"--households {households}: allowed 100 or more")
-    out_dir = out if out is not None else fr.default_out_dir("validate")
+    out_dir = out if out is not None else timestamped_dir("validate")
     msg = fr.check_out_dir(out_dir)
     if msg:
         _fail(msg)
