@@ -82,13 +82,46 @@ FIELDS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Bytes of a memory page and of a cache line (x86-64 and ARM64 alike).
+PAGE_BYTES, LINE_BYTES = 4096, 64
+#: Cache lines between the page offsets of consecutive fields. Odd, so the first 64 fields start
+#: on 64 different cache sets (see :func:`arena_layout`).
+STAGGER_LINES = 7
+
+
+def arena_layout(n: int) -> tuple[list[int], int]:
+    """Byte offset of each field (order of ``FIELDS``) in the households' single allocation, and
+    its total size.
+
+    Each field starts on a fresh page plus ``k × STAGGER_LINES`` cache lines (modulo a page), ``k``
+    the field's position. Were every field to start at the same page offset, as separate large
+    allocations do, row ``i`` of all fields of one dtype would map to the same L1 cache set and
+    the same low address bits: the fused kernel, which reads and writes some 60 fields per
+    household, would then evict its own lines and stall on false store-to-load dependencies.
+    The padding costs at most two pages per field.
+    """
+    offsets = []
+    end = 0
+    for k, (dtype, _) in enumerate(FIELDS.values()):
+        page = -(-end // PAGE_BYTES) * PAGE_BYTES
+        off = page + (k * STAGGER_LINES * LINE_BYTES) % PAGE_BYTES
+        offsets.append(off)
+        end = off + n * np.dtype(dtype).itemsize
+    return offsets, max(end, 1)
+
+
 class HouseholdSet:
     """Struct-of-arrays household state. Attribute access returns the NumPy array."""
 
     def __init__(self, n: int):
         self.n = int(n)
-        for name, (dtype, _) in FIELDS.items():
-            setattr(self, name, np.zeros(self.n, dtype=dtype))
+        offsets, total = arena_layout(self.n)
+        # one zeroed allocation for all fields: large enough that NumPy asks the OS for huge
+        # pages (fewer TLB misses when the kernel streams every field at once)
+        self._arena = np.zeros(total, dtype=np.uint8)
+        for (name, (dtype, _)), off in zip(FIELDS.items(), offsets, strict=True):
+            size = self.n * np.dtype(dtype).itemsize
+            setattr(self, name, self._arena[off:off + size].view(dtype))
         self.employer[:] = -1
         self.contract[:] = -1
 
