@@ -554,6 +554,52 @@ def persons_below_by_county(x, pw, threshold, county_start):
 
 
 # --------------------------------------------------------------------------------------------
+# Enterprise exits (step 10): the links of the households of firms that closed
+# --------------------------------------------------------------------------------------------
+
+
+def release_links(h, county_start, gone, parallel=False):
+    """Households employed by or contracting with a closed enterprise (``gone[row]``) lose the
+    link: the job (employment code 0, no employer) or the contract. Those left with at least half
+    a labour unit seek a job again, and a post too when registered or in employment assistance;
+    those with a farm base seek a contract again. ``gone`` has one more entry than there are
+    enterprise rows, ``False``, so that the link value -1 reads it."""
+    if parallel:
+        by_county(_release_links_parallel, h, county_start, gone)
+    else:
+        _release_links_serial(h, county_start, gone)
+
+
+@njit(parallel=True, cache=True)
+def _release_links_parallel(h, county_start, gone):
+    for c in prange(county_start.shape[0] - 1):
+        _release_links_county(h, county_start[c], county_start[c + 1], gone)
+
+
+@njit(cache=True)
+def _release_links_serial(h, county_start, gone):
+    for c in range(county_start.shape[0] - 1):
+        _release_links_county(h, county_start[c], county_start[c + 1], gone)
+
+
+@njit(cache=True)
+def _release_links_county(h, start, stop, gone):
+    for i in range(start, stop):
+        if gone[h.employer[i]]:
+            h.emp_type[i] = 0
+            h.employer[i] = -1
+            if h.labour_units[i] - h.labour_lost[i] >= 0.5:
+                flags = h.seek_flags[i] | SEEK_JOB
+                if h.formerly_poor[i] or (flags & MON_EMPLOYMENT) != 0:
+                    flags |= SEEK_POST
+                h.seek_flags[i] = flags
+        if gone[h.contract[i]]:
+            h.contract[i] = -1
+            if h.op_base_year[i] > 0:
+                h.seek_flags[i] |= SEEK_CONTRACT
+
+
+# --------------------------------------------------------------------------------------------
 # Selecting candidates for the month's matching (step 11)
 # --------------------------------------------------------------------------------------------
 

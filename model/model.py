@@ -605,19 +605,9 @@ class RuralModel(mesa.Model):
         if exit_.any():
             rows = np.flatnonzero(exit_)
             alive[rows] = False
-            hh = self.households
-            gone = np.zeros(reg.n + 1, dtype=bool)
+            gone = np.zeros(reg.n + 1, dtype=bool)  # the last entry is read by the link -1
             gone[rows] = True
-            lost_job = np.flatnonzero((hh.employer >= 0) & gone[hh.employer])
-            hh.emp_type[lost_job] = pin.EMP_NONE
-            hh.employer[lost_job] = -1
-            able = lost_job[hh.labour_units[lost_job] - hh.labour_lost[lost_job] >= 0.5]
-            hh.seek_flags[able] |= kernel.SEEK_JOB
-            post_ok = able[hh.formerly_poor[able] | ((hh.seek_flags[able] & kernel.MON_EMPLOYMENT) > 0)]
-            hh.seek_flags[post_ok] |= kernel.SEEK_POST
-            lost_contract = np.flatnonzero((hh.contract >= 0) & gone[hh.contract])
-            hh.contract[lost_contract] = -1
-            hh.seek_flags[lost_contract[hh.op_base_year[lost_contract] > 0]] |= kernel.SEEK_CONTRACT
+            kernel.release_links(self._hh_tuple, self._county_start, gone, parallel=self._parallel)
             reg.contracts_used[rows] = 0
             if self._employees is not None:
                 self._employees[rows] = 0
