@@ -30,10 +30,11 @@ PHASES = {
     "accounting": ("accounting",),
     "data_collection": ("data_collection",),
 }
-#: Random draws the household kernel makes per household-month when nothing happens (illness,
-#: disability, accident, two separations, migrant loss and finding, operating noise, dibao review);
-#: rarer draws (costs, monitoring, repairs) come on top.
-DRAWS_PER_STEP = 9
+#: Random draws the household kernel makes in an ordinary household-month: illness, disability,
+#: accident, the one labour transition the household's employment state allows, and operating
+#: noise (a normal draw). Draws are made only where a rule reads them, so rarer ones (costs,
+#: dibao take-up, detection, repairs) come on top for the few households concerned.
+DRAWS_PER_STEP = 5
 
 
 @dataclass(frozen=True)

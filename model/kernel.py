@@ -250,15 +250,19 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
         # ---- 4. labour transitions ---------------------------------------------------------
         avail = max(h.labour_units[i] - lost, 0.0)
         emp = h.emp_type[i]
-        if labour.separated(emp, 1, avail, uniform(q.k_labour, i, q.month_abs, 0), q.p_local_separation):
+        # each draw is made only where the rule reads it (a counter-based draw does not depend on
+        # which other draws were made); 1.0 stands in for an unread draw
+        if emp == 1 and labour.separated(emp, 1, avail, uniform(q.k_labour, i, q.month_abs, 0),
+                                         q.p_local_separation):
             emp = 0
             h.employer[i] = -1
-        elif labour.separated(emp, 3, avail, uniform(q.k_labour, i, q.month_abs, 1), q.p_post_end):
+        elif emp == 3 and labour.separated(emp, 3, avail, uniform(q.k_labour, i, q.month_abs, 1), q.p_post_end):
             emp = 0
         boost = 1.0 + q.find_boost * q.employment if (h.aid_bits[i] & 2) != 0 else 1.0
-        emp = labour.migrant_transition(emp, avail, h.migrant_willing[i],
-                                        uniform(q.k_labour, i, q.month_abs, 2),
-                                        uniform(q.k_labour, i, q.month_abs, 3), q.p_migrant_loss,
+        willing = h.migrant_willing[i]
+        u_loss = uniform(q.k_labour, i, q.month_abs, 2) if emp == 2 else 1.0
+        u_find = uniform(q.k_labour, i, q.month_abs, 3) if emp == 0 and willing and avail >= 0.5 else 1.0
+        emp = labour.migrant_transition(emp, avail, willing, u_loss, u_find, q.p_migrant_loss,
                                         min(q.p_migrant_find * boost, 1.0))
         h.emp_type[i] = emp
         # ---- 5. market income --------------------------------------------------------------
@@ -288,7 +292,8 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
         entry_line = q.dibao_line * (1.0 + q.dibao_entry_bonus) if fp and weak else q.dibao_line
         take_up = 1.0 if social_aid and q.responsive else q.dibao_take_up
         eligible = weak or social_aid or q.dibao_for_all
-        u_take = uniform(q.k_behaviour, i, q.month_abs, 0) if not h.dibao[i] else 1.0
+        u_take = (uniform(q.k_behaviour, i, q.month_abs, 0)
+                  if not h.dibao[i] and eligible and h.base_est_pc[i] < entry_line else 1.0)
         h.dibao[i] = transfers.dibao_enrolled(h.dibao[i], h.base_est_pc[i], entry_line, q.dibao_line,
                                               eligible, q.dibao_exit_margin, u_take, take_up)
         dibao = transfers.dibao_topup(h.dibao[i], h.base_est_pc[i], members, q.dibao_line)
