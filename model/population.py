@@ -196,19 +196,23 @@ def build(params: Params, rng: np.random.Generator,
     working = rest - n_school
     hh.n_elderly[:] = n_eld
     hh.n_school[:] = n_school
+    del rest, n_school  # population-sized temporaries are freed as soon as they are used up
 
     # registration (fixed) depends on county type
     fp_share = np.array([pop.fp_share_key, pop.fp_share_other, pop.fp_share_nonpoor])[t]
     fp = rng.random(n_h) < fp_share
     hh.formerly_poor[:] = fp
+    del fp_share
 
     # health and labour capacity
     hh.chronic[:] = rng.random(n_h) < 1.0 - (1.0 - pop.chronic_share) ** np.maximum(n_eld + working, 1)
     p_dis = np.where(fp, pop.disabled_share_fp, pop.disabled_share_other)
     hh.disabled[:] = rng.random(n_h) < p_dis
+    del p_dis
     labour = working.astype(np.float32) - 1.0 * hh.disabled - 0.3 * (hh.chronic & (working > 0))
     # elderly still contribute a little labour
     labour = np.clip(labour + 0.25 * n_eld, 0.0, None)
+    del working
     hh.labour_units[:] = labour
     hh.education[:] = rng.choice(3, size=n_h, p=np.array(pop.education_shares) / sum(pop.education_shares))
 
@@ -224,6 +228,7 @@ def build(params: Params, rng: np.random.Generator,
     in_fpc = t != NONPOOR
     if not historical:
         _income_targets_2020(params, fp, in_fpc, persons, u, y, line, thr)
+    del u, persons, t
 
     # split household income into mechanistic components (start prices, yuan/year; stored at 2020
     # prices, as the kernel indexes them)
@@ -231,11 +236,13 @@ def build(params: Params, rng: np.random.Generator,
     pension = 12.0 * params.transfers.pension_month_2020_yuan * base.cpi * n_eld
     transition = np.where(fp, params.transfers.transition_subsidy_pc_year_2020_yuan * base.cpi * members, 0.0)
     public = pension + transition
+    del pension, transition
     private = inc.private_transfer_share * y_h
     prop = inc.property_share * y_h
     hh.private_transfer_year[:] = private / base.wage
     hh.property_year[:] = prop / base.wage
     market = np.maximum(y_h - public - private - prop, 0.05 * y_h)
+    del public, private, prop
     return _finish(params, rng, hh, pv_parts=(ctype, county_ind, village_county, village_product, weight_c,
                                                per_county), y=y, y_h=y_h, market=market, labour=labour,
                    n_eld=n_eld, fp=fp, in_fpc=in_fpc, line=line, thr=thr, base=base)
@@ -331,7 +338,7 @@ def _finish(params: Params, rng: np.random.Generator, hh: HouseholdSet, pv_parts
         income_pc_fpc_2020_yuan=mean_fpc,
         income_pc_nonfpc_2020_yuan=mean_nfpc,
     )
-    return province, hh, market_target.astype(np.float64), y_h.astype(np.float64)
+    return province, hh, market_target.astype(np.float64, copy=False), y_h.astype(np.float64, copy=False)
 
 
 def split_market_income(params: Params, hh: HouseholdSet, market_year: np.ndarray, income_year: np.ndarray,
@@ -374,10 +381,13 @@ def split_market_income(params: Params, hh: HouseholdSet, market_year: np.ndarra
         if got <= 0 or abs(got / target_total - 1.0) < 1e-6:
             break
         factor *= target_total / got
+    del raw, cap, w, fpc
     with np.errstate(divide="ignore", invalid="ignore"):
         mult = np.where(earners, wage / np.where(unit > 0, unit, 1.0), hh.wage_mult * factor)
     hh.wage_mult[:] = np.clip(mult, 0.05, 10.0)
+    del mult, unit, earners
     op_total = np.maximum(market_year - wage - post_wage, 0.02 * market_year)
+    del wage, post_wage
 
     gain = params.assistance.industry_gain_pc_year_2021_yuan * hh.members
     if params.sim.historical:
