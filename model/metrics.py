@@ -69,11 +69,17 @@ def weighted_gini(x, w, order=None):
         return np.nan
     if order is None:
         order = np.argsort(x, kind="mergesort")
+    # gather once in sorted order (one pass of random reads), then sum over contiguous arrays
+    ws = np.empty(n)
+    xws = np.empty(n)
     total_w = 0.0
     total_xw = 0.0
     for k in range(n):
-        total_w += w[order[k]]
-        total_xw += float(x[order[k]]) * w[order[k]]
+        i = order[k]
+        ws[k] = w[i]
+        xws[k] = float(x[i]) * w[i]
+        total_w += ws[k]
+        total_xw += xws[k]
     if total_w <= 0:
         return np.nan
     if total_xw <= 0:
@@ -82,11 +88,10 @@ def weighted_gini(x, w, order=None):
     cw = 0.0
     cxw = 0.0
     for k in range(n):
-        i = order[k]
         prev_l = cxw / total_xw
         cw_prev = cw
-        cw += w[i]
-        cxw += float(x[i]) * w[i]
+        cw += ws[k]
+        cxw += xws[k]
         area += (cw - cw_prev) / total_w * (prev_l + cxw / total_xw) / 2.0
     return 1.0 - 2.0 * area
 
