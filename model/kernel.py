@@ -615,7 +615,8 @@ PRIO_JOB, PRIO_POST, PRIO_RANDOM = 0, 1, 2
 
 
 def select_top_k(flags, bit, group_kind, county_start, county, village, village_product, n_industries, k_per_group,
-                 prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month, slot, parallel=False):
+                 prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month, slot, parallel=False,
+                 village_county=None):
     """Step 11's matching: among households whose ``flags`` carry ``bit``, the best
     ``k_per_group[g]`` of each group ``g`` by priority, ranked best first.
 
@@ -626,9 +627,24 @@ def select_top_k(flags, bit, group_kind, county_start, county, village, village_
     (counties, villages, county-industries) lie within counties, so counties may run in parallel
     with the same result.
 
+    Counties none of whose groups has a slot are skipped whole (for village groups this needs
+    ``village_county``, the county of each village).
+
     Returns ``(rows, groups, ranks)`` ordered by group, then rank.
     """
     n_groups = k_per_group.shape[0]
+    n_counties = county_start.shape[0] - 1
+    if group_kind == GROUP_COUNTY:
+        group_county = np.arange(n_groups)
+    elif group_kind == GROUP_COUNTY_INDUSTRY:
+        group_county = np.arange(n_groups) // n_industries
+    else:
+        group_county = village_county
+    county_open = np.zeros(n_counties, dtype=np.bool_)
+    if group_county is None:
+        county_open[:] = True
+    else:
+        county_open[np.asarray(group_county)[k_per_group > 0]] = True
     offsets = np.concatenate(([0], np.cumsum(k_per_group))).astype(np.int64)
     total = int(offsets[-1])
     buf_p = np.empty(total)
@@ -638,7 +654,7 @@ def select_top_k(flags, bit, group_kind, county_start, county, village, village_
     if total > 0:
         args = (flags, bit, group_kind, county_start, county, village, village_product, n_industries, k_per_group,
                 prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month, slot, offsets, buf_p, buf_r,
-                fill, worst)
+                fill, worst, county_open)
         if parallel:
             by_county(_top_k_counties_parallel, *args)
         else:
@@ -649,21 +665,23 @@ def select_top_k(flags, bit, group_kind, county_start, county, village, village_
 @njit(parallel=True, cache=True)
 def _top_k_counties_parallel(flags, bit, group_kind, county_start, county, village, village_product, n_industries,
                              k_per_group, prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month,
-                             slot, offsets, buf_p, buf_r, fill, worst):
+                             slot, offsets, buf_p, buf_r, fill, worst, county_open):
     for c in prange(county_start.shape[0] - 1):
-        _top_k_county(flags, bit, group_kind, county_start[c], county_start[c + 1], county, village,
-                      village_product, n_industries, k_per_group, prio_kind, labour_units, labour_lost,
-                      formerly_poor, reserve, key, month, slot, offsets, buf_p, buf_r, fill, worst)
+        if county_open[c]:
+            _top_k_county(flags, bit, group_kind, county_start[c], county_start[c + 1], county, village,
+                          village_product, n_industries, k_per_group, prio_kind, labour_units, labour_lost,
+                          formerly_poor, reserve, key, month, slot, offsets, buf_p, buf_r, fill, worst)
 
 
 @njit(cache=True)
 def _top_k_counties_serial(flags, bit, group_kind, county_start, county, village, village_product, n_industries,
                            k_per_group, prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month,
-                           slot, offsets, buf_p, buf_r, fill, worst):
+                           slot, offsets, buf_p, buf_r, fill, worst, county_open):
     for c in range(county_start.shape[0] - 1):
-        _top_k_county(flags, bit, group_kind, county_start[c], county_start[c + 1], county, village,
-                      village_product, n_industries, k_per_group, prio_kind, labour_units, labour_lost,
-                      formerly_poor, reserve, key, month, slot, offsets, buf_p, buf_r, fill, worst)
+        if county_open[c]:
+            _top_k_county(flags, bit, group_kind, county_start[c], county_start[c + 1], county, village,
+                          village_product, n_industries, k_per_group, prio_kind, labour_units, labour_lost,
+                          formerly_poor, reserve, key, month, slot, offsets, buf_p, buf_r, fill, worst)
 
 
 @njit(cache=True)

@@ -96,7 +96,7 @@ def weighted_gini(x, w, order=None):
     return 1.0 - 2.0 * area
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def argsort_f32(x):
     """Stable ascending order of a float32 array by LSD radix sort (4 byte passes, O(n)); the same
     order as a stable comparison sort for finite values."""

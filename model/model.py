@@ -42,6 +42,7 @@ from __future__ import annotations
 import difflib
 import functools
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import mesa
@@ -188,6 +189,7 @@ class RuralModel(mesa.Model):
             parallel = hh.n >= PARALLEL_MIN_HOUSEHOLDS and numba.get_num_threads() > 1
         self._parallel = bool(parallel)
         self._village_product = pv.village_product.astype(np.int64)
+        self._village_county = pv.village_county.astype(np.int64)
         self._employees: np.ndarray | None = None  # per enterprise, counted by the month's kernel
 
         # enterprises
@@ -691,7 +693,7 @@ class RuralModel(mesa.Model):
         rows, groups, ranks = kernel.select_top_k(
             hh.seek_flags, bit, group_kind, self._county_start, hh.county, hh.village, self._village_product,
             self.n_industries, k, prio_kind, hh.labour_units, hh.labour_lost, hh.formerly_poor, float(reserve), key,
-            month, draw_slot, parallel=self._parallel)
+            month, draw_slot, parallel=self._parallel, village_county=self._village_county)
         order = np.argsort(slot_group, kind="stable")
         start = np.concatenate(([0], np.cumsum(k)[:-1]))
         return rows, slots[order[start[groups] + ranks]]
@@ -815,7 +817,8 @@ class RuralModel(mesa.Model):
             if p.policy.tackling.registration.at_year(self.year, 12) >= 0.5:
                 self._campaign_december(net_pc, line)
         pw = hh.weight.astype(np.float64) * hh.members
-        median = mx.weighted_quantile(net_pc, pw, 0.5, mx.argsort_f32(net_pc))
+        net_order, disp_order = self._sorted_orders(net_pc, disp_pc)
+        median = mx.weighted_quantile(net_pc, pw, 0.5, net_order)
         rel_poor = kernel.persons_below_by_county(net_pc, pw, p.metrics.relative_poverty_share * median,
                                                   self._county_start).sum()
         acc = self.accounts
@@ -825,7 +828,7 @@ class RuralModel(mesa.Model):
             d, kernel.DEC, self.province.fp_county, self._prev_income,
             {"gdp_growth_real": lv.gdp_growth_real, "inflation": lv.inflation,
              "urban_income_growth": lv.urban_income_growth},
-            rel_poor, mx.weighted_gini(disp_pc, pw, mx.argsort_f32(disp_pc))))
+            rel_poor, mx.weighted_gini(disp_pc, pw, disp_order)))
         row.update({
             "fiscal_cost_yuan": float(acc.spend_year.sum()),
             "transfer_spending_yuan": float(sum(acc.spend_year[:, SPEND[k]].sum() for k in TRANSFER_CATEGORIES)),
@@ -857,6 +860,16 @@ class RuralModel(mesa.Model):
         self.province_gov.evaluate(acc, counties["relapse_rate"])
         self._prev_income = {"fpc": row["income_pc_fpc_yuan"], "all": row["income_pc_mean_yuan"]}
         self._prev_ratio = row["income_ratio_fpc_nonfpc"]
+
+    def _sorted_orders(self, net_pc: np.ndarray, disp_pc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Stable ascending orders of per-capita net and disposable income (for the median and
+        the Gini). In a parallel run the two sorts, which release the GIL, run side by side."""
+        if not self._parallel or numba.get_num_threads() < 2:
+            return mx.argsort_f32(net_pc), mx.argsort_f32(disp_pc)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            disp = pool.submit(mx.argsort_f32, disp_pc)
+            net = mx.argsort_f32(net_pc)
+            return net, disp.result()
 
     # ----------------------------------------------------------------------------------------
 

@@ -1,0 +1,72 @@
+"""Step 11's candidate selection: the best k of each group, whichever counties are skipped."""
+
+import numpy as np
+import pytest
+
+from model import kernel
+
+
+def _province(seed=3, n_counties=6, villages_per_county=4, n_industries=3, per_county=300):
+    rng = np.random.default_rng(seed)
+    n = n_counties * per_county
+    county = np.repeat(np.arange(n_counties), per_county).astype(np.int16)
+    village = (county.astype(np.int32) * villages_per_county
+               + rng.integers(0, villages_per_county, n)).astype(np.int32)
+    village_county = np.repeat(np.arange(n_counties), villages_per_county).astype(np.int64)
+    village_product = rng.integers(0, n_industries, n_counties * villages_per_county).astype(np.int64)
+    flags = np.where(rng.random(n) < 0.6, kernel.SEEK_CONTRACT, 0).astype(np.uint8)
+    county_start = np.arange(0, n + 1, per_county).astype(np.int64)
+    zeros = np.zeros(n, dtype=np.float32)
+    return dict(flags=flags, county=county, village=village, village_county=village_county,
+                village_product=village_product, county_start=county_start, zeros=zeros,
+                n_industries=n_industries)
+
+
+def _select(p, group_kind, k, parallel, with_map=True):
+    return kernel.select_top_k(
+        p["flags"], kernel.SEEK_CONTRACT, group_kind, p["county_start"], p["county"], p["village"],
+        p["village_product"], p["n_industries"], k, kernel.PRIO_RANDOM, p["zeros"], p["zeros"],
+        np.zeros(len(p["flags"]), dtype=bool), 0.0, kernel.stream_key(5, kernel.S_MATCHING), 300, 3,
+        parallel=parallel, village_county=p["village_county"] if with_map else None)
+
+
+def _reference(p, group_kind, k):
+    """Brute force: every candidate's draw, best first within each group."""
+    key = kernel.stream_key(5, kernel.S_MATCHING)
+    rows = np.flatnonzero(p["flags"] & kernel.SEEK_CONTRACT)
+    if group_kind == kernel.GROUP_VILLAGE:
+        group = p["village"][rows].astype(np.int64)
+    elif group_kind == kernel.GROUP_COUNTY_INDUSTRY:
+        group = p["county"][rows].astype(np.int64) * p["n_industries"] + p["village_product"][p["village"][rows]]
+    else:
+        group = p["county"][rows].astype(np.int64)
+    prio = np.array([kernel.uniform(key, int(i), 300, 3) for i in rows])
+    out_rows, out_groups = [], []
+    for g in range(len(k)):
+        mine = np.flatnonzero(group == g)
+        best = mine[np.argsort(-prio[mine], kind="stable")][: k[g]]
+        out_rows += rows[best].tolist()
+        out_groups += [g] * len(best)
+    return out_rows, out_groups
+
+
+@pytest.mark.parametrize("group_kind", [kernel.GROUP_COUNTY, kernel.GROUP_VILLAGE, kernel.GROUP_COUNTY_INDUSTRY])
+@pytest.mark.parametrize("parallel", [False, True])
+def test_best_k_per_group_with_counties_skipped(group_kind, parallel):
+    p = _province()
+    n_groups = {kernel.GROUP_COUNTY: 6, kernel.GROUP_VILLAGE: 24, kernel.GROUP_COUNTY_INDUSTRY: 18}[group_kind]
+    rng = np.random.default_rng(group_kind)
+    k = rng.integers(1, 8, n_groups).astype(np.int64)
+    per_county = n_groups // 6
+    k[: 2 * per_county] = 0  # the groups of counties 0 and 1 have no slot: those counties are skipped
+    k[-1] = 500  # more slots than candidates: every candidate of the group is taken
+    rows, groups, ranks = _select(p, group_kind, k, parallel)
+    ref_rows, ref_groups = _reference(p, group_kind, k)
+    assert rows.tolist() == ref_rows and groups.tolist() == ref_groups
+    assert not np.isin(p["county"][rows], [0, 1]).any()
+    # ranks count 0, 1, ... within each group
+    for g in np.unique(groups):
+        assert ranks[groups == g].tolist() == list(range((groups == g).sum()))
+    # without the village-county map nothing is skipped, and nothing changes
+    again = _select(p, group_kind, k, parallel, with_map=False)
+    assert all((a == b).all() for a, b in zip(again, (rows, groups, ranks), strict=True))
