@@ -623,9 +623,9 @@ def select_top_k(flags, bit, group_kind, county_start, county, village, village_
     Priorities (``u`` a uniform draw of this household, month and slot):
     ``PRIO_JOB`` labour capacity + u, plus 10 for registered households under the campaign's
     reserved share; ``PRIO_POST`` 2 for monitored households in employment assistance, + u;
-    ``PRIO_RANDOM`` u. Only the best ``k`` of each group are kept (O(n + kept · k)). Groups
-    (counties, villages, county-industries) lie within counties, so counties may run in parallel
-    with the same result.
+    ``PRIO_RANDOM`` u. Only the best ``k`` of each group are kept, in a min-heap per group
+    (O(n log k)). Groups (counties, villages, county-industries) lie within counties, so counties
+    may run in parallel with the same result.
 
     Counties none of whose groups has a slot are skipped whole (for village groups this needs
     ``village_county``, the county of each village).
@@ -650,11 +650,10 @@ def select_top_k(flags, bit, group_kind, county_start, county, village, village_
     buf_p = np.empty(total)
     buf_r = np.empty(total, dtype=np.int64)
     fill = np.zeros(n_groups, dtype=np.int64)
-    worst = np.zeros(n_groups, dtype=np.int64)
     if total > 0:
         args = (flags, bit, group_kind, county_start, county, village, village_product, n_industries, k_per_group,
                 prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month, slot, offsets, buf_p, buf_r,
-                fill, worst, county_open)
+                fill, county_open)
         if parallel:
             by_county(_top_k_counties_parallel, *args)
         else:
@@ -665,23 +664,23 @@ def select_top_k(flags, bit, group_kind, county_start, county, village, village_
 @njit(parallel=True, cache=True)
 def _top_k_counties_parallel(flags, bit, group_kind, county_start, county, village, village_product, n_industries,
                              k_per_group, prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month,
-                             slot, offsets, buf_p, buf_r, fill, worst, county_open):
+                             slot, offsets, buf_p, buf_r, fill, county_open):
     for c in prange(county_start.shape[0] - 1):
         if county_open[c]:
             _top_k_county(flags, bit, group_kind, county_start[c], county_start[c + 1], county, village,
                           village_product, n_industries, k_per_group, prio_kind, labour_units, labour_lost,
-                          formerly_poor, reserve, key, month, slot, offsets, buf_p, buf_r, fill, worst)
+                          formerly_poor, reserve, key, month, slot, offsets, buf_p, buf_r, fill)
 
 
 @njit(cache=True)
 def _top_k_counties_serial(flags, bit, group_kind, county_start, county, village, village_product, n_industries,
                            k_per_group, prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month,
-                           slot, offsets, buf_p, buf_r, fill, worst, county_open):
+                           slot, offsets, buf_p, buf_r, fill, county_open):
     for c in range(county_start.shape[0] - 1):
         if county_open[c]:
             _top_k_county(flags, bit, group_kind, county_start[c], county_start[c + 1], county, village,
                           village_product, n_industries, k_per_group, prio_kind, labour_units, labour_lost,
-                          formerly_poor, reserve, key, month, slot, offsets, buf_p, buf_r, fill, worst)
+                          formerly_poor, reserve, key, month, slot, offsets, buf_p, buf_r, fill)
 
 
 @njit(cache=True)
@@ -711,7 +710,7 @@ def _top_k_collect(offsets, buf_p, buf_r, fill):
 @njit(cache=True)
 def _top_k_county(flags, bit, group_kind, start, stop, county, village, village_product, n_industries, k_per_group,
                   prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month, slot, offsets, buf_p,
-                  buf_r, fill, worst):
+                  buf_r, fill):
     for i in range(start, stop):
         if (flags[i] & bit) == 0:
             continue
@@ -737,17 +736,29 @@ def _top_k_county(flags, bit, group_kind, start, stop, county, village, village_
             buf_p[base + fill[g]] = pr
             buf_r[base + fill[g]] = i
             fill[g] += 1
-        elif pr > buf_p[base + worst[g]]:
-            buf_p[base + worst[g]] = pr
-            buf_r[base + worst[g]] = i
-        else:
-            continue
-        if fill[g] == k:  # the kept set changed: find its worst member again
-            w = 0
-            for j in range(1, k):
-                if buf_p[base + j] < buf_p[base + w]:
-                    w = j
-            worst[g] = w
+            if fill[g] == k:  # full: arrange the kept set as a min-heap (its worst at the root)
+                for j in range(k // 2 - 1, -1, -1):
+                    _sift_down(buf_p, buf_r, base, j, k)
+        elif pr > buf_p[base]:  # better than the worst kept: it takes the worst's place
+            buf_p[base] = pr
+            buf_r[base] = i
+            _sift_down(buf_p, buf_r, base, 0, k)
+
+
+@njit(inline="always", cache=True)
+def _sift_down(buf_p, buf_r, base, j, k):
+    """Restore the min-heap ``buf_p[base:base + k]`` (rows in ``buf_r`` alongside) below ``j``."""
+    while True:
+        child = 2 * j + 1
+        if child >= k:
+            return
+        if child + 1 < k and buf_p[base + child + 1] < buf_p[base + child]:
+            child += 1
+        if buf_p[base + child] >= buf_p[base + j]:
+            return
+        buf_p[base + j], buf_p[base + child] = buf_p[base + child], buf_p[base + j]
+        buf_r[base + j], buf_r[base + child] = buf_r[base + child], buf_r[base + j]
+        j = child
 
 
 @njit(cache=True)
