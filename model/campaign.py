@@ -152,7 +152,7 @@ def start_transition(hh: HouseholdSet, reg: Register, threshold_yuan: float) -> 
     hh.stable_months[:] = 0
 
 
-def annual_columns(hh: HouseholdSet, reg: Register) -> dict[str, float]:
+def annual_columns(hh: HouseholdSet, reg: Register, pw: np.ndarray | None = None) -> dict[str, float]:
     """Campaign columns of the annual table (zero when no campaign ran).
 
     - ``registered_poor_share``: persons on the register ÷ all persons;
@@ -161,8 +161,12 @@ def annual_columns(hh: HouseholdSet, reg: Register) -> dict[str, float]:
       workers of registered households (workers of households with labour);
     - ``exiter_poor_again_share``: households that left the register (2017-2020) and have been poor
       at a later year-end ÷ households that left it.
+
+    ``pw`` may pass the persons each row represents (``weight × members``, float64) when the caller
+    has them.
     """
-    pw = hh.weight.astype(np.float64) * hh.members
+    if pw is None:
+        pw = hh.weight.astype(np.float64) * hh.members
     fp = hh.formerly_poor
     workers = hh.weight.astype(np.float64) * hh.n_workers * fp
     away = workers * (hh.emp_type == EMP_MIGRANT)

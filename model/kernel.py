@@ -215,6 +215,13 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
     """
     p_screen = q.p_screen * (1.0 + effort_c)
     productivity = q.productivity_index * (1.0 + construction_c)
+    # the monthly illness probability takes one of four values (chronic illness, members 60+):
+    # computed once here rather than by a power function for every household
+    ill = q.p_illness_year, q.chronic_multiplier, q.elderly_multiplier
+    p_ill_none = shocks.illness_probability_month(ill[0], False, False, ill[1], ill[2])
+    p_ill_elderly = shocks.illness_probability_month(ill[0], False, True, ill[1], ill[2])
+    p_ill_chronic = shocks.illness_probability_month(ill[0], True, False, ill[1], ill[2])
+    p_ill_both = shocks.illness_probability_month(ill[0], True, True, ill[1], ill[2])
     for i in range(start, stop):
         w = h.weight[i]
         members = float(h.members[i])
@@ -224,8 +231,10 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
         if h.hardship_months[i] > 0:
             h.hardship_months[i] -= 1
         med_cost = 0.0
-        p_ill = shocks.illness_probability_month(q.p_illness_year, h.chronic[i], h.n_elderly[i] > 0,
-                                                 q.chronic_multiplier, q.elderly_multiplier)
+        if h.chronic[i]:
+            p_ill = p_ill_both if h.n_elderly[i] > 0 else p_ill_chronic
+        else:
+            p_ill = p_ill_elderly if h.n_elderly[i] > 0 else p_ill_none
         if h.ill_months[i] == 0 and uniform(q.k_illness, i, q.month_abs, 0) < p_ill:
             z = normal(q.k_illness, i, q.month_abs, 1, normal_table)
             med_cost += shocks.lognormal_cost(q.illness_cost_mean, q.illness_cost_sigma, z)

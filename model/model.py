@@ -840,7 +840,7 @@ class RuralModel(mesa.Model):
             # (1 + growth in formerly poor counties) / (1 + growth in never-poor counties) - 1
             "income_growth_premium_fpc": mx.growth(mx.safe_div(row["income_pc_fpc_yuan"], row["income_pc_nonfpc_yuan"]),
                                                    self._prev_ratio),
-            **campaign.annual_columns(hh, self.register),
+            **campaign.annual_columns(hh, self.register, pw),
         })
         for k, name in enumerate(SPEND_CATEGORIES):
             row[f"spend_{name}_yuan"] = float(acc.spend_year[:, k].sum())
