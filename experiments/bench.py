@@ -218,7 +218,7 @@ def run_bench(sizes: list[int], years: int, reps: int, threads: int, scenario: s
 
 
 def machine_facts() -> dict[str, Any]:
-    from model.results import package_versions
+    from model.results import git_state, package_versions
 
     cpu = platform.processor() or platform.machine()
     try:
@@ -235,6 +235,7 @@ def machine_facts() -> dict[str, Any]:
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "packages": package_versions(("ruralsim", "numpy", "numba", "mesa", "pandas")),
+        "git": git_state(),
     }
 
 
