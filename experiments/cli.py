@@ -222,10 +222,10 @@ def bench_command(
     if json_file is not None:
         rows = [{**r, "floor": f, "machine": result["machine"]} for r, f in zip(result["rows"], result["floor"],
                                                                                   strict=True)]
-        from experiments.store import _atomic_write
+        from experiments.store import atomic_write
 
         try:
-            _atomic_write(json_file, json.dumps(rows, indent=2).encode())
+            atomic_write(json_file, json.dumps(rows, indent=2).encode())
         except OSError as exc:
             _fail(f"cannot write {json_file}: {exc.strerror or exc}")
         typer.echo(f"\nWrote {json_file}")

@@ -148,7 +148,7 @@ class ExperimentStore:
     def create(self, manifest: Mapping[str, Any], plan: pa.Table) -> None:
         """Create the directory with its manifest and plan (the directory may exist empty)."""
         self.runs_dir.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.directory / PLAN, _table_bytes(plan))
+        atomic_write(self.directory / PLAN, _table_bytes(plan))
         self.write_manifest(manifest)
 
     def read_manifest(self) -> dict[str, Any]:
@@ -165,7 +165,7 @@ class ExperimentStore:
 
     def write_manifest(self, manifest: Mapping[str, Any]) -> None:
         text = json.dumps(manifest, indent=2, default=json_default) + "\n"
-        _atomic_write(self.directory / MANIFEST, text.encode("utf-8"))
+        atomic_write(self.directory / MANIFEST, text.encode("utf-8"))
 
     # -- parts and failures --------------------------------------------------------------------
 
@@ -175,7 +175,7 @@ class ExperimentStore:
     def write_part(self, run_id: str, data: bytes) -> Path:
         """Write one run's part atomically: a reader sees the whole file or none."""
         path = self.part_path(run_id)
-        _atomic_write(path, data)
+        atomic_write(path, data)
         return path
 
     def record_failure(self, spec_record: Mapping[str, Any], error: Mapping[str, Any], attempts: int = 1) -> None:
@@ -476,7 +476,7 @@ def _table_bytes(table: pa.Table) -> bytes:
     return buffer.getvalue()
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename it."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:

@@ -205,6 +205,12 @@ def household_month_serial(h, q, county_start, price_rel, village_product, villa
                      budget_factor[c], effort[c], construction_effect[c], normal_table, out, employees)
 
 
+@njit(inline="always", cache=True)
+def _illness_month(q, chronic, has_elderly):
+    return shocks.illness_probability_month(q.p_illness_year, chronic, has_elderly, q.chronic_multiplier,
+                                            q.elderly_multiplier)
+
+
 @njit(cache=True)
 def county_month(h, q, c, start, stop, price_rel, village_product, village_loss, bf, effort_c,
                  construction_c, normal_table, out, employees):
@@ -217,11 +223,10 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
     productivity = q.productivity_index * (1.0 + construction_c)
     # the monthly illness probability takes one of four values (chronic illness, members 60+):
     # computed once here rather than by a power function for every household
-    ill = q.p_illness_year, q.chronic_multiplier, q.elderly_multiplier
-    p_ill_none = shocks.illness_probability_month(ill[0], False, False, ill[1], ill[2])
-    p_ill_elderly = shocks.illness_probability_month(ill[0], False, True, ill[1], ill[2])
-    p_ill_chronic = shocks.illness_probability_month(ill[0], True, False, ill[1], ill[2])
-    p_ill_both = shocks.illness_probability_month(ill[0], True, True, ill[1], ill[2])
+    p_ill_none = _illness_month(q, False, False)
+    p_ill_elderly = _illness_month(q, False, True)
+    p_ill_chronic = _illness_month(q, True, False)
+    p_ill_both = _illness_month(q, True, True)
     for i in range(start, stop):
         w = h.weight[i]
         members = float(h.members[i])
