@@ -227,6 +227,15 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
     p_ill_elderly = _illness_month(q, False, True)
     p_ill_chronic = _illness_month(q, True, False)
     p_ill_both = _illness_month(q, True, True)
+    # the county's sums are kept in locals and added to ``out`` once: a store to ``out`` inside the
+    # loop could alias the household arrays, so every field read after it would be reloaded
+    sum_pension = sum_dibao = sum_transition_subsidy = 0.0
+    sum_public_posts = sum_industrial_assistance = sum_employment_assistance = 0.0
+    sum_medical_insurance = sum_medical_assistance = sum_education_support = 0.0
+    sum_housing_renovation = sum_n_monitored = sum_n_newly_identified = 0.0
+    sum_n_assisted = sum_n_migrant = sum_n_local_job = 0.0
+    sum_n_public_post = sum_n_dibao = sum_income_est_fp_sum = 0.0
+    sum_fp_weight = sum_N_post_holders = sum_N_monitored_employment_nonfp = 0.0
     for i in range(start, stop):
         w = h.weight[i]
         members = float(h.members[i])
@@ -429,36 +438,43 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
         post = emp == 3
         ind_cost = h.industry_stock[i] * q.cost_industrial
         emp_cost = q.cost_employment * q.employment if ((h.aid_bits[i] & 2) != 0 or post) else 0.0
-        out[c, 0] += pens * w
-        out[c, 1] += dibao * w
-        out[c, 2] += trans * w
-        out[c, 3] += wage * w if post else 0.0
-        out[c, 4] += ind_cost * w
-        out[c, 5] += emp_cost * w
-        out[c, 6] += reimb * w
-        out[c, 7] += med_aid * w
-        out[c, 8] += edu_support * w
-        out[c, 9] += q.renovation_cost * w if renovated else 0.0
+        sum_pension += pens * w
+        sum_dibao += dibao * w
+        sum_transition_subsidy += trans * w
+        sum_public_posts += wage * w if post else 0.0
+        sum_industrial_assistance += ind_cost * w
+        sum_employment_assistance += emp_cost * w
+        sum_medical_insurance += reimb * w
+        sum_medical_assistance += med_aid * w
+        sum_education_support += edu_support * w
+        sum_housing_renovation += q.renovation_cost * w if renovated else 0.0
         if monitored:
-            out[c, 10] += w
+            sum_n_monitored += w
         if new:
-            out[c, 11] += w
+            sum_n_newly_identified += w
         if h.aid_bits[i] != 0:
-            out[c, 12] += w
+            sum_n_assisted += w
         if emp == 2:
-            out[c, 13] += w
+            sum_n_migrant += w
         elif emp == 1:
-            out[c, 14] += w
+            sum_n_local_job += w
         elif post:
-            out[c, 15] += w
-            out[c, 19] += 1.0
+            sum_n_public_post += w
+            sum_N_post_holders += 1.0
         if h.dibao[i]:
-            out[c, 16] += w
+            sum_n_dibao += w
         if fp:
-            out[c, 17] += h.income_est_pc[i] * w
-            out[c, 18] += w
+            sum_income_est_fp_sum += h.income_est_pc[i] * w
+            sum_fp_weight += w
         elif monitored and (h.aid_bits[i] & 2) != 0:
-            out[c, 20] += 1.0
+            sum_N_monitored_employment_nonfp += 1.0
+    totals = (sum_pension, sum_dibao, sum_transition_subsidy, sum_public_posts, sum_industrial_assistance,
+              sum_employment_assistance, sum_medical_insurance, sum_medical_assistance,
+              sum_education_support, sum_housing_renovation, sum_n_monitored, sum_n_newly_identified,
+              sum_n_assisted, sum_n_migrant, sum_n_local_job, sum_n_public_post, sum_n_dibao,
+              sum_income_est_fp_sum, sum_fp_weight, sum_N_post_holders, sum_N_monitored_employment_nonfp)
+    for k, total in enumerate(totals):
+        out[c, k] += total
 
 
 # --------------------------------------------------------------------------------------------
