@@ -8,12 +8,29 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
-from .model import RuralModel
 from .params import Params, ParamsError
-from .results import RunResult, environment
+
+if TYPE_CHECKING:
+    from .model import RuralModel
+    from .results import RunResult
 
 __all__ = ["Params", "ParamsError", "RunResult", "RuralModel", "run"]
+
+#: Names imported on first use: the simulation pulls in Mesa, numba and pandas (seconds of start-up),
+#: which reading and checking parameters and scenarios (``ruralsim check``, ``--help``) never need.
+_LAZY = {"RuralModel": ".model", "RunResult": ".results", "environment": ".results"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def run(params: Params | None = None, seed: int = 1,
@@ -31,6 +48,9 @@ def run(params: Params | None = None, seed: int = 1,
     Returns:
         The run's tables, summary and metadata.
     """
+    from .model import RuralModel
+    from .results import RunResult, environment
+
     params = params if params is not None else Params()
     started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
