@@ -209,3 +209,16 @@ def test_sorted_variants_match_unsorted():
     order = mx.argsort_f32(x)
     assert mx.weighted_quantile(x, w, 0.5, order) == mx.weighted_quantile(x, w, 0.5)
     assert mx.weighted_gini(x, w, order) == pytest.approx(mx.weighted_gini(x, w), rel=1e-12)
+
+
+@pytest.mark.parametrize("x", [
+    np.array([], dtype=np.float32),
+    np.array([2.5], dtype=np.float32),
+    np.full(1000, 7.0, dtype=np.float32),                    # every pass skipped
+    np.array([-0.0, 0.0, -0.0, 1.0, -1.0], dtype=np.float32),
+    np.arange(70_000, dtype=np.float32)[::-1].copy(),        # top byte shared: that pass skipped
+])
+def test_argsort_f32_edge_cases(x):
+    order = mx.argsort_f32(x)
+    assert order.dtype == np.int32
+    np.testing.assert_array_equal(order, np.argsort(x, kind="stable"))
