@@ -795,17 +795,24 @@ def _sift_down(buf_p, buf_r, base, j, k):
 
 
 @njit(cache=True)
-def rows_with_value(values, value, group, group_ok):
-    """Rows where ``values == value`` in groups with ``group_ok``, in row order."""
-    n = values.shape[0]
+def rows_with_value(values, value, county_start, county_ok):
+    """Rows where ``values == value`` in the counties with ``county_ok``, in row order.
+
+    Households are stored in contiguous county blocks (``county_start``), so only the blocks of
+    those counties are read."""
+    n_counties = county_start.shape[0] - 1
     count = 0
-    for i in range(n):
-        if values[i] == value and group_ok[group[i]]:
-            count += 1
+    for c in range(n_counties):
+        if county_ok[c]:
+            for i in range(np.uint64(county_start[c]), np.uint64(county_start[c + 1])):
+                if values[i] == value:
+                    count += 1
     out = np.empty(count, dtype=np.int64)
     k = 0
-    for i in range(n):
-        if values[i] == value and group_ok[group[i]]:
-            out[k] = i
-            k += 1
+    for c in range(n_counties):
+        if county_ok[c]:
+            for i in range(np.uint64(county_start[c]), np.uint64(county_start[c + 1])):
+                if values[i] == value:
+                    out[k] = i
+                    k += 1
     return out

@@ -737,7 +737,7 @@ class RuralModel(mesa.Model):
                          * (self._fp_n + mon_n) + 0.5).astype(np.int64)
         surplus = held - posts
         if (surplus > 0).any():
-            holders = kernel.rows_with_value(hh.emp_type, pin.EMP_POST, c, surplus > 0)
+            holders = kernel.rows_with_value(hh.emp_type, pin.EMP_POST, self._county_start, surplus > 0)
             cuts = np.repeat(np.arange(nc), np.maximum(surplus, 0))
             si, _ = plab.match_within_groups(c[holders], self.streams.labour.random(len(holders)), cuts, nc)
             hh.emp_type[holders[si]] = pin.EMP_NONE
