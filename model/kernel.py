@@ -795,6 +795,16 @@ def _sift_down(buf_p, buf_r, base, j, k):
 
 
 @njit(cache=True)
+def village_crop_loss(hit, severity):
+    """:func:`shocks.disaster_crop_loss` of every village (float64): compiled here rather than
+    called as a ufunc from Python, whose array wrapper would be rebuilt in every process."""
+    out = np.empty(hit.shape[0])
+    for v in range(hit.shape[0]):
+        out[v] = shocks.disaster_crop_loss(hit[v], severity[v])
+    return out
+
+
+@njit(cache=True)
 def rows_with_value(values, value, county_start, county_ok):
     """Rows where ``values == value`` in the counties with ``county_ok``, in row order.
 

@@ -489,11 +489,11 @@ class RuralModel(mesa.Model):
         u_c = rng.random(self.n_counties)
         u_v = rng.random(self.n_villages)
         z_v = rng.standard_normal(self.n_villages)
-        p_county = 1.0 - (1.0 - pshk.monthly_probability(d.p_county_year)) * (1.0 - lv.disaster_stress)
+        p_county = 1.0 - (1.0 - pshk.monthly_probability.py_func(d.p_county_year)) * (1.0 - lv.disaster_stress)
         county_hit = u_c < p_county
         village_hit = county_hit[self.province.village_county] & (u_v < d.village_hit_share)
         severity = d.crop_loss_mean * np.exp(0.5 * z_v - 0.125)
-        return np.asarray(pshk.disaster_crop_loss(village_hit, severity), dtype=np.float64)
+        return kernel.village_crop_loss(village_hit, severity)
 
     def _month_inputs(self, lv: Levers, cal_month: int) -> kernel.MonthInputs:
         p = self.params
@@ -515,8 +515,8 @@ class RuralModel(mesa.Model):
             elderly_multiplier=float(sh.illness.elderly_multiplier),
             illness_cost_mean=float(sh.illness.cost_mean_yuan * cpi), illness_cost_sigma=float(sh.illness.cost_sigma),
             illness_months=int(sh.illness.duration_months), carer_labour=float(sh.illness.carer_labour),
-            p_disability_month=float(pshk.monthly_probability(sh.disability.p_year)),
-            p_accident_month=float(pshk.monthly_probability(sh.accident.p_year)),
+            p_disability_month=float(pshk.monthly_probability.py_func(sh.disability.p_year)),
+            p_accident_month=float(pshk.monthly_probability.py_func(sh.accident.p_year)),
             accident_cost_mean=float(sh.accident.cost_mean_yuan * cpi), accident_months=int(ACCIDENT_MONTHS),
             p_housing_damage=float(sh.disaster.p_housing_damage), disaster_loss_months=int(sh.disaster.loss_months),
             hardship_months=int(HARDSHIP_MONTHS), education_cost_pc=float(sh.education.cost_per_child_yuan * cpi),

@@ -29,3 +29,23 @@ def test_unknown_model_attribute_is_an_attribute_error():
     code = "import model\ntry:\n    model.no_such_name\nexcept AttributeError as e:\n    print(e)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "no_such_name" in out.stdout
+
+
+def test_a_run_builds_no_ufunc_wrapper():
+    """Rules are called as ufuncs from Python only where needed: each new argument type makes
+    numba build the ufunc's array wrapper at run time (it is not cached on disk)."""
+    code = """
+import numba.np.ufunc.dufunc as dufunc
+built = []
+original = dufunc.DUFunc._compile_for_args
+def spy(self, *args, **kwargs):
+    built.append(self.__name__)
+    return original(self, *args, **kwargs)
+dufunc.DUFunc._compile_for_args = spy
+import model
+model.run(model.Params().with_overrides({"population.n_households": 5000, "population.n_counties": 3,
+                                          "sim.n_years": 1}), seed=2, parallel=False)
+print(" ".join(built))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == []
