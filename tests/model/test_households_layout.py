@@ -1,5 +1,7 @@
 """The households' single allocation: fields are disjoint, aligned and spread over cache sets."""
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -19,7 +21,7 @@ def test_fields_are_disjoint_aligned_views_of_one_allocation(n):
         assert start % LINE_BYTES == 0
         spans.append((start, start + arr.nbytes))
     spans.sort()
-    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:]))
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(spans))
     assert hh.nbytes() == n * sum(np.dtype(d).itemsize for d, _ in FIELDS.values())
     # padding is at most two pages per field
     assert hh._arena.nbytes <= hh.nbytes() + 2 * PAGE_BYTES * len(FIELDS)
