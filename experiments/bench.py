@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numba import literal_unroll, njit, prange
+
+from model import kernel
 
 #: Phases reported, mapped from the model's timing keys.
 PHASES = {
@@ -113,7 +116,6 @@ def floor_case(households: int, threads: int, reps: int = 3) -> dict[str, Any]:
     draws of one household-step, both compiled and parallel like the kernel."""
     import numba
 
-    from model import kernel
     from model.households import HouseholdSet
 
     numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
@@ -143,59 +145,33 @@ def floor_case(households: int, threads: int, reps: int = 3) -> dict[str, Any]:
     }
 
 
-def _compiled_floor():
-    from numba import literal_unroll, njit, prange
-
-    from model import kernel
-
-    @njit
-    def bare_block(h, start, stop):
-        for arr in literal_unroll(h):
-            for i in range(start, stop):
-                arr[i] = arr[i + 1]  # read and write every field (the next row: no store is elided)
-
-    @njit(parallel=True)
-    def bare_pass(h, month):
-        n = h.weight.shape[0] - 1
-        block = 65536
-        n_blocks = (n + block - 1) // block
-        for b in prange(n_blocks):
-            bare_block(h, b * block, min((b + 1) * block, n))
-        return n
-
-    @njit(parallel=True)
-    def draws(n, key, month, k, table):
-        total = 0.0
-        for i in prange(n):
-            s = 0.0
-            for slot in range(k - 1):
-                s += kernel.uniform(key, i, month, slot)
-            s += kernel.normal(key, i, month, k, table)
-            total += s
-        return total
-
-    return bare_pass, draws
+@njit(cache=True)
+def _bare_block(h, start, stop):
+    for arr in literal_unroll(h):
+        for i in range(start, stop):
+            arr[i] = arr[i + 1]  # read and write every field (the next row: no store is elided)
 
 
-def _bare_pass(tup, month):
-    return _FLOOR[0](tup, month)
+@njit(parallel=True, cache=True)
+def _bare_pass(h, month):
+    n = h.weight.shape[0] - 1
+    block = 65536
+    n_blocks = (n + block - 1) // block
+    for b in prange(n_blocks):
+        _bare_block(h, b * block, min((b + 1) * block, n))
+    return n
 
 
+@njit(parallel=True, cache=True)
 def _draws(n, key, month, k, table):
-    return _FLOOR[1](n, key, month, k, table)
-
-
-class _LazyFloor:
-    def __init__(self):
-        self._fns = None
-
-    def __getitem__(self, i):
-        if self._fns is None:
-            self._fns = _compiled_floor()
-        return self._fns[i]
-
-
-_FLOOR = _LazyFloor()
+    total = 0.0
+    for i in prange(n):
+        s = 0.0
+        for slot in range(k - 1):
+            s += kernel.uniform(key, i, month, slot)
+        s += kernel.normal(key, i, month, k, table)
+        total += s
+    return total
 
 
 def _in_child(fn, *args):
@@ -257,17 +233,25 @@ def format_table(result: dict[str, Any]) -> str:
         )
     lines.append("")
     lines.append("Floor (same bytes per household, compiled, same threads):")
-    for f in result["floor"]:
+    for r, f in zip(result["rows"], result["floor"], strict=True):
         lines.append(
             f"  {f['households']:>12,} households: bare read+write pass "
             f"{f['bare_pass_hh_steps_per_s'] / 1e6:.1f} M hh-steps/s; {f['draws_per_step']} random draws per step "
-            f"{f['draws_hh_steps_per_s'] / 1e6:.1f} M hh-steps/s"
+            f"{f['draws_hh_steps_per_s'] / 1e6:.1f} M hh-steps/s; the model runs at "
+            f"{share_of_floor(r, f):.1%} of the draws alone"
         )
+    lines.append("(the machine's speed varies from minute to minute: compare runs by their share of the floor)")
     m = result["machine"]
     lines.append("")
     lines.append(f"{m['date']} · {m['cpu']} · {m['cores']} cores · Python {m['python']} · "
                  + ", ".join(f"{k} {v}" for k, v in m["packages"].items()))
     return "\n".join(lines)
+
+
+def share_of_floor(row: dict[str, Any], floor: dict[str, Any]) -> float:
+    """The model's median household-steps per second ÷ those of its random draws alone (same
+    households and threads): a speed measure that the machine's own speed largely cancels out of."""
+    return row["hh_steps_per_s_median"] / floor["draws_hh_steps_per_s"]
 
 
 def parse_sizes(text: str) -> list[int]:
@@ -294,7 +278,8 @@ def parse_sizes(text: str) -> list[int]:
     return out
 
 
-__all__ = ["BenchCase", "floor_case", "format_table", "np", "parse_sizes", "run_bench", "run_case"]
+__all__ = ["BenchCase", "floor_case", "format_table", "np", "parse_sizes", "run_bench", "run_case",
+           "share_of_floor"]
 
 
 def format_markdown(rows: list[dict[str, Any]]) -> str:

@@ -209,19 +209,25 @@ def bench_command(
                                                    show_default=False)] = None,
 ) -> None:
     """Measure speed and memory of the full model, with the hardware floor beside it."""
-    from experiments.bench import format_table, parse_sizes, run_bench
+    from experiments.bench import format_table, parse_sizes, run_bench, share_of_floor
 
     try:
         size_list = parse_sizes(sizes)
         load_scenario(scenario)
     except (ValueError, ScenarioError) as exc:
         _fail(str(exc))
+    if json_file is not None:  # checked before minutes of measuring, not after
+        parent = json_file.parent if str(json_file.parent) else Path(".")
+        if not parent.is_dir():
+            _fail(f"cannot write {json_file}: the directory {parent} does not exist.")
+        if not os.access(parent, os.W_OK):
+            _fail(f"cannot write {json_file}: the directory {parent} is not writable.")
     result = run_bench(size_list, years, reps, threads, scenario, counties,
                        progress=lambda msg: typer.echo(f"bench: {msg}", err=True))
     typer.echo(format_table(result))
     if json_file is not None:
-        rows = [{**r, "floor": f, "machine": result["machine"]} for r, f in zip(result["rows"], result["floor"],
-                                                                                  strict=True)]
+        rows = [{**r, "floor": f, "share_of_draw_floor": share_of_floor(r, f), "machine": result["machine"]}
+                for r, f in zip(result["rows"], result["floor"], strict=True)]
         from experiments.store import atomic_write
 
         try:

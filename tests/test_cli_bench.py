@@ -37,6 +37,9 @@ def test_bench_reports_rows_floor_and_machine(tmp_path: Path):
         floor = row["floor"]
         assert floor["households"] == row["households"] and floor["bytes_per_household"] == 129.0
         assert floor["bare_pass_hh_steps_per_s"] > 0 and floor["draws_hh_steps_per_s"] > 0
+        assert row["share_of_draw_floor"] == pytest.approx(
+            row["hh_steps_per_s_median"] / floor["draws_hh_steps_per_s"], rel=1e-12)
+        assert f"{row['share_of_draw_floor']:.1%} of the draws alone" in r.stdout
         assert row["machine"]["cores"] >= 1 and "numba" in row["machine"]["packages"]
         assert "commit" in row["machine"]["git"]
 
@@ -53,4 +56,5 @@ def test_bench_json_to_a_missing_directory_is_a_clear_error(tmp_path: Path):
     r = ruralsim("bench", "--sizes", "1500", "--years", "1", "--reps", "1", "--counties", "3",
                  "--json", str(tmp_path / "no" / "such" / "bench.json"), cwd=tmp_path)
     assert r.returncode == 2
-    assert "cannot write" in r.stderr and "Traceback" not in r.stderr
+    assert "cannot write" in r.stderr and "does not exist" in r.stderr and "Traceback" not in r.stderr
+    assert "bench: " not in r.stderr  # refused before measuring anything
