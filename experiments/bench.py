@@ -20,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+import numba
 import numpy as np
 from numba import literal_unroll, njit, prange
 
@@ -57,8 +58,6 @@ def _peak_rss_mb() -> float:
 
 def run_case(case: BenchCase) -> dict[str, Any]:
     """Run one benchmark case in this process and return its measurements."""
-    import numba
-
     import model
     from scenarios import load_scenario
 
@@ -114,8 +113,6 @@ def run_case(case: BenchCase) -> dict[str, Any]:
 def floor_case(households: int, threads: int, reps: int = 3) -> dict[str, Any]:
     """The hardware floor: a bare pass reading and writing every household field, and the random
     draws of one household-step, both compiled and parallel like the kernel."""
-    import numba
-
     from model.households import HouseholdSet
 
     numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))

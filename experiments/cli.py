@@ -217,7 +217,7 @@ def bench_command(
     except (ValueError, ScenarioError) as exc:
         _fail(str(exc))
     if json_file is not None:  # checked before minutes of measuring, not after
-        parent = json_file.parent if str(json_file.parent) else Path(".")
+        parent = json_file.parent
         if not parent.is_dir():
             _fail(f"cannot write {json_file}: the directory {parent} does not exist.")
         if not os.access(parent, os.W_OK):

@@ -132,7 +132,7 @@ def argsort_f32(x):
         counts[1, ((k >> np.uint32(8)) & np.uint32(0xFF)) + 1] += 1
         counts[2, ((k >> np.uint32(16)) & np.uint32(0xFF)) + 1] += 1
         counts[3, (k >> np.uint32(24)) + 1] += 1
-    order = np.arange(n).astype(np.int32)
+    order = np.arange(n, dtype=np.int32)
     if n == 0:
         return order
     tmp_order = np.empty(n, dtype=np.int32)
