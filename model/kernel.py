@@ -780,38 +780,54 @@ def _top_k_collect(offsets, buf_p, buf_r, fill):
 def _top_k_county(flags, bit, group_kind, start, stop, county, village, village_product, n_industries, k_per_group,
                   prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month, slot, offsets, buf_p,
                   buf_r, fill):
-    for i in range(np.uint64(start), np.uint64(stop)):  # unsigned: no negative-index wraparound code
-        if (flags[i] & bit) == 0:
-            continue
-        if group_kind == GROUP_COUNTY:
-            g = county[i]
-        elif group_kind == GROUP_VILLAGE:
-            g = village[i]
-        else:
-            g = county[i] * n_industries + village_product[village[i]]
+    # the candidates first, without branches: whether a household seeks, and whether its group
+    # has a slot, vary from household to household (villages are not contiguous), so branches on
+    # them were mispredicted about as often as taken; then only the candidates are ranked
+    cand = np.empty(stop - start, dtype=np.uint32)
+    n_cand = 0
+    for i in range(np.uint64(start), np.uint64(stop)):
+        g = _group_of(group_kind, i, county, village, village_product, n_industries)
+        cand[n_cand] = np.uint32(i - np.uint64(start))
+        n_cand += ((flags[i] & bit) != 0) & (k_per_group[g] > 0)
+    for j in range(n_cand):
+        i = np.uint64(start) + np.uint64(cand[j])
+        g = _group_of(group_kind, i, county, village, village_product, n_industries)
         k = k_per_group[g]
-        if k == 0:
-            continue
-        pr = uniform(key, i, month, slot)
+        base = offsets[g]
         if prio_kind == PRIO_JOB:
-            pr += labour_units[i] - labour_lost[i]
-            if formerly_poor[i] and reserve > 0.0 and uniform(key, i, month, slot + 1) < reserve:
-                pr += 10.0
-        elif prio_kind == PRIO_POST:
+            # labour capacity + u (+ 10 for a reserved place): once the group's kept set is full,
+            # a household whose priority cannot exceed the worst kept one (u < 1) is passed over
+            # without its draw, with the same result
+            capacity = labour_units[i] - labour_lost[i]
+            bonus = 10.0 if formerly_poor[i] and reserve > 0.0 and uniform(key, i, month, slot + 1) < reserve else 0.0
+            if fill[g] == k and float(capacity) + 1.0 + bonus <= buf_p[base]:
+                continue
+            pr = uniform(key, i, month, slot) + capacity + bonus
+        else:
+            pr = uniform(key, i, month, slot)
+        if prio_kind == PRIO_POST:
             if (flags[i] & MON_EMPLOYMENT) != 0:
                 pr += 2.0
-        base = offsets[g]
         if fill[g] < k:
             buf_p[base + fill[g]] = pr
             buf_r[base + fill[g]] = i
             fill[g] += 1
             if fill[g] == k:  # full: arrange the kept set as a min-heap (its worst at the root)
-                for j in range(k // 2 - 1, -1, -1):
-                    _sift_down(buf_p, buf_r, base, j, k)
+                for node in range(k // 2 - 1, -1, -1):
+                    _sift_down(buf_p, buf_r, base, node, k)
         elif pr > buf_p[base]:  # better than the worst kept: it takes the worst's place
             buf_p[base] = pr
             buf_r[base] = i
             _sift_down(buf_p, buf_r, base, 0, k)
+
+
+@njit(inline="always", cache=True)
+def _group_of(group_kind, i, county, village, village_product, n_industries):
+    if group_kind == GROUP_COUNTY:
+        return np.int64(county[i])
+    if group_kind == GROUP_VILLAGE:
+        return np.int64(village[i])
+    return np.int64(county[i]) * n_industries + village_product[village[i]]
 
 
 @njit(inline="always", cache=True)

@@ -70,3 +70,41 @@ def test_best_k_per_group_with_counties_skipped(group_kind, parallel):
     # without the village-county map nothing is skipped, and nothing changes
     again = _select(p, group_kind, k, parallel, with_map=False)
     assert all((a == b).all() for a, b in zip(again, (rows, groups, ranks), strict=True))
+
+
+@pytest.mark.parametrize("reserve", [0.0, 0.3])
+@pytest.mark.parametrize("parallel", [False, True])
+def test_job_priority_matches_brute_force(reserve, parallel):
+    """Labour capacity + u (+10 for a reserved place of a registered household): the households
+    the selection passes over without a draw (their priority cannot beat the worst kept) change
+    nothing."""
+    p = _province(seed=8, per_county=400)
+    n = len(p["flags"])
+    rng = np.random.default_rng(11)
+    flags = np.where(rng.random(n) < 0.5, kernel.SEEK_JOB, 0).astype(np.uint8)
+    units = rng.choice(np.array([0.5, 1.0, 1.5, 2.0, 3.0], dtype=np.float32), n)
+    lost = np.where(rng.random(n) < 0.2, np.float32(0.5), np.float32(0.0)).astype(np.float32)
+    fp = rng.random(n) < 0.4
+    key = kernel.stream_key(9, kernel.S_MATCHING)
+    k = np.array([0, 3, 12, 40, 1, 500], dtype=np.int64)
+    rows, groups, ranks = kernel.select_top_k(
+        flags, kernel.SEEK_JOB, kernel.GROUP_COUNTY, p["county_start"], p["county"], p["village"],
+        p["village_product"], p["n_industries"], k, kernel.PRIO_JOB, units, lost, fp, reserve, key, 77, 0,
+        parallel=parallel)
+    cand = np.flatnonzero(flags & kernel.SEEK_JOB)
+    prio = []
+    for i in cand:
+        pr = kernel.uniform(key, int(i), 77, 0) + float(units[i] - lost[i])
+        if fp[i] and reserve > 0.0 and kernel.uniform(key, int(i), 77, 1) < reserve:
+            pr += 10.0
+        prio.append(pr)
+    prio = np.array(prio)
+    ref_rows, ref_groups = [], []
+    for g in range(len(k)):
+        mine = np.flatnonzero(p["county"][cand] == g)
+        best = mine[np.argsort(-prio[mine], kind="stable")][: k[g]]
+        ref_rows += cand[best].tolist()
+        ref_groups += [g] * len(best)
+    assert rows.tolist() == ref_rows and groups.tolist() == ref_groups
+    if reserve > 0.0:  # the reserve takes effect: some winners hold a reserved place
+        assert (prio[np.searchsorted(cand, rows)] >= 10.0).any()
