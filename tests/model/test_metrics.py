@@ -216,7 +216,9 @@ def test_sorted_variants_match_unsorted():
     np.array([2.5], dtype=np.float32),
     np.full(1000, 7.0, dtype=np.float32),                    # every pass skipped
     np.array([-0.0, 0.0, -0.0, 1.0, -1.0], dtype=np.float32),
-    np.arange(70_000, dtype=np.float32)[::-1].copy(),        # top byte shared: that pass skipped
+    np.arange(70_000, dtype=np.float32)[::-1].copy(),
+    np.linspace(1500, 1024, 70_000).astype(np.float32),      # top 10 bits shared: that pass skipped
+    np.random.default_rng(2).permutation(np.arange(1, 3000)).astype(np.float32),  # low 11 bits all 0
 ])
 def test_argsort_f32_edge_cases(x):
     order = mx.argsort_f32(x)
