@@ -609,9 +609,7 @@ class RuralModel(mesa.Model):
         if exit_.any():
             rows = np.flatnonzero(exit_)
             alive[rows] = False
-            gone = np.zeros(reg.n + 1, dtype=bool)  # the last entry is read by the link -1
-            gone[rows] = True
-            kernel.release_links(self._hh_tuple, self._county_start, gone, parallel=self._parallel)
+            self._release_links(rows)
             reg.contracts_used[rows] = 0
             if self._employees is not None:
                 self._employees[rows] = 0
@@ -631,6 +629,17 @@ class RuralModel(mesa.Model):
             c = np.repeat(np.repeat(np.arange(self.n_counties), 4), new.ravel())
             k = np.repeat(np.tile(np.arange(4), self.n_counties), new.ravel())
             self._add_enterprises(c, k)
+
+    def _release_links(self, rows: np.ndarray) -> None:
+        """Households employed by, or contracted to, the enterprises ``rows`` lose those links."""
+        gone = np.zeros(self.enterprise_registry.n + 1, dtype=bool)  # the last entry is read by the link -1
+        gone[rows] = True
+        kernel.release_links(self._hh_tuple, self._county_start, gone, parallel=self._parallel)
+
+    def compile_kernels(self) -> None:
+        """Compile (or load from the cache) the kernels that only rare events call — the release of
+        a closing enterprise's links — so that a timed run pays for none of them. Changes nothing."""
+        self._release_links(np.empty(0, dtype=np.int64))
 
     def _flags_from_state(self) -> None:
         """Matching flags computed from state (before the first month; later the kernel sets them)."""
