@@ -8,7 +8,11 @@ results do not depend on the number of threads.
 
 Random numbers are counter based: the draw for household ``i``, month ``m``, stream ``s`` and slot
 ``k`` is a hash of ``(seed, s, i, m, k)``. A household sees the same shocks whatever the policy
-(common random numbers), whatever the thread count, and a draw is computed only where it is used.
+(common random numbers) and whatever the thread count. The draws every household-month needs
+(illness, disability and accident incidence, operating-income noise, the one labour transition its
+job allows) are made for a block of households at a time in a branch-free loop that the compiler
+vectorises (:func:`block_draws`); rarer draws are made only where a rule reads them. A draw's
+value does not depend on which other draws were made.
 """
 
 from __future__ import annotations
@@ -60,10 +64,21 @@ def stream_key(seed: int, stream: int) -> np.uint64:
 
 
 @njit(inline="always", cache=True)
+def counter_hash(i, month, slot):
+    """Hash of (household ``i``, absolute month ``month``, slot ``slot``), shared by all streams."""
+    return mix64(np.uint64(i) * GOLDEN + np.uint64(month) * MONTH_STRIDE + np.uint64(slot))
+
+
+@njit(inline="always", cache=True)
+def keyed_uniform(key, counter):
+    """Uniform in [0, 1) of stream ``key`` at the ``counter_hash`` ``counter`` (53 random bits)."""
+    return (mix64(np.uint64(key) ^ counter) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@njit(inline="always", cache=True)
 def uniform(key, i, month, slot):
     """Uniform draw in [0, 1) for household ``i``, absolute month ``month``, slot ``slot``."""
-    z = mix64(np.uint64(key) ^ mix64(np.uint64(i) * GOLDEN + np.uint64(month) * MONTH_STRIDE + np.uint64(slot)))
-    return (z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+    return keyed_uniform(key, counter_hash(i, month, slot))
 
 
 def _normal_table(n: int = 4096) -> np.ndarray:
@@ -77,12 +92,57 @@ NORMAL_TABLE = _normal_table()
 
 
 @njit(inline="always", cache=True)
-def normal(key, i, month, slot, table):
-    """Standard normal draw by inverse CDF from the quantile table."""
-    x = uniform(key, i, month, slot) * (table.shape[0] - 1)
+def normal_from_uniform(u, table):
+    """Standard normal quantile of ``u`` in [0, 1), interpolated linearly in the quantile table."""
+    x = u * (table.shape[0] - 1)
     j = int(x)
     f = x - j
     return table[j] * (1.0 - f) + table[j + 1] * f
+
+
+@njit(inline="always", cache=True)
+def normal(key, i, month, slot, table):
+    """Standard normal draw by inverse CDF from the quantile table."""
+    return normal_from_uniform(uniform(key, i, month, slot), table)
+
+
+#: Households whose everyday draws :func:`block_draws` makes at a time (its five rows of float64,
+#: 10 KB, stay in the L1 cache while the kernel reads them).
+DRAW_BLOCK = 256
+#: Rows of :func:`block_draws`' output.
+D_ILLNESS, D_DISABILITY, D_ACCIDENT, D_NOISE, D_LABOUR = range(5)
+
+
+@njit(cache=True)
+def block_draws(k_illness, k_disability, k_accident, k_operating, k_labour, operating_sd, emp_type, b0, n, month,
+                table, draws):
+    """The everyday draws of households ``b0 .. b0+n-1`` in month ``month``, into ``draws[row, j]``
+    for household ``b0 + j``: the uniforms of illness, disability and accident incidence (slot 0),
+    the operating-income noise ``exp(sd·z − sd²/2)`` of the operating stream's normal ``z`` (slot 0),
+    and the uniform of the labour transition that the household's employment code ``emp_type``
+    allows: slot 0 for a local job (separation), 1 for a public-welfare post (its end), 2 for a
+    migrant job (its loss), 3 otherwise (finding a migrant job).
+
+    Each value equals the corresponding :func:`uniform` / :func:`normal` draw; the first loop does
+    integer hashing only and is vectorised by the compiler.
+    """
+    u_ill = draws[D_ILLNESS]
+    u_dis = draws[D_DISABILITY]
+    u_acc = draws[D_ACCIDENT]
+    noise = draws[D_NOISE]
+    u_lab = draws[D_LABOUR]
+    for j in range(n):
+        i = np.uint64(b0 + j)
+        c = counter_hash(i, month, 0)
+        u_ill[j] = keyed_uniform(k_illness, c)
+        u_dis[j] = keyed_uniform(k_disability, c)
+        u_acc[j] = keyed_uniform(k_accident, c)
+        noise[j] = keyed_uniform(k_operating, c)
+        e = emp_type[b0 + j]
+        slot = np.uint64(0) if e == 1 else (np.uint64(1) if e == 3 else (np.uint64(2) if e == 2 else np.uint64(3)))
+        u_lab[j] = keyed_uniform(k_labour, counter_hash(i, month, slot))
+    for j in range(n):
+        noise[j] = math.exp(operating_sd * normal_from_uniform(noise[j], table) - 0.5 * operating_sd * operating_sd)
 
 
 # --------------------------------------------------------------------------------------------
@@ -272,241 +332,250 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
     sum_n_assisted = sum_n_migrant = sum_n_local_job = 0.0
     sum_n_public_post = sum_n_dibao = sum_income_est_fp_sum = 0.0
     sum_fp_weight = sum_N_post_holders = sum_N_monitored_employment_nonfp = 0.0
-    # an unsigned row index: for a signed one numba adds code to every array access that wraps a
-    # negative index around (and keeps each array's length live for it); some hundred accesses a
-    # household made that about 6% of the kernel
-    for i in range(np.uint64(start), np.uint64(stop)):
-        w = h.weight[i]
-        members = float(h.members[i])
-        fp = h.formerly_poor[i]
-        monitored = h.mon_state[i] == 1
-        # ---- 3. shocks -------------------------------------------------------------------
-        if h.hardship_months[i] > 0:
-            h.hardship_months[i] -= 1
-        med_cost = 0.0
-        if h.chronic[i]:
-            p_ill = p_ill_both if h.n_elderly[i] > 0 else p_ill_chronic
-        else:
-            p_ill = p_ill_elderly if h.n_elderly[i] > 0 else p_ill_none
-        if h.ill_months[i] == 0 and uniform(q.k_illness, i, q.month_abs, 0) < p_ill:
-            z = normal(q.k_illness, i, q.month_abs, 1, normal_table)
-            med_cost += shocks.lognormal_cost(q.illness_cost_mean, q.illness_cost_sigma, z)
-            h.ill_months[i] = q.illness_months
-        if not h.disabled[i] and uniform(q.k_disability, i, q.month_abs, 0) < q.p_disability_month:
-            h.disabled[i] = True
-            h.labour_units[i] = max(h.labour_units[i] - 1.0, 0.0)
-        if uniform(q.k_accident, i, q.month_abs, 0) < q.p_accident_month:
-            z = normal(q.k_accident, i, q.month_abs, 1, normal_table)
-            med_cost += shocks.lognormal_cost(q.accident_cost_mean, 0.8, z)
-            h.ill_months[i] = max(h.ill_months[i], q.accident_months)
-        ill_now = h.ill_months[i] > 0
-        lost = shocks.illness_labour_loss(h.labour_units[i], members, q.carer_labour) if ill_now else 0.0
-        h.labour_lost[i] = lost
-        v = h.village[i]
-        if village_loss[v] > 0.0:
-            h.disaster_loss[i] = max(h.disaster_loss[i], village_loss[v])
-            h.disaster_months[i] = q.disaster_loss_months
-            if h.housing_safe[i] and uniform(q.k_housing, i, q.month_abs, 0) < q.p_housing_damage:
-                h.housing_safe[i] = False
-                h.hardship_months[i] = q.hardship_months  # a destroyed house is a sudden hardship
-        # ---- 4. labour transitions ---------------------------------------------------------
-        avail = max(h.labour_units[i] - lost, 0.0)
-        emp = h.emp_type[i]
-        # each draw is made only where the rule reads it (a counter-based draw does not depend on
-        # which other draws were made); 1.0 stands in for an unread draw
-        if emp == 1 and labour.separated(emp, 1, avail, uniform(q.k_labour, i, q.month_abs, 0),
-                                         q.p_local_separation):
-            emp = 0
-            h.employer[i] = -1
-        elif emp == 3 and labour.separated(emp, 3, avail, uniform(q.k_labour, i, q.month_abs, 1), q.p_post_end):
-            emp = 0
-        boost = 1.0 + q.find_boost * q.employment if (h.aid_bits[i] & 2) != 0 else 1.0
-        willing = h.migrant_willing[i]
-        u_loss = uniform(q.k_labour, i, q.month_abs, 2) if emp == 2 else 1.0
-        u_find = uniform(q.k_labour, i, q.month_abs, 3) if emp == 0 and willing and avail >= 0.5 else 1.0
-        emp = labour.migrant_transition(emp, avail, willing, u_loss, u_find, q.p_migrant_loss,
-                                        min(q.p_migrant_find * boost, 1.0))
-        h.emp_type[i] = emp
-        # ---- 5. market income --------------------------------------------------------------
-        workers_eff = income.effective_workers(h.n_workers[i] if emp > 0 else 0, avail)
-        wage = income.wage_income(emp, workers_eff, h.wage_mult[i], q.wage_local, q.wage_migrant, q.wage_post)
-        target = q.industrial * bf if fp or (monitored and (h.aid_bits[i] & 1) != 0) else 0.0
-        h.industry_stock[i] += (target - h.industry_stock[i]) * q.support_rate
-        z = normal(q.k_operating, i, q.month_abs, 0, normal_table)
-        noise = math.exp(q.operating_sd * z - 0.5 * q.operating_sd * q.operating_sd)
-        price = price_rel[h.county[i], village_product[v]]
-        op = income.operating_income(h.op_base_year[i], h.industry_potential_year[i] * h.industry_stock[i],
-                                     price, productivity, income.farm_labour_factor(avail, workers_eff),
-                                     noise, h.disaster_loss[i], h.contract[i] >= 0, q.contract_premium)
-        rate = q.interest_supported if fp and q.transition_subsidy_on else q.interest_market
-        op -= h.debt_yuan[i] * rate / 12.0
-        if h.disaster_months[i] > 0:
-            h.disaster_months[i] -= 1
-            if h.disaster_months[i] == 0:
-                h.disaster_loss[i] = 0.0
-        prop = h.property_year[i] / 12.0 * q.wage_index
-        private = h.private_transfer_year[i] / 12.0 * q.wage_index
-        # ---- 6. public transfers and cost sharing ------------------------------------------
-        pens = transfers.pension(h.n_elderly[i], q.pension_pp_month)
-        trans = q.transition_pc_month * members if fp else 0.0
-        weak = h.labour_units[i] < 0.5
-        social_aid = (h.aid_bits[i] & 4) != 0
-        entry_line = q.dibao_line * (1.0 + q.dibao_entry_bonus) if fp and weak else q.dibao_line
-        take_up = 1.0 if social_aid and q.responsive else q.dibao_take_up
-        eligible = weak or social_aid or q.dibao_for_all
-        u_take = (uniform(q.k_behaviour, i, q.month_abs, 0)
-                  if not h.dibao[i] and eligible and h.base_est_pc[i] < entry_line else 1.0)
-        h.dibao[i] = transfers.dibao_enrolled(h.dibao[i], h.base_est_pc[i], entry_line, q.dibao_line,
-                                              eligible, q.dibao_exit_margin, u_take, take_up)
-        dibao = transfers.dibao_topup(h.dibao[i], h.base_est_pc[i], members, q.dibao_line)
-        oop_med = 0.0
-        reimb = 0.0
-        med_aid = 0.0
-        if med_cost > 0.0:
-            rate_med = max(q.medical_inclusive, q.medical_preferential) if fp else q.medical_inclusive
-            assisted = h.dibao[i] or (monitored and q.responsive)
-            reimb = transfers.medical_reimbursed(med_cost, h.insured[i], rate_med)
-            med_aid = transfers.medical_assistance(med_cost, h.insured[i], rate_med, assisted,
-                                                   q.medical_assistance_share)
-            oop_med = med_cost - reimb - med_aid
-        edu_support = 0.0
-        oop_edu = 0.0
-        if q.september and h.n_school[i] > 0:
-            cost = h.n_school[i] * q.education_cost_pc
-            supported = (fp and q.transition_subsidy_on) or h.dibao[i]
-            edu_support = transfers.education_support(h.n_school[i], q.education_cost_pc, supported,
-                                                      q.education_support_share)
-            oop_edu = cost - edu_support
-        renovated = False
-        if not h.housing_safe[i]:
-            renov_ok = monitored and q.responsive
-            p_rep = q.p_repair_assisted * bf if renov_ok else q.p_repair_self
-            if uniform(q.k_behaviour, i, q.month_abs, 1) < p_rep:
-                h.housing_safe[i] = True
-                renovated = renov_ok
-        public = pens + trans + dibao
-        rigid = oop_med + oop_edu
-        disposable = wage + op + prop + private + public
-        net = disposable - rigid
-        # ---- 7. consumption, savings, microcredit ----------------------------------------
-        est_month = h.income_est_pc[i] * members / 12.0
-        cons = finance.consumption(est_month, disposable, q.consumption_share, q.passthrough)
-        savings = h.savings_yuan[i] + net - cons
-        limit = q.credit_supported if fp or monitored else q.credit_other
-        borrow = finance.borrowing(savings, h.debt_yuan[i], limit)
-        debt = h.debt_yuan[i] + borrow
-        savings += borrow
-        unmet = savings < -1.0
-        if unmet:
-            savings = 0.0
-        repay = finance.repayment(savings, debt, 3.0 * cons)
-        h.debt_yuan[i] = debt - repay
-        h.savings_yuan[i] = savings - repay
-        if (unmet and (oop_edu > 0.0 or oop_med > 0.0)) or (med_cost > 0.0 and not h.insured[i]):
-            h.guarantee_failure[i] = True  # care or schooling that could not be paid
-        # accumulators, income estimates, hardship
-        h.y_wage[i] += wage
-        h.y_operating[i] += op
-        h.y_property[i] += prop
-        h.y_transfer_public[i] += public
-        h.y_transfer_private[i] += private
-        h.y_rigid[i] += rigid
-        # cadres assess recent income; a rigid expense counts through the sudden-hardship rule
-        h.income_est_pc[i] += q.smoothing * (disposable * 12.0 / members - h.income_est_pc[i])
-        h.base_est_pc[i] += q.smoothing * ((disposable - dibao) * 12.0 / members - h.base_est_pc[i])
-        if rigid > q.hardship_share * max(h.income_est_pc[i] * members, 1.0):
-            h.hardship_months[i] = q.hardship_months
-            h.pending_oop_yuan[i] = oop_med
-        elif h.hardship_months[i] == 0:
-            h.pending_oop_yuan[i] = 0.0
-        if h.ill_months[i] > 0:
-            h.ill_months[i] -= 1
-        hardship = h.hardship_months[i] > 0
-        # ---- 8. monitoring and assistance (household side) --------------------------------
-        new = False
-        if not q.monitoring_enabled:
-            if monitored:
-                h.mon_state[i] = 0
-                h.mon_category[i] = 0
-                h.aid_bits[i] = 0
-                monitored = False
-        else:
-            if not monitored and monitoring.at_risk(h.income_est_pc[i], q.threshold, hardship):
-                p_det = monitoring.detection_probability(q.coverage, p_screen, q.p_self_report)
-                if uniform(q.k_monitoring, i, q.month_abs, 0) < p_det:
-                    new = True
-                    monitored = True
-                    h.mon_state[i] = 1
-                    h.mon_category[i] = monitoring.category(fp, hardship)
-                    h.ever_monitored[i] = True
-                    h.stable_months[i] = 0
-                    if q.responsive:
-                        h.aid_bits[i] = monitoring.assistance_bits(h.labour_units[i], h.op_base_year[i], ill_now)
-                        if hardship:
-                            # medical assistance settles the pending bills retroactively
-                            refund = h.pending_oop_yuan[i] * q.medical_assistance_share
-                            h.y_rigid[i] -= refund
-                            h.pending_oop_yuan[i] -= refund
-                            med_aid += refund
-            if monitored:
-                if not q.responsive:
-                    h.aid_bits[i] = 0
-                above = h.income_est_pc[i] >= q.threshold and not hardship
-                h.stable_months[i] = monitoring.stable_months_next(h.stable_months[i], True, above)
-                if monitoring.eliminated(True, h.stable_months[i], q.stable_months_needed, h.labour_units[i]):
-                    h.mon_state[i] = 2
+    draws = np.empty((5, DRAW_BLOCK))
+    u_ill, u_dis, u_acc, noises, u_lab = draws[D_ILLNESS], draws[D_DISABILITY], draws[D_ACCIDENT], draws[D_NOISE], \
+        draws[D_LABOUR]
+    for b0 in range(start, stop, DRAW_BLOCK):
+        b1 = min(b0 + DRAW_BLOCK, stop)
+        block_draws(q.k_illness, q.k_disability, q.k_accident, q.k_operating, q.k_labour, q.operating_sd, h.emp_type,
+                    b0, b1 - b0, q.month_abs, normal_table, draws)
+        # an unsigned row index: for a signed one numba adds code to every array access that wraps a
+        # negative index around (and keeps each array's length live for it); some hundred accesses a
+        # household made that about 6% of the kernel
+        for i in range(np.uint64(b0), np.uint64(b1)):
+            j = i - np.uint64(b0)
+            w = h.weight[i]
+            members = float(h.members[i])
+            fp = h.formerly_poor[i]
+            monitored = h.mon_state[i] == 1
+            # ---- 3. shocks -------------------------------------------------------------------
+            if h.hardship_months[i] > 0:
+                h.hardship_months[i] -= 1
+            med_cost = 0.0
+            if h.chronic[i]:
+                p_ill = p_ill_both if h.n_elderly[i] > 0 else p_ill_chronic
+            else:
+                p_ill = p_ill_elderly if h.n_elderly[i] > 0 else p_ill_none
+            if h.ill_months[i] == 0 and u_ill[j] < p_ill:
+                z = normal(q.k_illness, i, q.month_abs, 1, normal_table)
+                med_cost += shocks.lognormal_cost(q.illness_cost_mean, q.illness_cost_sigma, z)
+                h.ill_months[i] = q.illness_months
+            if not h.disabled[i] and u_dis[j] < q.p_disability_month:
+                h.disabled[i] = True
+                h.labour_units[i] = max(h.labour_units[i] - 1.0, 0.0)
+            if u_acc[j] < q.p_accident_month:
+                z = normal(q.k_accident, i, q.month_abs, 1, normal_table)
+                med_cost += shocks.lognormal_cost(q.accident_cost_mean, 0.8, z)
+                h.ill_months[i] = max(h.ill_months[i], q.accident_months)
+            ill_now = h.ill_months[i] > 0
+            lost = shocks.illness_labour_loss(h.labour_units[i], members, q.carer_labour) if ill_now else 0.0
+            h.labour_lost[i] = lost
+            v = h.village[i]
+            if village_loss[v] > 0.0:
+                h.disaster_loss[i] = max(h.disaster_loss[i], village_loss[v])
+                h.disaster_months[i] = q.disaster_loss_months
+                if h.housing_safe[i] and uniform(q.k_housing, i, q.month_abs, 0) < q.p_housing_damage:
+                    h.housing_safe[i] = False
+                    h.hardship_months[i] = q.hardship_months  # a destroyed house is a sudden hardship
+            # ---- 4. labour transitions ---------------------------------------------------------
+            avail = max(h.labour_units[i] - lost, 0.0)
+            emp_start = h.emp_type[i]
+            emp = emp_start
+            # the block's labour draw is the one slot the starting job allows; a household whose local
+            # job or post ends this month draws its slot-3 finding draw here. 1.0 stands in for an
+            # unread draw
+            if emp == 1 and labour.separated(emp, 1, avail, u_lab[j], q.p_local_separation):
+                emp = 0
+                h.employer[i] = -1
+            elif emp == 3 and labour.separated(emp, 3, avail, u_lab[j], q.p_post_end):
+                emp = 0
+            boost = 1.0 + q.find_boost * q.employment if (h.aid_bits[i] & 2) != 0 else 1.0
+            willing = h.migrant_willing[i]
+            u_loss = u_lab[j] if emp == 2 else 1.0
+            u_find = 1.0
+            if emp == 0 and willing and avail >= 0.5:
+                u_find = u_lab[j] if emp_start == 0 else uniform(q.k_labour, i, q.month_abs, 3)
+            emp = labour.migrant_transition(emp, avail, willing, u_loss, u_find, q.p_migrant_loss,
+                                            min(q.p_migrant_find * boost, 1.0))
+            h.emp_type[i] = emp
+            # ---- 5. market income --------------------------------------------------------------
+            workers_eff = income.effective_workers(h.n_workers[i] if emp > 0 else 0, avail)
+            wage = income.wage_income(emp, workers_eff, h.wage_mult[i], q.wage_local, q.wage_migrant, q.wage_post)
+            target = q.industrial * bf if fp or (monitored and (h.aid_bits[i] & 1) != 0) else 0.0
+            h.industry_stock[i] += (target - h.industry_stock[i]) * q.support_rate
+            price = price_rel[h.county[i], village_product[v]]
+            op = income.operating_income(h.op_base_year[i], h.industry_potential_year[i] * h.industry_stock[i],
+                                         price, productivity, income.farm_labour_factor(avail, workers_eff),
+                                         noises[j], h.disaster_loss[i], h.contract[i] >= 0, q.contract_premium)
+            rate = q.interest_supported if fp and q.transition_subsidy_on else q.interest_market
+            op -= h.debt_yuan[i] * rate / 12.0
+            if h.disaster_months[i] > 0:
+                h.disaster_months[i] -= 1
+                if h.disaster_months[i] == 0:
+                    h.disaster_loss[i] = 0.0
+            prop = h.property_year[i] / 12.0 * q.wage_index
+            private = h.private_transfer_year[i] / 12.0 * q.wage_index
+            # ---- 6. public transfers and cost sharing ------------------------------------------
+            pens = transfers.pension(h.n_elderly[i], q.pension_pp_month)
+            trans = q.transition_pc_month * members if fp else 0.0
+            weak = h.labour_units[i] < 0.5
+            social_aid = (h.aid_bits[i] & 4) != 0
+            entry_line = q.dibao_line * (1.0 + q.dibao_entry_bonus) if fp and weak else q.dibao_line
+            take_up = 1.0 if social_aid and q.responsive else q.dibao_take_up
+            eligible = weak or social_aid or q.dibao_for_all
+            u_take = (uniform(q.k_behaviour, i, q.month_abs, 0)
+                      if not h.dibao[i] and eligible and h.base_est_pc[i] < entry_line else 1.0)
+            h.dibao[i] = transfers.dibao_enrolled(h.dibao[i], h.base_est_pc[i], entry_line, q.dibao_line,
+                                                  eligible, q.dibao_exit_margin, u_take, take_up)
+            dibao = transfers.dibao_topup(h.dibao[i], h.base_est_pc[i], members, q.dibao_line)
+            oop_med = 0.0
+            reimb = 0.0
+            med_aid = 0.0
+            if med_cost > 0.0:
+                rate_med = max(q.medical_inclusive, q.medical_preferential) if fp else q.medical_inclusive
+                assisted = h.dibao[i] or (monitored and q.responsive)
+                reimb = transfers.medical_reimbursed(med_cost, h.insured[i], rate_med)
+                med_aid = transfers.medical_assistance(med_cost, h.insured[i], rate_med, assisted,
+                                                       q.medical_assistance_share)
+                oop_med = med_cost - reimb - med_aid
+            edu_support = 0.0
+            oop_edu = 0.0
+            if q.september and h.n_school[i] > 0:
+                cost = h.n_school[i] * q.education_cost_pc
+                supported = (fp and q.transition_subsidy_on) or h.dibao[i]
+                edu_support = transfers.education_support(h.n_school[i], q.education_cost_pc, supported,
+                                                          q.education_support_share)
+                oop_edu = cost - edu_support
+            renovated = False
+            if not h.housing_safe[i]:
+                renov_ok = monitored and q.responsive
+                p_rep = q.p_repair_assisted * bf if renov_ok else q.p_repair_self
+                if uniform(q.k_behaviour, i, q.month_abs, 1) < p_rep:
+                    h.housing_safe[i] = True
+                    renovated = renov_ok
+            public = pens + trans + dibao
+            rigid = oop_med + oop_edu
+            disposable = wage + op + prop + private + public
+            net = disposable - rigid
+            # ---- 7. consumption, savings, microcredit ----------------------------------------
+            est_month = h.income_est_pc[i] * members / 12.0
+            cons = finance.consumption(est_month, disposable, q.consumption_share, q.passthrough)
+            savings = h.savings_yuan[i] + net - cons
+            limit = q.credit_supported if fp or monitored else q.credit_other
+            borrow = finance.borrowing(savings, h.debt_yuan[i], limit)
+            debt = h.debt_yuan[i] + borrow
+            savings += borrow
+            unmet = savings < -1.0
+            if unmet:
+                savings = 0.0
+            repay = finance.repayment(savings, debt, 3.0 * cons)
+            h.debt_yuan[i] = debt - repay
+            h.savings_yuan[i] = savings - repay
+            if (unmet and (oop_edu > 0.0 or oop_med > 0.0)) or (med_cost > 0.0 and not h.insured[i]):
+                h.guarantee_failure[i] = True  # care or schooling that could not be paid
+            # accumulators, income estimates, hardship
+            h.y_wage[i] += wage
+            h.y_operating[i] += op
+            h.y_property[i] += prop
+            h.y_transfer_public[i] += public
+            h.y_transfer_private[i] += private
+            h.y_rigid[i] += rigid
+            # cadres assess recent income; a rigid expense counts through the sudden-hardship rule
+            h.income_est_pc[i] += q.smoothing * (disposable * 12.0 / members - h.income_est_pc[i])
+            h.base_est_pc[i] += q.smoothing * ((disposable - dibao) * 12.0 / members - h.base_est_pc[i])
+            if rigid > q.hardship_share * max(h.income_est_pc[i] * members, 1.0):
+                h.hardship_months[i] = q.hardship_months
+                h.pending_oop_yuan[i] = oop_med
+            elif h.hardship_months[i] == 0:
+                h.pending_oop_yuan[i] = 0.0
+            if h.ill_months[i] > 0:
+                h.ill_months[i] -= 1
+            hardship = h.hardship_months[i] > 0
+            # ---- 8. monitoring and assistance (household side) --------------------------------
+            new = False
+            if not q.monitoring_enabled:
+                if monitored:
+                    h.mon_state[i] = 0
                     h.mon_category[i] = 0
                     h.aid_bits[i] = 0
-                    h.ever_eliminated[i] = True
                     monitored = False
-        # ---- flags for the month's matching -------------------------------------------------
-        mon_emp = monitored and (h.aid_bits[i] & 2) != 0
-        flags = 0
-        if emp == 0 and avail >= 0.5:
-            flags |= SEEK_JOB
-            if fp or mon_emp:
-                flags |= SEEK_POST
-        if h.contract[i] < 0 and h.op_base_year[i] > 0:
-            flags |= SEEK_CONTRACT
-        if mon_emp:
-            flags |= MON_EMPLOYMENT
-        h.seek_flags[i] = flags
-        if h.employer[i] >= 0:
-            employees[h.employer[i]] += 1
-        # ---- county sums -------------------------------------------------------------------
-        post = emp == 3
-        ind_cost = h.industry_stock[i] * q.cost_industrial
-        emp_cost = q.cost_employment * q.employment if ((h.aid_bits[i] & 2) != 0 or post) else 0.0
-        sum_pension += pens * w
-        sum_dibao += dibao * w
-        sum_transition_subsidy += trans * w
-        sum_public_posts += wage * w if post else 0.0
-        sum_industrial_assistance += ind_cost * w
-        sum_employment_assistance += emp_cost * w
-        sum_medical_insurance += reimb * w
-        sum_medical_assistance += med_aid * w
-        sum_education_support += edu_support * w
-        sum_housing_renovation += q.renovation_cost * w if renovated else 0.0
-        if monitored:
-            sum_n_monitored += w
-        if new:
-            sum_n_newly_identified += w
-        if h.aid_bits[i] != 0:
-            sum_n_assisted += w
-        if emp == 2:
-            sum_n_migrant += w
-        elif emp == 1:
-            sum_n_local_job += w
-        elif post:
-            sum_n_public_post += w
-            sum_N_post_holders += 1.0
-        if h.dibao[i]:
-            sum_n_dibao += w
-        if fp:
-            sum_income_est_fp_sum += h.income_est_pc[i] * w
-            sum_fp_weight += w
-        elif monitored and (h.aid_bits[i] & 2) != 0:
-            sum_N_monitored_employment_nonfp += 1.0
+            else:
+                if not monitored and monitoring.at_risk(h.income_est_pc[i], q.threshold, hardship):
+                    p_det = monitoring.detection_probability(q.coverage, p_screen, q.p_self_report)
+                    if uniform(q.k_monitoring, i, q.month_abs, 0) < p_det:
+                        new = True
+                        monitored = True
+                        h.mon_state[i] = 1
+                        h.mon_category[i] = monitoring.category(fp, hardship)
+                        h.ever_monitored[i] = True
+                        h.stable_months[i] = 0
+                        if q.responsive:
+                            h.aid_bits[i] = monitoring.assistance_bits(h.labour_units[i], h.op_base_year[i], ill_now)
+                            if hardship:
+                                # medical assistance settles the pending bills retroactively
+                                refund = h.pending_oop_yuan[i] * q.medical_assistance_share
+                                h.y_rigid[i] -= refund
+                                h.pending_oop_yuan[i] -= refund
+                                med_aid += refund
+                if monitored:
+                    if not q.responsive:
+                        h.aid_bits[i] = 0
+                    above = h.income_est_pc[i] >= q.threshold and not hardship
+                    h.stable_months[i] = monitoring.stable_months_next(h.stable_months[i], True, above)
+                    if monitoring.eliminated(True, h.stable_months[i], q.stable_months_needed, h.labour_units[i]):
+                        h.mon_state[i] = 2
+                        h.mon_category[i] = 0
+                        h.aid_bits[i] = 0
+                        h.ever_eliminated[i] = True
+                        monitored = False
+            # ---- flags for the month's matching -------------------------------------------------
+            mon_emp = monitored and (h.aid_bits[i] & 2) != 0
+            flags = 0
+            if emp == 0 and avail >= 0.5:
+                flags |= SEEK_JOB
+                if fp or mon_emp:
+                    flags |= SEEK_POST
+            if h.contract[i] < 0 and h.op_base_year[i] > 0:
+                flags |= SEEK_CONTRACT
+            if mon_emp:
+                flags |= MON_EMPLOYMENT
+            h.seek_flags[i] = flags
+            if h.employer[i] >= 0:
+                employees[h.employer[i]] += 1
+            # ---- county sums -------------------------------------------------------------------
+            post = emp == 3
+            ind_cost = h.industry_stock[i] * q.cost_industrial
+            emp_cost = q.cost_employment * q.employment if ((h.aid_bits[i] & 2) != 0 or post) else 0.0
+            sum_pension += pens * w
+            sum_dibao += dibao * w
+            sum_transition_subsidy += trans * w
+            sum_public_posts += wage * w if post else 0.0
+            sum_industrial_assistance += ind_cost * w
+            sum_employment_assistance += emp_cost * w
+            sum_medical_insurance += reimb * w
+            sum_medical_assistance += med_aid * w
+            sum_education_support += edu_support * w
+            sum_housing_renovation += q.renovation_cost * w if renovated else 0.0
+            if monitored:
+                sum_n_monitored += w
+            if new:
+                sum_n_newly_identified += w
+            if h.aid_bits[i] != 0:
+                sum_n_assisted += w
+            if emp == 2:
+                sum_n_migrant += w
+            elif emp == 1:
+                sum_n_local_job += w
+            elif post:
+                sum_n_public_post += w
+                sum_N_post_holders += 1.0
+            if h.dibao[i]:
+                sum_n_dibao += w
+            if fp:
+                sum_income_est_fp_sum += h.income_est_pc[i] * w
+                sum_fp_weight += w
+            elif monitored and (h.aid_bits[i] & 2) != 0:
+                sum_N_monitored_employment_nonfp += 1.0
     totals = (sum_pension, sum_dibao, sum_transition_subsidy, sum_public_posts, sum_industrial_assistance,
               sum_employment_assistance, sum_medical_insurance, sum_medical_assistance,
               sum_education_support, sum_housing_renovation, sum_n_monitored, sum_n_newly_identified,
