@@ -6,6 +6,8 @@ collection), ``reps`` times. Reported per size: household-steps per second (medi
 reps), wall time, peak resident memory, bytes of household state per household, and the share of
 time in each phase. The floor beside it: a bare compiled pass that reads and writes the same bytes
 per household, and the cost of the random draws the household kernel makes per household-step.
+Start-up last: fresh interpreters that import the simulation and build the default-sized province,
+and the default run (``ruralsim run transition``) end to end, each once compiled code is cached.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import os
 import platform
 import resource
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -177,6 +182,100 @@ def _draws(n, key, month, k, table):
     return total
 
 
+#: Households of the province whose build start-up counts (the default province's size).
+STARTUP_HOUSEHOLDS = 100_000
+
+#: What a fresh interpreter does for the start-up measure; it prints its own import and build times.
+_STARTUP_CODE = """
+import json, time
+t0 = time.perf_counter()
+from model.model import RuralModel
+from scenarios import load_scenario
+params = load_scenario({scenario!r}, {{"population.n_households": {households}}}).params
+t1 = time.perf_counter()
+RuralModel(params, seed=1)
+t2 = time.perf_counter()
+print(json.dumps({{"import_s": t1 - t0, "build_s": t2 - t1}}))
+"""
+
+_CLI_CODE = "import sys; from experiments.cli import main; sys.argv[0] = 'ruralsim'; main()"
+
+
+def _child_env() -> dict[str, str]:
+    """The environment of start-up's fresh interpreters: this one's, with Python's bytecode cache on
+    (as it is by default): start-up is measured once compiled code is cached."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def _timed(cmd: list[str], env: dict[str, str], cwd: str) -> tuple[float, str]:
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=600)
+    wall = time.perf_counter() - t0
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
+        raise RuntimeError(f"start-up measure: {' '.join(cmd[:3])} … exited with {done.returncode}: "
+                           + " / ".join(tail))
+    return wall, done.stdout
+
+
+def startup_case(scenario: str = "transition", households: int = STARTUP_HOUSEHOLDS, reps: int = 3,
+                 default_run_reps: int = 2) -> dict[str, Any]:
+    """Start-up in fresh interpreters, after one untimed process of each kind has filled the caches:
+    the process's wall time to import the simulation and build a ``households``-household province
+    (median over ``reps``; the import and build seconds the process measured itself beside it), and
+    the wall time of the default run, ``ruralsim run <scenario>`` with its tables and figures
+    (median over ``default_run_reps``; 0 skips it)."""
+    import json
+
+    env = _child_env()
+    code = [sys.executable, "-c", _STARTUP_CODE.format(scenario=scenario, households=households)]
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    walls, imports, builds = [], [], []
+    for rep in range(reps + 1):
+        wall, out = _timed(code, env, root)
+        if rep:  # the first process writes the bytecode cache
+            walls.append(wall)
+            own = json.loads(out.strip().splitlines()[-1])
+            imports.append(own["import_s"])
+            builds.append(own["build_s"])
+    result: dict[str, Any] = {
+        "households": households,
+        "reps": reps,
+        "process_s_median": statistics.median(walls),
+        "process_s_max": max(walls),
+        "import_s_median": statistics.median(imports),
+        "build_s_median": statistics.median(builds),
+        "bytecode_cache": True,
+    }
+    if default_run_reps:
+        runs = []
+        with tempfile.TemporaryDirectory(prefix="ruralsim-bench-") as tmp:
+            for rep in range(default_run_reps + 1):
+                cmd = [sys.executable, "-c", _CLI_CODE, "run", scenario, "--out", os.path.join(tmp, f"run{rep}")]
+                wall, _ = _timed(cmd, env, tmp)
+                if rep:  # the first run may compile kernels this bench has not yet cached
+                    runs.append(wall)
+        result.update({"default_run": f"ruralsim run {scenario}", "default_run_reps": default_run_reps,
+                       "default_run_s_median": statistics.median(runs), "default_run_s_max": max(runs)})
+    return result
+
+
+def format_startup(s: dict[str, Any]) -> str:
+    """Two lines: start-up and the default run, with their targets (or why they were not measured)."""
+    if "error" in s:
+        return f"Start-up not measured: {s['error']}"
+    lines = [f"Start-up (fresh process, compiled code cached; median of {s['reps']}): import and build "
+             f"{s['households']:,} households {s['process_s_median']:.2f} s wall (max "
+             f"{s['process_s_max']:.2f}; import {s['import_s_median']:.2f} s, build {s['build_s_median']:.2f} s)"
+             f"; target ≤ 2 s"]
+    if "default_run_s_median" in s:
+        lines.append(f"Default run (`{s['default_run']}`, tables and figures; median of {s['default_run_reps']}): "
+                     f"{s['default_run_s_median']:.2f} s wall (max {s['default_run_s_max']:.2f}); target ≤ 5 s")
+    return "\n".join(lines)
+
+
 def _in_child(fn, *args):
     ctx = mp.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as ex:
@@ -184,8 +283,9 @@ def _in_child(fn, *args):
 
 
 def run_bench(sizes: list[int], years: int, reps: int, threads: int, scenario: str,
-              counties: int | None = None, progress=None) -> dict[str, Any]:
-    """Run every size (each in its own process) and the floor; returns rows and machine facts."""
+              counties: int | None = None, progress=None, startup: bool = True) -> dict[str, Any]:
+    """Run every size (each in its own process), the floor and (unless ``startup`` is false) the
+    start-up measure; returns rows, floors, start-up and machine facts."""
     rows = []
     floors = []
     for n in sizes:
@@ -193,7 +293,15 @@ def run_bench(sizes: list[int], years: int, reps: int, threads: int, scenario: s
             progress(f"{n:,} households × {years} years × {reps} reps, {threads} thread(s)")
         rows.append(_in_child(run_case, BenchCase(n, years, reps, threads, scenario, counties)))
         floors.append(_in_child(floor_case, n, threads))
-    return {"rows": rows, "floor": floors, "machine": machine_facts()}
+    result: dict[str, Any] = {"rows": rows, "floor": floors, "machine": machine_facts()}
+    if startup:
+        if progress:
+            progress(f"start-up: import and build {STARTUP_HOUSEHOLDS:,} households, the default run")
+        try:
+            result["startup"] = startup_case(scenario)
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:  # the rows above are kept
+            result["startup"] = {"error": str(exc)}
+    return result
 
 
 def machine_facts() -> dict[str, Any]:
@@ -244,6 +352,9 @@ def format_table(result: dict[str, Any]) -> str:
             f"{share_of_floor(r, f):.1%} of the draws alone"
         )
     lines.append("(the machine's speed varies from minute to minute: compare runs by their share of the floor)")
+    if "startup" in result:
+        lines.append("")
+        lines.append(format_startup(result["startup"]))
     m = result["machine"]
     lines.append("")
     lines.append(f"{m['date']} · {m['cpu']} · {m['cores']} cores · Python {m['python']} · "
@@ -281,8 +392,8 @@ def parse_sizes(text: str) -> list[int]:
     return out
 
 
-__all__ = ["BenchCase", "floor_case", "format_table", "np", "parse_sizes", "run_bench", "run_case",
-           "share_of_floor"]
+__all__ = ["BenchCase", "floor_case", "format_startup", "format_table", "np", "parse_sizes", "run_bench", "run_case",
+           "share_of_floor", "startup_case"]
 
 
 def format_markdown(rows: list[dict[str, Any]]) -> str:

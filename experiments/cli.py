@@ -207,8 +207,10 @@ def bench_command(
                                                  show_default=False)] = None,
     json_file: Annotated[Path | None, typer.Option("--json", help="Also write the rows as JSON.",
                                                    show_default=False)] = None,
+    startup: Annotated[bool, typer.Option(help="Also measure start-up (import and build 100,000 "
+                                          "households) and the default run, in fresh processes.")] = True,
 ) -> None:
-    """Measure speed and memory of the full model, with the hardware floor beside it."""
+    """Measure speed and memory of the full model, with the hardware floor and start-up beside it."""
     from experiments.bench import format_table, parse_sizes, run_bench, share_of_floor
 
     try:
@@ -223,10 +225,13 @@ def bench_command(
         if not os.access(parent, os.W_OK):
             _fail(f"cannot write {json_file}: the directory {parent} is not writable.")
     result = run_bench(size_list, years, reps, threads, scenario, counties,
-                       progress=lambda msg: typer.echo(f"bench: {msg}", err=True))
+                       progress=lambda msg: typer.echo(f"bench: {msg}", err=True), startup=startup)
     typer.echo(format_table(result))
     if json_file is not None:
-        rows = [{**r, "floor": f, "share_of_draw_floor": share_of_floor(r, f), "machine": result["machine"]}
+        extra = {"machine": result["machine"]}
+        if "startup" in result:
+            extra["startup"] = result["startup"]
+        rows = [{**r, "floor": f, "share_of_draw_floor": share_of_floor(r, f), **extra}
                 for r, f in zip(result["rows"], result["floor"], strict=True)]
         from experiments.store import atomic_write
 

@@ -42,6 +42,40 @@ def test_bench_reports_rows_floor_and_machine(tmp_path: Path):
         assert f"{row['share_of_draw_floor']:.1%} of the draws alone" in r.stdout
         assert row["machine"]["cores"] >= 1 and "numba" in row["machine"]["packages"]
         assert "commit" in row["machine"]["git"]
+        startup = row["startup"]  # measured once, beside every row
+        assert startup == rows[0]["startup"] and startup["households"] == 100_000 and startup["bytecode_cache"]
+        assert 0 < startup["import_s_median"] and 0 < startup["build_s_median"]
+        assert startup["import_s_median"] + startup["build_s_median"] < startup["process_s_median"]
+        assert startup["process_s_median"] <= startup["process_s_max"]
+        assert startup["default_run"] == "ruralsim run transition"
+        assert startup["process_s_median"] < startup["default_run_s_median"] <= startup["default_run_s_max"]
+    assert f"import and build 100,000 households {rows[0]['startup']['process_s_median']:.2f} s wall" in r.stdout
+    assert "Default run (`ruralsim run transition`" in r.stdout and "target ≤ 5 s" in r.stdout
+
+
+def test_bench_without_startup_has_no_startup(tmp_path: Path):
+    out = tmp_path / "bench.json"
+    r = ruralsim("bench", "--sizes", "1500", "--years", "1", "--reps", "1", "--counties", "3", "--no-startup",
+                 "--json", str(out), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Start-up" not in r.stdout and "startup" not in json.loads(out.read_text())[0]
+
+
+def test_a_failing_startup_measure_keeps_the_rows(monkeypatch):
+    from experiments import bench
+
+    def fake_child(fn, *args):
+        return {"households": args[0].households if fn is bench.run_case else args[0]}
+
+    def broken(_scenario):
+        raise RuntimeError("start-up measure: python -c … exited with 1: ImportError: no module")
+
+    monkeypatch.setattr(bench, "_in_child", fake_child)
+    monkeypatch.setattr(bench, "startup_case", broken)
+    result = bench.run_bench([1500, 3000], 1, 1, 1, "transition")
+    assert [r["households"] for r in result["rows"]] == [1500, 3000]
+    assert result["startup"] == {"error": "start-up measure: python -c … exited with 1: ImportError: no module"}
+    assert bench.format_startup(result["startup"]).startswith("Start-up not measured: start-up measure:")
 
 
 @pytest.mark.parametrize(("sizes", "message"), [("2000,abc", "'abc' is not a number"),
