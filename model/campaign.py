@@ -36,6 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from .households import HouseholdSet
 from .params import Params
@@ -167,16 +168,38 @@ def annual_columns(hh: HouseholdSet, reg: Register, pw: np.ndarray | None = None
     """
     if pw is None:
         pw = hh.weight.astype(np.float64) * hh.members
-    fp = hh.formerly_poor
-    workers = hh.weight.astype(np.float64) * hh.n_workers * fp
-    away = workers * (hh.emp_type == EMP_MIGRANT)
-    fp_persons = pw[fp].sum()
+    # a run from 2021 has no register, no relocation and no exits: those shares are 0 without a
+    # pass over the households for their sums
+    registered = pw[reg.on_register].sum() if reg.on_register.any() else 0.0
+    relocated = 0.0
+    if reg.relocated.any():
+        fp_persons = pw[hh.formerly_poor].sum()
+        relocated = float(pw[reg.relocated].sum() / fp_persons) if fp_persons > 0 else 0.0
+    exited = reg.exit_year > 0
+    workers, away = _fp_wage_workers(hh.weight, hh.n_workers, hh.formerly_poor, hh.emp_type, EMP_MIGRANT)
+    workers_sum = workers.sum()
     return {
-        "registered_poor_share": float(pw[reg.on_register].sum() / pw.sum()),
-        "relocated_share_fp": float(pw[reg.relocated].sum() / fp_persons) if fp_persons > 0 else 0.0,
-        "migrant_share_fp_labour": float(away.sum() / workers.sum()) if workers.sum() > 0 else 0.0,
-        "exiter_poor_again_share": _share(hh.weight, reg.poor_after_exit, reg.exit_year > 0),
+        "registered_poor_share": float(registered / pw.sum()),
+        "relocated_share_fp": relocated,
+        "migrant_share_fp_labour": float(away.sum() / workers_sum) if workers_sum > 0 else 0.0,
+        "exiter_poor_again_share": _share(hh.weight, reg.poor_after_exit, exited) if exited.any() else 0.0,
     }
+
+
+@njit(cache=True)
+def _fp_wage_workers(weight, n_workers, formerly_poor, emp_type, migrant):
+    """Wage workers of registered households (``weight × n_workers``, 0 for others) and those of
+    them working away, as float64 arrays: the products NumPy's ``weight.astype(float64) ×
+    n_workers × formerly_poor`` and ``× (emp_type == migrant)`` make, in one pass and two arrays
+    instead of five temporaries (their NumPy sums are then the same to the last bit)."""
+    n = weight.shape[0]
+    workers = np.empty(n)
+    away = np.empty(n)
+    for i in range(n):
+        x = float(weight[i]) * float(n_workers[i]) * (1.0 if formerly_poor[i] else 0.0)
+        workers[i] = x
+        away[i] = x * (1.0 if emp_type[i] == migrant else 0.0)
+    return workers, away
 
 
 def _share(weight: np.ndarray, event: np.ndarray, among: np.ndarray) -> float:
