@@ -185,7 +185,8 @@ def _draws(n, key, month, k, table):
 #: Households of the province whose build start-up counts (the default province's size).
 STARTUP_HOUSEHOLDS = 100_000
 
-#: What a fresh interpreter does for the start-up measure; it prints its own import and build times.
+#: What a fresh interpreter does for the start-up measure; it prints its own import and build times
+#: and the moment (``time.monotonic``, one clock for all processes) its province was ready.
 _STARTUP_CODE = """
 import json, time
 t0 = time.perf_counter()
@@ -195,7 +196,7 @@ params = load_scenario({scenario!r}, {{"population.n_households": {households}}}
 t1 = time.perf_counter()
 RuralModel(params, seed=1)
 t2 = time.perf_counter()
-print(json.dumps({{"import_s": t1 - t0, "build_s": t2 - t1}}))
+print(json.dumps({{"import_s": t1 - t0, "build_s": t2 - t1, "ready_monotonic": time.monotonic()}}))
 """
 
 _CLI_CODE = "import sys; from experiments.cli import main; sys.argv[0] = 'ruralsim'; main()"
@@ -209,22 +210,24 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _timed(cmd: list[str], env: dict[str, str], cwd: str) -> tuple[float, str]:
-    t0 = time.perf_counter()
+def _timed(cmd: list[str], env: dict[str, str], cwd: str) -> tuple[float, float, str]:
+    """Run ``cmd``; returns its launch moment (``time.monotonic``), its wall time and its output."""
+    launch = time.monotonic()
     done = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=600)
-    wall = time.perf_counter() - t0
+    wall = time.monotonic() - launch
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
         raise RuntimeError(f"start-up measure: {' '.join(cmd[:3])} … exited with {done.returncode}: "
                            + " / ".join(tail))
-    return wall, done.stdout
+    return launch, wall, done.stdout
 
 
 def startup_case(scenario: str = "transition", households: int = STARTUP_HOUSEHOLDS, reps: int = 3,
                  default_run_reps: int = 2) -> dict[str, Any]:
     """Start-up in fresh interpreters, after one untimed process of each kind has filled the caches:
-    the process's wall time to import the simulation and build a ``households``-household province
-    (median over ``reps``; the import and build seconds the process measured itself beside it), and
+    the time from launching the interpreter to its ``households``-household province being built
+    (median and max over ``reps``; beside it the import and build seconds the process measured
+    itself, and its whole wall time, which adds the interpreter's exit), and
     the wall time of the default run, ``ruralsim run <scenario>`` with its tables and figures
     (median over ``default_run_reps``; 0 skips it)."""
     import json
@@ -232,17 +235,20 @@ def startup_case(scenario: str = "transition", households: int = STARTUP_HOUSEHO
     env = _child_env()
     code = [sys.executable, "-c", _STARTUP_CODE.format(scenario=scenario, households=households)]
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    walls, imports, builds = [], [], []
+    readies, walls, imports, builds = [], [], [], []
     for rep in range(reps + 1):
-        wall, out = _timed(code, env, root)
+        launch, wall, out = _timed(code, env, root)
         if rep:  # the first process writes the bytecode cache
-            walls.append(wall)
             own = json.loads(out.strip().splitlines()[-1])
+            readies.append(own["ready_monotonic"] - launch)
+            walls.append(wall)
             imports.append(own["import_s"])
             builds.append(own["build_s"])
     result: dict[str, Any] = {
         "households": households,
         "reps": reps,
+        "startup_s_median": statistics.median(readies),
+        "startup_s_max": max(readies),
         "process_s_median": statistics.median(walls),
         "process_s_max": max(walls),
         "import_s_median": statistics.median(imports),
@@ -254,7 +260,7 @@ def startup_case(scenario: str = "transition", households: int = STARTUP_HOUSEHO
         with tempfile.TemporaryDirectory(prefix="ruralsim-bench-") as tmp:
             for rep in range(default_run_reps + 1):
                 cmd = [sys.executable, "-c", _CLI_CODE, "run", scenario, "--out", os.path.join(tmp, f"run{rep}")]
-                wall, _ = _timed(cmd, env, tmp)
+                _, wall, _ = _timed(cmd, env, tmp)
                 if rep:  # the first run may compile kernels this bench has not yet cached
                     runs.append(wall)
         result.update({"default_run": f"ruralsim run {scenario}", "default_run_reps": default_run_reps,
@@ -266,10 +272,10 @@ def format_startup(s: dict[str, Any]) -> str:
     """Two lines: start-up and the default run, with their targets (or why they were not measured)."""
     if "error" in s:
         return f"Start-up not measured: {s['error']}"
-    lines = [f"Start-up (fresh process, compiled code cached; median of {s['reps']}): import and build "
-             f"{s['households']:,} households {s['process_s_median']:.2f} s wall (max "
-             f"{s['process_s_max']:.2f}; import {s['import_s_median']:.2f} s, build {s['build_s_median']:.2f} s)"
-             f"; target ≤ 2 s"]
+    lines = [f"Start-up (fresh process, compiled code cached; median of {s['reps']}): from launch to "
+             f"{s['households']:,} households built {s['startup_s_median']:.2f} s (max {s['startup_s_max']:.2f}; "
+             f"import {s['import_s_median']:.2f} s, build {s['build_s_median']:.2f} s; with the interpreter's "
+             f"exit {s['process_s_median']:.2f} s); target ≤ 2 s"]
     if "default_run_s_median" in s:
         lines.append(f"Default run (`{s['default_run']}`, tables and figures; median of {s['default_run_reps']}): "
                      f"{s['default_run_s_median']:.2f} s wall (max {s['default_run_s_max']:.2f}); target ≤ 5 s")
