@@ -348,27 +348,39 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             members = float(h.members[i])
             fp = h.formerly_poor[i]
             monitored = h.mon_state[i] == 1
+            # fields read several times are kept in locals (written through to the arrays): a store
+            # to any household array could alias them, so each read after one would be a reload
+            n_elderly = h.n_elderly[i]
+            lu = h.labour_units[i]
+            aid = h.aid_bits[i]
+            op_base = h.op_base_year[i]
             # ---- 3. shocks -------------------------------------------------------------------
-            if h.hardship_months[i] > 0:
-                h.hardship_months[i] -= 1
+            hm = h.hardship_months[i]
+            if hm > 0:
+                h.hardship_months[i] = hm - 1
+                hm = h.hardship_months[i]
             med_cost = 0.0
             if h.chronic[i]:
-                p_ill = p_ill_both if h.n_elderly[i] > 0 else p_ill_chronic
+                p_ill = p_ill_both if n_elderly > 0 else p_ill_chronic
             else:
-                p_ill = p_ill_elderly if h.n_elderly[i] > 0 else p_ill_none
-            if h.ill_months[i] == 0 and u_ill[j] < p_ill:
+                p_ill = p_ill_elderly if n_elderly > 0 else p_ill_none
+            ill = h.ill_months[i]
+            if ill == 0 and u_ill[j] < p_ill:
                 z = normal(q.k_illness, i, q.month_abs, 1, normal_table)
                 med_cost += shocks.lognormal_cost(q.illness_cost_mean, q.illness_cost_sigma, z)
                 h.ill_months[i] = q.illness_months
+                ill = h.ill_months[i]
             if not h.disabled[i] and u_dis[j] < q.p_disability_month:
                 h.disabled[i] = True
-                h.labour_units[i] = max(h.labour_units[i] - 1.0, 0.0)
+                h.labour_units[i] = max(lu - 1.0, 0.0)
+                lu = h.labour_units[i]
             if u_acc[j] < q.p_accident_month:
                 z = normal(q.k_accident, i, q.month_abs, 1, normal_table)
                 med_cost += shocks.lognormal_cost(q.accident_cost_mean, 0.8, z)
-                h.ill_months[i] = max(h.ill_months[i], q.accident_months)
-            ill_now = h.ill_months[i] > 0
-            lost = shocks.illness_labour_loss(h.labour_units[i], members, q.carer_labour) if ill_now else 0.0
+                h.ill_months[i] = max(ill, q.accident_months)
+                ill = h.ill_months[i]
+            ill_now = ill > 0
+            lost = shocks.illness_labour_loss(lu, members, q.carer_labour) if ill_now else 0.0
             h.labour_lost[i] = lost
             v = h.village[i]
             if village_loss[v] > 0.0:
@@ -377,8 +389,9 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                 if h.housing_safe[i] and uniform(q.k_housing, i, q.month_abs, 0) < q.p_housing_damage:
                     h.housing_safe[i] = False
                     h.hardship_months[i] = q.hardship_months  # a destroyed house is a sudden hardship
+                    hm = h.hardship_months[i]
             # ---- 4. labour transitions ---------------------------------------------------------
-            avail = max(h.labour_units[i] - lost, 0.0)
+            avail = max(lu - lost, 0.0)
             emp_start = h.emp_type[i]
             emp = emp_start
             # the block's labour draw is the one slot the starting job allows; a household whose local
@@ -389,7 +402,7 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                 h.employer[i] = -1
             elif emp == 3 and labour.separated(emp, 3, avail, u_lab[j], q.p_post_end):
                 emp = 0
-            boost = 1.0 + q.find_boost * q.employment if (h.aid_bits[i] & 2) != 0 else 1.0
+            boost = 1.0 + q.find_boost * q.employment if (aid & 2) != 0 else 1.0
             willing = h.migrant_willing[i]
             u_loss = u_lab[j] if emp == 2 else 1.0
             u_find = 1.0
@@ -401,14 +414,17 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             # ---- 5. market income --------------------------------------------------------------
             workers_eff = income.effective_workers(h.n_workers[i] if emp > 0 else 0, avail)
             wage = income.wage_income(emp, workers_eff, h.wage_mult[i], q.wage_local, q.wage_migrant, q.wage_post)
-            target = q.industrial * bf if fp or (monitored and (h.aid_bits[i] & 1) != 0) else 0.0
-            h.industry_stock[i] += (target - h.industry_stock[i]) * q.support_rate
+            target = q.industrial * bf if fp or (monitored and (aid & 1) != 0) else 0.0
+            stock = h.industry_stock[i]
+            h.industry_stock[i] = stock + (target - stock) * q.support_rate
+            stock = h.industry_stock[i]
             price = price_rel[h.county[i], village_product[v]]
-            op = income.operating_income(h.op_base_year[i], h.industry_potential_year[i] * h.industry_stock[i],
+            op = income.operating_income(op_base, h.industry_potential_year[i] * stock,
                                          price, productivity, income.farm_labour_factor(avail, workers_eff),
                                          noises[j], h.disaster_loss[i], h.contract[i] >= 0, q.contract_premium)
             rate = q.interest_supported if fp and q.transition_subsidy_on else q.interest_market
-            op -= h.debt_yuan[i] * rate / 12.0
+            debt_start = h.debt_yuan[i]
+            op -= debt_start * rate / 12.0
             if h.disaster_months[i] > 0:
                 h.disaster_months[i] -= 1
                 if h.disaster_months[i] == 0:
@@ -416,33 +432,37 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             prop = h.property_year[i] / 12.0 * q.wage_index
             private = h.private_transfer_year[i] / 12.0 * q.wage_index
             # ---- 6. public transfers and cost sharing ------------------------------------------
-            pens = transfers.pension(h.n_elderly[i], q.pension_pp_month)
+            pens = transfers.pension(n_elderly, q.pension_pp_month)
             trans = q.transition_pc_month * members if fp else 0.0
-            weak = h.labour_units[i] < 0.5
-            social_aid = (h.aid_bits[i] & 4) != 0
+            weak = lu < 0.5
+            social_aid = (aid & 4) != 0
             entry_line = q.dibao_line * (1.0 + q.dibao_entry_bonus) if fp and weak else q.dibao_line
             take_up = 1.0 if social_aid and q.responsive else q.dibao_take_up
             eligible = weak or social_aid or q.dibao_for_all
+            base_est = h.base_est_pc[i]
+            on_dibao = h.dibao[i]
             u_take = (uniform(q.k_behaviour, i, q.month_abs, 0)
-                      if not h.dibao[i] and eligible and h.base_est_pc[i] < entry_line else 1.0)
-            h.dibao[i] = transfers.dibao_enrolled(h.dibao[i], h.base_est_pc[i], entry_line, q.dibao_line,
+                      if not on_dibao and eligible and base_est < entry_line else 1.0)
+            h.dibao[i] = transfers.dibao_enrolled(on_dibao, base_est, entry_line, q.dibao_line,
                                                   eligible, q.dibao_exit_margin, u_take, take_up)
-            dibao = transfers.dibao_topup(h.dibao[i], h.base_est_pc[i], members, q.dibao_line)
+            on_dibao = h.dibao[i]
+            dibao = transfers.dibao_topup(on_dibao, base_est, members, q.dibao_line)
             oop_med = 0.0
             reimb = 0.0
             med_aid = 0.0
             if med_cost > 0.0:
                 rate_med = max(q.medical_inclusive, q.medical_preferential) if fp else q.medical_inclusive
-                assisted = h.dibao[i] or (monitored and q.responsive)
-                reimb = transfers.medical_reimbursed(med_cost, h.insured[i], rate_med)
-                med_aid = transfers.medical_assistance(med_cost, h.insured[i], rate_med, assisted,
+                assisted = on_dibao or (monitored and q.responsive)
+                insured = h.insured[i]
+                reimb = transfers.medical_reimbursed(med_cost, insured, rate_med)
+                med_aid = transfers.medical_assistance(med_cost, insured, rate_med, assisted,
                                                        q.medical_assistance_share)
                 oop_med = med_cost - reimb - med_aid
             edu_support = 0.0
             oop_edu = 0.0
             if q.september and h.n_school[i] > 0:
                 cost = h.n_school[i] * q.education_cost_pc
-                supported = (fp and q.transition_subsidy_on) or h.dibao[i]
+                supported = (fp and q.transition_subsidy_on) or on_dibao
                 edu_support = transfers.education_support(h.n_school[i], q.education_cost_pc, supported,
                                                           q.education_support_share)
                 oop_edu = cost - edu_support
@@ -458,12 +478,13 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             disposable = wage + op + prop + private + public
             net = disposable - rigid
             # ---- 7. consumption, savings, microcredit ----------------------------------------
-            est_month = h.income_est_pc[i] * members / 12.0
+            est = h.income_est_pc[i]
+            est_month = est * members / 12.0
             cons = finance.consumption(est_month, disposable, q.consumption_share, q.passthrough)
             savings = h.savings_yuan[i] + net - cons
             limit = q.credit_supported if fp or monitored else q.credit_other
-            borrow = finance.borrowing(savings, h.debt_yuan[i], limit)
-            debt = h.debt_yuan[i] + borrow
+            borrow = finance.borrowing(savings, debt_start, limit)
+            debt = debt_start + borrow
             savings += borrow
             unmet = savings < -1.0
             if unmet:
@@ -481,16 +502,18 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             h.y_transfer_private[i] += private
             h.y_rigid[i] += rigid
             # cadres assess recent income; a rigid expense counts through the sudden-hardship rule
-            h.income_est_pc[i] += q.smoothing * (disposable * 12.0 / members - h.income_est_pc[i])
-            h.base_est_pc[i] += q.smoothing * ((disposable - dibao) * 12.0 / members - h.base_est_pc[i])
-            if rigid > q.hardship_share * max(h.income_est_pc[i] * members, 1.0):
+            h.income_est_pc[i] = est + q.smoothing * (disposable * 12.0 / members - est)
+            est = h.income_est_pc[i]
+            h.base_est_pc[i] = base_est + q.smoothing * ((disposable - dibao) * 12.0 / members - base_est)
+            if rigid > q.hardship_share * max(est * members, 1.0):
                 h.hardship_months[i] = q.hardship_months
+                hm = h.hardship_months[i]
                 h.pending_oop_yuan[i] = oop_med
-            elif h.hardship_months[i] == 0:
+            elif hm == 0:
                 h.pending_oop_yuan[i] = 0.0
-            if h.ill_months[i] > 0:
-                h.ill_months[i] -= 1
-            hardship = h.hardship_months[i] > 0
+            if ill > 0:
+                h.ill_months[i] = ill - 1
+            hardship = hm > 0
             # ---- 8. monitoring and assistance (household side) --------------------------------
             new = False
             if not q.monitoring_enabled:
@@ -498,9 +521,10 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                     h.mon_state[i] = 0
                     h.mon_category[i] = 0
                     h.aid_bits[i] = 0
+                    aid = h.aid_bits[i]
                     monitored = False
             else:
-                if not monitored and monitoring.at_risk(h.income_est_pc[i], q.threshold, hardship):
+                if not monitored and monitoring.at_risk(est, q.threshold, hardship):
                     p_det = monitoring.detection_probability(q.coverage, p_screen, q.p_self_report)
                     if uniform(q.k_monitoring, i, q.month_abs, 0) < p_det:
                         new = True
@@ -510,7 +534,8 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                         h.ever_monitored[i] = True
                         h.stable_months[i] = 0
                         if q.responsive:
-                            h.aid_bits[i] = monitoring.assistance_bits(h.labour_units[i], h.op_base_year[i], ill_now)
+                            h.aid_bits[i] = monitoring.assistance_bits(lu, op_base, ill_now)
+                            aid = h.aid_bits[i]
                             if hardship:
                                 # medical assistance settles the pending bills retroactively
                                 refund = h.pending_oop_yuan[i] * q.medical_assistance_share
@@ -520,32 +545,35 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                 if monitored:
                     if not q.responsive:
                         h.aid_bits[i] = 0
-                    above = h.income_est_pc[i] >= q.threshold and not hardship
+                        aid = h.aid_bits[i]
+                    above = est >= q.threshold and not hardship
                     h.stable_months[i] = monitoring.stable_months_next(h.stable_months[i], True, above)
-                    if monitoring.eliminated(True, h.stable_months[i], q.stable_months_needed, h.labour_units[i]):
+                    if monitoring.eliminated(True, h.stable_months[i], q.stable_months_needed, lu):
                         h.mon_state[i] = 2
                         h.mon_category[i] = 0
                         h.aid_bits[i] = 0
+                        aid = h.aid_bits[i]
                         h.ever_eliminated[i] = True
                         monitored = False
             # ---- flags for the month's matching -------------------------------------------------
-            mon_emp = monitored and (h.aid_bits[i] & 2) != 0
+            mon_emp = monitored and (aid & 2) != 0
             flags = 0
             if emp == 0 and avail >= 0.5:
                 flags |= SEEK_JOB
                 if fp or mon_emp:
                     flags |= SEEK_POST
-            if h.contract[i] < 0 and h.op_base_year[i] > 0:
+            if h.contract[i] < 0 and op_base > 0:
                 flags |= SEEK_CONTRACT
             if mon_emp:
                 flags |= MON_EMPLOYMENT
             h.seek_flags[i] = flags
-            if h.employer[i] >= 0:
-                employees[h.employer[i]] += 1
+            employer = h.employer[i]
+            if employer >= 0:
+                employees[employer] += 1
             # ---- county sums -------------------------------------------------------------------
             post = emp == 3
-            ind_cost = h.industry_stock[i] * q.cost_industrial
-            emp_cost = q.cost_employment * q.employment if ((h.aid_bits[i] & 2) != 0 or post) else 0.0
+            ind_cost = stock * q.cost_industrial
+            emp_cost = q.cost_employment * q.employment if ((aid & 2) != 0 or post) else 0.0
             sum_pension += pens * w
             sum_dibao += dibao * w
             sum_transition_subsidy += trans * w
@@ -560,7 +588,7 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                 sum_n_monitored += w
             if new:
                 sum_n_newly_identified += w
-            if h.aid_bits[i] != 0:
+            if aid != 0:
                 sum_n_assisted += w
             if emp == 2:
                 sum_n_migrant += w
@@ -569,12 +597,12 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             elif post:
                 sum_n_public_post += w
                 sum_N_post_holders += 1.0
-            if h.dibao[i]:
+            if on_dibao:
                 sum_n_dibao += w
             if fp:
-                sum_income_est_fp_sum += h.income_est_pc[i] * w
+                sum_income_est_fp_sum += est * w
                 sum_fp_weight += w
-            elif monitored and (h.aid_bits[i] & 2) != 0:
+            elif monitored and (aid & 2) != 0:
                 sum_N_monitored_employment_nonfp += 1.0
     totals = (sum_pension, sum_dibao, sum_transition_subsidy, sum_public_posts, sum_industrial_assistance,
               sum_employment_assistance, sum_medical_insurance, sum_medical_assistance,
