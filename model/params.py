@@ -1,9 +1,9 @@
 """The typed, validated parameter tree.
 
 Every field carries a unit, a default, a valid range (``ge``/``le``; they double as SALib bounds),
-a one-line meaning and a source: a key into ``shared/data/SOURCES.md`` (``src:H1``) or a stated
-reason (``reason: ...``). Dated policy levers are :class:`~model.policy.Schedule` values whose every
-value must lie in the lever's range.
+a one-line meaning and a source: a key into the repository's list of reference sources,
+``data/SOURCES.md`` (``src:H1``), or a stated reason (``reason: ...``). Dated policy levers are
+:class:`~model.policy.Schedule` values whose every value must lie in the lever's range.
 
 Paths are dotted (``shocks.illness.p_year``); :meth:`Params.with_overrides` applies a mapping of
 dotted paths all at once and either returns a new validated ``Params`` or raises
@@ -630,7 +630,7 @@ class Tackling(_Node):
                                  "Register households with labour brought under the dibao guarantee each "
                                  "campaign year (those without labour capacity always are).",
                                  "reason: the guarantee covered those industry and jobs could not lift; "
-                                 "no share in the shared data, so it is calibrated (starting value)")
+                                 "no share in the reference data (data/), so it is calibrated (starting value)")
     exit_income_margin: float = P(1.0, "multiple of the poverty line", 1.0, 3.0,
                                   "Year-end per-capita net income a registered-poor household needs to exit "
                                   "(with the three guarantees met).",

@@ -5,12 +5,13 @@ counties, never-designated counties). Each county has 1-3 characteristic industr
 one industry"); each village one product drawn from its county's industries ("one village, one
 product").
 
-Households are calibrated to the 2020 figures in ``shared/data``: per-capita income of registered
-households (F1), of formerly poor counties (C9) and of other counties (D); the shares of
-registered and non-registered persons below the monitoring threshold (A15) fix the dispersion of
-log income; the composition of income follows E1. Incomes are drawn per capita from log-normal
-distributions truncated at the 2020 poverty line (the official end-2020 state: nobody below it),
-then split into mechanistic components so that the simulated dynamics start from these levels.
+Households are calibrated to the 2020 figures in ``data/`` (keys in ``data/SOURCES.md``):
+per-capita income of registered households (F1), of formerly poor counties (C9) and of other
+counties (D); the shares of registered and non-registered persons below the monitoring threshold
+(A15) fix the dispersion of log income; the composition of income follows E1. Incomes are drawn
+per capita from log-normal distributions truncated at the 2020 poverty line (the official end-2020
+state: nobody below it), then split into mechanistic components so that the simulated dynamics
+start from these levels.
 """
 
 from __future__ import annotations

@@ -149,7 +149,7 @@ def test_agents_are_mesa_agents():
 
 
 def test_population_hits_2020_targets():
-    """The synthesised 2020 population matches shared/data figures (40,000 households, seed 1):
+    """The synthesised 2020 population matches the figures of data/ (40,000 households, seed 1):
     C9 income of formerly poor counties and F1 registered income within 1.5%; A15 shares below the
     monitoring threshold within 0.5 percentage points; nobody starts below the 2020 line."""
     p = Params().with_overrides({"population.n_households": 40_000, "sim.n_years": 1})

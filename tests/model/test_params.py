@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -20,7 +21,10 @@ from model.params import (
 )
 from model.policy import Schedule
 
-SOURCES_MD = Path(__file__).resolve().parents[3] / "shared" / "data" / "SOURCES.md"
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data"
+SOURCES_MD = DATA / "SOURCES.md"
+ODD_MD = ROOT / "docs" / "ODD.md"
 
 TABLE = parameter_table()
 ROWS = {row["path"]: row for row in TABLE}
@@ -29,7 +33,7 @@ BOUNDED = [row for row in TABLE if row["lo"] is not None and row["hi"] is not No
 
 
 # ---------------------------------------------------------------------------------------------
-# a small parser of the source keys in shared/data/SOURCES.md
+# a small parser of the source keys in data/SOURCES.md
 # ---------------------------------------------------------------------------------------------
 
 _KEY = re.compile(r"^([A-Z]+)(\d*)$")
@@ -154,6 +158,32 @@ def test_source_keys_exist_in_sources_md(row, known_source_keys):
     assert keys, f"{row['path']}: no key in {row['source']!r}"
     missing = [k for k in keys if k not in known_source_keys]
     assert not missing, f"{row['path']}: {missing} not in SOURCES.md"
+
+
+def test_reference_data_lists_every_key(known_source_keys):
+    """The reference data live in the repository (``data/``) and every key they use is listed in
+    ``data/SOURCES.md``."""
+    tables = sorted(DATA.glob("*.csv"))
+    assert {t.name for t in tables} >= {"calibration_targets.csv", "macro_drivers.csv", "parameter_evidence.csv"}
+    for table in tables:
+        with table.open(encoding="utf-8", newline="") as f:
+            used = {row["source_key"].strip() for row in csv.DictReader(f)}
+        missing = sorted(used - known_source_keys)
+        assert not missing, f"{table.name}: source keys {missing} not listed in data/SOURCES.md"
+
+
+def odd_cited_sources(text: str) -> list[str]:
+    """Every ``src:...`` citation of the ODD, up to the end of its table cell or line (the
+    placeholder ``src:KEY`` of the prose excluded)."""
+    return [m.group(0).strip() for m in re.finditer(r"src:(?!KEY\b)[^|\n]*", text)]
+
+
+def test_odd_source_keys_exist_in_sources_md(known_source_keys):
+    cited = odd_cited_sources(ODD_MD.read_text(encoding="utf-8"))
+    assert cited, "docs/ODD.md cites no src: keys"
+    missing = {source: [k for k in cited_keys(source) if k not in known_source_keys] for source in cited}
+    missing = {source: keys for source, keys in missing.items() if keys}
+    assert not missing, f"docs/ODD.md cites keys not in data/SOURCES.md: {missing}"
 
 
 def test_levers_are_schedules():
