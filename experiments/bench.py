@@ -29,7 +29,7 @@ import numba
 import numpy as np
 from numba import literal_unroll, njit, prange
 
-from model import kernel
+from model import rng
 
 #: Phases reported, mapped from the model's timing keys.
 PHASES = {
@@ -129,9 +129,9 @@ def floor_case(households: int, threads: int, reps: int = 3) -> dict[str, Any]:
     numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     hh = HouseholdSet(households)
     tup = hh.as_tuple()
-    key = kernel.stream_key(1, kernel.S_ILLNESS)
+    key = rng.stream_key(1, rng.S_ILLNESS)
     _bare_pass(tup, 0)
-    _draws(households, key, 0, DRAWS_PER_STEP, kernel.NORMAL_TABLE)
+    _draws(households, key, 0, DRAWS_PER_STEP, rng.NORMAL_TABLE)
     bare, draws = [], []
     for _rep in range(reps):
         t0 = time.perf_counter()
@@ -140,7 +140,7 @@ def floor_case(households: int, threads: int, reps: int = 3) -> dict[str, Any]:
         bare.append(households * 12 / (time.perf_counter() - t0))
         t0 = time.perf_counter()
         for month in range(12):
-            _draws(households, key, month, DRAWS_PER_STEP, kernel.NORMAL_TABLE)
+            _draws(households, key, month, DRAWS_PER_STEP, rng.NORMAL_TABLE)
         draws.append(households * 12 / (time.perf_counter() - t0))
     return {
         "households": households,
@@ -176,8 +176,8 @@ def _draws(n, key, month, k, table):
     for i in prange(n):
         s = 0.0
         for slot in range(k - 1):
-            s += kernel.uniform(key, i, month, slot)
-        s += kernel.normal(key, i, month, k, table)
+            s += rng.uniform(key, i, month, slot)
+        s += rng.normal(key, i, month, k, table)
         total += s
     return total
 

@@ -9,10 +9,12 @@ Each simulated household carries a ``weight``: the number of real households it 
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numba import set_parallel_chunksize
 
 #: name -> (dtype, meaning with unit). The order is the order of ``fields()``.
 FIELDS: dict[str, tuple[str, str]] = {
@@ -81,6 +83,32 @@ FIELDS: dict[str, tuple[str, str]] = {
     "net_income_pc": ("float32", "per-capita net income at the last December, yuan/year"),
 }
 
+#: Bits of ``seek_flags``: what a household seeks in the month's matching (step 11).
+SEEK_JOB, SEEK_CONTRACT, SEEK_POST, MON_EMPLOYMENT = 1, 2, 4, 8
+
+#: The household arrays as one namedtuple (field order of ``FIELDS``), the form the compiled
+#: kernels take them in (:meth:`HouseholdSet.as_tuple`).
+HHArrays = namedtuple("HHArrays", list(FIELDS))
+
+#: Counties a thread takes at a time in the parallel loops over households. Counties differ in
+#: work (poorer ones monitor and assist more), so they are handed out one at a time to whichever
+#: thread is free (dynamic scheduling) rather than in equal halves. Each county is computed whole
+#: by one thread, so results do not depend on this.
+COUNTY_CHUNK = 1
+
+
+def by_county(fn, *args):
+    """Call the county-parallel compiled loop ``fn`` with dynamic scheduling (``COUNTY_CHUNK``).
+
+    Households are stored in contiguous county blocks, and each compiled parallel loop runs over
+    counties. The chunk size is set from Python around the call: set inside compiled code it would
+    make the function uncacheable."""
+    previous = set_parallel_chunksize(COUNTY_CHUNK)
+    try:
+        return fn(*args)
+    finally:
+        set_parallel_chunksize(previous)
+
 
 #: Bytes of a memory page and of a cache line (x86-64 and ARM64 alike).
 PAGE_BYTES, LINE_BYTES = 4096, 64
@@ -141,10 +169,8 @@ class HouseholdSet:
         """Bytes of household state."""
         return sum(getattr(self, name).nbytes for name in FIELDS)
 
-    def as_tuple(self):
-        """The arrays as the kernel's ``HHArrays`` namedtuple (same objects, no copy)."""
-        from .kernel import HHArrays
-
+    def as_tuple(self) -> HHArrays:
+        """The arrays as the kernels' ``HHArrays`` namedtuple (same objects, no copy)."""
         return HHArrays(*(getattr(self, name) for name in FIELDS))
 
     def persons_weight(self) -> np.ndarray:

@@ -1,156 +1,33 @@
-"""The fused monthly household kernel.
+"""The fused monthly household kernel and the December accounting pass.
 
 Steps 3-8 of the model's step order run here in one pass over households, compiled with numba:
 shocks, labour transitions, market income, public transfers and cost sharing, consumption and
 credit, and the household side of monitoring and assistance. The kernel is parallel over counties
 (households are stored in contiguous county blocks) and sums each county's flows sequentially, so
-results do not depend on the number of threads.
+results do not depend on the number of threads. Step 13's December pass over households
+(:func:`household_december`) follows the same pattern.
 
-Random numbers are counter based: the draw for household ``i``, month ``m``, stream ``s`` and slot
-``k`` is a hash of ``(seed, s, i, m, k)``. A household sees the same shocks whatever the policy
-(common random numbers) and whatever the thread count. The draws every household-month needs
-(illness, disability and accident incidence, operating-income noise, the one labour transition its
-job allows) are made for a block of households at a time in a branch-free loop that the compiler
-vectorises (:func:`block_draws`); rarer draws are made only where a rule reads them. A draw's
-value does not depend on which other draws were made.
+Household draws are counter based (:mod:`model.rng`): a household sees the same shocks whatever
+the policy (common random numbers) and whatever the thread count. The draws every household-month
+needs are made for a block of households at a time (:func:`model.rng.block_draws`); rarer draws
+are made only where a rule reads them. The month's matching and the release of closed
+enterprises' links are in :mod:`model.matching`.
 """
-
 from __future__ import annotations
 
 import functools
-import math
 from collections import namedtuple
 
 import numpy as np
-from numba import njit, prange, set_parallel_chunksize
+from numba import njit, prange
 
-from .households import FIELDS
+from .households import MON_EMPLOYMENT, SEEK_CONTRACT, SEEK_JOB, SEEK_POST, by_county
 from .processes import finance, income, labour, monitoring, poverty, shocks, transfers
-
-# --------------------------------------------------------------------------------------------
-# Counter-based random numbers (splitmix64 finaliser)
-# --------------------------------------------------------------------------------------------
-
-GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-M1 = np.uint64(0xBF58476D1CE4E5B9)
-M2 = np.uint64(0x94D049BB133111EB)
-MONTH_STRIDE = np.uint64(0xD1B54A32D192ED03)
-
-#: Stream ids of the kernel's draws (part of the reproducibility contract).
-S_ILLNESS, S_DISABILITY, S_ACCIDENT, S_HOUSING, S_OPERATING, S_LABOUR, S_MONITORING, S_BEHAVIOUR, S_MATCHING = (
-    range(1, 10))
-
-
-@njit(inline="always", cache=True)
-def mix64(z):
-    z = np.uint64(z)
-    z = (z ^ (z >> np.uint64(30))) * M1
-    z = (z ^ (z >> np.uint64(27))) * M2
-    return z ^ (z >> np.uint64(31))
-
-
-def _mix64_py(z: int) -> int:
-    """``mix64`` in plain Python integers (no compilation at start-up)."""
-    mask = (1 << 64) - 1
-    z &= mask
-    z = ((z ^ (z >> 30)) * int(M1)) & mask
-    z = ((z ^ (z >> 27)) * int(M2)) & mask
-    return z ^ (z >> 31)
-
-
-def stream_key(seed: int, stream: int) -> np.uint64:
-    """Key of one stream of one run."""
-    return np.uint64(_mix64_py(int(seed) * int(GOLDEN) + int(stream)))
-
-
-@njit(inline="always", cache=True)
-def counter_hash(i, month, slot):
-    """Hash of (household ``i``, absolute month ``month``, slot ``slot``), shared by all streams."""
-    return mix64(np.uint64(i) * GOLDEN + np.uint64(month) * MONTH_STRIDE + np.uint64(slot))
-
-
-@njit(inline="always", cache=True)
-def keyed_uniform(key, counter):
-    """Uniform in [0, 1) of stream ``key`` at the ``counter_hash`` ``counter`` (53 random bits)."""
-    return (mix64(np.uint64(key) ^ counter) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
-
-
-@njit(inline="always", cache=True)
-def uniform(key, i, month, slot):
-    """Uniform draw in [0, 1) for household ``i``, absolute month ``month``, slot ``slot``."""
-    return keyed_uniform(key, counter_hash(i, month, slot))
-
-
-def _normal_table(n: int = 4096) -> np.ndarray:
-    from scipy.special import ndtri
-
-    return ndtri((np.arange(n) + 0.5) / n)
-
-
-#: Standard normal quantiles at 4,096 mid-points; draws interpolate linearly (tails at ±3.6σ).
-NORMAL_TABLE = _normal_table()
-
-
-@njit(inline="always", cache=True)
-def normal_from_uniform(u, table):
-    """Standard normal quantile of ``u`` in [0, 1), interpolated linearly in the quantile table."""
-    x = u * (table.shape[0] - 1)
-    j = int(x)
-    f = x - j
-    return table[j] * (1.0 - f) + table[j + 1] * f
-
-
-@njit(inline="always", cache=True)
-def normal(key, i, month, slot, table):
-    """Standard normal draw by inverse CDF from the quantile table."""
-    return normal_from_uniform(uniform(key, i, month, slot), table)
-
-
-#: Households whose everyday draws :func:`block_draws` makes at a time (its five rows of float64,
-#: 10 KB, stay in the L1 cache while the kernel reads them).
-DRAW_BLOCK = 256
-#: Rows of :func:`block_draws`' output.
-D_ILLNESS, D_DISABILITY, D_ACCIDENT, D_NOISE, D_LABOUR = range(5)
-
-
-@njit(cache=True)
-def block_draws(k_illness, k_disability, k_accident, k_operating, k_labour, operating_sd, emp_type, b0, n, month,
-                table, draws):
-    """The everyday draws of households ``b0 .. b0+n-1`` in month ``month``, into ``draws[row, j]``
-    for household ``b0 + j``: the uniforms of illness, disability and accident incidence (slot 0),
-    the operating-income noise ``exp(sd·z − sd²/2)`` of the operating stream's normal ``z`` (slot 0),
-    and the uniform of the labour transition that the household's employment code ``emp_type``
-    allows: slot 0 for a local job (separation), 1 for a public-welfare post (its end), 2 for a
-    migrant job (its loss), 3 otherwise (finding a migrant job).
-
-    Each value equals the corresponding :func:`uniform` / :func:`normal` draw; the first loop does
-    integer hashing only and is vectorised by the compiler.
-    """
-    u_ill = draws[D_ILLNESS]
-    u_dis = draws[D_DISABILITY]
-    u_acc = draws[D_ACCIDENT]
-    noise = draws[D_NOISE]
-    u_lab = draws[D_LABOUR]
-    for j in range(n):
-        i = np.uint64(b0 + j)
-        c = counter_hash(i, month, 0)
-        u_ill[j] = keyed_uniform(k_illness, c)
-        u_dis[j] = keyed_uniform(k_disability, c)
-        u_acc[j] = keyed_uniform(k_accident, c)
-        noise[j] = keyed_uniform(k_operating, c)
-        e = emp_type[b0 + j]
-        slot = np.uint64(0) if e == 1 else (np.uint64(1) if e == 3 else (np.uint64(2) if e == 2 else np.uint64(3)))
-        u_lab[j] = keyed_uniform(k_labour, counter_hash(i, month, slot))
-    for j in range(n):
-        noise[j] = math.exp(operating_sd * normal_from_uniform(noise[j], table) - 0.5 * operating_sd * operating_sd)
-
+from .rng import D_ACCIDENT, D_DISABILITY, D_ILLNESS, D_LABOUR, D_NOISE, DRAW_BLOCK, block_draws, normal, uniform
 
 # --------------------------------------------------------------------------------------------
 # Inputs and outputs
 # --------------------------------------------------------------------------------------------
-
-#: The household arrays as a namedtuple (field order of ``households.FIELDS``).
-HHArrays = namedtuple("HHArrays", list(FIELDS))
 
 #: Columns of the per-county monthly sums the kernel returns. The first ten are spending
 #: categories in the order of ``governments.SPEND_CATEGORIES``; all sums are weighted (real
@@ -199,29 +76,6 @@ MonthInputs = namedtuple("MonthInputs", [
 # --------------------------------------------------------------------------------------------
 # The kernel
 # --------------------------------------------------------------------------------------------
-
-
-#: Bits of ``seek_flags``.
-SEEK_JOB, SEEK_CONTRACT, SEEK_POST, MON_EMPLOYMENT = 1, 2, 4, 8
-
-
-#: Counties a thread takes at a time in the parallel loops. Counties differ in work (poorer ones
-#: monitor and assist more), so they are handed out one at a time to whichever thread is free
-#: (dynamic scheduling) rather than in equal halves. Each county is computed whole by one thread,
-#: so results do not depend on this.
-COUNTY_CHUNK = 1
-
-
-def by_county(fn, *args):
-    """Call the county-parallel compiled loop ``fn`` with dynamic scheduling (``COUNTY_CHUNK``).
-
-    The chunk size is set from Python around the call: set inside compiled code it would make the
-    function uncacheable."""
-    previous = set_parallel_chunksize(COUNTY_CHUNK)
-    try:
-        return fn(*args)
-    finally:
-        set_parallel_chunksize(previous)
 
 
 def household_month(h, q, *args):
@@ -724,225 +578,6 @@ def persons_below_by_county(x, pw, threshold, county_start):
     return out
 
 
-# --------------------------------------------------------------------------------------------
-# Enterprise exits (step 10): the links of the households of firms that closed
-# --------------------------------------------------------------------------------------------
-
-
-def release_links(h, county_start, gone, parallel=False):
-    """Households employed by or contracting with a closed enterprise (``gone[row]``) lose the
-    link: the job (employment code 0, no employer) or the contract. Those left with at least half
-    a labour unit seek a job again, and a post too when registered or in employment assistance;
-    those with a farm base seek a contract again. ``gone`` has one more entry than there are
-    enterprise rows, ``False``, so that the link value -1 reads it."""
-    if parallel:
-        by_county(_release_links_parallel, h, county_start, gone)
-    else:
-        _release_links_serial(h, county_start, gone)
-
-
-@njit(parallel=True, cache=True)
-def _release_links_parallel(h, county_start, gone):
-    for c in prange(county_start.shape[0] - 1):
-        _release_links_county(h, county_start[c], county_start[c + 1], gone)
-
-
-@njit(cache=True)
-def _release_links_serial(h, county_start, gone):
-    for c in range(county_start.shape[0] - 1):
-        _release_links_county(h, county_start[c], county_start[c + 1], gone)
-
-
-@njit(cache=True)
-def _release_links_county(h, start, stop, gone):
-    for i in range(np.uint64(start), np.uint64(stop)):  # unsigned: no negative-index wraparound code
-        if gone[h.employer[i]]:
-            h.emp_type[i] = 0
-            h.employer[i] = -1
-            if h.labour_units[i] - h.labour_lost[i] >= 0.5:
-                flags = h.seek_flags[i] | SEEK_JOB
-                if h.formerly_poor[i] or (flags & MON_EMPLOYMENT) != 0:
-                    flags |= SEEK_POST
-                h.seek_flags[i] = flags
-        if gone[h.contract[i]]:
-            h.contract[i] = -1
-            if h.op_base_year[i] > 0:
-                h.seek_flags[i] |= SEEK_CONTRACT
-
-
-# --------------------------------------------------------------------------------------------
-# Selecting candidates for the month's matching (step 11)
-# --------------------------------------------------------------------------------------------
-
-
-#: Group kinds and priority rules of :func:`select_top_k`.
-GROUP_COUNTY, GROUP_VILLAGE, GROUP_COUNTY_INDUSTRY = 0, 1, 2
-PRIO_JOB, PRIO_POST, PRIO_RANDOM = 0, 1, 2
-
-
-def select_top_k(flags, bit, group_kind, county_start, county, village, village_product, n_industries, k_per_group,
-                 prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month, slot, parallel=False,
-                 village_county=None):
-    """Step 11's matching: among households whose ``flags`` carry ``bit``, the best
-    ``k_per_group[g]`` of each group ``g`` by priority, ranked best first.
-
-    Priorities (``u`` a uniform draw of this household, month and slot):
-    ``PRIO_JOB`` labour capacity + u, plus 10 for registered households under the campaign's
-    reserved share; ``PRIO_POST`` 2 for monitored households in employment assistance, + u;
-    ``PRIO_RANDOM`` u. Only the best ``k`` of each group are kept, in a min-heap per group
-    (O(n log k)). Groups (counties, villages, county-industries) lie within counties, so counties
-    may run in parallel with the same result.
-
-    Counties none of whose groups has a slot are skipped whole (for village groups this needs
-    ``village_county``, the county of each village).
-
-    Returns ``(rows, groups, ranks)`` ordered by group, then rank.
-    """
-    n_groups = k_per_group.shape[0]
-    n_counties = county_start.shape[0] - 1
-    if group_kind == GROUP_COUNTY:
-        group_county = np.arange(n_groups)
-    elif group_kind == GROUP_COUNTY_INDUSTRY:
-        group_county = np.arange(n_groups) // n_industries
-    else:
-        group_county = village_county
-    county_open = np.zeros(n_counties, dtype=np.bool_)
-    if group_county is None:
-        county_open[:] = True
-    else:
-        county_open[np.asarray(group_county)[k_per_group > 0]] = True
-    offsets = np.concatenate(([0], np.cumsum(k_per_group))).astype(np.int64)
-    total = int(offsets[-1])
-    buf_p = np.empty(total)
-    buf_r = np.empty(total, dtype=np.int64)
-    fill = np.zeros(n_groups, dtype=np.int64)
-    if total > 0:
-        args = (flags, bit, group_kind, county_start, county, village, village_product, n_industries, k_per_group,
-                prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month, slot, offsets, buf_p, buf_r,
-                fill, county_open)
-        if parallel:
-            by_county(_top_k_counties_parallel, *args)
-        else:
-            _top_k_counties_serial(*args)
-    return _top_k_collect(offsets, buf_p, buf_r, fill)
-
-
-@njit(parallel=True, cache=True)
-def _top_k_counties_parallel(flags, bit, group_kind, county_start, county, village, village_product, n_industries,
-                             k_per_group, prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month,
-                             slot, offsets, buf_p, buf_r, fill, county_open):
-    for c in prange(county_start.shape[0] - 1):
-        if county_open[c]:
-            _top_k_county(flags, bit, group_kind, county_start[c], county_start[c + 1], county, village,
-                          village_product, n_industries, k_per_group, prio_kind, labour_units, labour_lost,
-                          formerly_poor, reserve, key, month, slot, offsets, buf_p, buf_r, fill)
-
-
-@njit(cache=True)
-def _top_k_counties_serial(flags, bit, group_kind, county_start, county, village, village_product, n_industries,
-                           k_per_group, prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month,
-                           slot, offsets, buf_p, buf_r, fill, county_open):
-    for c in range(county_start.shape[0] - 1):
-        if county_open[c]:
-            _top_k_county(flags, bit, group_kind, county_start[c], county_start[c + 1], county, village,
-                          village_product, n_industries, k_per_group, prio_kind, labour_units, labour_lost,
-                          formerly_poor, reserve, key, month, slot, offsets, buf_p, buf_r, fill)
-
-
-@njit(cache=True)
-def _top_k_collect(offsets, buf_p, buf_r, fill):
-    n_groups = fill.shape[0]
-    kept = 0
-    for g in range(n_groups):
-        kept += fill[g]
-    rows = np.empty(kept, dtype=np.int64)
-    groups = np.empty(kept, dtype=np.int64)
-    ranks = np.empty(kept, dtype=np.int64)
-    pos = 0
-    for g in range(n_groups):
-        m = fill[g]
-        if m == 0:
-            continue
-        base = offsets[g]
-        order = np.argsort(-buf_p[base:base + m], kind="mergesort")
-        for r in range(m):
-            rows[pos] = buf_r[base + order[r]]
-            groups[pos] = g
-            ranks[pos] = r
-            pos += 1
-    return rows, groups, ranks
-
-
-@njit(cache=True)
-def _top_k_county(flags, bit, group_kind, start, stop, county, village, village_product, n_industries, k_per_group,
-                  prio_kind, labour_units, labour_lost, formerly_poor, reserve, key, month, slot, offsets, buf_p,
-                  buf_r, fill):
-    # the candidates first, without branches: whether a household seeks, and whether its group
-    # has a slot, vary from household to household (villages are not contiguous), so branches on
-    # them were mispredicted about as often as taken; then only the candidates are ranked
-    cand = np.empty(stop - start, dtype=np.uint32)
-    n_cand = 0
-    for i in range(np.uint64(start), np.uint64(stop)):
-        g = _group_of(group_kind, i, county, village, village_product, n_industries)
-        cand[n_cand] = np.uint32(i - np.uint64(start))
-        n_cand += ((flags[i] & bit) != 0) & (k_per_group[g] > 0)
-    for j in range(n_cand):
-        i = np.uint64(start) + np.uint64(cand[j])
-        g = _group_of(group_kind, i, county, village, village_product, n_industries)
-        k = k_per_group[g]
-        base = offsets[g]
-        if prio_kind == PRIO_JOB:
-            # labour capacity + u (+ 10 for a reserved place): once the group's kept set is full,
-            # a household whose priority cannot exceed the worst kept one (u < 1) is passed over
-            # without its draw, with the same result
-            capacity = labour_units[i] - labour_lost[i]
-            bonus = 10.0 if formerly_poor[i] and reserve > 0.0 and uniform(key, i, month, slot + 1) < reserve else 0.0
-            if fill[g] == k and float(capacity) + 1.0 + bonus <= buf_p[base]:
-                continue
-            pr = uniform(key, i, month, slot) + capacity + bonus
-        else:
-            pr = uniform(key, i, month, slot)
-        if prio_kind == PRIO_POST:
-            if (flags[i] & MON_EMPLOYMENT) != 0:
-                pr += 2.0
-        if fill[g] < k:
-            buf_p[base + fill[g]] = pr
-            buf_r[base + fill[g]] = i
-            fill[g] += 1
-            if fill[g] == k:  # full: arrange the kept set as a min-heap (its worst at the root)
-                for node in range(k // 2 - 1, -1, -1):
-                    _sift_down(buf_p, buf_r, base, node, k)
-        elif pr > buf_p[base]:  # better than the worst kept: it takes the worst's place
-            buf_p[base] = pr
-            buf_r[base] = i
-            _sift_down(buf_p, buf_r, base, 0, k)
-
-
-@njit(inline="always", cache=True)
-def _group_of(group_kind, i, county, village, village_product, n_industries):
-    if group_kind == GROUP_COUNTY:
-        return np.int64(county[i])
-    if group_kind == GROUP_VILLAGE:
-        return np.int64(village[i])
-    return np.int64(county[i]) * n_industries + village_product[village[i]]
-
-
-@njit(inline="always", cache=True)
-def _sift_down(buf_p, buf_r, base, j, k):
-    """Restore the min-heap ``buf_p[base:base + k]`` (rows in ``buf_r`` alongside) below ``j``."""
-    while True:
-        child = 2 * j + 1
-        if child >= k:
-            return
-        if child + 1 < k and buf_p[base + child + 1] < buf_p[base + child]:
-            child += 1
-        if buf_p[base + child] >= buf_p[base + j]:
-            return
-        buf_p[base + j], buf_p[base + child] = buf_p[base + child], buf_p[base + j]
-        buf_r[base + j], buf_r[base + child] = buf_r[base + child], buf_r[base + j]
-        j = child
-
-
 @njit(cache=True)
 def village_crop_loss(hit, severity):
     """:func:`shocks.disaster_crop_loss` of every village (float64): compiled here rather than
@@ -950,28 +585,4 @@ def village_crop_loss(hit, severity):
     out = np.empty(hit.shape[0])
     for v in range(hit.shape[0]):
         out[v] = shocks.disaster_crop_loss(hit[v], severity[v])
-    return out
-
-
-@njit(cache=True)
-def rows_with_value(values, value, county_start, county_ok):
-    """Rows where ``values == value`` in the counties with ``county_ok``, in row order.
-
-    Households are stored in contiguous county blocks (``county_start``), so only the blocks of
-    those counties are read."""
-    n_counties = county_start.shape[0] - 1
-    count = 0
-    for c in range(n_counties):
-        if county_ok[c]:
-            for i in range(np.uint64(county_start[c]), np.uint64(county_start[c + 1])):
-                if values[i] == value:
-                    count += 1
-    out = np.empty(count, dtype=np.int64)
-    k = 0
-    for c in range(n_counties):
-        if county_ok[c]:
-            for i in range(np.uint64(county_start[c]), np.uint64(county_start[c + 1])):
-                if values[i] == value:
-                    out[k] = i
-                    k += 1
     return out

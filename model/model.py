@@ -50,7 +50,7 @@ import numba
 import numpy as np
 import pandas as pd
 
-from . import campaign, kernel, population
+from . import campaign, households, kernel, matching, population, rng
 from . import enterprises as ent
 from . import metrics as mx
 from .governments import (
@@ -69,7 +69,6 @@ from .processes import income as pin
 from .processes import labour as plab
 from .processes import monitoring as pmon
 from .processes import shocks as pshk
-from .rng import Streams
 
 #: Propensity to consume out of smoothed monthly income (rural saving rate ~20-30%).
 CONSUMPTION_SHARE = 0.8
@@ -125,7 +124,7 @@ class RuralModel(mesa.Model):
         super().__init__(rng=int(seed))
         self.params = params if params is not None else Params()
         self.seed = int(seed)
-        self.streams = Streams(self.seed)
+        self.streams = rng.Streams(self.seed)
         self.collect_monthly = collect_monthly
         p = self.params
         self.timings: dict[str, float] = {k: 0.0 for k in (
@@ -470,9 +469,9 @@ class RuralModel(mesa.Model):
 
     def _markets(self, lv: Levers) -> None:
         pr = self.params.prices
-        rng = self.streams.prices
-        z_ci = rng.standard_normal((self.n_counties, self.n_industries))
-        z_i = rng.standard_normal(self.n_industries)
+        stream = self.streams.prices
+        z_ci = stream.standard_normal((self.n_counties, self.n_industries))
+        z_i = stream.standard_normal(self.n_industries)
         self.log_price += (-pr.mean_reversion_month * self.log_price
                            + pr.log_price_sd_month * z_ci + pr.industry_shock_sd_month * z_i[None, :])
         self.price_rel = np.exp(self.log_price)
@@ -485,10 +484,10 @@ class RuralModel(mesa.Model):
         """County disasters (plus any stress test) hit a share of their villages; returns the share
         of operating income each village loses per month (0 where not hit)."""
         d = self.params.shocks.disaster
-        rng = self.streams.disaster
-        u_c = rng.random(self.n_counties)
-        u_v = rng.random(self.n_villages)
-        z_v = rng.standard_normal(self.n_villages)
+        stream = self.streams.disaster
+        u_c = stream.random(self.n_counties)
+        u_v = stream.random(self.n_villages)
+        z_v = stream.standard_normal(self.n_villages)
         p_county = 1.0 - (1.0 - pshk.monthly_probability.py_func(d.p_county_year)) * (1.0 - lv.disaster_stress)
         county_hit = u_c < p_county
         village_hit = county_hit[self.province.village_county] & (u_v < d.village_hit_share)
@@ -503,10 +502,10 @@ class RuralModel(mesa.Model):
         a = p.assistance
         lab = p.labour
         cpi = self.central.cpi
-        keys = {f"k_{name}": kernel.stream_key(self.seed, sid) for name, sid in (
-            ("illness", kernel.S_ILLNESS), ("disability", kernel.S_DISABILITY), ("accident", kernel.S_ACCIDENT),
-            ("housing", kernel.S_HOUSING), ("operating", kernel.S_OPERATING), ("labour", kernel.S_LABOUR),
-            ("monitoring", kernel.S_MONITORING), ("behaviour", kernel.S_BEHAVIOUR))}
+        keys = {f"k_{name}": rng.stream_key(self.seed, sid) for name, sid in (
+            ("illness", rng.S_ILLNESS), ("disability", rng.S_DISABILITY), ("accident", rng.S_ACCIDENT),
+            ("housing", rng.S_HOUSING), ("operating", rng.S_OPERATING), ("labour", rng.S_LABOUR),
+            ("monitoring", rng.S_MONITORING), ("behaviour", rng.S_BEHAVIOUR))}
         return kernel.MonthInputs(
             month_abs=int(self.params.sim.start_year * 12 + self.month), september=cal_month == 9, cpi=float(cpi),
             **keys,
@@ -562,7 +561,7 @@ class RuralModel(mesa.Model):
         month_fn(
             self._hh_tuple, self._month_inputs(lv, cal_month), self._county_start, self.price_rel,
             self._village_product, village_loss, acc.budget_factor, acc.effort,
-            acc.construction_effect, kernel.NORMAL_TABLE, out, self._employees)
+            acc.construction_effect, rng.NORMAL_TABLE, out, self._employees)
         return out
 
     def _accounts(self, sums: np.ndarray, cal_month: int) -> None:
@@ -586,7 +585,7 @@ class RuralModel(mesa.Model):
     def _enterprises(self, lv: Levers) -> None:
         reg = self.enterprise_registry
         e = self.params.enterprises
-        rng = self.streams.enterprise
+        stream = self.streams.enterprise
         n = reg.n
         alive = reg.view("alive")
         county = reg.view("county").astype(np.int64)
@@ -603,7 +602,7 @@ class RuralModel(mesa.Model):
         self.accounts.record("enterprise_support", county[alive], (cost * support * reg.view("weight"))[alive],
                              self.n_counties)
         # exits
-        u = rng.random(n)
+        u = stream.random(n)
         h = ent.hazard_month(reg.view("age_months"), e.hazard_by_age, ema < 0, e.loss_hazard_multiplier)
         exit_ = alive & (u < h)
         if exit_.any():
@@ -624,7 +623,7 @@ class RuralModel(mesa.Model):
         scale = np.clip(expected / max(e.margin_mean + e.support_share, 1e-6), 0.0, 2.0)
         rate = self._ent_base_counts * (e.entry_rate_year / 12.0) * scale[:, None]
         rate[:, ent.PAIRED] *= 1.0 + (e.campaign_entry_multiplier - 1.0) * lv.campaign
-        new = rng.poisson(rate)
+        new = stream.poisson(rate)
         if new.any():
             c = np.repeat(np.repeat(np.arange(self.n_counties), 4), new.ravel())
             k = np.repeat(np.tile(np.arange(4), self.n_counties), new.ravel())
@@ -634,7 +633,7 @@ class RuralModel(mesa.Model):
         """Households employed by, or contracted to, the enterprises ``rows`` lose those links."""
         gone = np.zeros(self.enterprise_registry.n + 1, dtype=bool)  # the last entry is read by the link -1
         gone[rows] = True
-        kernel.release_links(self._hh_tuple, self._county_start, gone, parallel=self._parallel)
+        matching.release_links(self._hh_tuple, self._county_start, gone, parallel=self._parallel)
 
     def compile_kernels(self) -> None:
         """Compile (or load from the cache) the kernels that only rare events call — the release of
@@ -647,49 +646,49 @@ class RuralModel(mesa.Model):
         avail = hh.labour_units - hh.labour_lost
         job = (hh.emp_type == pin.EMP_NONE) & (avail >= 0.5)
         mon_emp = (hh.mon_state == pmon.MON_ACTIVE) & ((hh.aid_bits & pmon.AID_EMPLOYMENT) > 0)
-        hh.seek_flags[:] = (np.where(job, kernel.SEEK_JOB, 0)
-                            | np.where(job & (hh.formerly_poor | mon_emp), kernel.SEEK_POST, 0)
-                            | np.where((hh.contract < 0) & (hh.op_base_year > 0), kernel.SEEK_CONTRACT, 0)
-                            | np.where(mon_emp, kernel.MON_EMPLOYMENT, 0))
+        hh.seek_flags[:] = (np.where(job, households.SEEK_JOB, 0)
+                            | np.where(job & (hh.formerly_poor | mon_emp), households.SEEK_POST, 0)
+                            | np.where((hh.contract < 0) & (hh.op_base_year > 0), households.SEEK_CONTRACT, 0)
+                            | np.where(mon_emp, households.MON_EMPLOYMENT, 0))
 
     def _matching(self, lv: Levers, sums: np.ndarray | None, p_match: float) -> None:
         """Step 11: the month's open slots — enterprise vacancies, public-welfare posts, contract
-        farming — go to the best candidates of their group (see :func:`kernel.select_top_k`)."""
+        farming — go to the best candidates of their group (see :func:`matching.select_top_k`)."""
         hh = self.households
         reg = self.enterprise_registry
         n_ind = self.n_industries
         nc = self.n_counties
         if sums is None:
             self._flags_from_state()
-        key = kernel.stream_key(self.seed, kernel.S_MATCHING)
+        key = rng.stream_key(self.seed, rng.S_MATCHING)
         # set-up (sums is None) matches in December of the year before the start
         month = int(self.params.sim.start_year * 12 + (self.month if sums is not None else -1))
         # local enterprise jobs: labour capacity first, campaign reserve for registered households
         slots = self._job_slots(p_match)
-        won, slot = self._select(kernel.SEEK_JOB, kernel.GROUP_COUNTY, kernel.PRIO_JOB, slots,
+        won, slot = self._select(households.SEEK_JOB, matching.GROUP_COUNTY, matching.PRIO_JOB, slots,
                                  reg.county[slots].astype(np.int64), nc,
                                  self.params.enterprises.fp_hiring_share * lv.campaign, key, month, 0)
         hh.emp_type[won] = pin.EMP_LOCAL
         hh.employer[won] = slot
         hh.n_workers[won] = np.maximum(hh.n_workers[won], 1)
-        hh.seek_flags[won] &= np.uint8(~(kernel.SEEK_JOB | kernel.SEEK_POST) & 0xFF)
+        hh.seek_flags[won] &= np.uint8(~(households.SEEK_JOB | households.SEEK_POST) & 0xFF)
         np.add.at(self._employees, slot, 1)
         # public-welfare posts: monitored households in employment assistance first
         open_posts = self._post_slots(lv, sums)
         posts = np.repeat(np.arange(nc), open_posts)
-        won, _ = self._select(kernel.SEEK_POST, kernel.GROUP_COUNTY, kernel.PRIO_POST, posts, posts, nc, 0.0,
+        won, _ = self._select(households.SEEK_POST, matching.GROUP_COUNTY, matching.PRIO_POST, posts, posts, nc, 0.0,
                               key, month, 2)
         hh.emp_type[won] = pin.EMP_POST
         hh.n_workers[won] = 1
-        hh.seek_flags[won] &= np.uint8(~(kernel.SEEK_JOB | kernel.SEEK_POST) & 0xFF)
+        hh.seek_flags[won] &= np.uint8(~(households.SEEK_JOB | households.SEEK_POST) & 0xFF)
         # contract farming: at random among households growing the product, village or county wide
         v_rows, v_group, c_rows, c_group = self._contract_slots(p_match)
-        for rows, group, kind, n_groups, slot_no in ((v_rows, v_group, kernel.GROUP_VILLAGE, self.n_villages, 3),
-                                                     (c_rows, c_group, kernel.GROUP_COUNTY_INDUSTRY, nc * n_ind, 4)):
-            won, slot = self._select(kernel.SEEK_CONTRACT, kind, kernel.PRIO_RANDOM, rows, group, n_groups, 0.0,
+        for rows, group, kind, n_groups, slot_no in ((v_rows, v_group, matching.GROUP_VILLAGE, self.n_villages, 3),
+                                                     (c_rows, c_group, matching.GROUP_COUNTY_INDUSTRY, nc * n_ind, 4)):
+            won, slot = self._select(households.SEEK_CONTRACT, kind, matching.PRIO_RANDOM, rows, group, n_groups, 0.0,
                                      key, month, slot_no)
             hh.contract[won] = slot
-            hh.seek_flags[won] &= np.uint8(~kernel.SEEK_CONTRACT & 0xFF)
+            hh.seek_flags[won] &= np.uint8(~households.SEEK_CONTRACT & 0xFF)
             np.add.at(reg.contracts_used, slot, 1)
 
     def _select(self, bit: int, group_kind: int, prio_kind: int, slots: np.ndarray, slot_group: np.ndarray,
@@ -701,7 +700,7 @@ class RuralModel(mesa.Model):
             empty = np.empty(0, dtype=np.int64)
             return empty, empty
         k = np.bincount(slot_group, minlength=n_groups).astype(np.int64)
-        rows, groups, ranks = kernel.select_top_k(
+        rows, groups, ranks = matching.select_top_k(
             hh.seek_flags, bit, group_kind, self._county_start, hh.county, hh.village, self._village_product,
             self.n_industries, k, prio_kind, hh.labour_units, hh.labour_lost, hh.formerly_poor, float(reserve), key,
             month, draw_slot, parallel=self._parallel, village_county=self._village_county)
@@ -746,7 +745,7 @@ class RuralModel(mesa.Model):
                          * (self._fp_n + mon_n) + 0.5).astype(np.int64)
         surplus = held - posts
         if (surplus > 0).any():
-            holders = kernel.rows_with_value(hh.emp_type, pin.EMP_POST, self._county_start, surplus > 0)
+            holders = matching.rows_with_value(hh.emp_type, pin.EMP_POST, self._county_start, surplus > 0)
             cuts = np.repeat(np.arange(nc), np.maximum(surplus, 0))
             si, _ = plab.match_within_groups(c[holders], self.streams.labour.random(len(holders)), cuts, nc)
             hh.emp_type[holders[si]] = pin.EMP_NONE

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from model import kernel
-from model.households import HouseholdSet
+from model import matching
+from model.households import MON_EMPLOYMENT, SEEK_CONTRACT, SEEK_JOB, SEEK_POST, HouseholdSet
 
 
 def _households():
@@ -18,7 +18,7 @@ def _households():
     hh.employer[:] = [0, 0, 1, -1, -1, 2]
     hh.contract[:] = [-1, 1, 0, 0, 0, -1]
     hh.op_base_year[:] = [0, 100, 0, 200, 300, 0]
-    hh.seek_flags[:] = [kernel.MON_EMPLOYMENT, 0, 0, 0, 0, 0]
+    hh.seek_flags[:] = [MON_EMPLOYMENT, 0, 0, 0, 0, 0]
     return hh
 
 
@@ -26,8 +26,8 @@ def _households():
 def test_closed_firm_releases_jobs_and_contracts(parallel):
     hh = _households()
     gone = np.array([True, False, False, False])  # firm 0 closed; the last entry is for "no link"
-    kernel.release_links(hh.as_tuple(), np.array([0, 3, 6]), gone, parallel=parallel)
-    J, P, C, M = kernel.SEEK_JOB, kernel.SEEK_POST, kernel.SEEK_CONTRACT, kernel.MON_EMPLOYMENT
+    matching.release_links(hh.as_tuple(), np.array([0, 3, 6]), gone, parallel=parallel)
+    J, P, C, M = SEEK_JOB, SEEK_POST, SEEK_CONTRACT, MON_EMPLOYMENT
     assert hh.emp_type.tolist() == [0, 0, 1, 3, 0, 1]
     assert hh.employer.tolist() == [-1, -1, 1, -1, -1, 2]
     assert hh.contract.tolist() == [-1, 1, -1, -1, -1, -1]
@@ -39,5 +39,5 @@ def test_closed_firm_releases_jobs_and_contracts(parallel):
 def test_registered_household_seeks_a_post_too():
     hh = _households()
     hh.labour_lost[1] = 0.0
-    kernel.release_links(hh.as_tuple(), np.array([0, 6]), np.array([True, False, False, False]))
-    assert hh.seek_flags[1] == kernel.SEEK_JOB | kernel.SEEK_POST
+    matching.release_links(hh.as_tuple(), np.array([0, 6]), np.array([True, False, False, False]))
+    assert hh.seek_flags[1] == SEEK_JOB | SEEK_POST
