@@ -41,12 +41,21 @@ from numba import njit
 from .households import HouseholdSet
 from .params import Params
 from .processes.income import EMP_MIGRANT
-from .processes.monitoring import MON_ACTIVE
+from .processes.monitoring import (
+    AID_EMPLOYMENT,
+    AID_INDUSTRIAL,
+    AID_SOCIAL,
+    CAT_MARGINAL,
+    CAT_NONE,
+    CAT_UNSTABLE,
+    MON_ACTIVE,
+    MON_NONE,
+)
 
 #: Assistance bits the campaign sets for register households: industrial and employment; social
 #: assistance (dibao with full take-up, the bottom-line guarantee) for those without labour capacity.
-CAMPAIGN_AID_BITS = 1 | 2
-SOCIAL_AID_BIT = 4
+CAMPAIGN_AID_BITS = AID_INDUSTRIAL | AID_EMPLOYMENT
+SOCIAL_AID_BIT = AID_SOCIAL
 #: Labour units below which a household counts as without labour capacity (as dibao eligibility).
 WEAK_LABOUR = 0.5
 #: Labour units a household needs for its workers to be organised to work away.
@@ -147,8 +156,8 @@ def start_transition(hh: HouseholdSet, reg: Register, threshold_yuan: float) -> 
     for name in ("ever_relapsed", "ever_new_poor", "ever_monitored", "ever_eliminated"):
         getattr(hh, name)[:] = False
     below = hh.income_est_pc < threshold_yuan
-    hh.mon_state[:] = np.where(below, MON_ACTIVE, 0)
-    hh.mon_category[:] = np.where(below, np.where(hh.formerly_poor, 1, 2), 0)
+    hh.mon_state[:] = np.where(below, MON_ACTIVE, MON_NONE)
+    hh.mon_category[:] = np.where(below, np.where(hh.formerly_poor, CAT_UNSTABLE, CAT_MARGINAL), CAT_NONE)
     hh.ever_monitored[:] = below
     hh.stable_months[:] = 0
 

@@ -15,6 +15,7 @@ import mesa
 import numpy as np
 
 from .params import Params
+from .population import NONPOOR
 
 LEADING, COOP, WORKSHOP, PAIRED = 0, 1, 2, 3
 KIND_NAMES = ("leading", "cooperative", "workshop", "paired_firm")
@@ -128,7 +129,7 @@ def initial_counts(params: Params, county_type: np.ndarray, county_weight: np.nd
     """Expected simulated enterprises per (county, kind) at start: real densities / weight."""
     e = params.enterprises
     real_villages = params.population.real_households_per_county / e.households_per_real_village
-    fp = (county_type != 2).astype(np.float64)
+    fp = (county_type != NONPOOR).astype(np.float64)
     per_county_real = np.stack([
         np.full(len(county_type), e.leading_per_county),
         np.full(len(county_type), e.coops_per_village * real_villages),

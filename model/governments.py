@@ -22,6 +22,7 @@ import numpy as np
 
 from .params import Params
 from .policy import month_index
+from .population import KEY
 
 #: Spending categories of government accounts (real yuan, weighted).
 SPEND_CATEGORIES = (
@@ -152,7 +153,7 @@ class ProvincialGovernment(mesa.Agent):
         weight (and any extra funds) for key counties."""
         g = self.params.government
         total = g.county_fund_per_fp_household_year_yuan * fp_households_real.sum() * lv.central_fund * cpi
-        key = county_type == 0
+        key = county_type == KEY
         w = fp_households_real * np.where(key, g.key_county_weight * (1.0 + lv.key_county_extra), 1.0)
         if w.sum() <= 0:
             return np.zeros_like(w)

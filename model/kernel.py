@@ -23,7 +23,28 @@ from numba import njit, prange
 
 from .households import MON_EMPLOYMENT, SEEK_CONTRACT, SEEK_JOB, SEEK_POST, by_county
 from .processes import finance, income, labour, monitoring, poverty, shocks, transfers
-from .rng import D_ACCIDENT, D_DISABILITY, D_ILLNESS, D_LABOUR, D_NOISE, DRAW_BLOCK, block_draws, normal, uniform
+from .processes.income import EMP_LOCAL, EMP_MIGRANT, EMP_NONE, EMP_POST
+from .processes.monitoring import (
+    AID_EMPLOYMENT,
+    AID_INDUSTRIAL,
+    AID_SOCIAL,
+    CAT_NONE,
+    MON_ACTIVE,
+    MON_ELIMINATED,
+    MON_NONE,
+)
+from .rng import (
+    D_ACCIDENT,
+    D_DISABILITY,
+    D_ILLNESS,
+    D_LABOUR,
+    D_NOISE,
+    DRAW_BLOCK,
+    SLOT_MIGRANT_FIND,
+    block_draws,
+    normal,
+    uniform,
+)
 
 # --------------------------------------------------------------------------------------------
 # Inputs and outputs
@@ -201,7 +222,7 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             w = h.weight[i]
             members = float(h.members[i])
             fp = h.formerly_poor[i]
-            monitored = h.mon_state[i] == 1
+            monitored = h.mon_state[i] == MON_ACTIVE
             # fields read several times are kept in locals (written through to the arrays): a store
             # to any household array could alias them, so each read after one would be a reload
             n_elderly = h.n_elderly[i]
@@ -249,26 +270,26 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             emp_start = h.emp_type[i]
             emp = emp_start
             # the block's labour draw is the one slot the starting job allows; a household whose local
-            # job or post ends this month draws its slot-3 finding draw here. 1.0 stands in for an
-            # unread draw
-            if emp == 1 and labour.separated(emp, 1, avail, u_lab[j], q.p_local_separation):
-                emp = 0
+            # job or post ends this month draws its finding draw (SLOT_MIGRANT_FIND) here. 1.0 stands
+            # in for an unread draw
+            if emp == EMP_LOCAL and labour.separated(emp, EMP_LOCAL, avail, u_lab[j], q.p_local_separation):
+                emp = EMP_NONE
                 h.employer[i] = -1
-            elif emp == 3 and labour.separated(emp, 3, avail, u_lab[j], q.p_post_end):
-                emp = 0
-            boost = 1.0 + q.find_boost * q.employment if (aid & 2) != 0 else 1.0
+            elif emp == EMP_POST and labour.separated(emp, EMP_POST, avail, u_lab[j], q.p_post_end):
+                emp = EMP_NONE
+            boost = 1.0 + q.find_boost * q.employment if (aid & AID_EMPLOYMENT) != 0 else 1.0
             willing = h.migrant_willing[i]
-            u_loss = u_lab[j] if emp == 2 else 1.0
+            u_loss = u_lab[j] if emp == EMP_MIGRANT else 1.0
             u_find = 1.0
-            if emp == 0 and willing and avail >= 0.5:
-                u_find = u_lab[j] if emp_start == 0 else uniform(q.k_labour, i, q.month_abs, 3)
+            if emp == EMP_NONE and willing and avail >= 0.5:
+                u_find = u_lab[j] if emp_start == EMP_NONE else uniform(q.k_labour, i, q.month_abs, SLOT_MIGRANT_FIND)
             emp = labour.migrant_transition(emp, avail, willing, u_loss, u_find, q.p_migrant_loss,
                                             min(q.p_migrant_find * boost, 1.0))
             h.emp_type[i] = emp
             # ---- 5. market income --------------------------------------------------------------
-            workers_eff = income.effective_workers(h.n_workers[i] if emp > 0 else 0, avail)
+            workers_eff = income.effective_workers(h.n_workers[i] if emp != EMP_NONE else 0, avail)
             wage = income.wage_income(emp, workers_eff, h.wage_mult[i], q.wage_local, q.wage_migrant, q.wage_post)
-            target = q.industrial * bf if fp or (monitored and (aid & 1) != 0) else 0.0
+            target = q.industrial * bf if fp or (monitored and (aid & AID_INDUSTRIAL) != 0) else 0.0
             stock = h.industry_stock[i]
             h.industry_stock[i] = stock + (target - stock) * q.support_rate
             stock = h.industry_stock[i]
@@ -289,7 +310,7 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             pens = transfers.pension(n_elderly, q.pension_pp_month)
             trans = q.transition_pc_month * members if fp else 0.0
             weak = lu < 0.5
-            social_aid = (aid & 4) != 0
+            social_aid = (aid & AID_SOCIAL) != 0
             entry_line = q.dibao_line * (1.0 + q.dibao_entry_bonus) if fp and weak else q.dibao_line
             take_up = 1.0 if social_aid and q.responsive else q.dibao_take_up
             eligible = weak or social_aid or q.dibao_for_all
@@ -372,8 +393,8 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             new = False
             if not q.monitoring_enabled:
                 if monitored:
-                    h.mon_state[i] = 0
-                    h.mon_category[i] = 0
+                    h.mon_state[i] = MON_NONE
+                    h.mon_category[i] = CAT_NONE
                     h.aid_bits[i] = 0
                     aid = h.aid_bits[i]
                     monitored = False
@@ -383,7 +404,7 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                     if uniform(q.k_monitoring, i, q.month_abs, 0) < p_det:
                         new = True
                         monitored = True
-                        h.mon_state[i] = 1
+                        h.mon_state[i] = MON_ACTIVE
                         h.mon_category[i] = monitoring.category(fp, hardship)
                         h.ever_monitored[i] = True
                         h.stable_months[i] = 0
@@ -403,16 +424,16 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                     above = est >= q.threshold and not hardship
                     h.stable_months[i] = monitoring.stable_months_next(h.stable_months[i], True, above)
                     if monitoring.eliminated(True, h.stable_months[i], q.stable_months_needed, lu):
-                        h.mon_state[i] = 2
-                        h.mon_category[i] = 0
+                        h.mon_state[i] = MON_ELIMINATED
+                        h.mon_category[i] = CAT_NONE
                         h.aid_bits[i] = 0
                         aid = h.aid_bits[i]
                         h.ever_eliminated[i] = True
                         monitored = False
             # ---- flags for the month's matching -------------------------------------------------
-            mon_emp = monitored and (aid & 2) != 0
+            mon_emp = monitored and (aid & AID_EMPLOYMENT) != 0
             flags = 0
-            if emp == 0 and avail >= 0.5:
+            if emp == EMP_NONE and avail >= 0.5:
                 flags |= SEEK_JOB
                 if fp or mon_emp:
                     flags |= SEEK_POST
@@ -425,9 +446,9 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             if employer >= 0:
                 employees[employer] += 1
             # ---- county sums -------------------------------------------------------------------
-            post = emp == 3
+            post = emp == EMP_POST
             ind_cost = stock * q.cost_industrial
-            emp_cost = q.cost_employment * q.employment if ((aid & 2) != 0 or post) else 0.0
+            emp_cost = q.cost_employment * q.employment if ((aid & AID_EMPLOYMENT) != 0 or post) else 0.0
             sum_pension += pens * w
             sum_dibao += dibao * w
             sum_transition_subsidy += trans * w
@@ -444,9 +465,9 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                 sum_n_newly_identified += w
             if aid != 0:
                 sum_n_assisted += w
-            if emp == 2:
+            if emp == EMP_MIGRANT:
                 sum_n_migrant += w
-            elif emp == 1:
+            elif emp == EMP_LOCAL:
                 sum_n_local_job += w
             elif post:
                 sum_n_public_post += w
@@ -456,7 +477,7 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             if fp:
                 sum_income_est_fp_sum += est * w
                 sum_fp_weight += w
-            elif monitored and (aid & 2) != 0:
+            elif monitored and (aid & AID_EMPLOYMENT) != 0:
                 sum_N_monitored_employment_nonfp += 1.0
     totals = (sum_pension, sum_dibao, sum_transition_subsidy, sum_public_posts, sum_industrial_assistance,
               sum_employment_assistance, sum_medical_insurance, sum_medical_assistance,
@@ -479,6 +500,10 @@ DEC_COLUMNS = (
     "guarantee_failures", "local_jobs", "N_fp",
 )
 DEC = {name: i for i, name in enumerate(DEC_COLUMNS)}
+(DEC_PERSONS, DEC_PERSONS_POOR, DEC_PERSONS_FP, DEC_PERSONS_POOR_FP, DEC_HOUSEHOLDS, DEC_FP_HOUSEHOLDS,
+ DEC_NONFP_HOUSEHOLDS, DEC_RELAPSES, DEC_NEW_POOR, DEC_MONITORED, DEC_EVER_ELIMINATED, DEC_EVER_MONITORED,
+ DEC_DISPOSABLE, DEC_NET_FP, DEC_WAGE, DEC_OPERATING, DEC_PROPERTY, DEC_TRANSFER_PUBLIC, DEC_TRANSFER_PRIVATE,
+ DEC_GUARANTEE_FAILURES, DEC_LOCAL_JOBS, DEC_N_FP) = range(len(DEC_COLUMNS))
 
 
 @njit(parallel=True, cache=True)
@@ -520,39 +545,39 @@ def county_december(h, c, start, stop, line, deduct_rigid, check_guarantees, net
             h.ever_relapsed[i] = True
         if newp:
             h.ever_new_poor[i] = True
-        out[c, 0] += pw
-        out[c, 4] += w
+        out[c, DEC_PERSONS] += pw
+        out[c, DEC_HOUSEHOLDS] += w
         if poor:
-            out[c, 1] += pw
+            out[c, DEC_PERSONS_POOR] += pw
         if fp:
-            out[c, 2] += pw
-            out[c, 5] += w
-            out[c, 13] += npc * pw
-            out[c, 21] += 1.0
+            out[c, DEC_PERSONS_FP] += pw
+            out[c, DEC_FP_HOUSEHOLDS] += w
+            out[c, DEC_NET_FP] += npc * pw
+            out[c, DEC_N_FP] += 1.0
             if poor:
-                out[c, 3] += pw
+                out[c, DEC_PERSONS_POOR_FP] += pw
         else:
-            out[c, 6] += w
+            out[c, DEC_NONFP_HOUSEHOLDS] += w
         if rel:
-            out[c, 7] += w
+            out[c, DEC_RELAPSES] += w
         if newp:
-            out[c, 8] += w
-        if h.mon_state[i] == 1:
-            out[c, 9] += w
+            out[c, DEC_NEW_POOR] += w
+        if h.mon_state[i] == MON_ACTIVE:
+            out[c, DEC_MONITORED] += w
         if h.ever_eliminated[i]:
-            out[c, 10] += w
+            out[c, DEC_EVER_ELIMINATED] += w
         if h.ever_monitored[i]:
-            out[c, 11] += w
-        out[c, 12] += disposable * w
-        out[c, 14] += h.y_wage[i] * w
-        out[c, 15] += h.y_operating[i] * w
-        out[c, 16] += h.y_property[i] * w
-        out[c, 17] += h.y_transfer_public[i] * w
-        out[c, 18] += h.y_transfer_private[i] * w
+            out[c, DEC_EVER_MONITORED] += w
+        out[c, DEC_DISPOSABLE] += disposable * w
+        out[c, DEC_WAGE] += h.y_wage[i] * w
+        out[c, DEC_OPERATING] += h.y_operating[i] * w
+        out[c, DEC_PROPERTY] += h.y_property[i] * w
+        out[c, DEC_TRANSFER_PUBLIC] += h.y_transfer_public[i] * w
+        out[c, DEC_TRANSFER_PRIVATE] += h.y_transfer_private[i] * w
         if failure:
-            out[c, 19] += w
-        if h.emp_type[i] == 1:
-            out[c, 20] += w * h.n_workers[i]
+            out[c, DEC_GUARANTEE_FAILURES] += w
+        if h.emp_type[i] == EMP_LOCAL:
+            out[c, DEC_LOCAL_JOBS] += w * h.n_workers[i]
         h.poor[i] = poor
         h.net_income_pc[i] = npc
         h.y_wage[i] = 0.0

@@ -71,6 +71,10 @@ def _release_links_county(h, start, stop, gone):
 #: Group kinds and priority rules of :func:`select_top_k`.
 GROUP_COUNTY, GROUP_VILLAGE, GROUP_COUNTY_INDUSTRY = 0, 1, 2
 PRIO_JOB, PRIO_POST, PRIO_RANDOM = 0, 1, 2
+#: Slots of the matching stream's draws, one per selection of the month (``PRIO_JOB`` also reads
+#: the next slot, for the campaign's reserved hires): local jobs, public-welfare posts, village-
+#: and county-level contracts.
+SLOT_JOBS, SLOT_POSTS, SLOT_VILLAGE_CONTRACTS, SLOT_COUNTY_CONTRACTS = 0, 2, 3, 4
 
 
 def select_top_k(flags, bit, group_kind, county_start, county, village, village_product, n_industries, k_per_group,

@@ -667,7 +667,8 @@ class RuralModel(mesa.Model):
         slots = self._job_slots(p_match)
         won, slot = self._select(households.SEEK_JOB, matching.GROUP_COUNTY, matching.PRIO_JOB, slots,
                                  reg.county[slots].astype(np.int64), nc,
-                                 self.params.enterprises.fp_hiring_share * lv.campaign, key, month, 0)
+                                 self.params.enterprises.fp_hiring_share * lv.campaign, key, month,
+                                 matching.SLOT_JOBS)
         hh.emp_type[won] = pin.EMP_LOCAL
         hh.employer[won] = slot
         hh.n_workers[won] = np.maximum(hh.n_workers[won], 1)
@@ -677,14 +678,15 @@ class RuralModel(mesa.Model):
         open_posts = self._post_slots(lv, sums)
         posts = np.repeat(np.arange(nc), open_posts)
         won, _ = self._select(households.SEEK_POST, matching.GROUP_COUNTY, matching.PRIO_POST, posts, posts, nc, 0.0,
-                              key, month, 2)
+                              key, month, matching.SLOT_POSTS)
         hh.emp_type[won] = pin.EMP_POST
         hh.n_workers[won] = 1
         hh.seek_flags[won] &= np.uint8(~(households.SEEK_JOB | households.SEEK_POST) & 0xFF)
         # contract farming: at random among households growing the product, village or county wide
         v_rows, v_group, c_rows, c_group = self._contract_slots(p_match)
-        for rows, group, kind, n_groups, slot_no in ((v_rows, v_group, matching.GROUP_VILLAGE, self.n_villages, 3),
-                                                     (c_rows, c_group, matching.GROUP_COUNTY_INDUSTRY, nc * n_ind, 4)):
+        for rows, group, kind, n_groups, slot_no in (
+                (v_rows, v_group, matching.GROUP_VILLAGE, self.n_villages, matching.SLOT_VILLAGE_CONTRACTS),
+                (c_rows, c_group, matching.GROUP_COUNTY_INDUSTRY, nc * n_ind, matching.SLOT_COUNTY_CONTRACTS)):
             won, slot = self._select(households.SEEK_CONTRACT, kind, matching.PRIO_RANDOM, rows, group, n_groups, 0.0,
                                      key, month, slot_no)
             hh.contract[won] = slot

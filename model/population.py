@@ -25,6 +25,7 @@ from .campaign import PriceBase
 from .households import HouseholdSet
 from .params import Params
 from .processes.income import EMP_LOCAL, EMP_MIGRANT, EMP_NONE, EMP_POST
+from .processes.monitoring import CAT_MARGINAL, CAT_NONE, CAT_UNSTABLE, MON_ACTIVE, MON_NONE
 
 KEY, OTHER_FP, NONPOOR = 0, 1, 2
 COUNTY_TYPE_NAMES = ("key", "formerly_poor", "never_poor")
@@ -318,8 +319,8 @@ def _finish(params: Params, rng: np.random.Generator, hh: HouseholdSet, pv_parts
     else:
         # monitoring at start: households below the threshold are already identified (A15)
         below = y < thr
-        hh.mon_state[:] = np.where(below, 1, 0)
-        hh.mon_category[:] = np.where(below, np.where(fp, 1, 2), 0)
+        hh.mon_state[:] = np.where(below, MON_ACTIVE, MON_NONE)
+        hh.mon_category[:] = np.where(below, np.where(fp, CAT_UNSTABLE, CAT_MARGINAL), CAT_NONE)
         hh.ever_monitored[:] = below
 
     w_p = persons
@@ -397,7 +398,7 @@ def split_market_income(params: Params, hh: HouseholdSet, market_year: np.ndarra
     hh.industry_stock[:] = fp.astype(np.float32)
     op_base = op_total - np.where(fp, potential, 0.0)
     # realised operating income is scaled by the farm-labour factor: divide it out at start
-    workers_eff = np.where(hh.emp_type > 0, np.minimum(hh.n_workers, labour), 0.0)
+    workers_eff = np.where(hh.emp_type != EMP_NONE, np.minimum(hh.n_workers, labour), 0.0)
     workers_eff = np.where(migrant_like, occupancy * np.minimum(hh.n_workers, labour), workers_eff)
     lab_factor = 0.5 + 0.5 * np.clip(labour - 0.5 * workers_eff, 0.0, 1.0)
     hh.op_base_year[:] = op_base / lab_factor / base.productivity

@@ -19,11 +19,11 @@ def effective_workers(n_workers, labour_avail):
 def wage_income(emp_type, workers_eff, wage_mult, wage_local, wage_migrant, wage_post):
     """Wage income of the month: effective workers × the job type's wage × the household's skill
     multiplier. Public-welfare posts pay a flat wage (no skill multiplier); no job pays nothing."""
-    if emp_type == 1:
+    if emp_type == EMP_LOCAL:
         return workers_eff * wage_local * wage_mult
-    if emp_type == 2:
+    if emp_type == EMP_MIGRANT:
         return workers_eff * wage_migrant * wage_mult
-    if emp_type == 3:
+    if emp_type == EMP_POST:
         return workers_eff * wage_post
     return 0.0
 

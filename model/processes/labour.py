@@ -19,12 +19,12 @@ def migrant_transition(emp_type, labour_avail, willing, u_loss, u_find, p_loss, 
     brings workers home); a willing household without a job and with at least half a labour unit
     finds one with ``p_find``.
     """
-    if emp_type == 2:
+    if emp_type == EMP_MIGRANT:
         if u_loss < p_loss or labour_avail < 0.5:
-            return 0
-        return 2
-    if emp_type == 0 and willing and labour_avail >= 0.5 and u_find < p_find:
-        return 2
+            return EMP_NONE
+        return EMP_MIGRANT
+    if emp_type == EMP_NONE and willing and labour_avail >= 0.5 and u_find < p_find:
+        return EMP_MIGRANT
     return emp_type
 
 

@@ -31,23 +31,24 @@ def category(formerly_poor, hardship):
     """Category of a newly identified household: sudden hardship when an expense triggered it,
     otherwise unstable formerly poor (registered) or marginal (not registered)."""
     if hardship:
-        return 3
-    return 1 if formerly_poor else 2
+        return CAT_HARDSHIP
+    return CAT_UNSTABLE if formerly_poor else CAT_MARGINAL
 
 
 @rule
 def assistance_bits(labour_units, op_base_year, ill):
-    """Assistance by need and labour capacity: labour ≥ 1 with a farm base → industrial (1);
-    labour ≥ 0.5 → employment (2); labour < 0.5 → social security (4); current illness → medical (8)."""
+    """Assistance by need and labour capacity: labour ≥ 1 with a farm base → industrial
+    (``AID_INDUSTRIAL``); labour ≥ 0.5 → employment (``AID_EMPLOYMENT``); labour < 0.5 → social
+    security (``AID_SOCIAL``); current illness → medical (``AID_MEDICAL``)."""
     bits = 0
     if labour_units >= 1.0 and op_base_year > 0:
-        bits |= 1
+        bits |= AID_INDUSTRIAL
     if labour_units >= 0.5:
-        bits |= 2
+        bits |= AID_EMPLOYMENT
     else:
-        bits |= 4
+        bits |= AID_SOCIAL
     if ill:
-        bits |= 8
+        bits |= AID_MEDICAL
     return bits
 
 
