@@ -50,9 +50,7 @@ import numba
 import numpy as np
 import pandas as pd
 
-from . import campaign, households, kernel, matching, population, rng
-from . import enterprises as ent
-from . import metrics as mx
+from . import campaign, enterprises, households, kernel, matching, metrics, population, rng
 from .governments import (
     SPEND,
     SPEND_CATEGORIES,
@@ -65,10 +63,7 @@ from .governments import (
 )
 from .params import Params, ParamsError, parameter_table
 from .policy import month_index
-from .processes import income as pin
-from .processes import labour as plab
-from .processes import monitoring as pmon
-from .processes import shocks as pshk
+from .processes import income, labour, monitoring, shocks
 
 #: Propensity to consume out of smoothed monthly income (rural saving rate ~20-30%).
 CONSUMPTION_SHARE = 0.8
@@ -194,11 +189,11 @@ class RuralModel(mesa.Model):
         self._employees: np.ndarray | None = None  # per enterprise, counted by the month's kernel
 
         # enterprises
-        self.enterprise_registry = ent.EnterpriseRegistry(capacity=1024)
-        self.enterprise_agents: dict[int, ent.Enterprise] = {}
+        self.enterprise_registry = enterprises.EnterpriseRegistry(capacity=1024)
+        self.enterprise_agents: dict[int, enterprises.Enterprise] = {}
         self._village_start = (np.arange(self.n_counties) * p.population.villages_per_county).astype(np.int64)
-        self._ent_base_counts = ent.initial_counts(p, pv.county_type, pv.county_weight)
-        counts = self.streams.enterprise.poisson(self._ent_base_counts)
+        self._enterprise_base_counts = enterprises.initial_counts(p, pv.county_type, pv.county_weight)
+        counts = self.streams.enterprise.poisson(self._enterprise_base_counts)
         county = np.repeat(np.repeat(np.arange(self.n_counties), 4), counts.ravel())
         kind = np.repeat(np.tile(np.arange(4), self.n_counties), counts.ravel())
         self._add_enterprises(county, kind, initial=True)
@@ -222,7 +217,7 @@ class RuralModel(mesa.Model):
         self.county_rows: list[pd.DataFrame] = []
         self.monthly_rows: list[dict[str, Any]] = []
         self._prev_income = {"fpc": pv.income_pc_fpc_2020_yuan, "all": pv.income_pc_2020_yuan}
-        self._prev_ratio = mx.safe_div(pv.income_pc_fpc_2020_yuan, pv.income_pc_nonfpc_2020_yuan)
+        self._prev_ratio = metrics.safe_div(pv.income_pc_fpc_2020_yuan, pv.income_pc_nonfpc_2020_yuan)
         self.datacollector = mesa.DataCollector(model_reporters={
             "poverty_rate": lambda m: m.last_annual.get("poverty_rate", 0.0),
             "relapse_rate": lambda m: m.last_annual.get("relapse_rate", 0.0),
@@ -382,7 +377,7 @@ class RuralModel(mesa.Model):
         if len(county) == 0:
             return
         pv = self.province
-        cols = ent.new_enterprise_columns(
+        cols = enterprises.new_enterprise_columns(
             self.params, self.streams.enterprise, county, kind, self._village_start,
             self.params.population.villages_per_county, pv.village_product, pv.county_industries,
             pv.county_weight)
@@ -391,7 +386,7 @@ class RuralModel(mesa.Model):
             cols["age_months"] = self.streams.enterprise.integers(0, 120, size=len(county)).astype(np.int16)
         rows = self.enterprise_registry.add(**cols)
         for r in rows:
-            self.enterprise_agents[int(r)] = ent.Enterprise(self, int(r))
+            self.enterprise_agents[int(r)] = enterprises.Enterprise(self, int(r))
 
     # ----------------------------------------------------------------------------------------
     # the step
@@ -488,7 +483,7 @@ class RuralModel(mesa.Model):
         u_c = stream.random(self.n_counties)
         u_v = stream.random(self.n_villages)
         z_v = stream.standard_normal(self.n_villages)
-        p_county = 1.0 - (1.0 - pshk.monthly_probability.py_func(d.p_county_year)) * (1.0 - lv.disaster_stress)
+        p_county = 1.0 - (1.0 - shocks.monthly_probability.py_func(d.p_county_year)) * (1.0 - lv.disaster_stress)
         county_hit = u_c < p_county
         village_hit = county_hit[self.province.village_county] & (u_v < d.village_hit_share)
         severity = d.crop_loss_mean * np.exp(0.5 * z_v - 0.125)
@@ -514,8 +509,8 @@ class RuralModel(mesa.Model):
             elderly_multiplier=float(sh.illness.elderly_multiplier),
             illness_cost_mean=float(sh.illness.cost_mean_yuan * cpi), illness_cost_sigma=float(sh.illness.cost_sigma),
             illness_months=int(sh.illness.duration_months), carer_labour=float(sh.illness.carer_labour),
-            p_disability_month=float(pshk.monthly_probability.py_func(sh.disability.p_year)),
-            p_accident_month=float(pshk.monthly_probability.py_func(sh.accident.p_year)),
+            p_disability_month=float(shocks.monthly_probability.py_func(sh.disability.p_year)),
+            p_accident_month=float(shocks.monthly_probability.py_func(sh.accident.p_year)),
             accident_cost_mean=float(sh.accident.cost_mean_yuan * cpi), accident_months=int(ACCIDENT_MONTHS),
             p_housing_damage=float(sh.disaster.p_housing_damage), disaster_loss_months=int(sh.disaster.loss_months),
             hardship_months=int(HARDSHIP_MONTHS), education_cost_pc=float(sh.education.cost_per_child_yuan * cpi),
@@ -592,18 +587,18 @@ class RuralModel(mesa.Model):
         industry = reg.view("industry").astype(np.int64)
         price = self.price_rel[county, industry]
         support = e.support_share * lv.enterprise_support
-        pr = ent.profit_rate(reg.view("margin"), price, support)
+        pr = enterprises.profit_rate(reg.view("margin"), price, support)
         ema = reg.view("profit_ema")
-        ema[:] = (1 - ent.PROFIT_EMA_WEIGHT) * ema + ent.PROFIT_EMA_WEIGHT * pr
+        ema[:] = (1 - enterprises.PROFIT_EMA_WEIGHT) * ema + enterprises.PROFIT_EMA_WEIGHT * pr
         reg.view("age_months")[:] += alive.astype(np.int16)
         # support paid (cost of firms: wages are WAGE_COST_SHARE of costs)
         wage_local = self.params.income.wage_local_month_2020_yuan * self.wage_index
-        cost = reg.view("jobs_cap") * wage_local / ent.WAGE_COST_SHARE
+        cost = reg.view("jobs_cap") * wage_local / enterprises.WAGE_COST_SHARE
         self.accounts.record("enterprise_support", county[alive], (cost * support * reg.view("weight"))[alive],
                              self.n_counties)
         # exits
         u = stream.random(n)
-        h = ent.hazard_month(reg.view("age_months"), e.hazard_by_age, ema < 0, e.loss_hazard_multiplier)
+        h = enterprises.hazard_month(reg.view("age_months"), e.hazard_by_age, ema < 0, e.loss_hazard_multiplier)
         exit_ = alive & (u < h)
         if exit_.any():
             rows = np.flatnonzero(exit_)
@@ -621,8 +616,8 @@ class RuralModel(mesa.Model):
         mean_price = self.price_rel.mean(axis=1)
         expected = e.margin_mean + (mean_price - 1.0) + support
         scale = np.clip(expected / max(e.margin_mean + e.support_share, 1e-6), 0.0, 2.0)
-        rate = self._ent_base_counts * (e.entry_rate_year / 12.0) * scale[:, None]
-        rate[:, ent.PAIRED] *= 1.0 + (e.campaign_entry_multiplier - 1.0) * lv.campaign
+        rate = self._enterprise_base_counts * (e.entry_rate_year / 12.0) * scale[:, None]
+        rate[:, enterprises.PAIRED] *= 1.0 + (e.campaign_entry_multiplier - 1.0) * lv.campaign
         new = stream.poisson(rate)
         if new.any():
             c = np.repeat(np.repeat(np.arange(self.n_counties), 4), new.ravel())
@@ -644,8 +639,8 @@ class RuralModel(mesa.Model):
         """Matching flags computed from state (before the first month; later the kernel sets them)."""
         hh = self.households
         avail = hh.labour_units - hh.labour_lost
-        job = (hh.emp_type == pin.EMP_NONE) & (avail >= 0.5)
-        mon_emp = (hh.mon_state == pmon.MON_ACTIVE) & ((hh.aid_bits & pmon.AID_EMPLOYMENT) > 0)
+        job = (hh.emp_type == income.EMP_NONE) & (avail >= 0.5)
+        mon_emp = (hh.mon_state == monitoring.MON_ACTIVE) & ((hh.aid_bits & monitoring.AID_EMPLOYMENT) > 0)
         hh.seek_flags[:] = (np.where(job, households.SEEK_JOB, 0)
                             | np.where(job & (hh.formerly_poor | mon_emp), households.SEEK_POST, 0)
                             | np.where((hh.contract < 0) & (hh.op_base_year > 0), households.SEEK_CONTRACT, 0)
@@ -669,7 +664,7 @@ class RuralModel(mesa.Model):
                                  reg.county[slots].astype(np.int64), nc,
                                  self.params.enterprises.fp_hiring_share * lv.campaign, key, month,
                                  matching.SLOT_JOBS)
-        hh.emp_type[won] = pin.EMP_LOCAL
+        hh.emp_type[won] = income.EMP_LOCAL
         hh.employer[won] = slot
         hh.n_workers[won] = np.maximum(hh.n_workers[won], 1)
         hh.seek_flags[won] &= np.uint8(~(households.SEEK_JOB | households.SEEK_POST) & 0xFF)
@@ -679,7 +674,7 @@ class RuralModel(mesa.Model):
         posts = np.repeat(np.arange(nc), open_posts)
         won, _ = self._select(households.SEEK_POST, matching.GROUP_COUNTY, matching.PRIO_POST, posts, posts, nc, 0.0,
                               key, month, matching.SLOT_POSTS)
-        hh.emp_type[won] = pin.EMP_POST
+        hh.emp_type[won] = income.EMP_POST
         hh.n_workers[won] = 1
         hh.seek_flags[won] &= np.uint8(~(households.SEEK_JOB | households.SEEK_POST) & 0xFF)
         # contract farming: at random among households growing the product, village or county wide
@@ -737,9 +732,9 @@ class RuralModel(mesa.Model):
         nc = self.n_counties
         c = hh.county
         if sums is None:
-            mon_emp = (hh.mon_state == pmon.MON_ACTIVE) & ((hh.aid_bits & pmon.AID_EMPLOYMENT) > 0)
+            mon_emp = (hh.mon_state == monitoring.MON_ACTIVE) & ((hh.aid_bits & monitoring.AID_EMPLOYMENT) > 0)
             mon_n = np.bincount(c, weights=mon_emp & ~hh.formerly_poor, minlength=nc)
-            held = np.bincount(c, weights=hh.emp_type == pin.EMP_POST, minlength=nc).astype(np.int64)
+            held = np.bincount(c, weights=hh.emp_type == income.EMP_POST, minlength=nc).astype(np.int64)
         else:
             mon_n = sums[:, kernel.COL["N_monitored_employment_nonfp"]]
             held = np.rint(sums[:, kernel.COL["N_post_holders"]]).astype(np.int64)
@@ -747,10 +742,10 @@ class RuralModel(mesa.Model):
                          * (self._fp_n + mon_n) + 0.5).astype(np.int64)
         surplus = held - posts
         if (surplus > 0).any():
-            holders = matching.rows_with_value(hh.emp_type, pin.EMP_POST, self._county_start, surplus > 0)
+            holders = matching.rows_with_value(hh.emp_type, income.EMP_POST, self._county_start, surplus > 0)
             cuts = np.repeat(np.arange(nc), np.maximum(surplus, 0))
-            si, _ = plab.match_within_groups(c[holders], self.streams.labour.random(len(holders)), cuts, nc)
-            hh.emp_type[holders[si]] = pin.EMP_NONE
+            si, _ = labour.match_within_groups(c[holders], self.streams.labour.random(len(holders)), cuts, nc)
+            hh.emp_type[holders[si]] = income.EMP_NONE
             held = np.minimum(held, posts)
         return np.maximum(posts - held, 0)
 
@@ -767,7 +762,7 @@ class RuralModel(mesa.Model):
             return empty, empty, empty, empty
         open_ = self.streams.enterprise.binomial(open_, p_match)
         rows = np.repeat(np.arange(n), open_)
-        village_level = reg.kind[rows] != ent.LEADING
+        village_level = reg.kind[rows] != enterprises.LEADING
         v_slot = reg.village[rows].astype(np.int64)
         v_ok = village_level & (self.province.village_product[np.maximum(v_slot, 0)] == reg.industry[rows])
         c_slot = reg.county[rows].astype(np.int64) * self.n_industries + reg.industry[rows]
@@ -798,7 +793,7 @@ class RuralModel(mesa.Model):
         for name in ("n_monitored", "n_newly_identified", "n_assisted", "n_migrant", "n_local_job",
                      "n_public_post", "n_dibao"):
             row[name] = float(tot[col[name]])
-        row["income_est_pc_fp_yuan"] = mx.safe_div(tot[col["income_est_fp_sum"]], tot[col["fp_weight"]])
+        row["income_est_pc_fp_yuan"] = metrics.safe_div(tot[col["income_est_fp_sum"]], tot[col["fp_weight"]])
         row["enterprises"] = float(reg.view("weight")[alive].sum())
         row["migrant_demand"] = lv.migrant_demand
         row["price_main_industry"] = float(self.price_rel[:, self.main_industry].mean())
@@ -830,17 +825,17 @@ class RuralModel(mesa.Model):
                 self._campaign_december(net_pc, line)
         pw = hh.weight.astype(np.float64) * hh.members
         net_order, disp_order = self._sorted_orders(net_pc, disp_pc)
-        median = mx.weighted_quantile(net_pc, pw, 0.5, net_order)
+        median = metrics.weighted_quantile(net_pc, pw, 0.5, net_order)
         rel_poor = kernel.persons_below_by_county(net_pc, pw, p.metrics.relative_poverty_share * median,
                                                   self._county_start).sum()
         acc = self.accounts
         reg = self.enterprise_registry
         row = {"year": self.year}
-        row.update(mx.annual_outcomes(
+        row.update(metrics.annual_outcomes(
             d, kernel.DEC, self.province.fp_county, self._prev_income,
             {"gdp_growth_real": lv.gdp_growth_real, "inflation": lv.inflation,
              "urban_income_growth": lv.urban_income_growth},
-            rel_poor, mx.weighted_gini(disp_pc, pw, disp_order)))
+            rel_poor, metrics.weighted_gini(disp_pc, pw, disp_order)))
         row.update({
             "fiscal_cost_yuan": float(acc.spend_year.sum()),
             "transfer_spending_yuan": float(sum(acc.spend_year[:, SPEND[k]].sum() for k in TRANSFER_CATEGORIES)),
@@ -848,10 +843,10 @@ class RuralModel(mesa.Model):
             "poverty_line_yuan": line,
             "monitoring_threshold_yuan": lv.threshold_yuan,
             "income_growth_fpc_real": (1.0 + row["income_growth_fpc"]) / (1.0 + lv.inflation) - 1.0,
-            "income_ratio_fpc_nonfpc": mx.safe_div(row["income_pc_fpc_yuan"], row["income_pc_nonfpc_yuan"]),
+            "income_ratio_fpc_nonfpc": metrics.safe_div(row["income_pc_fpc_yuan"], row["income_pc_nonfpc_yuan"]),
             # (1 + growth in formerly poor counties) / (1 + growth in never-poor counties) - 1
-            "income_growth_premium_fpc": mx.growth(mx.safe_div(row["income_pc_fpc_yuan"], row["income_pc_nonfpc_yuan"]),
-                                                   self._prev_ratio),
+            "income_growth_premium_fpc": metrics.growth(
+                metrics.safe_div(row["income_pc_fpc_yuan"], row["income_pc_nonfpc_yuan"]), self._prev_ratio),
             **campaign.annual_columns(hh, self.register, pw),
         })
         for k, name in enumerate(SPEND_CATEGORIES):
@@ -859,7 +854,7 @@ class RuralModel(mesa.Model):
         self.annual_rows.append(row)
         self.last_annual = row
 
-        counties = mx.county_outcomes(d, kernel.DEC, p.metrics.large_scale.county_threshold)
+        counties = metrics.county_outcomes(d, kernel.DEC, p.metrics.large_scale.county_threshold)
         self.county_rows.append(pd.DataFrame({
             "year": self.year,
             "county": np.arange(nc),
@@ -877,10 +872,10 @@ class RuralModel(mesa.Model):
         """Stable ascending orders of per-capita net and disposable income (for the median and
         the Gini). In a parallel run the two sorts, which release the GIL, run side by side."""
         if not self._parallel or numba.get_num_threads() < 2:
-            return mx.argsort_f32(net_pc), mx.argsort_f32(disp_pc)
+            return metrics.argsort_f32(net_pc), metrics.argsort_f32(disp_pc)
         with ThreadPoolExecutor(max_workers=1) as pool:
-            disp = pool.submit(mx.argsort_f32, disp_pc)
-            net = mx.argsort_f32(net_pc)
+            disp = pool.submit(metrics.argsort_f32, disp_pc)
+            net = metrics.argsort_f32(net_pc)
             return net, disp.result()
 
     # ----------------------------------------------------------------------------------------
@@ -901,10 +896,10 @@ class RuralModel(mesa.Model):
         hh = self.households
         w = hh.weight.astype(np.float64)
         fp = hh.formerly_poor
-        return mx.summarise(
+        return metrics.summarise(
             self.annual_frame(), self.county_frame(), self.params.metrics.large_scale.county_threshold,
-            relapse_cum_share=mx.safe_div((w * hh.ever_relapsed).sum(), (w * fp).sum()),
-            new_poverty_cum_share=mx.safe_div((w * hh.ever_new_poor).sum(), (w * ~fp).sum()),
+            relapse_cum_share=metrics.safe_div((w * hh.ever_relapsed).sum(), (w * fp).sum()),
+            new_poverty_cum_share=metrics.safe_div((w * hh.ever_new_poor).sum(), (w * ~fp).sum()),
         )
 
 

@@ -21,7 +21,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from .policy import Schedule
 
 
-def P(default: Any, unit: str, lo: float | None, hi: float | None, doc: str, source: str) -> Any:
+def param(default: Any, unit: str, lo: float | None, hi: float | None, doc: str, source: str) -> Any:
     """A static parameter with unit, range, meaning and source."""
     return Field(
         default,
@@ -42,7 +42,7 @@ def _bounded(lo: float, hi: float):
     return AfterValidator(check)
 
 
-def L(default: Any, unit: str, lo: float, hi: float, doc: str, source: str) -> Any:
+def lever(default: Any, unit: str, lo: float, hi: float, doc: str, source: str) -> Any:
     """A dated policy lever (a schedule) with unit, range, meaning and source."""
     return Field(
         default_factory=lambda: Schedule.parse(default),
@@ -81,13 +81,13 @@ HISTORICAL_START_YEAR = 2017
 
 
 class Sim(_Node):
-    start_year: int = P(2021, "year", 2017, 2040,
-                        "First simulated year (state is end of the year before); 2017 starts a historical run "
-                        "from the end-2016 province, 2018-2020 are not allowed.",
-                        "reason: the transition period starts 1 January 2021; 2016 is the only earlier "
-                        "calibrated state (C5, A6)")
-    n_years: int = P(10, "years", 1, 40, "Simulated horizon.",
-                     "reason: transition period 2021-2025 plus five years after it")
+    start_year: int = param(2021, "year", 2017, 2040,
+                            "First simulated year (state is end of the year before); 2017 starts a historical run "
+                            "from the end-2016 province, 2018-2020 are not allowed.",
+                            "reason: the transition period starts 1 January 2021; 2016 is the only earlier "
+                            "calibrated state (C5, A6)")
+    n_years: int = param(10, "years", 1, 40, "Simulated horizon.",
+                         "reason: transition period 2021-2025 plus five years after it")
 
     @field_validator("start_year", mode="after")
     @classmethod
@@ -104,64 +104,64 @@ class Sim(_Node):
 
 
 class Population(_Node):
-    n_households: int = P(100_000, "simulated households", 100, 100_000_000,
-                          "Simulated households in the province.",
-                          "reason: default province size of the core-model issue")
-    n_counties: int = P(20, "counties", 1, 3000, "Counties in the province.",
-                        "reason: a typical western province has 15-30 counties; issue default 20")
-    key_county_share: float = P(0.20, "share of counties", 0.0, 1.0,
-                                "Key counties for national rural revitalisation (poorest formerly poor).",
-                                "reason: issue default 4 of 20; 160 key counties of 832 nationally")
-    other_fp_county_share: float = P(0.50, "share of counties", 0.0, 1.0,
-                                     "Other formerly poor counties (the rest were never designated poor).",
-                                     "reason: issue default 10 of 20")
-    villages_per_county: int = P(25, "villages", 1, 2000,
-                                 "Simulated villages per county (one product each).",
-                                 "reason: ~200 simulated households per village at the default size")
-    real_households_per_county: float = P(80_000, "households", 1_000, 1_000_000,
-                                          "Real rural households a county represents (sets weights).",
-                                          "reason: ~250M rural residents in 832 counties, 3.5 persons each "
-                                          "(A12, D)")
-    fp_share_key: float = P(0.35, "share of households", 0.0, 1.0,
-                            "Registered formerly-poor households in key counties.",
-                            "reason: 99M poverty-freed among ~300M residents of 832 counties (B1, A12); "
-                            "key counties poorest")
-    fp_share_other: float = P(0.25, "share of households", 0.0, 1.0,
-                              "Registered formerly-poor households in other formerly poor counties.",
-                              "reason: as fp_share_key, national mean about 0.3")
-    fp_share_nonpoor: float = P(0.04, "share of households", 0.0, 1.0,
-                                "Registered formerly-poor households in never-designated counties.",
-                                "reason: a minority of registered poor lived outside the 832 counties")
-    members_mean: float = P(3.3, "persons/household", 1.0, 8.0, "Mean household size.",
-                            "reason: rural household size 3.2-3.5 (2020 census)")
-    elderly_share: float = P(0.22, "share of persons", 0.0, 0.8, "Persons aged 60+.",
-                             "reason: 23.8% of rural residents aged 60+ (2020 census)")
-    school_child_share: float = P(0.16, "share of persons", 0.0, 0.6, "Children in school.",
-                                  "reason: rural persons aged 6-18 about 16% (2020 census)")
-    chronic_share: float = P(0.343, "share of persons", 0.0, 1.0, "Chronic disease prevalence.", "src:H6")
-    disabled_share_fp: float = P(0.12, "share of households", 0.0, 1.0,
-                                 "Formerly-poor households with a disabled member.",
-                                 "reason: disability a registered cause for ~1/8 of poor households (G1)")
-    disabled_share_other: float = P(0.04, "share of households", 0.0, 1.0,
-                                    "Other households with a disabled member.",
-                                    "reason: 2006 survey, ~6% of persons disabled, concentrated in few households")
-    income_pc_registered_2020_yuan: float = P(10_740, "yuan/person/year", 4_000, 50_000,
-                                              "Mean per-capita net income of registered households, 2020.",
-                                              "src:F1")
-    income_pc_fpc_2020_yuan: float = P(12_588, "yuan/person/year", 4_000, 50_000,
-                                       "Mean per-capita income in formerly poor counties, 2020.", "src:C9")
-    income_pc_nonpoor_2020_yuan: float = P(17_131, "yuan/person/year", 4_000, 80_000,
-                                           "Mean per-capita income in never-poor counties, 2020.",
-                                           "src:D (national rural mean)")
-    unstable_share_registered: float = P(0.02, "share of registered persons", 0.0, 0.3,
-                                         "Registered persons below the monitoring threshold at start.",
-                                         "src:A15 (2.0M of 99M)")
-    marginal_share_nonregistered: float = P(0.015, "share of other persons", 0.0, 0.3,
-                                            "Non-registered persons below the monitoring threshold at start.",
-                                            "src:A15 (3.0M, derived over ~200M non-registered residents)")
-    income_sigma_nonpoor: float = P(0.45, "log-points", 0.05, 1.5,
-                                    "Dispersion of log income among non-registered households.",
-                                    "reason: rural median/mean 0.887 (D) implies sigma ~0.49")
+    n_households: int = param(100_000, "simulated households", 100, 100_000_000,
+                              "Simulated households in the province.",
+                              "reason: default province size of the core-model issue")
+    n_counties: int = param(20, "counties", 1, 3000, "Counties in the province.",
+                            "reason: a typical western province has 15-30 counties; issue default 20")
+    key_county_share: float = param(0.20, "share of counties", 0.0, 1.0,
+                                    "Key counties for national rural revitalisation (poorest formerly poor).",
+                                    "reason: issue default 4 of 20; 160 key counties of 832 nationally")
+    other_fp_county_share: float = param(0.50, "share of counties", 0.0, 1.0,
+                                         "Other formerly poor counties (the rest were never designated poor).",
+                                         "reason: issue default 10 of 20")
+    villages_per_county: int = param(25, "villages", 1, 2000,
+                                     "Simulated villages per county (one product each).",
+                                     "reason: ~200 simulated households per village at the default size")
+    real_households_per_county: float = param(80_000, "households", 1_000, 1_000_000,
+                                              "Real rural households a county represents (sets weights).",
+                                              "reason: ~250M rural residents in 832 counties, 3.5 persons each "
+                                              "(A12, D)")
+    fp_share_key: float = param(0.35, "share of households", 0.0, 1.0,
+                                "Registered formerly-poor households in key counties.",
+                                "reason: 99M poverty-freed among ~300M residents of 832 counties (B1, A12); "
+                                "key counties poorest")
+    fp_share_other: float = param(0.25, "share of households", 0.0, 1.0,
+                                  "Registered formerly-poor households in other formerly poor counties.",
+                                  "reason: as fp_share_key, national mean about 0.3")
+    fp_share_nonpoor: float = param(0.04, "share of households", 0.0, 1.0,
+                                    "Registered formerly-poor households in never-designated counties.",
+                                    "reason: a minority of registered poor lived outside the 832 counties")
+    members_mean: float = param(3.3, "persons/household", 1.0, 8.0, "Mean household size.",
+                                "reason: rural household size 3.2-3.5 (2020 census)")
+    elderly_share: float = param(0.22, "share of persons", 0.0, 0.8, "Persons aged 60+.",
+                                 "reason: 23.8% of rural residents aged 60+ (2020 census)")
+    school_child_share: float = param(0.16, "share of persons", 0.0, 0.6, "Children in school.",
+                                      "reason: rural persons aged 6-18 about 16% (2020 census)")
+    chronic_share: float = param(0.343, "share of persons", 0.0, 1.0, "Chronic disease prevalence.", "src:H6")
+    disabled_share_fp: float = param(0.12, "share of households", 0.0, 1.0,
+                                     "Formerly-poor households with a disabled member.",
+                                     "reason: disability a registered cause for ~1/8 of poor households (G1)")
+    disabled_share_other: float = param(0.04, "share of households", 0.0, 1.0,
+                                        "Other households with a disabled member.",
+                                        "reason: 2006 survey, ~6% of persons disabled, concentrated in few households")
+    income_pc_registered_2020_yuan: float = param(10_740, "yuan/person/year", 4_000, 50_000,
+                                                  "Mean per-capita net income of registered households, 2020.",
+                                                  "src:F1")
+    income_pc_fpc_2020_yuan: float = param(12_588, "yuan/person/year", 4_000, 50_000,
+                                           "Mean per-capita income in formerly poor counties, 2020.", "src:C9")
+    income_pc_nonpoor_2020_yuan: float = param(17_131, "yuan/person/year", 4_000, 80_000,
+                                               "Mean per-capita income in never-poor counties, 2020.",
+                                               "src:D (national rural mean)")
+    unstable_share_registered: float = param(0.02, "share of registered persons", 0.0, 0.3,
+                                             "Registered persons below the monitoring threshold at start.",
+                                             "src:A15 (2.0M of 99M)")
+    marginal_share_nonregistered: float = param(0.015, "share of other persons", 0.0, 0.3,
+                                                "Non-registered persons below the monitoring threshold at start.",
+                                                "src:A15 (3.0M, derived over ~200M non-registered residents)")
+    income_sigma_nonpoor: float = param(0.45, "log-points", 0.05, 1.5,
+                                        "Dispersion of log income among non-registered households.",
+                                        "reason: rural median/mean 0.887 (D) implies sigma ~0.49")
     education_shares: tuple[float, float, float] = Field(
         (0.45, 0.42, 0.13),
         description="Shares of households whose main worker has primary / middle / high+ schooling.",
@@ -176,35 +176,35 @@ class Population(_Node):
 
 
 class Income(_Node):
-    wage_migrant_month_2020_yuan: float = P(4_072, "yuan/worker/month", 1_000, 20_000,
-                                            "Migrant worker wage, 2020.",
-                                            "reason: NBS migrant worker monitoring report 2020")
-    wage_local_month_2020_yuan: float = P(2_600, "yuan/worker/month", 500, 20_000,
-                                          "Local enterprise / workshop wage, 2020.",
-                                          "reason: about 0.65 of the migrant wage (county wage surveys)")
-    wage_public_post_month_2020_yuan: float = P(600, "yuan/worker/month", 100, 5_000,
-                                                "Public-welfare post pay, 2020.",
-                                                "reason: posts pay 400-800 yuan/month (J9 reports)")
+    wage_migrant_month_2020_yuan: float = param(4_072, "yuan/worker/month", 1_000, 20_000,
+                                                "Migrant worker wage, 2020.",
+                                                "reason: NBS migrant worker monitoring report 2020")
+    wage_local_month_2020_yuan: float = param(2_600, "yuan/worker/month", 500, 20_000,
+                                              "Local enterprise / workshop wage, 2020.",
+                                              "reason: about 0.65 of the migrant wage (county wage surveys)")
+    wage_public_post_month_2020_yuan: float = param(600, "yuan/worker/month", 100, 5_000,
+                                                    "Public-welfare post pay, 2020.",
+                                                    "reason: posts pay 400-800 yuan/month (J9 reports)")
     skill_premium: tuple[float, float, float] = Field(
         (0.85, 1.0, 1.25), description="Wage multiplier by schooling (primary, middle, high+).",
         json_schema_extra={"unit": "multiplier", "source": "reason: Mincer returns ~5-8% a year",
                            "lo": 0.1, "hi": 5.0})
-    wage_share_fpc: float = P(0.353, "share of income", 0.0, 0.9,
-                              "Wage share of income in formerly poor counties at start.", "src:E1")
-    property_share: float = P(0.014, "share of income", 0.0, 0.2, "Property income share.", "src:E1")
-    private_transfer_share: float = P(0.21, "share of income", 0.0, 0.5,
-                                      "Remittances and transfers not modelled (farm, ecological subsidies).",
-                                      "reason: fills the E1 transfer share (0.273) given public transfer rules")
-    operating_noise_sd: float = P(0.15, "log-points/month", 0.0, 1.0,
-                                  "Idiosyncratic monthly noise in operating income.",
-                                  "reason: farm income CV 0.3-0.5 a year (JR1998 transient share)")
-    productivity_growth_year: float = P(0.04, "share/year", -0.05, 0.15,
-                                        "Real trend growth of operating income per household.",
-                                        "reason: real income growth of poor areas 8-9%/year 2017-2019 "
-                                        "(C6-C8) with wages growing faster")
-    contract_premium: float = P(0.10, "share of operating income", 0.0, 0.5,
-                                "Premium for output sold under an enterprise contract.",
-                                "reason: order-farming premia 5-15% (I7 benefit linkage)")
+    wage_share_fpc: float = param(0.353, "share of income", 0.0, 0.9,
+                                  "Wage share of income in formerly poor counties at start.", "src:E1")
+    property_share: float = param(0.014, "share of income", 0.0, 0.2, "Property income share.", "src:E1")
+    private_transfer_share: float = param(0.21, "share of income", 0.0, 0.5,
+                                          "Remittances and transfers not modelled (farm, ecological subsidies).",
+                                          "reason: fills the E1 transfer share (0.273) given public transfer rules")
+    operating_noise_sd: float = param(0.15, "log-points/month", 0.0, 1.0,
+                                      "Idiosyncratic monthly noise in operating income.",
+                                      "reason: farm income CV 0.3-0.5 a year (JR1998 transient share)")
+    productivity_growth_year: float = param(0.04, "share/year", -0.05, 0.15,
+                                            "Real trend growth of operating income per household.",
+                                            "reason: real income growth of poor areas 8-9%/year 2017-2019 "
+                                            "(C6-C8) with wages growing faster")
+    contract_premium: float = param(0.10, "share of operating income", 0.0, 0.5,
+                                    "Premium for output sold under an enterprise contract.",
+                                    "reason: order-farming premia 5-15% (I7 benefit linkage)")
     expenditure_deduction: bool = Field(True, description=(
         "Deduct rigid out-of-pocket medical and education spending from net income, as the "
         "monitoring rules do."), json_schema_extra={"unit": "flag", "source": "reason: 2021 monitoring "
@@ -212,39 +212,39 @@ class Income(_Node):
 
 
 class Labour(_Node):
-    p_migrant_loss_month: float = P(0.02, "probability/month", 0.0, 0.5,
-                                    "Migrant job loss at normal demand.",
-                                    "reason: ~22% annual turnover of migrant jobs")
-    p_migrant_find_month: float = P(0.25, "probability/month", 0.0, 1.0,
-                                    "Migrant job finding for a willing worker at normal demand.",
-                                    "reason: search spells of about four months; 86% back at work "
-                                    "within 2.5 months of the 2020 shock (J6)")
-    p_local_separation_month: float = P(0.01, "probability/month", 0.0, 0.5,
-                                        "Separation from a local enterprise job.",
-                                        "reason: annual separation ~12%")
-    p_local_match_month: float = P(0.30, "probability/month", 0.0, 1.0,
-                                   "Chance a vacancy is filled in a month when seekers exist.",
-                                   "reason: local labour markets clear within a season")
-    migrant_propensity: float = P(0.55, "share of labour households", 0.0, 1.0,
-                                  "Households whose workers will migrate.",
-                                  "src:F6 (30.19M of ~50M registered labourers work away)")
-    p_public_post_loss_month: float = P(0.02, "probability/month", 0.0, 0.5,
-                                        "End of a public-welfare post term.",
-                                        "reason: posts are annual contracts")
+    p_migrant_loss_month: float = param(0.02, "probability/month", 0.0, 0.5,
+                                        "Migrant job loss at normal demand.",
+                                        "reason: ~22% annual turnover of migrant jobs")
+    p_migrant_find_month: float = param(0.25, "probability/month", 0.0, 1.0,
+                                        "Migrant job finding for a willing worker at normal demand.",
+                                        "reason: search spells of about four months; 86% back at work "
+                                        "within 2.5 months of the 2020 shock (J6)")
+    p_local_separation_month: float = param(0.01, "probability/month", 0.0, 0.5,
+                                            "Separation from a local enterprise job.",
+                                            "reason: annual separation ~12%")
+    p_local_match_month: float = param(0.30, "probability/month", 0.0, 1.0,
+                                       "Chance a vacancy is filled in a month when seekers exist.",
+                                       "reason: local labour markets clear within a season")
+    migrant_propensity: float = param(0.55, "share of labour households", 0.0, 1.0,
+                                      "Households whose workers will migrate.",
+                                      "src:F6 (30.19M of ~50M registered labourers work away)")
+    p_public_post_loss_month: float = param(0.02, "probability/month", 0.0, 0.5,
+                                            "End of a public-welfare post term.",
+                                            "reason: posts are annual contracts")
 
 
 class Prices(_Node):
-    log_price_sd_month: float = P(0.04, "log-points/month", 0.0, 0.5,
-                                  "County-industry price shock.",
-                                  "reason: monthly farm-gate price volatility 3-6%")
-    industry_shock_sd_month: float = P(0.03, "log-points/month", 0.0, 0.5,
-                                       "Industry-wide (all counties) price shock.",
-                                       "reason: common market component of farm prices")
-    mean_reversion_month: float = P(0.05, "share/month", 0.0, 1.0,
-                                    "Pull of log price back to trend.",
-                                    "reason: commodity cycles of 1-2 years")
-    n_industries: int = P(8, "industries", 1, 50, "Characteristic industries in the province.",
-                          "reason: 2-3 per county (I6) drawn from a provincial list")
+    log_price_sd_month: float = param(0.04, "log-points/month", 0.0, 0.5,
+                                      "County-industry price shock.",
+                                      "reason: monthly farm-gate price volatility 3-6%")
+    industry_shock_sd_month: float = param(0.03, "log-points/month", 0.0, 0.5,
+                                           "Industry-wide (all counties) price shock.",
+                                           "reason: common market component of farm prices")
+    mean_reversion_month: float = param(0.05, "share/month", 0.0, 1.0,
+                                        "Pull of log price back to trend.",
+                                        "reason: commodity cycles of 1-2 years")
+    n_industries: int = param(8, "industries", 1, 50, "Characteristic industries in the province.",
+                              "reason: 2-3 per county (I6) drawn from a provincial list")
 
 
 # --------------------------------------------------------------------------------------------
@@ -253,59 +253,59 @@ class Prices(_Node):
 
 
 class Illness(_Node):
-    p_year: float = P(0.11, "probability/household/year", 0.0, 1.0,
-                      "Costly illness episode (catastrophic-expenditure incidence).", "src:H1")
-    chronic_multiplier: float = P(1.6, "multiplier", 1.0, 5.0, "Relative risk with chronic illness.",
-                                  "reason: NHSS 2018 utilisation of chronic patients")
-    elderly_multiplier: float = P(1.4, "multiplier", 1.0, 5.0, "Relative risk with members 60+.",
-                                  "reason: inpatient rates rise with age (H4)")
-    cost_mean_yuan: float = P(14_000, "yuan/episode", 0.0, 200_000, "Mean cost before reimbursement.",
-                              "reason: inpatient cost ~9-10k yuan in county hospitals, more for serious cases")
-    cost_sigma: float = P(0.8, "log-points", 0.0, 3.0, "Dispersion of episode cost.",
-                          "reason: right-skewed hospital bills")
-    duration_months: int = P(3, "months", 1, 24, "Months of lost labour per episode.",
-                             "reason: recovery and care after hospitalisation")
-    carer_labour: float = P(0.5, "labour units", 0.0, 1.0, "Labour lost to caring.",
-                            "reason: one member cares half-time")
+    p_year: float = param(0.11, "probability/household/year", 0.0, 1.0,
+                          "Costly illness episode (catastrophic-expenditure incidence).", "src:H1")
+    chronic_multiplier: float = param(1.6, "multiplier", 1.0, 5.0, "Relative risk with chronic illness.",
+                                      "reason: NHSS 2018 utilisation of chronic patients")
+    elderly_multiplier: float = param(1.4, "multiplier", 1.0, 5.0, "Relative risk with members 60+.",
+                                      "reason: inpatient rates rise with age (H4)")
+    cost_mean_yuan: float = param(14_000, "yuan/episode", 0.0, 200_000, "Mean cost before reimbursement.",
+                                  "reason: inpatient cost ~9-10k yuan in county hospitals, more for serious cases")
+    cost_sigma: float = param(0.8, "log-points", 0.0, 3.0, "Dispersion of episode cost.",
+                              "reason: right-skewed hospital bills")
+    duration_months: int = param(3, "months", 1, 24, "Months of lost labour per episode.",
+                                 "reason: recovery and care after hospitalisation")
+    carer_labour: float = param(0.5, "labour units", 0.0, 1.0, "Labour lost to caring.",
+                                "reason: one member cares half-time")
 
 
 class Disability(_Node):
-    p_year: float = P(0.004, "probability/household/year", 0.0, 0.2,
-                      "Onset of a persistent disability.", "reason: ~0.4% of households a year")
+    p_year: float = param(0.004, "probability/household/year", 0.0, 0.2,
+                          "Onset of a persistent disability.", "reason: ~0.4% of households a year")
 
 
 class Accident(_Node):
-    p_year: float = P(0.01, "probability/household/year", 0.0, 0.5, "Accident.",
-                      "reason: injury incidence ~1%/year")
-    cost_mean_yuan: float = P(5_000, "yuan/event", 0.0, 100_000, "Mean cost of an accident.",
-                              "reason: outpatient + short stay")
+    p_year: float = param(0.01, "probability/household/year", 0.0, 0.5, "Accident.",
+                          "reason: injury incidence ~1%/year")
+    cost_mean_yuan: float = param(5_000, "yuan/event", 0.0, 100_000, "Mean cost of an accident.",
+                                  "reason: outpatient + short stay")
 
 
 class Disaster(_Node):
-    p_county_year: float = P(0.12, "probability/county/year", 0.0, 1.0,
-                             "Significant natural disaster in a county.",
-                             "src:J2 (10-22M of ~168M ha affected a year)")
-    village_hit_share: float = P(0.5, "share of villages", 0.0, 1.0,
-                                 "Share of a hit county's villages affected.",
-                                 "reason: disasters are regional")
-    crop_loss_mean: float = P(0.35, "share of operating income", 0.0, 1.0,
-                              "Mean loss of a hit village's operating income over the loss period.",
-                              "src:J2 (direct loss per affected area)")
-    loss_months: int = P(6, "months", 1, 24, "Months over which crop losses are spread.",
-                         "reason: one growing season")
-    p_housing_damage: float = P(0.05, "probability/household", 0.0, 1.0,
-                                "Hit household's house becomes unsafe.",
-                                "reason: a few percent of houses damaged in hit villages")
-    stress: lever_type(0.0, 1.0) = L(0.0, "probability/county/month", 0.0, 1.0,
-                                     "Extra monthly probability that each county is hit (stress test).",
-                                     "reason: stress-test overlay")
+    p_county_year: float = param(0.12, "probability/county/year", 0.0, 1.0,
+                                 "Significant natural disaster in a county.",
+                                 "src:J2 (10-22M of ~168M ha affected a year)")
+    village_hit_share: float = param(0.5, "share of villages", 0.0, 1.0,
+                                     "Share of a hit county's villages affected.",
+                                     "reason: disasters are regional")
+    crop_loss_mean: float = param(0.35, "share of operating income", 0.0, 1.0,
+                                  "Mean loss of a hit village's operating income over the loss period.",
+                                  "src:J2 (direct loss per affected area)")
+    loss_months: int = param(6, "months", 1, 24, "Months over which crop losses are spread.",
+                             "reason: one growing season")
+    p_housing_damage: float = param(0.05, "probability/household", 0.0, 1.0,
+                                    "Hit household's house becomes unsafe.",
+                                    "reason: a few percent of houses damaged in hit villages")
+    stress: lever_type(0.0, 1.0) = lever(0.0, "probability/county/month", 0.0, 1.0,
+                                         "Extra monthly probability that each county is hit (stress test).",
+                                         "reason: stress-test overlay")
 
 
 class Education(_Node):
-    cost_per_child_yuan: float = P(1_000, "yuan/child/year", 0.0, 50_000,
-                                   "Lumpy September costs per child in school (averaged over stages).",
-                                   "reason: compulsory schooling is free; boarding, high-school and "
-                                   "college fees average ~1,000 over all children in school")
+    cost_per_child_yuan: float = param(1_000, "yuan/child/year", 0.0, 50_000,
+                                       "Lumpy September costs per child in school (averaged over stages).",
+                                       "reason: compulsory schooling is free; boarding, high-school and "
+                                       "college fees average ~1,000 over all children in school")
 
 
 class Shocks(_Node):
@@ -322,86 +322,86 @@ class Shocks(_Node):
 
 
 class Transfers(_Node):
-    pension_month_2020_yuan: float = P(150, "yuan/person/month", 0.0, 3_000,
-                                       "Urban-rural residents' basic pension paid to rural elderly.",
-                                       "src:H10 minimum 93 (U); provinces top up to ~150")
-    transition_subsidy_pc_year_2020_yuan: float = P(600, "yuan/person/year", 0.0, 10_000,
-                                                    "Preferential subsidies of registered households.",
-                                                    "reason: insurance premium, housing and living subsidies")
-    dibao_take_up: float = P(0.8, "share", 0.0, 1.0, "Take-up of dibao by eligible households.",
-                             "reason: incomplete take-up, MCA reports")
-    dibao_exit_margin: float = P(1.2, "multiple of dibao line", 1.0, 3.0,
-                                 "Income at which an enrolled household leaves dibao.",
-                                 "reason: 'gradual exit' grace rules")
-    education_support_share: float = P(0.7, "share of cost", 0.0, 1.0,
-                                       "Education cost covered for registered and dibao households.",
-                                       "reason: tuition waivers and living subsidies")
-    insured_share: float = P(0.995, "share of households", 0.0, 1.0, "Basic medical insurance enrolment.",
-                             "reason: coverage above 99% of the registered population (NRRA)")
-    medical_assistance_share: float = P(0.5, "share of remaining cost", 0.0, 1.0,
-                                        "Medical assistance for dibao and monitored households.",
-                                        "reason: assistance covers about half of the rest")
+    pension_month_2020_yuan: float = param(150, "yuan/person/month", 0.0, 3_000,
+                                           "Urban-rural residents' basic pension paid to rural elderly.",
+                                           "src:H10 minimum 93 (U); provinces top up to ~150")
+    transition_subsidy_pc_year_2020_yuan: float = param(600, "yuan/person/year", 0.0, 10_000,
+                                                        "Preferential subsidies of registered households.",
+                                                        "reason: insurance premium, housing and living subsidies")
+    dibao_take_up: float = param(0.8, "share", 0.0, 1.0, "Take-up of dibao by eligible households.",
+                                 "reason: incomplete take-up, MCA reports")
+    dibao_exit_margin: float = param(1.2, "multiple of dibao line", 1.0, 3.0,
+                                     "Income at which an enrolled household leaves dibao.",
+                                     "reason: 'gradual exit' grace rules")
+    education_support_share: float = param(0.7, "share of cost", 0.0, 1.0,
+                                           "Education cost covered for registered and dibao households.",
+                                           "reason: tuition waivers and living subsidies")
+    insured_share: float = param(0.995, "share of households", 0.0, 1.0, "Basic medical insurance enrolment.",
+                                 "reason: coverage above 99% of the registered population (NRRA)")
+    medical_assistance_share: float = param(0.5, "share of remaining cost", 0.0, 1.0,
+                                            "Medical assistance for dibao and monitored households.",
+                                            "reason: assistance covers about half of the rest")
 
 
 class Assistance(_Node):
-    industry_gain_pc_year_2021_yuan: float = P(2_200, "yuan/person/year", 0.0, 20_000,
-                                               "Operating income from industrial assistance at full intensity.",
-                                               "src:I11")
-    support_adjust_months: float = P(18, "months", 1, 120,
-                                     "Time constant of the industrial support stock (projects persist).",
-                                     "reason: assets and skills from projects depreciate over 1-3 years")
-    public_post_share_fp: float = P(0.15, "share of registered households", 0.0, 1.0,
-                                    "Registered households holding a public-welfare post at full intensity.",
-                                    "src:J9 (4.95M posts, ~30M registered households)")
-    cost_industrial_month_yuan: float = P(150, "yuan/household/month", 0.0, 5_000,
-                                          "Fiscal cost of industrial assistance for one household.",
-                                          "src:I8 (177bn/yr, more than half to industry)")
-    cost_employment_month_yuan: float = P(50, "yuan/household/month", 0.0, 5_000,
-                                          "Cost of employment services on top of post wages.",
-                                          "reason: training and transport subsidies")
-    find_boost: float = P(1.0, "multiplier", 0.0, 10.0,
-                          "Extra migrant job-finding for households in employment assistance.",
-                          "reason: job-matching services double finding rates")
+    industry_gain_pc_year_2021_yuan: float = param(2_200, "yuan/person/year", 0.0, 20_000,
+                                                   "Operating income from industrial assistance at full intensity.",
+                                                   "src:I11")
+    support_adjust_months: float = param(18, "months", 1, 120,
+                                         "Time constant of the industrial support stock (projects persist).",
+                                         "reason: assets and skills from projects depreciate over 1-3 years")
+    public_post_share_fp: float = param(0.15, "share of registered households", 0.0, 1.0,
+                                        "Registered households holding a public-welfare post at full intensity.",
+                                        "src:J9 (4.95M posts, ~30M registered households)")
+    cost_industrial_month_yuan: float = param(150, "yuan/household/month", 0.0, 5_000,
+                                              "Fiscal cost of industrial assistance for one household.",
+                                              "src:I8 (177bn/yr, more than half to industry)")
+    cost_employment_month_yuan: float = param(50, "yuan/household/month", 0.0, 5_000,
+                                              "Cost of employment services on top of post wages.",
+                                              "reason: training and transport subsidies")
+    find_boost: float = param(1.0, "multiplier", 0.0, 10.0,
+                              "Extra migrant job-finding for households in employment assistance.",
+                              "reason: job-matching services double finding rates")
 
 
 class Monitoring(_Node):
-    p_screen_month: float = P(0.33, "probability/month", 0.0, 1.0,
-                              "Chance a household is screened in a month (quarterly visits).",
-                              "reason: village cadres screen quarterly; data comparison monthly")
-    p_self_report_month: float = P(0.10, "probability/month", 0.0, 1.0,
-                                   "Chance an at-risk household reports itself.",
-                                   "reason: app and hotline self-reporting since 2021")
-    hardship_expense_share: float = P(0.5, "share of annual income", 0.0, 5.0,
-                                      "Rigid expense that marks sudden hardship.",
-                                      "reason: provincial rules use ~50% of annual income")
-    stable_months_to_eliminate: int = P(6, "months", 1, 36,
-                                        "Months above the threshold before risk is marked eliminated.",
-                                        "reason: 'stable for at least half a year' rules")
-    income_smoothing_months: float = P(6.0, "months", 1.0, 24.0,
-                                       "Averaging window of the income estimate used in screening.",
-                                       "reason: cadres assess recent income")
-    pressure_gain: float = P(0.5, "effort per relapse-rate point", 0.0, 10.0,
-                             "Rise in county monitoring effort per 1% county relapse rate.",
-                             "reason: responsibility system penalises relapse")
-    pressure_decay: float = P(0.5, "share/year", 0.0, 1.0, "Yearly decay of extra effort.",
-                              "reason: attention fades without new relapse")
+    p_screen_month: float = param(0.33, "probability/month", 0.0, 1.0,
+                                  "Chance a household is screened in a month (quarterly visits).",
+                                  "reason: village cadres screen quarterly; data comparison monthly")
+    p_self_report_month: float = param(0.10, "probability/month", 0.0, 1.0,
+                                       "Chance an at-risk household reports itself.",
+                                       "reason: app and hotline self-reporting since 2021")
+    hardship_expense_share: float = param(0.5, "share of annual income", 0.0, 5.0,
+                                          "Rigid expense that marks sudden hardship.",
+                                          "reason: provincial rules use ~50% of annual income")
+    stable_months_to_eliminate: int = param(6, "months", 1, 36,
+                                            "Months above the threshold before risk is marked eliminated.",
+                                            "reason: 'stable for at least half a year' rules")
+    income_smoothing_months: float = param(6.0, "months", 1.0, 24.0,
+                                           "Averaging window of the income estimate used in screening.",
+                                           "reason: cadres assess recent income")
+    pressure_gain: float = param(0.5, "effort per relapse-rate point", 0.0, 10.0,
+                                 "Rise in county monitoring effort per 1% county relapse rate.",
+                                 "reason: responsibility system penalises relapse")
+    pressure_decay: float = param(0.5, "share/year", 0.0, 1.0, "Yearly decay of extra effort.",
+                                  "reason: attention fades without new relapse")
 
 
 class Enterprises(_Node):
-    households_per_real_village: float = P(300, "households/village", 50, 5_000,
-                                           "Real households per administrative village (sets densities).",
-                                           "reason: 128,000 poor villages (A12), ~300 households each")
-    leading_per_county: float = P(3.0, "enterprises/county", 0.0, 100.0,
-                                  "Leading agricultural enterprises per county.",
-                                  "reason: 2-3 leading industries per county (I6)")
-    coops_per_village: float = P(0.5, "enterprises/village", 0.0, 20.0, "Cooperatives per village.",
-                                 "reason: farmer cooperatives linked to poverty-freed households (I7)")
-    workshops_per_village_fp: float = P(0.25, "enterprises/village", 0.0, 10.0,
-                                        "Poverty-alleviation workshops per village in formerly poor counties.",
-                                        "reason: ~32,000 workshops across 128,000 poor villages (A12)")
-    paired_per_village_fp: float = P(0.7, "enterprises/village", 0.0, 10.0,
-                                     "Outside firms paired with villages by the campaign.",
-                                     "src:I4 (88,100 firms helping 102,700 villages)")
+    households_per_real_village: float = param(300, "households/village", 50, 5_000,
+                                               "Real households per administrative village (sets densities).",
+                                               "reason: 128,000 poor villages (A12), ~300 households each")
+    leading_per_county: float = param(3.0, "enterprises/county", 0.0, 100.0,
+                                      "Leading agricultural enterprises per county.",
+                                      "reason: 2-3 leading industries per county (I6)")
+    coops_per_village: float = param(0.5, "enterprises/village", 0.0, 20.0, "Cooperatives per village.",
+                                     "reason: farmer cooperatives linked to poverty-freed households (I7)")
+    workshops_per_village_fp: float = param(0.25, "enterprises/village", 0.0, 10.0,
+                                            "Poverty-alleviation workshops per village in formerly poor counties.",
+                                            "reason: ~32,000 workshops across 128,000 poor villages (A12)")
+    paired_per_village_fp: float = param(0.7, "enterprises/village", 0.0, 10.0,
+                                         "Outside firms paired with villages by the campaign.",
+                                         "src:I4 (88,100 firms helping 102,700 villages)")
     jobs_real: tuple[float, float, float, float] = Field(
         (80.0, 8.0, 30.0, 25.0), description="Local jobs (real) per enterprise: leading, coop, workshop, paired.",
         json_schema_extra={"unit": "jobs", "source": "reason: workshops 20-50 jobs; coops few", "lo": 0, "hi": 10_000})
@@ -409,58 +409,58 @@ class Enterprises(_Node):
         (400.0, 40.0, 0.0, 60.0), description="Contract-farming households (real) per enterprise.",
         json_schema_extra={"unit": "households", "source": "src:I7 (75% linked to new entities)",
                            "lo": 0, "hi": 100_000})
-    margin_mean: float = P(0.04, "share of cost", -0.5, 0.5, "Mean operating margin without support.",
-                           "reason: thin margins of rural agribusiness")
-    margin_sd: float = P(0.08, "share of cost", 0.0, 1.0, "Dispersion of margins across enterprises.",
-                         "reason: heterogeneous firms")
-    support_share: float = P(0.05, "share of cost", 0.0, 0.5,
-                             "Policy support (subsidy, cheap credit, land) at full intensity.",
-                             "reason: interest subsidies and grants worth ~5% of costs")
+    margin_mean: float = param(0.04, "share of cost", -0.5, 0.5, "Mean operating margin without support.",
+                               "reason: thin margins of rural agribusiness")
+    margin_sd: float = param(0.08, "share of cost", 0.0, 1.0, "Dispersion of margins across enterprises.",
+                             "reason: heterogeneous firms")
+    support_share: float = param(0.05, "share of cost", 0.0, 0.5,
+                                 "Policy support (subsidy, cheap credit, land) at full intensity.",
+                                 "reason: interest subsidies and grants worth ~5% of costs")
     hazard_by_age: tuple[float, float, float, float] = Field(
         (0.016, 0.063, 0.095, 0.08), description="Exit hazard per year at ages 1, 2, 3, 4+ years.",
         json_schema_extra={"unit": "probability/year", "source": "src:I1", "lo": 0.0, "hi": 1.0})
-    loss_hazard_multiplier: float = P(3.0, "multiplier", 1.0, 20.0, "Hazard multiplier while losing money.",
-                                      "reason: losses precede exit (I2)")
-    entry_rate_year: float = P(0.08, "entries/existing enterprise/year", 0.0, 1.0,
-                               "Entry rate when expected profit with support is positive.",
-                               "reason: balances I1 exits in steady state")
-    campaign_entry_multiplier: float = P(1.5, "multiplier", 1.0, 10.0,
-                                         "Extra paired-firm entry at full campaign intensity.",
-                                         "reason: the campaign recruits firms (I4)")
-    fp_hiring_share: float = P(0.3, "share of hires", 0.0, 1.0,
-                               "Hires reserved for registered households under campaign rules.",
-                               "reason: workshop rules on hiring poverty-freed labour")
+    loss_hazard_multiplier: float = param(3.0, "multiplier", 1.0, 20.0, "Hazard multiplier while losing money.",
+                                          "reason: losses precede exit (I2)")
+    entry_rate_year: float = param(0.08, "entries/existing enterprise/year", 0.0, 1.0,
+                                   "Entry rate when expected profit with support is positive.",
+                                   "reason: balances I1 exits in steady state")
+    campaign_entry_multiplier: float = param(1.5, "multiplier", 1.0, 10.0,
+                                             "Extra paired-firm entry at full campaign intensity.",
+                                             "reason: the campaign recruits firms (I4)")
+    fp_hiring_share: float = param(0.3, "share of hires", 0.0, 1.0,
+                                   "Hires reserved for registered households under campaign rules.",
+                                   "reason: workshop rules on hiring poverty-freed labour")
 
 
 class Government(_Node):
-    county_fund_per_fp_household_year_yuan: float = P(3_000, "yuan/registered household/year", 0.0, 100_000,
-                                                      "County assistance budget per registered household.",
-                                                      "src:I8 (177bn / ~30M households, derived)")
-    key_county_weight: float = P(1.5, "multiplier", 1.0, 10.0,
-                                 "Provincial allocation weight of key counties.",
-                                 "reason: key counties get tilted support")
-    construction_share: float = P(0.2, "share of budget", 0.0, 1.0, "Budget spent on rural construction.",
-                                  "reason: infrastructure and public services projects")
-    construction_lag_months: float = P(24, "months", 1, 120, "Lag of construction effects.",
-                                       "reason: projects take 1-3 years to pay off")
-    construction_elasticity: float = P(1.0, "productivity gain per (stock / household income)", 0.0, 5.0,
-                                       "Productivity gain per unit of construction stock over income.",
-                                       "reason: rural roads and irrigation return roughly their cost "
-                                       "in output over their life")
+    county_fund_per_fp_household_year_yuan: float = param(3_000, "yuan/registered household/year", 0.0, 100_000,
+                                                          "County assistance budget per registered household.",
+                                                          "src:I8 (177bn / ~30M households, derived)")
+    key_county_weight: float = param(1.5, "multiplier", 1.0, 10.0,
+                                     "Provincial allocation weight of key counties.",
+                                     "reason: key counties get tilted support")
+    construction_share: float = param(0.2, "share of budget", 0.0, 1.0, "Budget spent on rural construction.",
+                                      "reason: infrastructure and public services projects")
+    construction_lag_months: float = param(24, "months", 1, 120, "Lag of construction effects.",
+                                           "reason: projects take 1-3 years to pay off")
+    construction_elasticity: float = param(1.0, "productivity gain per (stock / household income)", 0.0, 5.0,
+                                           "Productivity gain per unit of construction stock over income.",
+                                           "reason: rural roads and irrigation return roughly their cost "
+                                           "in output over their life")
 
 
 class LargeScale(_Node):
-    county_threshold: float = P(0.05, "share of formerly poor households", 0.0, 1.0,
-                                "County-year relapse rate that counts as large-scale relapse.",
-                                "reason: no official figure (SOURCES trap 5); 5% is 2.5x the "
-                                "unstable share (A15) relapsing in one year")
+    county_threshold: float = param(0.05, "share of formerly poor households", 0.0, 1.0,
+                                    "County-year relapse rate that counts as large-scale relapse.",
+                                    "reason: no official figure (SOURCES trap 5); 5% is 2.5x the "
+                                    "unstable share (A15) relapsing in one year")
 
 
 class Metrics(_Node):
     large_scale: LargeScale = LargeScale()
-    relative_poverty_share: float = P(0.40, "share of rural median", 0.0, 1.0,
-                                      "Relative poverty line as a share of the rural median.",
-                                      "reason: common proposal of 40% of the median")
+    relative_poverty_share: float = param(0.40, "share of rural median", 0.0, 1.0,
+                                          "Relative poverty line as a share of the rural median.",
+                                          "reason: common proposal of 40% of the median")
     three_guarantees_check: bool = Field(True, description="Count a three-guarantees failure as poor.",
                                          json_schema_extra={"unit": "flag", "source": "reason: exit "
                                                             "standard 'two no-worries, three guarantees'",
@@ -473,35 +473,35 @@ class Metrics(_Node):
 
 
 class Macro(_Node):
-    gdp_growth_real: lever_type(-0.2, 0.3) = L(
+    gdp_growth_real: lever_type(-0.2, 0.3) = lever(
         {2016: 0.067, 2017: 0.069, 2018: 0.066, 2019: 0.061, 2020: 0.023,
          2021: 0.081, 2022: 0.030, 2023: 0.052, 2024: 0.050, 2025: 0.050, 2026: 0.045, 2028: 0.042},
         "share/year", -0.2, 0.3, "Real GDP growth (initial releases; 2025+ assumed).", "src:D")
-    inflation: lever_type(-0.1, 0.3) = L(
+    inflation: lever_type(-0.1, 0.3) = lever(
         {2016: 0.020, 2017: 0.016, 2018: 0.021, 2019: 0.029, 2020: 0.025,
          2021: 0.009, 2022: 0.020, 2023: 0.002, 2024: 0.002, 2025: 0.01, 2026: 0.015},
         "share/year", -0.1, 0.3, "Consumer price inflation (2025+ assumed).",
         "reason: NBS CPI 2016-2024; 1-1.5% assumed after")
-    urban_income_growth: lever_type(-0.2, 0.3) = L(
+    urban_income_growth: lever_type(-0.2, 0.3) = lever(
         {2016: 0.0776, 2017: 0.082, 2018: 0.078, 2019: 0.080, 2020: 0.0348,
          2021: 0.0814, 2022: 0.0395, 2023: 0.0515, 2024: 0.0457, 2025: 0.045},
         "share/year", -0.2, 0.3, "Nominal urban per-capita income growth (2025+ assumed).",
         "src:D (urban_income_pc 2015-2016, 2019-2024; 2017-2019 real growth plus CPI, compounding "
         "to the 2016-2019 levels)")
-    wage_elasticity: float = P(1.0, "elasticity", 0.0, 2.0, "Rural wage growth per urban income growth.",
-                               "reason: migrant wages track urban incomes")
-    migrant_demand: lever_type(0.0, 2.0) = L(
+    wage_elasticity: float = param(1.0, "elasticity", 0.0, 2.0, "Rural wage growth per urban income growth.",
+                                   "reason: migrant wages track urban incomes")
+    migrant_demand: lever_type(0.0, 2.0) = lever(
         {2016: 1.0, "2020-02": 0.40, "2020-03": 0.62, "2020-04": 0.86, "2020-05": 0.95, "2020-06": 1.0,
          "2020-10": 1.075, 2021: 1.0}, "index (2019 = 1)", 0.0, 2.0,
         "Demand for migrant labour (job finding x, loss /); the 2020 path is the COVID shock.",
         "src:J6 (poor migrants back at work: 0.40 end-Feb, 0.62 mid-Mar, 0.86 mid-Apr, 0.95 end-Apr, "
         "1.075 end-Sep 2020)")
-    price_level: lever_type(0.0, 5.0) = L(1.0, "index", 0.0, 5.0,
-                                          "Dated multiplier on the main characteristic industry's price.",
-                                          "reason: stress-test overlay (price collapse)")
-    illness_multiplier: lever_type(0.0, 10.0) = L(1.0, "multiplier", 0.0, 10.0,
-                                                  "Dated multiplier on illness incidence.",
-                                                  "reason: stress-test overlay (wave of illness)")
+    price_level: lever_type(0.0, 5.0) = lever(1.0, "index", 0.0, 5.0,
+                                              "Dated multiplier on the main characteristic industry's price.",
+                                              "reason: stress-test overlay (price collapse)")
+    illness_multiplier: lever_type(0.0, 10.0) = lever(1.0, "multiplier", 0.0, 10.0,
+                                                      "Dated multiplier on illness incidence.",
+                                                      "reason: stress-test overlay (wave of illness)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -510,22 +510,22 @@ class Macro(_Node):
 
 
 class MonitoringPolicy(_Node):
-    enabled: lever_type(0, 1) = L(1.0, "flag (0/1)", 0, 1, "Dynamic monitoring mechanism on.",
-                                  "reason: in force since 2021")
-    coverage: lever_type(0, 1) = L(0.9, "share", 0, 1, "Share of at-risk households screening can reach.",
-                                   "reason: mechanism reaches most villages; gaps remain")
-    threshold_yuan: lever_type(0, 30_000) = L({2021: 6_000, 2022: 6_600}, "yuan/person/year", 0, 30_000,
-                                              "Monitoring threshold; indexed with prices after 2022.",
-                                              "src:B5, B7")
-    responsive_assistance: lever_type(0, 1) = L(1.0, "flag (0/1)", 0, 1,
-                                                "Monitored households receive assistance.",
-                                                "reason: 'monitoring plus assistance'")
+    enabled: lever_type(0, 1) = lever(1.0, "flag (0/1)", 0, 1, "Dynamic monitoring mechanism on.",
+                                      "reason: in force since 2021")
+    coverage: lever_type(0, 1) = lever(0.9, "share", 0, 1, "Share of at-risk households screening can reach.",
+                                       "reason: mechanism reaches most villages; gaps remain")
+    threshold_yuan: lever_type(0, 30_000) = lever({2021: 6_000, 2022: 6_600}, "yuan/person/year", 0, 30_000,
+                                                  "Monitoring threshold; indexed with prices after 2022.",
+                                                  "src:B5, B7")
+    responsive_assistance: lever_type(0, 1) = lever(1.0, "flag (0/1)", 0, 1,
+                                                    "Monitored households receive assistance.",
+                                                    "reason: 'monitoring plus assistance'")
 
 
 class IntensityLever(_Node):
-    intensity: lever_type(0.0, 2.0) = L(1.0, "share of 2020 level", 0.0, 2.0,
-                                        "Intensity of this assistance relative to 2020.",
-                                        "reason: 2020 level = 1")
+    intensity: lever_type(0.0, 2.0) = lever(1.0, "share of 2020 level", 0.0, 2.0,
+                                            "Intensity of this assistance relative to 2020.",
+                                            "reason: 2020 level = 1")
 
 
 class AssistancePolicy(_Node):
@@ -535,30 +535,30 @@ class AssistancePolicy(_Node):
 
 
 class MedicalPolicy(_Node):
-    inclusive_rate: lever_type(0.0, 1.0) = L(0.55, "share of cost", 0.0, 1.0,
-                                             "Reimbursement for everybody (basic + critical illness).",
-                                             "reason: rural residents' effective reimbursement ~55%")
-    preferential_rate: lever_type(0.0, 1.0) = L(0.80, "share of cost", 0.0, 1.0,
-                                                "Reimbursement for registered households (tilted policy).",
-                                                "reason: 'three guarantees' medical policies held ~80-90%")
+    inclusive_rate: lever_type(0.0, 1.0) = lever(0.55, "share of cost", 0.0, 1.0,
+                                                 "Reimbursement for everybody (basic + critical illness).",
+                                                 "reason: rural residents' effective reimbursement ~55%")
+    preferential_rate: lever_type(0.0, 1.0) = lever(0.80, "share of cost", 0.0, 1.0,
+                                                    "Reimbursement for registered households (tilted policy).",
+                                                    "reason: 'three guarantees' medical policies held ~80-90%")
 
 
 class TacklingPolicy(_Node):
     """Dated levers of the 2016-2020 campaign; zero (neutral) by default and after 2020."""
 
-    registration: lever_type(0, 1) = L(0.0, "flag (0/1)", 0, 1,
-                                       "Poverty register kept: December exit procedure and registration "
-                                       "of newly poor households.",
-                                       "reason: the register of the campaign closed at the end of 2020 (A10)")
-    targeted_assistance: lever_type(0.0, 2.0) = L(0.0, "share of campaign level", 0.0, 2.0,
-                                                  "Intensity of intensive targeted assistance to registered "
-                                                  "households (projects, organised labour export, the "
-                                                  "bottom-line guarantee).",
-                                                  "reason: campaign level = 1 in 2016-2020, none after")
-    relocation_share: lever_type(0.0, 1.0) = L(0.0, "share of registered-poor households/year", 0.0, 1.0,
-                                               "Registered-poor households relocated from inhospitable areas "
-                                               "each January.",
-                                               "reason: scenario lever; historical value from A13")
+    registration: lever_type(0, 1) = lever(0.0, "flag (0/1)", 0, 1,
+                                           "Poverty register kept: December exit procedure and registration "
+                                           "of newly poor households.",
+                                           "reason: the register of the campaign closed at the end of 2020 (A10)")
+    targeted_assistance: lever_type(0.0, 2.0) = lever(0.0, "share of campaign level", 0.0, 2.0,
+                                                      "Intensity of intensive targeted assistance to registered "
+                                                      "households (projects, organised labour export, the "
+                                                      "bottom-line guarantee).",
+                                                      "reason: campaign level = 1 in 2016-2020, none after")
+    relocation_share: lever_type(0.0, 1.0) = lever(0.0, "share of registered-poor households/year", 0.0, 1.0,
+                                                   "Registered-poor households relocated from inhospitable areas "
+                                                   "each January.",
+                                                   "reason: scenario lever; historical value from A13")
 
 
 class Policy(_Node):
@@ -568,17 +568,17 @@ class Policy(_Node):
     medical: MedicalPolicy = MedicalPolicy()
     enterprise_support: IntensityLever = IntensityLever()
     campaign: IntensityLever = IntensityLever()
-    key_county_extra: lever_type(0.0, 5.0) = L(0.0, "extra share of budget", 0.0, 5.0,
-                                               "Extra funds for key counties on top of the weight.",
-                                               "reason: scenario lever")
-    dibao_line_2020_yuan: lever_type(0, 30_000) = L(5_962, "yuan/person/year", 0, 30_000,
-                                                   "Rural dibao guarantee line (indexed with prices).",
-                                                   "src:H8 (U)")
-    central_fund: lever_type(0.0, 3.0) = L(1.0, "share of 2020 level", 0.0, 3.0,
-                                           "Central connection fund relative to 2020.", "src:I8")
-    dibao_for_all_eligible: lever_type(0, 1) = L(0.0, "flag (0/1)", 0, 1,
-                                                 "Dibao enrolment by income alone (inclusive shift).",
-                                                 "reason: scenario lever")
+    key_county_extra: lever_type(0.0, 5.0) = lever(0.0, "extra share of budget", 0.0, 5.0,
+                                                   "Extra funds for key counties on top of the weight.",
+                                                   "reason: scenario lever")
+    dibao_line_2020_yuan: lever_type(0, 30_000) = lever(5_962, "yuan/person/year", 0, 30_000,
+                                                       "Rural dibao guarantee line (indexed with prices).",
+                                                       "src:H8 (U)")
+    central_fund: lever_type(0.0, 3.0) = lever(1.0, "share of 2020 level", 0.0, 3.0,
+                                               "Central connection fund relative to 2020.", "src:I8")
+    dibao_for_all_eligible: lever_type(0, 1) = lever(0.0, "flag (0/1)", 0, 1,
+                                                     "Dibao enrolment by income alone (inclusive shift).",
+                                                     "reason: scenario lever")
     tackling: TacklingPolicy = TacklingPolicy()
 
 
@@ -590,25 +590,25 @@ class Policy(_Node):
 class History(_Node):
     """Initial state of a historical run (``sim.start_year`` 2017): the province at the end of 2016."""
 
-    income_pc_fpc_2016_yuan: float = P(8_452, "yuan/person/year", 2_000, 50_000,
-                                       "Mean per-capita income in formerly poor (then poor) counties, 2016.",
-                                       "src:C5")
-    income_pc_nonpoor_2016_yuan: float = P(12_363, "yuan/person/year", 2_000, 80_000,
-                                           "Mean per-capita income in never-poor counties, 2016.",
-                                           "src:D (national rural mean 2016)")
-    income_pc_registered_2016_yuan: float = P(7_211, "yuan/person/year", 2_000, 50_000,
-                                              "Mean per-capita net income of registered households, 2016.",
-                                              "reason: F1 (10,740 in 2020) scaled by poor-area income "
-                                              "2016/2020 (C5/C9 = 0.671)")
-    headcount_2016: float = P(0.045, "share of persons", 0.001, 0.3,
-                              "Persons below the 2016 line, province-wide; all of them registered.",
-                              "src:A6 (national rural headcount, applied to the province)")
-    industry_potential_share_2016: float = P(0.43, "share of full project potential", 0.0, 1.0,
-                                             "Industrial-project income potential registered households "
-                                             "hold at the end of 2016.",
-                                             "reason: projects built evenly over the campaign 2014-2020 "
-                                             "(3 of 7 years done; I11 is the full potential)")
-    poverty_line_yuan: lever_type(0, 20_000) = L(
+    income_pc_fpc_2016_yuan: float = param(8_452, "yuan/person/year", 2_000, 50_000,
+                                           "Mean per-capita income in formerly poor (then poor) counties, 2016.",
+                                           "src:C5")
+    income_pc_nonpoor_2016_yuan: float = param(12_363, "yuan/person/year", 2_000, 80_000,
+                                               "Mean per-capita income in never-poor counties, 2016.",
+                                               "src:D (national rural mean 2016)")
+    income_pc_registered_2016_yuan: float = param(7_211, "yuan/person/year", 2_000, 50_000,
+                                                  "Mean per-capita net income of registered households, 2016.",
+                                                  "reason: F1 (10,740 in 2020) scaled by poor-area income "
+                                                  "2016/2020 (C5/C9 = 0.671)")
+    headcount_2016: float = param(0.045, "share of persons", 0.001, 0.3,
+                                  "Persons below the 2016 line, province-wide; all of them registered.",
+                                  "src:A6 (national rural headcount, applied to the province)")
+    industry_potential_share_2016: float = param(0.43, "share of full project potential", 0.0, 1.0,
+                                                 "Industrial-project income potential registered households "
+                                                 "hold at the end of 2016.",
+                                                 "reason: projects built evenly over the campaign 2014-2020 "
+                                                 "(3 of 7 years done; I11 is the full potential)")
+    poverty_line_yuan: lever_type(0, 20_000) = lever(
         {2016: 3_151, 2017: 3_343, 2018: 3_547, 2019: 3_764, 2020: 4_000}, "yuan/person/year (current)",
         0, 20_000, "National poverty line in force in each year before 2021.",
         "src:B2, B3 (2,800 in 2014 to 4,000 in 2020, geometric path)")
@@ -617,29 +617,29 @@ class History(_Node):
 class Tackling(_Node):
     """Static parameters of the campaign mechanisms (used only while its levers are on)."""
 
-    project_gain_pc_year_2020_yuan: float = P(314, "yuan/person/year (2020 prices)", 0.0, 3_000,
-                                              "Industrial-project income potential added per registered "
-                                              "person per campaign year at full targeted assistance.",
-                                              "reason: I11 (2,200 by 2021) built evenly over 2014-2020")
-    labour_export_share: float = P(0.15, "share/year", 0.0, 1.0,
-                                   "Registered-poor households with labour not yet working away whose "
-                                   "workers are organised to work away, per campaign year.",
-                                   "src:F5, F6 (27.3M to 30.2M registered labourers away 2019-2020, "
-                                   "~3M a year of ~20M not away)")
-    bottom_line_share: float = P(0.1, "share/year", 0.0, 1.0,
-                                 "Register households with labour brought under the dibao guarantee each "
-                                 "campaign year (those without labour capacity always are).",
-                                 "reason: the guarantee covered those industry and jobs could not lift; "
-                                 "no share in the reference data (data/), so it is calibrated (starting value)")
-    exit_income_margin: float = P(1.0, "multiple of the poverty line", 1.0, 3.0,
-                                  "Year-end per-capita net income a registered-poor household needs to exit "
-                                  "(with the three guarantees met).",
-                                  "reason: exit standard: net income above the line, two no-worries and "
-                                  "three guarantees")
-    relocation_farm_loss: float = P(0.3, "share of operating income", 0.0, 1.0,
-                                    "Operating income a relocated household gives up (land left behind).",
-                                    "reason: relocated households keep part of their land use via "
-                                    "follow-up industry support")
+    project_gain_pc_year_2020_yuan: float = param(314, "yuan/person/year (2020 prices)", 0.0, 3_000,
+                                                  "Industrial-project income potential added per registered "
+                                                  "person per campaign year at full targeted assistance.",
+                                                  "reason: I11 (2,200 by 2021) built evenly over 2014-2020")
+    labour_export_share: float = param(0.15, "share/year", 0.0, 1.0,
+                                       "Registered-poor households with labour not yet working away whose "
+                                       "workers are organised to work away, per campaign year.",
+                                       "src:F5, F6 (27.3M to 30.2M registered labourers away 2019-2020, "
+                                       "~3M a year of ~20M not away)")
+    bottom_line_share: float = param(0.1, "share/year", 0.0, 1.0,
+                                     "Register households with labour brought under the dibao guarantee each "
+                                     "campaign year (those without labour capacity always are).",
+                                     "reason: the guarantee covered those industry and jobs could not lift; "
+                                     "no share in the reference data (data/), so it is calibrated (starting value)")
+    exit_income_margin: float = param(1.0, "multiple of the poverty line", 1.0, 3.0,
+                                      "Year-end per-capita net income a registered-poor household needs to exit "
+                                      "(with the three guarantees met).",
+                                      "reason: exit standard: net income above the line, two no-worries and "
+                                      "three guarantees")
+    relocation_farm_loss: float = param(0.3, "share of operating income", 0.0, 1.0,
+                                        "Operating income a relocated household gives up (land left behind).",
+                                        "reason: relocated households keep part of their land use via "
+                                        "follow-up industry support")
 
 
 # --------------------------------------------------------------------------------------------
@@ -666,8 +666,8 @@ class Params(_Node):
     policy: Policy = Policy()
     history: History = History()
     tackling: Tackling = Tackling()
-    poverty_line_2020_yuan: float = P(4_000, "yuan/person/year", 1_000, 20_000,
-                                      "Poverty line in 2020 (2,300 at 2010 prices, indexed).", "src:B3")
+    poverty_line_2020_yuan: float = param(4_000, "yuan/person/year", 1_000, 20_000,
+                                          "Poverty line in 2020 (2,300 at 2010 prices, indexed).", "src:B3")
 
     def with_overrides(self, overrides: Mapping[str, Any], origin: str = "overrides") -> Params:
         """A new ``Params`` with dotted-path overrides applied all at once (or none at all)."""

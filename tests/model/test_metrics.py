@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from model import metrics as mx
+from model import metrics
 from model.metrics import (
     county_relapse,
     growth,
@@ -199,16 +199,16 @@ def test_argsort_f32_equals_stable_sort():
     x = np.round(rng.standard_normal(50_000) * 50).astype(np.float32)  # ~300 distinct values
     x[:100] = np.float32(1e30)
     x[100:200] = np.float32(-1e-30)
-    np.testing.assert_array_equal(mx.argsort_f32(x), np.argsort(x, kind="stable"))
+    np.testing.assert_array_equal(metrics.argsort_f32(x), np.argsort(x, kind="stable"))
 
 
 def test_sorted_variants_match_unsorted():
     rng = np.random.default_rng(4)
     x = rng.lognormal(9, 0.5, 10_000).astype(np.float32)
     w = rng.random(10_000) * 3
-    order = mx.argsort_f32(x)
-    assert mx.weighted_quantile(x, w, 0.5, order) == mx.weighted_quantile(x, w, 0.5)
-    assert mx.weighted_gini(x, w, order) == pytest.approx(mx.weighted_gini(x, w), rel=1e-12)
+    order = metrics.argsort_f32(x)
+    assert metrics.weighted_quantile(x, w, 0.5, order) == metrics.weighted_quantile(x, w, 0.5)
+    assert metrics.weighted_gini(x, w, order) == pytest.approx(metrics.weighted_gini(x, w), rel=1e-12)
 
 
 @pytest.mark.parametrize("x", [
@@ -221,6 +221,6 @@ def test_sorted_variants_match_unsorted():
     np.random.default_rng(2).permutation(np.arange(1, 3000)).astype(np.float32),  # low 11 bits all 0
 ])
 def test_argsort_f32_edge_cases(x):
-    order = mx.argsort_f32(x)
+    order = metrics.argsort_f32(x)
     assert order.dtype == np.int32
     np.testing.assert_array_equal(order, np.argsort(x, kind="stable"))
