@@ -20,11 +20,6 @@ from .population import NONPOOR
 LEADING, COOP, WORKSHOP, PAIRED = 0, 1, 2, 3
 KIND_NAMES = ("leading", "cooperative", "workshop", "paired_firm")
 
-#: Share of an enterprise's monthly costs that are wages (sets cost from jobs).
-WAGE_COST_SHARE = 0.4
-#: Memory of the profit average (share of the new month).
-PROFIT_EMA_WEIGHT = 0.2
-
 
 class EnterpriseRegistry:
     """Struct of arrays for all enterprises ever created (alive or not)."""

@@ -72,7 +72,8 @@ MonthInputs = namedtuple("MonthInputs", [
     # shocks
     "p_illness_year", "chronic_multiplier", "elderly_multiplier", "illness_cost_mean", "illness_cost_sigma",
     "illness_months", "carer_labour", "p_disability_month", "p_accident_month", "accident_cost_mean",
-    "accident_months", "p_housing_damage", "disaster_loss_months", "hardship_months", "education_cost_pc",
+    "accident_cost_sigma", "accident_months", "p_housing_damage", "disaster_loss_months", "hardship_months",
+    "education_cost_pc",
     # labour
     "p_migrant_loss", "p_migrant_find", "find_boost", "p_local_separation", "p_post_end",
     # income
@@ -125,17 +126,16 @@ def month_inputs_from_record(r):
     return MonthInputs(r.month_abs, r.september, r.cpi, r.k_illness, r.k_disability, r.k_accident, r.k_housing,
         r.k_operating, r.k_labour, r.k_monitoring, r.k_behaviour, r.p_illness_year, r.chronic_multiplier,
         r.elderly_multiplier, r.illness_cost_mean, r.illness_cost_sigma, r.illness_months, r.carer_labour,
-        r.p_disability_month, r.p_accident_month, r.accident_cost_mean, r.accident_months, r.p_housing_damage,
-        r.disaster_loss_months, r.hardship_months, r.education_cost_pc, r.p_migrant_loss, r.p_migrant_find,
-        r.find_boost, r.p_local_separation, r.p_post_end, r.wage_local, r.wage_migrant, r.wage_post,
+        r.p_disability_month, r.p_accident_month, r.accident_cost_mean, r.accident_cost_sigma, r.accident_months,
+        r.p_housing_damage, r.disaster_loss_months, r.hardship_months, r.education_cost_pc, r.p_migrant_loss,
+        r.p_migrant_find, r.find_boost, r.p_local_separation, r.p_post_end, r.wage_local, r.wage_migrant, r.wage_post,
         r.productivity_index, r.wage_index, r.operating_sd, r.contract_premium, r.support_rate, r.industrial,
         r.interest_supported, r.interest_market, r.transition_subsidy_on, r.pension_pp_month, r.transition_pc_month,
-        r.dibao_line, r.dibao_entry_bonus, r.dibao_for_all, r.dibao_take_up, r.dibao_exit_margin,
-        r.medical_inclusive, r.medical_preferential, r.medical_assistance_share, r.education_support_share,
-        r.p_repair_self, r.p_repair_assisted, r.renovation_cost, r.consumption_share, r.passthrough,
-        r.credit_supported, r.credit_other, r.monitoring_enabled, r.responsive, r.coverage, r.threshold, r.p_screen,
-        r.p_self_report, r.hardship_share, r.stable_months_needed, r.smoothing, r.employment, r.cost_industrial,
-        r.cost_employment)
+        r.dibao_line, r.dibao_entry_bonus, r.dibao_for_all, r.dibao_take_up, r.dibao_exit_margin, r.medical_inclusive,
+        r.medical_preferential, r.medical_assistance_share, r.education_support_share, r.p_repair_self,
+        r.p_repair_assisted, r.renovation_cost, r.consumption_share, r.passthrough, r.credit_supported, r.credit_other,
+        r.monitoring_enabled, r.responsive, r.coverage, r.threshold, r.p_screen, r.p_self_report, r.hardship_share,
+        r.stable_months_needed, r.smoothing, r.employment, r.cost_industrial, r.cost_employment)
 
 
 def household_december(*args):
@@ -251,7 +251,7 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                 lu = h.labour_units[i]
             if u_acc[j] < q.p_accident_month:
                 z = normal(q.k_accident, i, q.month_abs, 1, normal_table)
-                med_cost += shocks.lognormal_cost(q.accident_cost_mean, 0.8, z)
+                med_cost += shocks.lognormal_cost(q.accident_cost_mean, q.accident_cost_sigma, z)
                 h.ill_months[i] = max(ill, q.accident_months)
                 ill = h.ill_months[i]
             ill_now = ill > 0

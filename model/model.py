@@ -65,31 +65,10 @@ from .params import Params, ParamsError, parameter_table
 from .policy import month_index
 from .processes import income, labour, monitoring, shocks
 
-#: Propensity to consume out of smoothed monthly income (rural saving rate ~20-30%).
-CONSUMPTION_SHARE = 0.8
-#: Share of an income surprise passed to consumption (JR1999, poorest third).
-CONSUMPTION_PASSTHROUGH = 0.40
-#: Microcredit limits, yuan: registered or monitored households (poverty-alleviation microcredit
-#: of up to 50,000) and others.
-CREDIT_LIMIT_SUPPORTED = 50_000.0
-CREDIT_LIMIT_OTHER = 20_000.0
-#: Annual interest on microcredit: subsidised for registered households while transition
-#: subsidies last, market rate otherwise.
-INTEREST_SUPPORTED = 0.0
-INTEREST_MARKET = 0.06
-#: Cost of renovating an unsafe house, yuan (2020 prices).
-HOUSING_RENOVATION_YUAN = 20_000.0
-#: Monthly chance a household repairs an unsafe house itself, and with renovation assistance.
-P_REPAIR_SELF, P_REPAIR_ASSISTED = 0.15, 0.5
-#: Months a sudden-hardship expense stays visible to screening (and refundable by medical
-#: assistance once the household is identified).
-HARDSHIP_MONTHS = 3
 #: Smallest province (households) whose compiled steps run on several threads. Measured on 2 cores
 #: (10 years, 2026-12-02): 100,000 households 2.1-2.5 s on two threads against 3.5-4.3 s on one,
 #: 50,000 households 1.1-1.2 s against 1.4-1.5 s; at 10,000 one thread is faster (0.35 s against 0.45 s).
 PARALLEL_MIN_HOUSEHOLDS = 50_000
-#: Months of a migrant job lost after an accident.
-ACCIDENT_MONTHS = 2
 #: Household accumulators whose month-on-month change is a watched household's income of the
 #: month (yuan, whole household): name in the watch table -> household field.
 WATCH_FLOWS = {"wage_yuan": "y_wage", "operating_yuan": "y_operating", "property_yuan": "y_property",
@@ -486,7 +465,8 @@ class RuralModel(mesa.Model):
         p_county = 1.0 - (1.0 - shocks.monthly_probability.py_func(d.p_county_year)) * (1.0 - lv.disaster_stress)
         county_hit = u_c < p_county
         village_hit = county_hit[self.province.village_county] & (u_v < d.village_hit_share)
-        severity = d.crop_loss_mean * np.exp(0.5 * z_v - 0.125)
+        sd = d.crop_loss_sigma
+        severity = d.crop_loss_mean * np.exp(sd * z_v - 0.5 * sd * sd)
         return kernel.village_crop_loss(village_hit, severity)
 
     def _month_inputs(self, lv: Levers, cal_month: int) -> kernel.MonthInputs:
@@ -496,6 +476,7 @@ class RuralModel(mesa.Model):
         tr = p.transfers
         a = p.assistance
         lab = p.labour
+        fin = p.finance
         cpi = self.central.cpi
         keys = {f"k_{name}": rng.stream_key(self.seed, sid) for name, sid in (
             ("illness", rng.S_ILLNESS), ("disability", rng.S_DISABILITY), ("accident", rng.S_ACCIDENT),
@@ -511,9 +492,11 @@ class RuralModel(mesa.Model):
             illness_months=int(sh.illness.duration_months), carer_labour=float(sh.illness.carer_labour),
             p_disability_month=float(shocks.monthly_probability.py_func(sh.disability.p_year)),
             p_accident_month=float(shocks.monthly_probability.py_func(sh.accident.p_year)),
-            accident_cost_mean=float(sh.accident.cost_mean_yuan * cpi), accident_months=int(ACCIDENT_MONTHS),
+            accident_cost_mean=float(sh.accident.cost_mean_yuan * cpi),
+            accident_cost_sigma=float(sh.accident.cost_sigma), accident_months=int(sh.accident.labour_months),
             p_housing_damage=float(sh.disaster.p_housing_damage), disaster_loss_months=int(sh.disaster.loss_months),
-            hardship_months=int(HARDSHIP_MONTHS), education_cost_pc=float(sh.education.cost_per_child_yuan * cpi),
+            hardship_months=int(p.monitoring.hardship_months),
+            education_cost_pc=float(sh.education.cost_per_child_yuan * cpi),
             p_migrant_loss=float(min(lab.p_migrant_loss_month / max(lv.migrant_demand, 0.05), 1.0)),
             p_migrant_find=float(lab.p_migrant_find_month * lv.migrant_demand), find_boost=float(a.find_boost),
             p_local_separation=float(lab.p_local_separation_month), p_post_end=float(lab.p_public_post_loss_month),
@@ -523,20 +506,22 @@ class RuralModel(mesa.Model):
             productivity_index=float(self.productivity_index), wage_index=float(self.wage_index),
             operating_sd=float(inc.operating_noise_sd), contract_premium=float(inc.contract_premium),
             support_rate=float(1.0 / a.support_adjust_months), industrial=float(lv.industrial),
-            interest_supported=float(INTEREST_SUPPORTED), interest_market=float(INTEREST_MARKET),
+            interest_supported=float(fin.interest_supported_year), interest_market=float(fin.interest_market_year),
             transition_subsidy_on=bool(lv.transition_subsidy > 0),
             pension_pp_month=float(tr.pension_month_2020_yuan * cpi),
             transition_pc_month=float(tr.transition_subsidy_pc_year_2020_yuan * cpi * lv.transition_subsidy / 12.0),
-            dibao_line=float(lv.dibao_line_yuan), dibao_entry_bonus=float(0.25 * lv.social),
+            dibao_line=float(lv.dibao_line_yuan), dibao_entry_bonus=float(tr.dibao_entry_bonus * lv.social),
             dibao_for_all=bool(lv.dibao_for_all), dibao_take_up=float(tr.dibao_take_up),
             dibao_exit_margin=float(tr.dibao_exit_margin), medical_inclusive=float(lv.medical_inclusive),
             medical_preferential=float(lv.medical_preferential),
             medical_assistance_share=float(tr.medical_assistance_share * min(lv.social, 1.0)),
             education_support_share=float(tr.education_support_share * min(max(lv.transition_subsidy, lv.social), 1.0)),
-            p_repair_self=float(P_REPAIR_SELF), p_repair_assisted=float(P_REPAIR_ASSISTED),
-            renovation_cost=float(HOUSING_RENOVATION_YUAN * cpi),
-            consumption_share=float(CONSUMPTION_SHARE), passthrough=float(CONSUMPTION_PASSTHROUGH),
-            credit_supported=float(CREDIT_LIMIT_SUPPORTED * cpi), credit_other=float(CREDIT_LIMIT_OTHER * cpi),
+            p_repair_self=float(p.housing.p_repair_self_month),
+            p_repair_assisted=float(p.housing.p_repair_assisted_month),
+            renovation_cost=float(p.housing.renovation_cost_yuan * cpi),
+            consumption_share=float(fin.consumption_share), passthrough=float(fin.consumption_passthrough),
+            credit_supported=float(fin.credit_limit_supported_yuan * cpi),
+            credit_other=float(fin.credit_limit_other_yuan * cpi),
             monitoring_enabled=bool(lv.monitoring_enabled), responsive=bool(lv.responsive),
             coverage=float(lv.coverage), threshold=float(lv.threshold_yuan),
             p_screen=float(p.monitoring.p_screen_month), p_self_report=float(p.monitoring.p_self_report_month),
@@ -589,11 +574,11 @@ class RuralModel(mesa.Model):
         support = e.support_share * lv.enterprise_support
         pr = enterprises.profit_rate(reg.view("margin"), price, support)
         ema = reg.view("profit_ema")
-        ema[:] = (1 - enterprises.PROFIT_EMA_WEIGHT) * ema + enterprises.PROFIT_EMA_WEIGHT * pr
+        ema[:] = (1 - e.profit_smoothing_weight) * ema + e.profit_smoothing_weight * pr
         reg.view("age_months")[:] += alive.astype(np.int16)
-        # support paid (cost of firms: wages are WAGE_COST_SHARE of costs)
+        # support paid (cost of firms: wages are enterprises.wage_cost_share of costs)
         wage_local = self.params.income.wage_local_month_2020_yuan * self.wage_index
-        cost = reg.view("jobs_cap") * wage_local / enterprises.WAGE_COST_SHARE
+        cost = reg.view("jobs_cap") * wage_local / e.wage_cost_share
         self.accounts.record("enterprise_support", county[alive], (cost * support * reg.view("weight"))[alive],
                              self.n_counties)
         # exits

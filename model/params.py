@@ -189,6 +189,11 @@ class Income(_Node):
         (0.85, 1.0, 1.25), description="Wage multiplier by schooling (primary, middle, high+).",
         json_schema_extra={"unit": "multiplier", "source": "reason: Mincer returns ~5-8% a year",
                            "lo": 0.1, "hi": 5.0})
+    wage_dispersion_sd: float = param(0.2, "log-points", 0.0, 1.5,
+                                      "Dispersion of household wage levels within a schooling class (at start).",
+                                      "reason: wages differ within a schooling class by skill, sector and place; "
+                                      "a household's level averages over its workers, and earners' levels are "
+                                      "re-solved to the E1 wage share at start")
     wage_share_fpc: float = param(0.353, "share of income", 0.0, 0.9,
                                   "Wage share of income in formerly poor counties at start.", "src:E1")
     property_share: float = param(0.014, "share of income", 0.0, 0.2, "Property income share.", "src:E1")
@@ -279,6 +284,11 @@ class Accident(_Node):
                           "reason: injury incidence ~1%/year")
     cost_mean_yuan: float = param(5_000, "yuan/event", 0.0, 100_000, "Mean cost of an accident.",
                                   "reason: outpatient + short stay")
+    cost_sigma: float = param(0.8, "log-points", 0.0, 3.0, "Dispersion of accident cost.",
+                              "reason: right-skewed medical bills, as for illness (shocks.illness.cost_sigma)")
+    labour_months: int = param(2, "months", 1, 24, "Months of lost labour after an accident.",
+                               "reason: outpatient care and a short stay; shorter than the recovery after "
+                               "an illness episode (shocks.illness.duration_months)")
 
 
 class Disaster(_Node):
@@ -291,6 +301,11 @@ class Disaster(_Node):
     crop_loss_mean: float = param(0.35, "share of operating income", 0.0, 1.0,
                                   "Mean loss of a hit village's operating income over the loss period.",
                                   "src:J2 (direct loss per affected area)")
+    crop_loss_sigma: float = param(0.5, "log-points", 0.0, 2.0,
+                                   "Dispersion of a hit village's loss around crop_loss_mean (log-normal).",
+                                   "reason: losses differ from village to village with exposure; 0.5 puts nine "
+                                   "in ten hit villages between 0.4 and 2 times the mean (no village-level "
+                                   "figure in J2)")
     loss_months: int = param(6, "months", 1, 24, "Months over which crop losses are spread.",
                              "reason: one growing season")
     p_housing_damage: float = param(0.05, "probability/household", 0.0, 1.0,
@@ -330,6 +345,13 @@ class Transfers(_Node):
                                                         "reason: insurance premium, housing and living subsidies")
     dibao_take_up: float = param(0.8, "share", 0.0, 1.0, "Take-up of dibao by eligible households.",
                                  "reason: incomplete take-up, MCA reports")
+    dibao_entry_bonus: float = param(0.25, "share of the dibao line", 0.0, 2.0,
+                                     "How far above the dibao line registered households with weak labour "
+                                     "may enter dibao, at full social-assistance intensity.",
+                                     "reason: registered households without labour capacity could be enrolled "
+                                     "on their own, above the strict income test (bottom-line guarantee); H11: "
+                                     "about a fifth of the poverty-freed covered by dibao or extreme-poverty "
+                                     "support")
     dibao_exit_margin: float = param(1.2, "multiple of dibao line", 1.0, 3.0,
                                      "Income at which an enrolled household leaves dibao.",
                                      "reason: 'gradual exit' grace rules")
@@ -374,6 +396,11 @@ class Monitoring(_Node):
     hardship_expense_share: float = param(0.5, "share of annual income", 0.0, 5.0,
                                           "Rigid expense that marks sudden hardship.",
                                           "reason: provincial rules use ~50% of annual income")
+    hardship_months: int = param(3, "months", 1, 24,
+                                 "Months a sudden-hardship expense stays visible to screening (and refundable "
+                                 "by medical assistance once the household is identified).",
+                                 "reason: screening visits are quarterly (p_screen_month), so an expense of "
+                                 "the last three months is seen")
     stable_months_to_eliminate: int = param(6, "months", 1, 36,
                                             "Months above the threshold before risk is marked eliminated.",
                                             "reason: 'stable for at least half a year' rules")
@@ -385,6 +412,64 @@ class Monitoring(_Node):
                                  "reason: responsibility system penalises relapse")
     pressure_decay: float = param(0.5, "share/year", 0.0, 1.0, "Yearly decay of extra effort.",
                                   "reason: attention fades without new relapse")
+
+
+class Finance(_Node):
+    """Consumption, savings and microcredit of households."""
+
+    consumption_share: float = param(0.8, "share of smoothed income", 0.0, 1.5,
+                                     "Consumption out of smoothed monthly income.",
+                                     "reason: rural residents spent 13,713 of 17,131 yuan per capita in 2020 "
+                                     "(0.80; NBS 2020 communiqué, income D)")
+    consumption_passthrough: float = param(0.40, "share of the income surprise", 0.0, 1.0,
+                                           "Share of an income surprise (income minus smoothed income) passed "
+                                           "to consumption.",
+                                           "src:JR1999 (poorest third of rural southern China; richest third "
+                                           "about 0.10)")
+    credit_limit_supported_yuan: float = param(50_000.0, "yuan/household (2020 prices)", 0.0, 500_000.0,
+                                               "Microcredit limit of registered or monitored households.",
+                                               "reason: poverty-alleviation microcredit lends registered "
+                                               "households up to 50,000 yuan without collateral (2014 "
+                                               "guideline), open to monitored households from 2021")
+    credit_limit_other_yuan: float = param(20_000.0, "yuan/household (2020 prices)", 0.0, 500_000.0,
+                                           "Microcredit limit of other households.",
+                                           "reason: unsecured small loans to credit-rated farm households by "
+                                           "rural credit cooperatives are commonly 10,000-30,000 yuan")
+    interest_supported_year: float = param(0.0, "share/year", 0.0, 0.3,
+                                           "Interest on microcredit for registered households while transition "
+                                           "subsidies last.",
+                                           "reason: poverty-alleviation microcredit is lent at the benchmark "
+                                           "rate with the interest paid by the budget (2014 guideline)")
+    interest_market_year: float = param(0.06, "share/year", 0.0, 0.3,
+                                        "Interest on microcredit for other households (and registered ones "
+                                        "once subsidies end).",
+                                        "reason: the one-year loan prime rate was 3.85% at the end of 2020; "
+                                        "loans to farm households carry a risk margin of about two points")
+    initial_savings_share: float = param(0.3, "share of annual household income", 0.0, 3.0,
+                                         "Mean liquid savings at the start (each household uniform between none "
+                                         "and twice the mean).",
+                                         "reason: about four months of income; a rural saving rate of 0.2 "
+                                         "(consumption_share) builds it in a year and a half")
+
+
+class Housing(_Node):
+    """Repair and assisted renovation of unsafe houses."""
+
+    renovation_cost_yuan: float = param(20_000.0, "yuan/house (2020 prices)", 0.0, 200_000.0,
+                                        "Fiscal cost of an assisted renovation of an unsafe house.",
+                                        "reason: the central subsidy for renovating registered households' "
+                                        "dilapidated houses averaged 14,000 yuan a household (2017-2020), "
+                                        "topped up by provinces and counties")
+    p_repair_self_month: float = param(0.15, "probability/month", 0.0, 1.0,
+                                       "Monthly chance a household repairs an unsafe house by itself.",
+                                       "reason: a damaged house is mostly repaired before the next season: "
+                                       "0.15 a month repairs about half within four months")
+    p_repair_assisted_month: float = param(0.5, "probability/month", 0.0, 1.0,
+                                           "Monthly chance an unsafe house is renovated with assistance "
+                                           "(monitored households while assistance responds), at a full county "
+                                           "budget.",
+                                           "reason: assistance is due within about half a month of "
+                                           "identification (F13); renovation works take one to two months")
 
 
 class Enterprises(_Node):
@@ -409,6 +494,16 @@ class Enterprises(_Node):
         (400.0, 40.0, 0.0, 60.0), description="Contract-farming households (real) per enterprise.",
         json_schema_extra={"unit": "households", "source": "src:I7 (75% linked to new entities)",
                            "lo": 0, "hi": 100_000})
+    wage_cost_share: float = param(0.4, "share of cost", 0.05, 1.0,
+                                   "Wages as a share of an enterprise's monthly costs (costs, and so support "
+                                   "paid, follow from jobs).",
+                                   "reason: labour-intensive processing, workshops and cooperatives; wages about "
+                                   "two fifths of costs (no figure in data/)")
+    profit_smoothing_weight: float = param(0.2, "share/month", 0.01, 1.0,
+                                           "Weight of the new month in an enterprise's smoothed profit "
+                                           "(exit is likelier while it is negative).",
+                                           "reason: owners judge losses over the last few months (mean lag "
+                                           "(1 - w)/w = 4 months)")
     margin_mean: float = param(0.04, "share of cost", -0.5, 0.5, "Mean operating margin without support.",
                                "reason: thin margins of rural agribusiness")
     margin_sd: float = param(0.08, "share of cost", 0.0, 1.0, "Dispersion of margins across enterprises.",
@@ -659,6 +754,8 @@ class Params(_Node):
     transfers: Transfers = Transfers()
     assistance: Assistance = Assistance()
     monitoring: Monitoring = Monitoring()
+    finance: Finance = Finance()
+    housing: Housing = Housing()
     enterprises: Enterprises = Enterprises()
     government: Government = Government()
     macro: Macro = Macro()

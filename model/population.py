@@ -297,7 +297,8 @@ def _finish(params: Params, rng: np.random.Generator, hh: HouseholdSet, pv_parts
 
     # wage multipliers: schooling × individual level (re-solved by split_market_income)
     skill = np.array(inc.skill_premium, dtype=np.float64)[hh.education]
-    hh.wage_mult[:] = skill * np.exp(0.2 * rng.standard_normal(n_h) - 0.02)
+    sd = inc.wage_dispersion_sd
+    hh.wage_mult[:] = skill * np.exp(sd * rng.standard_normal(n_h) - 0.5 * sd * sd)
     market_target = market
 
     # social protection and finances
@@ -308,7 +309,7 @@ def _finish(params: Params, rng: np.random.Generator, hh: HouseholdSet, pv_parts
     hh.dibao[:] = weak & (base_pc < dibao_line * tr.dibao_exit_margin) & (rng.random(n_h) < tr.dibao_take_up)
     hh.insured[:] = rng.random(n_h) < tr.insured_share
     hh.housing_safe[:] = True
-    hh.savings_yuan[:] = 0.3 * y_h * rng.random(n_h) * 2
+    hh.savings_yuan[:] = params.finance.initial_savings_share * y_h * rng.random(n_h) * 2
     hh.income_est_pc[:] = y
     hh.base_est_pc[:] = y
     hh.net_income_pc[:] = y
