@@ -105,7 +105,8 @@ def household_month(h, q, *args):
 
     ``q`` (``MonthInputs``) goes to the parallel loop as one structured record
     (:func:`month_record`): numba's parallel lowering of a loop that uses both the household tuple
-    and the 73 scalars of ``q`` took 45-65 s to compile, with the record about 5 s."""
+    and every scalar of ``q`` compiles many times slower than one that unpacks a record per county
+    (measurements in ``benchmarks/CODE_NOTES.md``)."""
     return by_county(_household_month_parallel, h, month_record(q), *args)
 
 
@@ -215,8 +216,8 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
         block_draws(q.k_illness, q.k_disability, q.k_accident, q.k_operating, q.k_labour, q.operating_sd, h.emp_type,
                     b0, b1 - b0, q.month_abs, normal_table, draws)
         # an unsigned row index: for a signed one numba adds code to every array access that wraps a
-        # negative index around (and keeps each array's length live for it); some hundred accesses a
-        # household made that about 6% of the kernel
+        # negative index around (and keeps each array's length live for it), some hundred accesses a
+        # household
         for i in range(np.uint64(b0), np.uint64(b1)):
             j = i - np.uint64(b0)
             w = h.weight[i]

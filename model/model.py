@@ -65,9 +65,9 @@ from .params import Params, ParamsError, parameter_table
 from .policy import month_index
 from .processes import income, labour, monitoring, shocks
 
-#: Smallest province (households) whose compiled steps run on several threads. Measured on 2 cores
-#: (10 years, 2026-12-02): 100,000 households 2.1-2.5 s on two threads against 3.5-4.3 s on one,
-#: 50,000 households 1.1-1.2 s against 1.4-1.5 s; at 10,000 one thread is faster (0.35 s against 0.45 s).
+#: Smallest province (households) whose compiled steps run on several threads: below it, starting
+#: the threads each month costs more than they save (measurements in benchmarks/CODE_NOTES.md).
+#: An implementation switch, not a parameter: results are identical either way.
 PARALLEL_MIN_HOUSEHOLDS = 50_000
 #: Household accumulators whose month-on-month change is a watched household's income of the
 #: month (yuan, whole household): name in the watch table -> household field.

@@ -16,8 +16,8 @@ def rule(fn):
     """Compile a scalar rule as a lazily typed ufunc (cached on disk).
 
     The plain function stays available as ``.py_func`` for scalar calls from Python: a ufunc
-    builds its array wrapper for each new argument type at run time (not cached on disk, some
-    80 ms each), which a scalar call does not need."""
+    builds its array wrapper for each new argument type at run time (not cached on disk, so paid
+    in every process), which a scalar call does not need."""
     ufunc = vectorize(cache=True)(fn)
     ufunc.__doc__ = fn.__doc__
     ufunc.py_func = fn
