@@ -16,7 +16,10 @@ from typing import Any
 import numpy as np
 from numba import set_parallel_chunksize
 
-#: name -> (dtype, meaning with unit). The order is the order of ``fields()``.
+#: name -> (dtype, meaning with unit). The order is the order of ``fields()``. The codes of
+#: ``emp_type`` (``EMP_*``) are named in :mod:`model.processes.income`, those of ``mon_state``,
+#: ``mon_category`` and ``aid_bits`` (``MON_*``, ``CAT_*``, ``AID_*``) in
+#: :mod:`model.processes.monitoring`, the bits of ``seek_flags`` below.
 FIELDS: dict[str, tuple[str, str]] = {
     # identity and structure
     "county": ("int16", "county index"),
