@@ -101,7 +101,8 @@ MonthInputs = namedtuple("MonthInputs", [
 
 
 def household_month(h, q, *args):
-    """:func:`_household_month_parallel` with counties scheduled dynamically (see :func:`by_county`).
+    """:func:`_household_month_parallel` with counties scheduled dynamically (see
+    :func:`model.households.by_county`).
 
     ``q`` (``MonthInputs``) goes to the parallel loop as one structured record
     (:func:`month_record`): numba's parallel lowering of a loop that uses both the household tuple
