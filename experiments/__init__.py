@@ -13,9 +13,9 @@ from typing import Any
 
 __all__ = ["load", "load_experiment", "run_experiment"]
 
-_EXPORTS = {"load": ("experiments.store", "load"),
-            "load_experiment": ("experiments.spec", "load_experiment"),
-            "run_experiment": ("experiments.runner", "run_experiment")}
+_EXPORTS = {"load": ("experiments.batch.store", "load"),
+            "load_experiment": ("experiments.batch.spec", "load_experiment"),
+            "run_experiment": ("experiments.batch.runner", "run_experiment")}
 
 
 def __getattr__(name: str) -> Any:

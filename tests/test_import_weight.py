@@ -17,7 +17,7 @@ def _loaded_after(statement: str) -> set[str]:
 
 
 def test_cli_and_scenarios_import_no_heavy_library():
-    assert _loaded_after("import experiments.cli, scenarios, model.params") == set()
+    assert _loaded_after("import experiments.cli.main, scenarios, model.params") == set()
 
 
 def test_model_names_load_on_first_use():

@@ -8,9 +8,9 @@ import time
 import numpy as np
 import pytest
 
-from experiments import app
-from experiments import app_figures as figs
-from experiments.app_model import DEFAULT_HOUSEHOLDS, LockstepModel
+from experiments.app import charts as figs
+from experiments.app import page as app
+from experiments.app.lockstep import DEFAULT_HOUSEHOLDS, LockstepModel
 
 #: Generous bound on one month on the server (both models' step and all page-0 views), seconds:
 #: measured about 0.1-0.2 s on a 2-core machine; the bound holds on a loaded machine too.

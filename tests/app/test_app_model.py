@@ -1,4 +1,4 @@
-"""The classroom pair (experiments.app_model), the app's page object and ``ruralsim app`` errors."""
+"""The classroom pair (experiments.app.lockstep), the app's page object and ``ruralsim app`` errors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from experiments.app_model import (
+from experiments.app.lockstep import (
     FOLLOWED,
     TARGETED_LEVERS,
     LockstepModel,
@@ -85,7 +85,7 @@ def test_lockstep_pair_is_identical_until_support_is_withdrawn():
 
 
 def test_app_page_and_parameters_match_the_model():
-    from experiments import app
+    from experiments.app import page as app
 
     assert callable(app.page)
     sig = inspect.signature(LockstepModel.__init__).parameters
@@ -100,7 +100,7 @@ def test_app_page_and_parameters_match_the_model():
     (["--households", "10"], "error: --households is 10; allowed 100-1,000,000"),
 ])
 def test_app_command_bad_options(args, message):
-    from experiments.cli import app as cli
+    from experiments.cli.main import app as cli
 
     r = CliRunner().invoke(cli, ["app", *args])
     assert r.exit_code == 2

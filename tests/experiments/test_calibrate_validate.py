@@ -9,8 +9,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from experiments import calibrate as cal
-from experiments.cli import app
+from experiments.cli.main import app
+from experiments.fit import calibrate as cal
 from model.params import bounds
 from scenarios import load_scenario
 

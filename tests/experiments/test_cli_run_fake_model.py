@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 import model
-from experiments.cli import app, format_summary
+from experiments.cli.main import app, format_summary
 
 runner = CliRunner()
 

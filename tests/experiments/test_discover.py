@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from experiments.cli import app
-from experiments.discover import (
+from experiments.cli.main import app
+from experiments.sensitivity.discovery import (
     DiscoveryError,
     _prim_module,
     box_words,
@@ -21,8 +21,8 @@ from experiments.discover import (
     run_discovery,
     too_rare_or_common,
 )
-from experiments.problem import Parameter, Problem
-from experiments.sensitivity import FunctionEvaluator
+from experiments.sensitivity.problem import Parameter, Problem
+from experiments.sensitivity.study import FunctionEvaluator
 
 
 def synthetic(n: int = 400, seed: int = 7) -> tuple[pd.DataFrame, np.ndarray]:

@@ -15,9 +15,9 @@ from experiment_helpers import assert_same_results, write_experiment
 from typer.testing import CliRunner
 
 import experiments
-from experiments import runner as runner_module
-from experiments.cli import app
-from experiments.runner import FAULTS_ENV
+from experiments.batch import runner as runner_module
+from experiments.batch.runner import FAULTS_ENV
+from experiments.cli.main import app
 
 cli = CliRunner()
 EXE = Path(sys.executable).with_name("ruralsim")

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from experiments.figures import run_figures
+from experiments.run_figures import run_figures
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -8,7 +8,7 @@ import mesa
 import pandas as pd
 import pytest
 
-from experiments.mesa_batch import RuralBatchModel
+from experiments.batch.mesa_batch import RuralBatchModel
 from scenarios import ScenarioError
 
 REPORTERS = ("poverty_rate", "relapse_rate", "monitored_households", "enterprises")

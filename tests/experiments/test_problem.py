@@ -8,8 +8,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from experiments.cli import app
-from experiments.problem import ProblemError, load_problem, validate_problem, with_options, withdrawal_schedule
+from experiments.cli.main import app
+from experiments.sensitivity.problem import (
+    ProblemError,
+    load_problem,
+    validate_problem,
+    with_options,
+    withdrawal_schedule,
+)
 from model.params import bounds
 
 GOOD = """

@@ -14,9 +14,9 @@ import pytest
 from experiment_helpers import assert_same_results, write_experiment
 
 import experiments
-from experiments.runner import FAULTS_ENV, ExperimentSession, InProcessExecutor, LocalExecutor, run_experiment
-from experiments.spec import load_experiment
-from experiments.store import ExperimentStore
+from experiments.batch.runner import FAULTS_ENV, ExperimentSession, InProcessExecutor, LocalExecutor, run_experiment
+from experiments.batch.spec import load_experiment
+from experiments.batch.store import ExperimentStore
 
 N_RUNS = 12
 

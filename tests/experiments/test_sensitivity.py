@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from experiments.cli import app
-from experiments.ishigami import S1, ST, VARIANCE, ishigami, ishigami_problem, noisy_ishigami
-from experiments.sensitivity import (
+from experiments.cli.main import app
+from experiments.sensitivity.ishigami import S1, ST, VARIANCE, ishigami, ishigami_problem, noisy_ishigami
+from experiments.sensitivity.study import (
     FunctionEvaluator,
     block_size,
     convergence_sizes,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from experiment_helpers import write_experiment
 
-from experiments.spec import EXPERIMENT_DIR, ExperimentSpecError, load_experiment
+from experiments.batch.spec import EXPERIMENT_DIR, ExperimentSpecError, load_experiment
 
 
 def problems_of(path: Path) -> str:
@@ -92,8 +92,8 @@ def test_run_ids_are_unique_stable_and_content_based(tmp_path: Path):
     assert sorted(ids) == sorted(r.run_id for r in runs_b)
     assert ids != [r.run_id for r in runs_b]
     # and a fresh interpreter computes the same ids (no hash randomisation involved)
-    code = f"from experiments.spec import load_experiment; print(*[r.run_id for r in load_experiment({str(a)!r})" \
-           ".expand()])"
+    code = (f"from experiments.batch.spec import load_experiment; "
+            f"print(*[r.run_id for r in load_experiment({str(a)!r}).expand()])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ids
 

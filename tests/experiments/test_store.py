@@ -14,9 +14,9 @@ import pytest
 from experiment_helpers import write_experiment
 
 import experiments
-from experiments.runner import ExperimentSession, InProcessExecutor, RunOutput
-from experiments.spec import load_experiment
-from experiments.store import ExperimentStore, StoreError, check_part, part_bytes
+from experiments.batch.runner import ExperimentSession, InProcessExecutor, RunOutput
+from experiments.batch.spec import load_experiment
+from experiments.batch.store import ExperimentStore, StoreError, check_part, part_bytes
 
 
 def fake_result(seed: int, years: int = 2, counties: int = 3) -> SimpleNamespace:

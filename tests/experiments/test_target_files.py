@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments import target_files as tf
-from experiments.fit_runs import IN_SAMPLE
+from experiments.fit import targets as tf
+from experiments.fit.replications import IN_SAMPLE
 
 HEADER = "id,indicator,year,value,tolerance,unit,source,note"
 

@@ -42,8 +42,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .spec import ExperimentSpec, RunSpec, load_experiment
-from .store import ExperimentStore, StoreError, error_record, part_bytes
+from experiments.batch.spec import ExperimentSpec, RunSpec, load_experiment
+from experiments.batch.store import ExperimentStore, StoreError, error_record, part_bytes
 
 #: A local run whose worker process died this many times is recorded as failed.
 MAX_WORKER_DEATHS = 3
@@ -203,7 +203,7 @@ def _mp_context() -> Any:
 
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["experiments.runner"])
+        context.set_forkserver_preload(["experiments.batch.runner"])
         return context
     return multiprocessing.get_context("spawn")
 

@@ -16,7 +16,7 @@ SOLARA_ENV = {
     "SOLARA_ASSETS_FONTAWESOME_ENABLED": "False",
     "SOLARA_THEME_SHOW_BANNER": "False",
 }
-APP_MODULE = "experiments.app"
+APP_MODULE = "experiments.app.page"
 #: Environment variable holding the app's default province size.
 HOUSEHOLDS_ENV = "RURALSIM_APP_HOUSEHOLDS"
 #: Largest province the app builds (two of them are held in memory).

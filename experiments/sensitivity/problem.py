@@ -55,11 +55,10 @@ from typing import Any
 
 import yaml
 
+from experiments.batch.spec import find_yaml
 from model.params import Params, ParamsError, bounds, check_path, closest_paths
 
-from .spec import find_yaml
-
-PROBLEM_DIR = Path(__file__).resolve().parent / "problems"
+PROBLEM_DIR = Path(__file__).resolve().parents[1] / "problems"
 """Directory of the shipped problem files."""
 
 TOP_LEVEL_KEYS = ("name", "description", "base", "households", "counties", "years", "reps", "n",

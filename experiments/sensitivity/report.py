@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .sensitivity import DELTA_RESAMPLES, INDEX_COLUMNS, MAIN_INDEX, NUM_RESAMPLES, Study
+from experiments.sensitivity.study import DELTA_RESAMPLES, INDEX_COLUMNS, MAIN_INDEX, NUM_RESAMPLES, Study
 
 FOCUS_OUTPUT = "large_scale_relapse"
 LEVER_COLOUR = "#c0392b"

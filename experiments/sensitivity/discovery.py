@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .problem import Problem
+from experiments.sensitivity.problem import Problem
 
 #: PRIM needs at least this many runs with, and this many without, large-scale relapse.
 MIN_CASES = 10
@@ -176,7 +176,7 @@ def find_boxes(x: pd.DataFrame, y: np.ndarray, min_coverage: float = MIN_COVERAG
 
 def limit_words(name: str, lo: float | None, hi: float | None, integer: bool = False) -> str:
     """``'the withdrawal year is 2023 or earlier'`` style description of one restriction."""
-    from .sensitivity_report import plain
+    from experiments.sensitivity.report import plain
 
     what = plain(name)
     if integer:  # limits of whole-number parameters may fall between two values (PRIM pastes half steps)
@@ -313,7 +313,7 @@ def tradeoff_figure(d: Discovery) -> Any:
 
 
 def build_report(d: Discovery, figure: Path | None) -> str:
-    from .sensitivity_report import _CSS, _e, _img, _num, plain
+    from experiments.sensitivity.report import _CSS, _e, _img, _num, plain
 
     p = d.problem
     n_runs = len(d.y)
@@ -384,14 +384,21 @@ def discover_command(problem_ref: str, n: int | None, reps: int | None, base: st
                      counties: int | None, years: int | None, threshold: float | None, min_coverage: float,
                      workers: int | None, scheduler: str | None, inprocess: bool, out: Path | None, resume: bool,
                      retry_failed: bool, seed: int) -> None:
-    """``ruralsim discover`` (exit codes as in :mod:`experiments.cli`)."""
+    """``ruralsim discover`` (exit codes as in :mod:`experiments.cli.main`)."""
     import typer
 
-    from .cli import _crash, _fail
-    from .problem import ProblemError
-    from .sensitivity import StoreEvaluator
-    from .sensitivity_cli import STORE, _Progress, check_executor_options, check_out, prepare_problem, write_results
-    from .store import StoreError
+    from experiments.batch.store import StoreError
+    from experiments.cli.main import _crash, _fail
+    from experiments.cli.sensitivity import (
+        STORE,
+        _Progress,
+        check_executor_options,
+        check_out,
+        prepare_problem,
+        write_results,
+    )
+    from experiments.sensitivity.problem import ProblemError
+    from experiments.sensitivity.study import StoreEvaluator
 
     problems = check_executor_options(workers, scheduler, inprocess)
     if threshold is not None and not (math.isfinite(threshold) and 0 < threshold <= 1):

@@ -6,14 +6,16 @@ Commands:
 - ``ruralsim check FILE...``: validate scenario files.
 - ``ruralsim run SCENARIO|FILE``: run one scenario and write tables, ``summary.json`` and figures.
 - ``ruralsim bench``: speed and memory of the full model next to the hardware floor.
-- ``ruralsim experiment FILE``: run a batch experiment into a result store (see ``experiments.runner``).
-- ``ruralsim compare SCENARIO...``: compare policy paths on common random numbers (see ``experiments.compare``).
+- ``ruralsim experiment FILE``: run a batch experiment into a result store (see ``experiments.batch.runner``).
+- ``ruralsim compare SCENARIO...``: compare policy paths on common random numbers (see
+  ``experiments.compare``).
 - ``ruralsim sensitivity PROBLEM``: global sensitivity analysis (SALib) through the result store (see
-  ``experiments.sensitivity``).
-- ``ruralsim discover PROBLEM``: scenario discovery of large-scale relapse with PRIM (see ``experiments.discover``).
-- ``ruralsim app``: serve the classroom app (two policies in lockstep; see ``experiments.app``).
-- ``ruralsim validate``: check a scenario against target files (see ``experiments.validate``).
-- ``ruralsim calibrate``: fit the historical run to the 2017-2020 targets (see ``experiments.calibrate``).
+  ``experiments.sensitivity.study``).
+- ``ruralsim discover PROBLEM``: scenario discovery of large-scale relapse with PRIM (see
+  ``experiments.sensitivity.discovery``).
+- ``ruralsim app``: serve the classroom app (two policies in lockstep; see ``experiments.app.page``).
+- ``ruralsim validate``: check a scenario against target files (see ``experiments.fit.validate``).
+- ``ruralsim calibrate``: fit the historical run to the 2017-2020 targets (see ``experiments.fit.calibrate``).
 
 Exit codes: 0 success; 2 bad input (unknown scenario, invalid file, bad ``--set``, bad
 ``--format``, existing output directory), reported as one paragraph starting with ``error:`` on
@@ -190,7 +192,7 @@ def experiment_command(
     inprocess: Annotated[bool, typer.Option("--in-process", help="Run in this process (debugging).")] = False,
 ) -> None:
     """Run a batch experiment (scenarios x parameters x seeds) into a resumable result store."""
-    from experiments.experiment_cli import experiment
+    from experiments.cli.experiment import experiment
 
     experiment(file, workers, scheduler, local_cluster, out, resume, retry_failed, yes, inprocess)
 
@@ -233,7 +235,7 @@ def bench_command(
             extra["startup"] = result["startup"]
         rows = [{**r, "floor": f, "share_of_draw_floor": share_of_floor(r, f), **extra}
                 for r, f in zip(result["rows"], result["floor"], strict=True)]
-        from experiments.store import atomic_write
+        from experiments.batch.store import atomic_write
 
         try:
             atomic_write(json_file, json.dumps(rows, indent=2).encode())
@@ -290,7 +292,7 @@ def compare_command(
                                              show_default=False)] = None,
 ) -> None:
     """Compare policy paths on common random numbers: intervals, paired differences, figures, report.html."""
-    from experiments.compare import compare_command as run_compare
+    from experiments.compare.comparison import compare_command as run_compare
 
     run_compare(scenarios, reference, reps, precision, max_reps, workers, inprocess, years, households, counties,
                 seed_base, set_, out)
@@ -322,7 +324,7 @@ def sensitivity_command(
     seed: Annotated[int, typer.Option(help="Seed of the sample design and the bootstrap.")] = 1,
 ) -> None:
     """Global sensitivity analysis: indices with intervals, noise share, convergence, report.html."""
-    from experiments.sensitivity_cli import sensitivity
+    from experiments.cli.sensitivity import sensitivity
 
     sensitivity(problem, method, n, reps, base, households, counties, years, workers, scheduler, inprocess, out,
                 resume, retry_failed, seed)
@@ -357,7 +359,7 @@ def discover_command(
     seed: Annotated[int, typer.Option(help="Seed of the Latin hypercube.")] = 1,
 ) -> None:
     """Scenario discovery: the conditions (PRIM boxes) under which large-scale relapse happens."""
-    from experiments.discover import discover_command as run_discover
+    from experiments.sensitivity.discovery import discover_command as run_discover
 
     run_discover(problem, n, reps, base, households, counties, years, threshold, min_coverage, workers, scheduler,
                  inprocess, out, resume, retry_failed, seed)
@@ -371,7 +373,7 @@ def app_command(
     = 100_000,
 ) -> None:
     """Serve the classroom app: two policies in lockstep, live charts, "withdraw support now"."""
-    from experiments.app_server import AppOptionsError, serve
+    from experiments.app.server import AppOptionsError, serve
 
     try:
         serve(host, port, households)
@@ -398,7 +400,7 @@ def validate_command(
                                              show_default=False)] = None,
 ) -> None:
     """Check a scenario against target files over replications: report with pass/fail and a score."""
-    from experiments.validate import validate_command as run_validate
+    from experiments.fit.validate import validate_command as run_validate
 
     run_validate(scenario, targets, seeds, households, counties, json_path, out)
 
@@ -419,7 +421,7 @@ def calibrate_command(
                                              show_default=False)] = None,
 ) -> None:
     """Fit the historical run's free parameters to the 2017-2020 targets; scenario file, fit report, plots."""
-    from experiments.calibrate import calibrate_command as run_calibrate
+    from experiments.fit.calibrate import calibrate_command as run_calibrate
 
     run_calibrate(scenario, targets, budget, seeds, households, counties, seed, out)
 
@@ -529,7 +531,7 @@ def _write_atomically(out_dir: Path, result: Any, fmt: str) -> list[Path]:
     A reader never sees a half-written ``out_dir``: either the old content (or nothing) or the
     complete new one. The temporary directory is removed on any failure.
     """
-    from experiments.figures import run_figures
+    from experiments.run_figures import run_figures
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_dir.with_name(f"{out_dir.name}.tmp-{os.getpid()}")

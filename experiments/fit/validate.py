@@ -2,7 +2,7 @@
 
 Pattern-oriented validation (Grimm et al. 2005): the scenario (default ``historical``) runs over
 ``--seeds`` replications (default 20, common random numbers); each target of the target files
-(default the shipped in-sample targets, :mod:`experiments.target_files` for the format) gets the
+(default the shipped in-sample targets, :mod:`experiments.fit.targets` for the format) gets the
 simulated mean and 90% interval over replications, its tolerance and pass/fail; the overall score
 is the share of targets that pass. Output directory: ``validation.md``, ``validation.html``,
 ``validation.csv``, ``figures/*.png``; ``--json FILE`` writes the rows as a JSON list.
@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import fit_figures
-from . import fit_runs as fr
-from . import target_files as tf
-from .store import timestamped_dir
+from experiments.batch.store import timestamped_dir
+from experiments.fit import figures as fit_figures
+from experiments.fit import replications as fr
+from experiments.fit import targets as tf
 
 DEFAULT_SCENARIO = "historical"
 DEFAULT_SEEDS = 20
@@ -110,12 +110,11 @@ def json_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def validate_command(scenario: str, targets: list[Path] | None, seeds: int, households: int | None,
                      counties: int | None, json_path: Path | None, out: Path | None) -> None:
-    """The CLI command (``experiments.cli``): errors exit 2 with one ``error:`` paragraph."""
+    """The CLI command (``experiments.cli.main``): errors exit 2 with one ``error:`` paragraph."""
     import typer
 
+    from experiments.cli.main import _crash, _fail
     from scenarios import ScenarioError
-
-    from .cli import _crash, _fail
 
     paths = list(targets) if targets else [fr.IN_SAMPLE]
     if seeds < 2:

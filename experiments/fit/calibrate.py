@@ -8,7 +8,7 @@
   income path and real growth, the income ratio to never-poor counties, income composition and
   the transfer share, registered labour working away, relocation).
 - **Distance**: ``Σ w_i ((mean_i − target_i) / tolerance_i)² / Σ w_i`` over those targets
-  (:func:`experiments.target_files.distance`; 0 inside an interval), ``mean_i`` over ``--seeds``
+  (:func:`experiments.fit.targets.distance`; 0 inside an interval), ``mean_i`` over ``--seeds``
   replications. Every candidate runs on the same seeds (common random numbers), so differences
   between candidates are not noise between random histories.
 - **Optimiser**: scipy's differential evolution (Latin-hypercube start, deterministic given
@@ -37,12 +37,11 @@ import yaml
 from scipy import optimize
 
 import model
+from experiments.batch.store import timestamped_dir
+from experiments.fit import figures as fit_figures
+from experiments.fit import replications as fr
+from experiments.fit import targets as tf
 from model.params import ParamsError, bounds
-
-from . import fit_figures
-from . import fit_runs as fr
-from . import target_files as tf
-from .store import timestamped_dir
 
 DEFAULT_SCENARIO = "historical"
 #: Distance given to a candidate whose parameters cannot build a province.
@@ -256,12 +255,11 @@ def write_outputs(result: dict[str, Any], out: Path) -> None:
 
 def calibrate_command(scenario: str, targets: list[Path] | None, budget: int, seeds: int, households: int | None,
                       counties: int | None, seed: int, out: Path | None) -> None:
-    """The CLI command (``experiments.cli``): errors exit 2 with one ``error:`` paragraph."""
+    """The CLI command (``experiments.cli.main``): errors exit 2 with one ``error:`` paragraph."""
     import typer
 
+    from experiments.cli.main import _crash, _fail
     from scenarios import ScenarioError
-
-    from .cli import _crash, _fail
 
     paths = list(targets) if targets else [fr.IN_SAMPLE]
     if seeds < 1:

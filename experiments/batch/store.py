@@ -62,7 +62,7 @@ def part_bytes(spec: Any, result: Any, wall_time_s: float, worker: str | None = 
     """Serialise one finished run as a one-row Parquet file (see the module docstring).
 
     Args:
-        spec: The run's :class:`~experiments.spec.RunSpec`.
+        spec: The run's :class:`~experiments.batch.spec.RunSpec`.
         result: Its :class:`~model.results.RunResult` (``summary`` and the kept tables are used).
         wall_time_s: Seconds the run took.
         worker: Where it ran (host:pid); defaults to this process.

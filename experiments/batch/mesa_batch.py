@@ -7,7 +7,7 @@ bridges the two: a scenario name, the size shorthands and any dotted parameter p
 arguments, and ``rng`` as the seed::
 
     import mesa
-    from experiments.mesa_batch import RuralBatchModel
+    from experiments.batch.mesa_batch import RuralBatchModel
 
     rows = mesa.batch_run(
         RuralBatchModel,

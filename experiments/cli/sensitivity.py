@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .problem import Problem, ProblemError, load_problem, with_options
-from .sensitivity import METHODS, MIN_N, SensitivityError
-from .store import StoreError
+from experiments.batch.store import StoreError
+from experiments.sensitivity.problem import Problem, ProblemError, load_problem, with_options
+from experiments.sensitivity.study import METHODS, MIN_N, SensitivityError
 
 STORE = "store"
 
@@ -110,10 +110,10 @@ def sensitivity(problem_ref: str, method: str, n: int | None, reps: int | None, 
                 households: int | None, counties: int | None, years: int | None, workers: int | None,
                 scheduler: str | None, inprocess: bool, out: Path | None, resume: bool, retry_failed: bool,
                 seed: int) -> None:
-    """The command (exit codes as in :mod:`experiments.cli`)."""
+    """The command (exit codes as in :mod:`experiments.cli.main`)."""
     import typer
 
-    from .cli import _crash, _fail
+    from experiments.cli.main import _crash, _fail
 
     method = method.strip().lower()
     problems: list[str] = []
@@ -144,8 +144,8 @@ def sensitivity(problem_ref: str, method: str, n: int | None, reps: int | None, 
     if why:
         _fail(why + ".")
 
-    from .sensitivity import StoreEvaluator, block_size, run_study, write_tables
-    from .sensitivity_report import lever_findings, write_figures, write_report
+    from experiments.sensitivity.report import lever_findings, write_figures, write_report
+    from experiments.sensitivity.study import StoreEvaluator, block_size, run_study, write_tables
 
     rows = n * block_size(method, len(problem.parameters))
 

@@ -1,9 +1,9 @@
-"""``ruralsim experiment FILE``: the command behind the CLI entry in :mod:`experiments.cli`.
+"""``ruralsim experiment FILE``: the command behind the CLI entry in :mod:`experiments.cli.main`.
 
 Order of work: check the options, validate the experiment file (every run's parameters), check
 the output directory, start the executor, run one pilot run here (the costliest one still to do)
 to estimate time and disk, ask to confirm a large experiment, then run the rest with a progress
-bar. Nothing is written before confirmation. Exit codes follow :mod:`experiments.cli`: 2 bad input
+bar. Nothing is written before confirmation. Exit codes follow :mod:`experiments.cli.main`: 2 bad input
 (including an executor that cannot be reached), 1 when runs failed or the store cannot be written,
 130 when interrupted (finished runs are kept; ``--resume`` completes the experiment).
 """
@@ -20,8 +20,8 @@ from typing import Any
 
 import typer
 
-from .cli import _crash, _fail
-from .spec import ExperimentSpecError, load_experiment
+from experiments.batch.spec import ExperimentSpecError, load_experiment
+from experiments.cli.main import _crash, _fail
 
 _ADDRESS = re.compile(r"^(tcp|tls|ucx|inproc)://[^\s/]+$")
 
@@ -50,8 +50,8 @@ def experiment(file: str, workers: int | None, scheduler: str | None, local_clus
         noun = "problem" if len(exc.problems) == 1 else "problems"
         _fail(f"invalid experiment {file} ({len(exc.problems)} {noun}):\n{lines}")
 
-    from .runner import ExecutorError, ExperimentSession, make_executor
-    from .store import StoreError
+    from experiments.batch.runner import ExecutorError, ExperimentSession, make_executor
+    from experiments.batch.store import StoreError
 
     out_dir = out if out is not None else Path("runs") / spec.name
     try:
@@ -163,7 +163,7 @@ def _count(n: int, noun: str) -> str:
 
 
 def _confirm_runs() -> int:
-    from .runner import CONFIRM_RUNS
+    from experiments.batch.runner import CONFIRM_RUNS
 
     return CONFIRM_RUNS
 

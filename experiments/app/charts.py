@@ -2,7 +2,7 @@
 
 The monthly time series are :class:`LiveChart` objects kept for a session (new data, same
 figure); the yearly and household figures are functions of the tables of
-:class:`experiments.app_model.LockstepModel` returning a new figure. Policy A (the reference) is
+:class:`experiments.app.lockstep.LockstepModel` returning a new figure. Policy A (the reference) is
 drawn grey and dashed, policy B (your policy) in colour.
 """
 
@@ -192,7 +192,7 @@ class _PolicyLinesChart(LiveChart):
         self.axes[0].legend(fontsize=7, **(legend or {}))
 
     def update(self, series: dict[str, dict[str, np.ndarray]]) -> bytes:
-        """Draw ``series`` (:meth:`experiments.app_model.LockstepModel.series`) and return the PNG."""
+        """Draw ``series`` (:meth:`experiments.app.lockstep.LockstepModel.series`) and return the PNG."""
         for line, col, scale, name in self.lines:
             line.set_data(series[name]["t"], series[name][col] * scale)
         return self.show(series["A"]["t"])
@@ -345,7 +345,7 @@ class DifferenceChart(LiveChart):
         self.fig.suptitle("Difference B − A (same seed: same households, same shocks)", fontsize=10)
 
     def update(self, series: dict[str, dict[str, np.ndarray]]) -> bytes:
-        """Draw B − A of ``series`` (:meth:`experiments.app_model.LockstepModel.series`)."""
+        """Draw B − A of ``series`` (:meth:`experiments.app.lockstep.LockstepModel.series`)."""
         a, b = series["A"], series["B"]
         for k, (ax, line, (col, _, scale)) in enumerate(zip(self.axes, self.lines, DIFFERENCES, strict=True)):
             y = (b[col] - a[col]) * scale

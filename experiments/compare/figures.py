@@ -2,7 +2,7 @@
 
 Drawn with matplotlib's object-oriented API (``matplotlib.figure.Figure`` on the Agg canvas), so
 no display and no pyplot state are involved. Each function takes plain tables and returns a
-Figure; :func:`write_figures` draws all of them for a :class:`~experiments.compare.Comparison`.
+Figure; :func:`write_figures` draws all of them for a :class:`~experiments.compare.comparison.Comparison`.
 
 - ``fan_charts.png``: median and 10-90% band over replications of the yearly relapse and poverty
   rates, one colour per scenario.
@@ -206,7 +206,7 @@ def _err(value: float, low: float, high: float) -> list[list[float]]:
 
 def write_figures(comparison: Any, directory: Path) -> dict[str, Path]:
     """Draw every figure of ``comparison`` into ``directory``; returns name → path."""
-    from .compare import annual_bands, county_relapse, lookup, three_excesses_table
+    from experiments.compare.comparison import annual_bands, county_relapse, lookup, three_excesses_table
 
     directory = Path(directory)
     s = comparison.settings

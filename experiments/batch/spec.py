@@ -48,7 +48,7 @@ from model.params import Params, ParamsError, bounds, check_path, closest_paths,
 from scenarios import ScenarioError, load_scenario
 from scenarios.loader import _StrictLoader, _yaml_problem
 
-EXPERIMENT_DIR = Path(__file__).resolve().parent
+EXPERIMENT_DIR = Path(__file__).resolve().parents[1]
 """Directory of the shipped experiment files."""
 
 TOP_LEVEL_KEYS = ("name", "description", "scenarios", "parameters", "grid", "samples", "seeds",

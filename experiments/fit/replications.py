@@ -18,13 +18,12 @@ from typing import Any
 import pandas as pd
 
 import model
+from experiments.fit import targets as tf
 from model.metrics import SUMMARY_KEYS
 from scenarios import load_scenario
 
-from . import target_files as tf
-
 #: Directory of the shipped target files.
-TARGET_DIR = Path(__file__).resolve().parent / "targets"
+TARGET_DIR = Path(__file__).resolve().parents[1] / "targets"
 IN_SAMPLE = TARGET_DIR / "in_sample.csv"
 
 

@@ -20,7 +20,7 @@ With ``--precision X`` replications are added in batches until the half-width of
 difference in ``relapse_cum_share`` is below X for every scenario against the reference, or a cap
 is reached (:func:`run_until_precise`).
 
-Runs go through the experiment runner (:mod:`experiments.runner`): local worker processes by
+Runs go through the experiment runner (:mod:`experiments.batch.runner`): local worker processes by
 default, each batch a result store under ``store/`` in the output directory, so a run that raises
 is recorded with its traceback and a worker that dies has its run retried. A seed whose runs did not
 all finish is left out of every scenario (pairs stay complete) and the report says so.
@@ -28,7 +28,7 @@ all finish is left out of every scenario (pairs stay complete) and the report sa
 Outputs (written under a temporary name, then renamed): ``comparison.csv`` (tidy: scenario,
 outcome, statistic, value), ``runs.csv`` (one row per run), ``annual_bands.csv``,
 ``county_relapse.csv``, ``three_excesses.csv``, ``manifest.json``, PNG figures and the
-self-contained policy brief ``report.html`` (see :mod:`experiments.compare_report`).
+self-contained policy brief ``report.html`` (see :mod:`experiments.compare.report`).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .store import json_default, timestamped_dir
+from experiments.batch.store import json_default, timestamped_dir
 
 #: Scenarios compared when none are named.
 DEFAULT_SCENARIOS = ("transition", "continuation", "gradual_phaseout", "abrupt_withdrawal")
@@ -619,9 +619,9 @@ class _Batches:
         self.runs: list[pd.DataFrame] = []
 
     def __call__(self, seeds: list[int]) -> pd.DataFrame:
-        from .runner import ExperimentSession
-        from .spec import validate
-        from .store import load
+        from experiments.batch.runner import ExperimentSession
+        from experiments.batch.spec import validate
+        from experiments.batch.store import load
 
         number = len(self.runs) + 1
         data = {"name": f"compare-batch-{number}",
@@ -666,7 +666,7 @@ def run_comparison(settings: CompareSettings, scenarios: dict[str, Any], work_di
         progress: Called with (runs finished or failed so far, runs planned so far).
         note: Called with one-line messages (batches of --precision).
     """
-    from .runner import make_executor
+    from experiments.batch.runner import make_executor
 
     t0 = time.perf_counter()
     names = settings.scenarios
@@ -726,8 +726,8 @@ RUN_COLUMNS = ("scenario", "seed", "run_id")
 
 def write_outputs(comparison: Comparison, directory: Path) -> list[Path]:
     """Write the tables, figures, manifest and report of ``comparison`` into ``directory``."""
-    from .compare_figures import write_figures
-    from .compare_report import write_report
+    from experiments.compare.figures import write_figures
+    from experiments.compare.report import write_report
 
     directory = Path(directory)
     written = []
@@ -893,7 +893,7 @@ def text_table(comparison: Comparison) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# The command (called by experiments.cli)
+# The command (called by experiments.cli.main)
 # --------------------------------------------------------------------------------------------
 
 
@@ -903,15 +903,14 @@ def compare_command(scenarios: list[str] | None, reference: str, reps: int | Non
                     out: Path | None) -> None:
     """``ruralsim compare``: check everything, run, write the outputs atomically, print the table.
 
-    Exit codes as in :mod:`experiments.cli`: 2 bad input (nothing runs), 1 when runs failed (the
+    Exit codes as in :mod:`experiments.cli.main`: 2 bad input (nothing runs), 1 when runs failed (the
     outputs are still written from the complete pairs) or the comparison could not finish, 130
     when interrupted (nothing is written).
     """
     import typer
 
+    from experiments.cli.main import _crash, _fail
     from scenarios import ScenarioError, parse_set
-
-    from .cli import _crash, _fail
 
     try:
         overrides = parse_set(set_ or [])

@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .problem import Parameter, Problem
+from experiments.sensitivity.problem import Parameter, Problem
 
 A = 7.0
 B = 0.1

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import target_files as tf
+from experiments.fit import targets as tf
 
 
 def _band(t: tf.Target) -> tuple[float, float] | None:

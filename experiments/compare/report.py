@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .compare import (
+from experiments.compare.comparison import (
     BINARY_OUTCOME,
     HEADLINE,
     OUTCOME_LABELS,

@@ -1,6 +1,6 @@
 """The classroom app (``ruralsim app``): Mesa's SolaraViz over two policies in lockstep.
 
-The model is :class:`experiments.app_model.LockstepModel`: policy A (the chosen scenario) and
+The model is :class:`experiments.app.lockstep.LockstepModel`: policy A (the chosen scenario) and
 policy B (the scenario changed by the policy controls) on the same seed, one month per step.
 Mesa's SolaraViz gives the sidebar (play / pause / step / reset, speed as the play interval, the
 model parameters, applied on Reset) and the pages:
@@ -12,7 +12,7 @@ model parameters, applied on Reset) and the pages:
 - page 2, a household: members, income components month by month, shocks, monitoring and
   assistance history under A and B.
 
-Serve it with ``ruralsim app`` (or ``solara run experiments.app``); ``page`` is the Solara page.
+Serve it with ``ruralsim app`` (or ``solara run experiments.app.page``); ``page`` is the Solara page.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from mesa.visualization import SolaraViz
 from mesa.visualization.utils import force_update, update_counter
 from solara.alias import rw
 
-from experiments import app_figures as figs
-from experiments.app_model import DEFAULT_HOUSEHOLDS, GROUPS, HOUSEHOLD_CHOICES, LockstepModel, app_scenarios
-from experiments.app_server import HOUSEHOLDS_ENV
+from experiments.app import charts as figs
+from experiments.app.lockstep import DEFAULT_HOUSEHOLDS, GROUPS, HOUSEHOLD_CHOICES, LockstepModel, app_scenarios
+from experiments.app.server import HOUSEHOLDS_ENV
 
 #: First simulated year and horizon of the shipped scenarios (the withdrawal slider's range).
 START_YEAR, N_YEARS = 2021, 10

@@ -10,7 +10,7 @@ One pipeline, whatever is evaluated::
 
 The evaluator is pluggable: :class:`StoreEvaluator` runs the model through the batch-experiment
 store (so runs parallelise, resume and survive faults), :class:`FunctionEvaluator` calls a Python
-function (the Ishigami check in :mod:`experiments.ishigami`). Everything else is shared.
+function (the Ishigami check in :mod:`experiments.sensitivity.ishigami`). Everything else is shared.
 
 Replications. The model is stochastic: at a given point ``x`` an outcome ``Y`` varies from seed to
 seed. Indices are computed on the per-point mean over R replications, which estimates E[Y | x].
@@ -49,8 +49,8 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from .problem import Problem
-from .store import json_default
+from experiments.batch.store import json_default
+from experiments.sensitivity.problem import Problem
 
 METHODS = ("sobol", "morris", "delta")
 #: Grid levels of the Morris design (Saltelli et al. 2008, ch. 3: 4 levels with a jump of 2 levels).
@@ -175,13 +175,13 @@ class StoreEvaluator:
     """Runs the model at every point through the batch-experiment store.
 
     The points become the ``samples:`` of one experiment (scenario ``problem.base``, seeds as
-    given, run size from the problem), run by :class:`~experiments.runner.ExperimentSession` into
+    given, run size from the problem), run by :class:`~experiments.batch.runner.ExperimentSession` into
     ``directory``: local worker processes, this process or a Dask cluster; ``resume`` completes an
     interrupted study. Identical points (integer parameters can make two rows identical) run once.
 
     Args:
         directory: The experiment store (created, or resumed).
-        workers, scheduler, inprocess: The executor (see :func:`experiments.runner.make_executor`).
+        workers, scheduler, inprocess: The executor (see :func:`experiments.batch.runner.make_executor`).
         resume, retry_failed: As for ``ruralsim experiment``.
         progress: Called as ``progress(done, failed, total)`` after each run.
         name: Experiment name recorded in the store's manifest.
@@ -215,9 +215,9 @@ class StoreEvaluator:
         return data
 
     def __call__(self, problem: Problem, X: np.ndarray, seeds: Sequence[int]) -> Evaluation:
-        from .runner import ExperimentSession, make_executor
-        from .spec import _canonical, validate
-        from .store import load
+        from experiments.batch.runner import ExperimentSession, make_executor
+        from experiments.batch.spec import _canonical, validate
+        from experiments.batch.store import load
 
         rows = [problem.overrides(row) for row in X]
         keys = [_canonical(r) for r in rows]
