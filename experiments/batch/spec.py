@@ -42,11 +42,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from experiments.files import canonical_json, jsonable
 from model.params import Params, ParamsError, bounds, check_path, closest_paths, parameter_table
 from scenarios import ScenarioError, load_scenario
-from scenarios.loader import _StrictLoader, _yaml_problem
+from scenarios.inputs import (
+    ProblemsError,
+    is_number,
+    is_whole_number,
+    range_text,
+    read_named_yaml,
+)
 
 EXPERIMENT_DIR = Path(__file__).resolve().parents[1]
 """Directory of the shipped experiment files."""
@@ -66,12 +71,8 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _MAX_COMBINATION_PROBLEMS = 10
 
 
-class ExperimentSpecError(ValueError):
+class ExperimentSpecError(ProblemsError):
     """An invalid experiment file: every problem found, one per line, each naming the file."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ class RunSpec:
     def to_record(self) -> dict[str, Any]:
         """A JSON-ready description (for failures.jsonl)."""
         return {"run_index": self.run_index, "run_id": self.run_id, "scenario": self.scenario,
-                "seed": self.seed, "overrides": _jsonable(self.overrides)}
+                "seed": self.seed, "overrides": jsonable(self.overrides)}
 
 
 @dataclass(frozen=True)
@@ -176,10 +177,10 @@ class ExperimentSpec:
         """The normalised specification as plain JSON-ready data."""
         return {
             "name": self.name, "description": self.description, "scenarios": list(self.scenarios),
-            "parameters": _jsonable(self.parameters), "grid": _jsonable(self.grid),
-            "samples": _jsonable(self.samples), "seeds": list(self.seeds),
+            "parameters": jsonable(self.parameters), "grid": jsonable(self.grid),
+            "samples": jsonable(self.samples), "seeds": list(self.seeds),
             "size": dict(self.size), "keep": list(self.keep),
-            "scenario_overrides": _jsonable(self.scenario_overrides),
+            "scenario_overrides": jsonable(self.scenario_overrides),
         }
 
     @property
@@ -193,8 +194,8 @@ class ExperimentSpec:
         points = [{**fixed, **p} for p in self.design_points()]
         kinds = _column_kinds(points)
         columns = [{path: _column_value(point[path], kinds[path]) for path in kinds} for point in points]
-        scenario_text = {name: _canonical(o) for name, o in self.scenario_overrides.items()}
-        point_text = [_canonical(p) for p in points]
+        scenario_text = {name: canonical_json(o) for name, o in self.scenario_overrides.items()}
+        point_text = [canonical_json(p) for p in points]
         runs: list[RunSpec] = []
         for seed in self.seeds:
             for point, text, cols in zip(points, point_text, columns, strict=True):
@@ -212,25 +213,6 @@ class ExperimentSpec:
 # --------------------------------------------------------------------------------------------
 
 
-def find_yaml(ref: str | Path, directory: Path) -> Path | None:
-    """Path of a YAML file given as a file path, or as the bare name of a file in ``directory``
-    (``smoke`` for ``directory/smoke.yaml``); None when there is no such file."""
-    path = Path(ref)
-    if path.is_file():
-        return path
-    if path.suffix in (".yaml", ".yml") or "/" in str(ref):
-        return None
-    for suffix in (".yaml", ".yml"):
-        candidate = directory / f"{ref}{suffix}"
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def find_experiment(ref: str | Path) -> Path | None:
-    """Path of an experiment given as a file path or a shipped name (``smoke``)."""
-    return find_yaml(ref, EXPERIMENT_DIR)
-
 
 def load_experiment(ref: str | Path) -> ExperimentSpec:
     """Read and validate an experiment file (a path, or the name of a shipped experiment).
@@ -240,23 +222,11 @@ def load_experiment(ref: str | Path) -> ExperimentSpec:
     Raises:
         ExperimentSpecError: With every problem found.
     """
-    path = find_experiment(ref)
-    if path is None:
-        shipped = sorted(p.stem for p in EXPERIMENT_DIR.glob("*.yaml"))
-        raise ExperimentSpecError([f"{ref}: no such experiment file (shipped experiments: "
-                                   f"{', '.join(shipped) or 'none'})"])
-    label = _label(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ExperimentSpecError([f"{label}: cannot read file ({exc})"]) from None
-    try:
-        data = yaml.load(text, Loader=_StrictLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{label}:{mark.line + 1}:{mark.column + 1}" if mark is not None else label
-        raise ExperimentSpecError([f"{where}: YAML syntax error: {_yaml_problem(exc)}"]) from None
-    return validate(data, label=label, path=path, text=text)
+        file = read_named_yaml(ref, EXPERIMENT_DIR, "experiment")
+    except ProblemsError as exc:
+        raise ExperimentSpecError(exc.problems) from None
+    return validate(file.data, label=file.label, path=file.path, text=file.text)
 
 
 def validate(data: Any, label: str = "experiment", path: Path | None = None, text: str = "") -> ExperimentSpec:
@@ -351,7 +321,7 @@ def _size(data: Mapping[str, Any], label: str, problems: list[str]) -> dict[str,
         path = SIZE_KEYS[key]
         value = data[key]
         lo, hi = bounds(path)
-        if not _is_int(value):
+        if not is_whole_number(value):
             problems.append(f"{label}: {key} = {value!r}: expected a whole number in [{lo:,.0f}, {hi:,.0f}] ({path})")
         elif not lo <= value <= hi:
             problems.append(f"{label}: {key} = {value!r}: out of range; allowed [{lo:,.0f}, {hi:,.0f}] ({path})")
@@ -394,7 +364,7 @@ def _grid(value: Any, label: str, problems: list[str]) -> dict[str, list[Any]]:
         seen: list[str] = []
         for i, item in enumerate(values):
             problems += _value_problems(path, item, f"{label}: {where}[{i}]")
-            key = _canonical(item)
+            key = canonical_json(item)
             if key in seen:
                 problems.append(f"{label}: {where}[{i}] = {item!r} repeats an earlier value (runs would be duplicated)")
             seen.append(key)
@@ -430,7 +400,7 @@ def _samples(value: Any, label: str, problems: list[str]) -> list[dict[str, Any]
         elif keys != first_keys:
             problems.append(f"{label}: {where} sets {', '.join(keys)} but samples[0] sets {', '.join(first_keys)}; "
                             "every sample must set the same parameters")
-        key = _canonical(point)
+        key = canonical_json(point)
         if key in seen:
             problems.append(f"{label}: {where} repeats samples[{seen[key]}] (runs would be duplicated)")
         seen.setdefault(key, i)
@@ -447,7 +417,7 @@ def _seeds(data: Mapping[str, Any], label: str, problems: list[str]) -> list[int
         problems.append(f"{label}: missing 'seeds' or 'replications'; e.g. replications: 10 (seeds 1..10)")
         return []
     if reps is not None:
-        if not _is_int(reps) or not 1 <= reps <= MAX_RUNS:
+        if not is_whole_number(reps) or not 1 <= reps <= MAX_RUNS:
             problems.append(f"{label}: replications = {reps!r}: expected a whole number in [1, {MAX_RUNS:,}]")
             return []
         return list(range(1, int(reps) + 1))
@@ -456,7 +426,7 @@ def _seeds(data: Mapping[str, Any], label: str, problems: list[str]) -> list[int
         return []
     out: list[int] = []
     for i, seed in enumerate(seeds):
-        if not _is_int(seed) or not 0 <= seed <= MAX_SEED:
+        if not is_whole_number(seed) or not 0 <= seed <= MAX_SEED:
             problems.append(f"{label}: seeds[{i}] = {seed!r}: expected a whole number in [0, 2**63-1]")
         elif seed in out:
             problems.append(f"{label}: seeds[{i}] = {seed!r} is listed twice (runs would be duplicated)")
@@ -510,10 +480,10 @@ def _value_problems(path: str, value: Any, where: str) -> list[str]:
     """Type and range problems of one value (numbers must be numbers, flags true/false)."""
     row = _parameter_rows()[path]
     kind = type(row["default"])
-    if not row["lever"] and kind in (int, float) and not _is_number(value):
-        return [f"{where} = {value!r}: expected a number{_range_text(row)}"]
-    if kind is int and not row["lever"] and not _is_int(value):
-        return [f"{where} = {value!r}: expected a whole number{_range_text(row)}"]
+    if not row["lever"] and kind in (int, float) and not is_number(value):
+        return [f"{where} = {value!r}: expected a number{range_text(row)}"]
+    if kind is int and not row["lever"] and not is_whole_number(value):
+        return [f"{where} = {value!r}: expected a whole number{range_text(row)}"]
     if kind is bool and not isinstance(value, bool):
         return [f"{where} = {value!r}: expected true or false"]
     try:
@@ -554,12 +524,6 @@ def _tidy(problem: str) -> str:
     return problem.replace("Value error, ", "")
 
 
-def _range_text(row: Mapping[str, Any]) -> str:
-    lo, hi = row.get("lo"), row.get("hi")
-    if lo is None and hi is None:
-        return ""
-    return f" in [{'-inf' if lo is None else f'{lo:g}'}, {'inf' if hi is None else f'{hi:g}'}]"
-
 
 def _top_level_hint(key: Any) -> str:
     close = difflib.get_close_matches(str(key), TOP_LEVEL_KEYS, n=2, cutoff=0.5)
@@ -572,43 +536,18 @@ def _top_level_hint(key: Any) -> str:
     return f"allowed keys are {', '.join(TOP_LEVEL_KEYS)}"
 
 
-def _label(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _short(value: Any) -> str:
-    text = json.dumps(_jsonable(value), separators=(",", ":"))
+    text = json.dumps(jsonable(value), separators=(",", ":"))
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _jsonable(value: Any) -> Any:
-    """Plain JSON data; mapping keys become strings (schedules' year keys)."""
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, str | bytes):
-        return value.item()
-    return value
-
-
-def _canonical(value: Any) -> str:
-    return json.dumps(_jsonable(value), sort_keys=True, separators=(",", ":"), allow_nan=True)
 
 
 def _digest(value: Any) -> str:
-    return hashlib.sha256(_canonical(value).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
 
 
 def _column_kinds(points: list[dict[str, Any]]) -> dict[str, str]:
@@ -618,9 +557,9 @@ def _column_kinds(points: list[dict[str, Any]]) -> dict[str, str]:
         values = [point[path] for point in points if path in point]
         if all(isinstance(v, bool) for v in values):
             kinds[path] = "bool"
-        elif all(_is_int(v) for v in values):
+        elif all(is_whole_number(v) for v in values):
             kinds[path] = "int"
-        elif all(_is_number(v) for v in values):
+        elif all(is_number(v) for v in values):
             kinds[path] = "float"
         else:
             kinds[path] = "json"
@@ -631,7 +570,7 @@ def _column_value(value: Any, kind: str) -> Any:
     if kind == "float":
         return float(value)
     if kind == "json":
-        return _canonical(value)
+        return canonical_json(value)
     return value
 
 

@@ -22,7 +22,6 @@ it has no part (a later success wins); missing otherwise.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
@@ -39,6 +38,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from experiments.files import atomic_write, json_default, write_json
 
 FORMAT = "ruralsim-experiment/1"
 MANIFEST = "manifest.json"
@@ -164,8 +165,7 @@ class ExperimentStore:
         return data
 
     def write_manifest(self, manifest: Mapping[str, Any]) -> None:
-        text = json.dumps(manifest, indent=2, default=json_default) + "\n"
-        atomic_write(self.directory / MANIFEST, text.encode("utf-8"))
+        write_json(self.directory / MANIFEST, manifest)
 
     # -- parts and failures --------------------------------------------------------------------
 
@@ -474,41 +474,3 @@ def _table_bytes(table: pa.Table) -> bytes:
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd", write_page_checksum=True)
     return buffer.getvalue()
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename it."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-
-
-def timestamped_dir(kind: str, now: datetime | None = None) -> Path:
-    """``runs/<kind>-YYYYmmdd-HHMMSS`` (with a suffix if it exists already): the default output
-    directory of the commands that write one."""
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    base = Path("runs") / f"{kind}-{stamp}"
-    path, k = base, 2
-    while path.exists():
-        path = base.with_name(f"{base.name}-{k}")
-        k += 1
-    return path
-
-
-def json_default(obj: Any) -> Any:
-    """``json.dumps`` fallback: numpy scalars, paths, sets and tuples."""
-    if hasattr(obj, "item"):
-        return obj.item()
-    if isinstance(obj, Path):
-        return str(obj)
-    if isinstance(obj, set | tuple):
-        return list(obj)
-    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")

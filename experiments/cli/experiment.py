@@ -1,9 +1,9 @@
-"""``ruralsim experiment FILE``: the command behind the CLI entry in :mod:`experiments.cli.main`.
+"""``ruralsim experiment FILE``: run a batch experiment into a resumable result store.
 
 Order of work: check the options, validate the experiment file (every run's parameters), check
 the output directory, start the executor, run one pilot run here (the costliest one still to do)
 to estimate time and disk, ask to confirm a large experiment, then run the rest with a progress
-bar. Nothing is written before confirmation. Exit codes follow :mod:`experiments.cli.main`: 2 bad input
+bar. Nothing is written before confirmation. Exit codes follow :mod:`experiments.cli.console`: 2 bad input
 (including an executor that cannot be reached), 1 when runs failed or the store cannot be written,
 130 when interrupted (finished runs are kept; ``--resume`` completes the experiment).
 """
@@ -11,7 +11,6 @@ bar. Nothing is written before confirmation. Exit codes follow :mod:`experiments
 from __future__ import annotations
 
 import contextlib
-import re
 import signal
 import sys
 import time
@@ -20,51 +19,36 @@ from typing import Any
 
 import typer
 
+from experiments.batch.runner import CONFIRM_RUNS, ExecutorError, ExperimentSession, make_executor
 from experiments.batch.spec import ExperimentSpecError, load_experiment
-from experiments.cli.main import _crash, _fail
-
-_ADDRESS = re.compile(r"^(tcp|tls|ucx|inproc)://[^\s/]+$")
+from experiments.batch.store import StoreError
+from experiments.cli.console import Progress, count, crash, duration, executor_problems, fail, fail_problems
 
 
 def experiment(file: str, workers: int | None, scheduler: str | None, local_cluster: int | None, out: Path | None,
                resume: bool, retry_failed: bool, yes: bool, inprocess: bool) -> None:
     """Run an experiment file from the command line (see the module docstring)."""
-    chosen = [name for name, given in (("--workers", workers is not None), ("--scheduler", scheduler is not None),
-                                       ("--local-cluster", local_cluster is not None), ("--in-process", inprocess))
-              if given]
-    if len(chosen) > 1:
-        _fail(f"{' and '.join(chosen)} cannot be combined: choose one executor (--workers N for local processes, "
-              "--scheduler tcp://HOST:PORT for a Dask cluster, --local-cluster N for a local Dask cluster, "
-              "--in-process for debugging).")
-    for name, value in (("--workers", workers), ("--local-cluster", local_cluster)):
-        if value is not None and value < 1:
-            _fail(f"{name} {value} must be a whole number >= 1.")
-    if scheduler is not None and not _ADDRESS.match(scheduler.strip()):
-        _fail(f"--scheduler {scheduler!r} is not a scheduler address; expected tcp://HOST:PORT "
-              "(as printed by 'dask scheduler').")
+    problems = executor_problems(workers, scheduler, inprocess, local_cluster)
+    if problems:
+        fail_problems("cannot run the experiment", problems)
 
     try:
         spec = load_experiment(file)
     except ExperimentSpecError as exc:
-        lines = "\n".join(f"  {p}" for p in exc.problems)
-        noun = "problem" if len(exc.problems) == 1 else "problems"
-        _fail(f"invalid experiment {file} ({len(exc.problems)} {noun}):\n{lines}")
-
-    from experiments.batch.runner import ExecutorError, ExperimentSession, make_executor
-    from experiments.batch.store import StoreError
+        fail_problems(f"invalid experiment {file} ({count(len(exc.problems), 'problem')})", exc.problems)
 
     out_dir = out if out is not None else Path("runs") / spec.name
     try:
         session = ExperimentSession(spec, out_dir, resume=resume, retry_failed=retry_failed)
     except StoreError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if resume and not session.exists:
         typer.echo(f"Nothing to resume in {out_dir}; starting the experiment.", err=True)
 
     done, failed, total = len(session.finished), len(session.failed), len(session.runs)
     points = total // (len(spec.scenarios) * len(spec.seeds))
-    typer.echo(f"Experiment {spec.name}: {total:,} runs ({_count(len(spec.scenarios), 'scenario')} x "
-               f"{_count(points, 'design point')} x {_count(len(spec.seeds), 'seed')})"
+    typer.echo(f"Experiment {spec.name}: {total:,} runs ({count(len(spec.scenarios), 'scenario')} x "
+               f"{count(points, 'design point')} x {count(len(spec.seeds), 'seed')})"
                + (f"; {done:,} finished, {failed:,} failed before" if session.exists else ""), err=True)
     if session.corrupt:
         typer.echo(f"{len(session.corrupt)} unreadable part(s) (truncated or corrupt) will be redone: "
@@ -76,8 +60,8 @@ def experiment(file: str, workers: int | None, scheduler: str | None, local_clus
         return
 
     interactive = sys.stdin is not None and sys.stdin.isatty()
-    if len(session.todo) > _confirm_runs() and not yes and not interactive:
-        _fail(f"{len(session.todo):,} runs to do is a large experiment; rerun with --yes to start it "
+    if len(session.todo) > CONFIRM_RUNS and not yes and not interactive:
+        fail(f"{len(session.todo):,} runs to do is a large experiment; rerun with --yes to start it "
               "(no terminal to ask for confirmation).")
 
     executor = make_executor(workers, scheduler, local_cluster, inprocess)
@@ -91,8 +75,8 @@ def experiment(file: str, workers: int | None, scheduler: str | None, local_clus
             report = _run(session, executor, out_dir, yes, interactive)
         except ExecutorError as exc:
             if not started:  # the executor asked for cannot be used: like bad input
-                _fail(str(exc))
-            _fail(f"{exc}; finished runs are kept in {out_dir}: run the same command with --resume to complete "
+                fail(str(exc))
+            fail(f"{exc}; finished runs are kept in {out_dir}: run the same command with --resume to complete "
                   "the experiment.", code=1)
         except KeyboardInterrupt:
             kept = (f"Finished runs are kept in {out_dir}; run the same command with --resume to complete the "
@@ -102,13 +86,13 @@ def experiment(file: str, workers: int | None, scheduler: str | None, local_clus
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:
-            _crash(f"the experiment stopped ({out_dir})", exc)
+            crash(f"the experiment stopped ({out_dir})", exc)
 
     typer.echo(f"{spec.name}: {report.done:,} of {report.total:,} runs finished, {report.failed:,} failed "
                f"({report.new_done:,} new in {report.wall_time_s:.1f} s) -> {out_dir}")
     typer.echo(f"Load the results with: experiments.load({str(out_dir)!r})")
     if report.failed:
-        _fail(f"{report.failed:,} run(s) failed; their errors and tracebacks are in {out_dir / 'failures.jsonl'}. "
+        fail(f"{report.failed:,} run(s) failed; their errors and tracebacks are in {out_dir / 'failures.jsonl'}. "
               "Rerun the command with --retry-failed to redo them.", code=1)
 
 
@@ -133,18 +117,19 @@ def _run(session: Any, executor: Any, out_dir: Path, yes: bool, interactive: boo
     pilot = _pilot(session, executor)
     estimate = session.estimate(pilot, executor.parallelism)
     typer.echo(f"To do: {estimate.runs:,} runs on {_executor_text(executor)}; pilot run "
-               f"{estimate.pilot_s:.2f} s, estimated {_duration(estimate.seconds)} and "
+               f"{estimate.pilot_s:.2f} s, estimated {duration(estimate.seconds)} and "
                f"{_size(estimate.bytes)} on disk -> {out_dir}", err=True)
     if estimate.needs_confirmation and not yes:
         if not interactive:
-            _fail(f"the experiment needs about {_duration(estimate.seconds)} for {estimate.runs:,} runs; "
+            fail(f"the experiment needs about {duration(estimate.seconds)} for {estimate.runs:,} runs; "
                   "rerun with --yes to start it (no terminal to ask for confirmation).")
         if not typer.confirm("Start?", default=False, err=True):
             typer.echo("Not started; nothing was written.", err=True)
             raise typer.Exit(1)
     spec = session.spec
-    with _Bar(spec.name, len(session.runs), len(session.finished), len(session.failed)) as bar:
-        return session.run(executor, pilot=pilot, progress=bar.update)
+    with Progress(spec.name, total=len(session.runs), initial=len(session.finished) + len(session.failed)) as bar:
+        return session.run(executor, pilot=pilot,
+                           progress=lambda done, failed, total: bar.update(done + failed, total, failed))
 
 
 def _pilot(session: Any, executor: Any) -> Any:
@@ -158,14 +143,6 @@ def _pilot(session: Any, executor: Any) -> Any:
     return pilot
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
-def _confirm_runs() -> int:
-    from experiments.batch.runner import CONFIRM_RUNS
-
-    return CONFIRM_RUNS
 
 
 def _executor_text(executor: Any) -> str:
@@ -178,13 +155,6 @@ def _executor_text(executor: Any) -> str:
     return f"{where} ({threads} worker thread{'s' if threads != 1 else ''} now)"
 
 
-def _duration(seconds: float) -> str:
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 90 * 60:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
-
 
 def _size(n_bytes: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
@@ -192,38 +162,3 @@ def _size(n_bytes: float) -> str:
             return f"{n_bytes:.0f} {unit}"
         n_bytes /= 1000
     return f"{n_bytes:.1f} TB"
-
-
-class _Bar:
-    """Runs done / failed / remaining with ETA: a tqdm bar on a terminal, a line a minute otherwise."""
-
-    def __init__(self, label: str, total: int, done: int, failed: int):
-        from tqdm import tqdm
-
-        self.total = total
-        self.label = label
-        self.tty = sys.stderr.isatty()
-        self.bar = tqdm(total=total, initial=done + failed, desc=label, unit="run", file=sys.stderr,
-                        dynamic_ncols=True, disable=not self.tty, smoothing=0.1)
-        self.started = time.monotonic()
-        self.start_count = done + failed
-        self.last_line = self.started
-
-    def __enter__(self) -> _Bar:
-        return self
-
-    def update(self, done: int, failed: int, total: int) -> None:
-        count = done + failed
-        self.bar.update(count - self.bar.n)
-        self.bar.set_postfix_str(f"failed {failed}, remaining {total - count}", refresh=False)
-        now = time.monotonic()
-        if not self.tty and (now - self.last_line >= 60 or count == total):
-            self.last_line = now
-            rate = (count - self.start_count) / max(now - self.started, 1e-9)
-            eta = (total - count) / rate if rate > 0 else float("nan")
-            eta_text = _duration(eta) if eta == eta else "?"
-            typer.echo(f"{self.label}: {done:,} done, {failed:,} failed, {total - count:,} remaining, "
-                       f"ETA {eta_text}", err=True)
-
-    def __exit__(self, *exc: object) -> None:
-        self.bar.close()

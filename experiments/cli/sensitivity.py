@@ -7,126 +7,89 @@ Output directory (``--out``, default ``runs/sensitivity-<problem>-<method>``):
 - ``indices.png``, ``convergence.png`` (and ``morris.png`` for Morris), ``report.html``.
 
 The result files are written to a temporary directory inside ``--out`` and moved into place
-only when all of them are complete, so a reader never sees a half-written result.
+only when all of them are complete (:func:`experiments.files.publish_files`), so a reader never
+sees a half-written result. :func:`check_study_out` and :func:`prepare_problem` serve
+``ruralsim discover`` too, which runs its study through the same kind of store.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
-import time
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+
+import typer
 
 from experiments.batch.store import StoreError
+from experiments.cli.console import Progress, check_out, crash, executor_problems, fail, fail_problems, note
+from experiments.files import publish_files
+from experiments.sensitivity.evaluators import StoreEvaluator
 from experiments.sensitivity.problem import Problem, ProblemError, load_problem, with_options
 from experiments.sensitivity.study import METHODS, MIN_N, SensitivityError
 
 STORE = "store"
 
 
-def default_out(problem: Problem, method: str) -> Path:
-    return Path("runs") / f"sensitivity-{problem.name}-{method}"
-
-
 def prepare_problem(problem_ref: str, base: str | None, households: int | None, counties: int | None,
-                    years: int | None, reps: int | None) -> Problem:
-    """Load the problem and apply the command-line replacements (raises ProblemError)."""
-    return with_options(load_problem(problem_ref), base=base, households=households, counties=counties,
-                        years=years, reps=reps)
-
-
-def check_executor_options(workers: int | None, scheduler: str | None, inprocess: bool) -> list[str]:
-    problems = []
-    if workers is not None and workers < 1:
-        problems.append(f"--workers {workers}: must be a whole number >= 1")
-    given = [name for name, on in (("--workers", workers is not None), ("--scheduler", scheduler is not None),
-                                   ("--in-process", inprocess)) if on]
-    if len(given) > 1:
-        problems.append(f"{' and '.join(given)} cannot be combined: choose one executor")
-    if scheduler is not None and "://" not in scheduler:
-        problems.append(f"--scheduler {scheduler!r}: expected an address such as tcp://HOST:8786")
-    return problems
-
-
-def check_out(out: Path, resume: bool) -> str | None:
-    """A problem with ``--out`` (None when usable)."""
-    if out.exists() and not out.is_dir():
-        return f"--out {out} exists and is not a directory; choose another --out"
-    store = out / STORE
-    if resume:
-        if not (store / "manifest.json").is_file():
-            return f"--resume: {out} holds no study to resume (no {store}/manifest.json); leave out --resume"
-        return None
-    if out.exists() and any(out.iterdir()):
-        return (f"--out {out} already exists and is not empty; use --resume to complete the study it holds, or "
-                "choose another --out")
-    return None
-
-
-def write_results(directory: Path, writer: Any) -> list[Path]:
-    """Call ``writer(tmp_dir)`` and move every file it wrote into ``directory`` (all or nothing)."""
-    tmp = directory / f".results.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+                    years: int | None, reps: int | None, seed: int) -> tuple[Problem | None, list[str]]:
+    """The problem with the command-line replacements applied (None when it cannot be had), and every
+    problem found with it and with ``--seed``."""
+    problems = [] if seed >= 0 else [f"--seed {seed}: must be a whole number >= 0"]
     try:
-        writer(tmp)
-        moved = []
-        for path in sorted(tmp.iterdir()):
-            target = directory / path.name
-            os.replace(path, target)
-            moved.append(target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return moved
+        return with_options(load_problem(problem_ref), base=base, households=households, counties=counties,
+                            years=years, reps=reps), problems
+    except ProblemError as exc:
+        return None, problems + exc.problems
 
 
-class _Progress:
-    """Runs done of runs planned: tqdm on a terminal, a line every 15 s otherwise."""
+def check_study_out(out: Path, resume: bool) -> None:
+    """Fail unless ``--out`` can hold the study: new or empty, or with ``resume`` holding a store."""
+    if resume and not (out.exists() and not out.is_dir()):
+        store = out / STORE
+        if not (store / "manifest.json").is_file():
+            fail(f"--resume: {out} holds no study to resume (no {store}/manifest.json); leave out --resume.")
+        return
+    check_out(out, remedy="use --resume to complete the study it holds, or choose another --out")
 
-    def __init__(self, label: str):
-        from tqdm import tqdm
 
-        self.tty = sys.stderr.isatty()
-        self.bar = tqdm(total=0, desc=label, unit="run", file=sys.stderr, disable=not self.tty, dynamic_ncols=True)
-        self.label = label
-        self.last = time.monotonic()
-
-    def __call__(self, done: int, failed: int, total: int) -> None:
-        if self.bar.total != total:
-            self.bar.total = total
-        self.bar.update(done + failed - self.bar.n)
-        now = time.monotonic()
-        if not self.tty and (now - self.last >= 15 or done + failed == total):
-            self.last = now
-            print(f"{self.label}: {done + failed} of {total} runs ({failed} failed)", file=sys.stderr, flush=True)
-
-    def close(self) -> None:
-        self.bar.close()
+@contextlib.contextmanager
+def study_evaluator(out_dir: Path, label: str, name: str, workers: int | None, scheduler: str | None,
+                    inprocess: bool, resume: bool, retry_failed: bool,
+                    on_start: Callable[[int, int], None]) -> Iterator[StoreEvaluator]:
+    """A store evaluator under ``out_dir/store`` with a progress bar, and the exit codes of a study run through it:
+    130 when interrupted (finished runs are kept for ``--resume``), 2 when the store holds another study, 1 when
+    the study stops on anything else."""
+    with Progress(label) as bar:
+        evaluator = StoreEvaluator(out_dir / STORE, workers=workers, scheduler=scheduler, inprocess=inprocess,
+                                   resume=resume or retry_failed, retry_failed=retry_failed,
+                                   progress=lambda done, failed, total: bar.update(done + failed, total, failed),
+                                   name=name, on_start=on_start)
+        try:
+            yield evaluator
+        except KeyboardInterrupt:
+            bar.close()
+            note(f"\nInterrupted; finished runs are kept in {out_dir / STORE}: add --resume to complete them.")
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except StoreError as exc:  # e.g. --resume of a directory holding another study
+            fail(f"{exc}.")
+        except Exception as exc:
+            crash(f"the {label} study stopped", exc)
 
 
 def sensitivity(problem_ref: str, method: str, n: int | None, reps: int | None, base: str | None,
                 households: int | None, counties: int | None, years: int | None, workers: int | None,
                 scheduler: str | None, inprocess: bool, out: Path | None, resume: bool, retry_failed: bool,
                 seed: int) -> None:
-    """The command (exit codes as in :mod:`experiments.cli.main`)."""
-    import typer
-
-    from experiments.cli.main import _crash, _fail
-
+    """The command (exit codes as in :mod:`experiments.cli.console`)."""
     method = method.strip().lower()
     problems: list[str] = []
     if method not in METHODS:
         problems.append(f"--method {method!r}: allowed are {', '.join(METHODS)}")
-    problems += check_executor_options(workers, scheduler, inprocess)
-    if seed < 0:
-        problems.append(f"--seed {seed}: must be a whole number >= 0")
-    problem = None
-    try:
-        problem = prepare_problem(problem_ref, base, households, counties, years, reps)
-    except ProblemError as exc:
-        problems += exc.problems
+    problems += executor_problems(workers, scheduler, inprocess)
+    problem, more = prepare_problem(problem_ref, base, households, counties, years, reps, seed)
+    problems += more
     if problem is not None and method in METHODS:
         n = problem.n[method] if n is None else n
         if n < MIN_N[method]:
@@ -137,51 +100,34 @@ def sensitivity(problem_ref: str, method: str, n: int | None, reps: int | None, 
             problems.append(f"--n {n}: Sobol' designs need a power of 2 (e.g. {1 << (n.bit_length() - 1)} or "
                             f"{1 << n.bit_length()}) to keep their balance")
     if problems:
-        _fail("cannot run the sensitivity study:\n" + "\n".join(f"  {p}" for p in problems))
+        fail_problems("cannot run the sensitivity study", problems)
     assert problem is not None and n is not None
-    out_dir = out if out is not None else default_out(problem, method)
-    why = check_out(out_dir, resume or retry_failed)
-    if why:
-        _fail(why + ".")
+    out_dir = out if out is not None else Path("runs") / f"sensitivity-{problem.name}-{method}"
+    check_study_out(out_dir, resume or retry_failed)
 
     from experiments.sensitivity.report import lever_findings, write_figures, write_report
-    from experiments.sensitivity.study import StoreEvaluator, block_size, run_study, write_tables
+    from experiments.sensitivity.study import block_size, run_study, write_tables
 
     rows = n * block_size(method, len(problem.parameters))
 
     def announce(total: int, todo: int) -> None:
-        typer.echo(f"Sensitivity ({method}) of {problem.name}: {rows:,} sample points x {problem.reps} paired "
-                   f"replications = {total:,} distinct runs of {problem.base} "
-                   f"({', '.join(f'{v:,} {k}' for k, v in problem.size.items())}), {todo:,} to do.", err=True)
+        note(f"Sensitivity ({method}) of {problem.name}: {rows:,} sample points x {problem.reps} paired "
+             f"replications = {total:,} distinct runs of {problem.base} "
+             f"({', '.join(f'{v:,} {k}' for k, v in problem.size.items())}), {todo:,} to do.")
 
-    bar = _Progress("sensitivity")
-    evaluator = StoreEvaluator(out_dir / STORE, workers=workers, scheduler=scheduler, inprocess=inprocess,
-                               resume=resume or retry_failed, retry_failed=retry_failed, progress=bar,
-                               name=f"sensitivity-{problem.name}-{method}", on_start=announce)
-    try:
+    with study_evaluator(out_dir, "sensitivity", f"sensitivity-{problem.name}-{method}", workers, scheduler,
+                         inprocess, resume, retry_failed, announce) as evaluator:
         try:
             study = run_study(problem, method, n, evaluator, seed=seed)
-        finally:
-            bar.close()
+        except SensitivityError as exc:
+            fail(f"{exc}; failures are listed in {out_dir / STORE / 'failures.jsonl'}.", code=1)
 
         def writer(tmp: Path) -> None:
             write_tables(study, tmp)
             figures = write_figures(study, tmp)
             write_report(study, figures, tmp / "report.html")
 
-        write_results(out_dir, writer)
-    except KeyboardInterrupt:
-        typer.echo(f"\nInterrupted; finished runs are kept in {out_dir / STORE}: add --resume to complete the study.",
-                   err=True)
-        raise typer.Exit(130) from None
-    except SensitivityError as exc:
-        _fail(f"{exc}; failures are listed in {out_dir / STORE / 'failures.jsonl'}.", code=1)
-    except (typer.Exit, typer.Abort):
-        raise
-    except StoreError as exc:  # e.g. --resume of a directory holding another study
-        _fail(f"{exc}.")
-    except Exception as exc:
-        _crash("the sensitivity study stopped", exc)
+        publish_files(out_dir, writer)
 
     ev = study.evaluation
     typer.echo("\n".join(lever_findings(study)))

@@ -27,6 +27,8 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from experiments.compare.comparison import Comparison, annual_bands, county_relapse, lookup, three_excesses_table
+
 FIGURES = ("fan_charts", "county_heatmap", "large_scale_probability", "three_excesses", "cost_vs_averted")
 _TYPE_LETTER = {"key": "K", "formerly_poor": "F", "never_poor": "N"}
 _TYPE_ORDER = {"key": 0, "formerly_poor": 1, "never_poor": 2}
@@ -204,10 +206,8 @@ def _err(value: float, low: float, high: float) -> list[list[float]]:
     return [[max(below, 0.0) if math.isfinite(below) else 0.0], [max(above, 0.0) if math.isfinite(above) else 0.0]]
 
 
-def write_figures(comparison: Any, directory: Path) -> dict[str, Path]:
+def write_figures(comparison: Comparison, directory: Path) -> dict[str, Path]:
     """Draw every figure of ``comparison`` into ``directory``; returns name → path."""
-    from experiments.compare.comparison import annual_bands, county_relapse, lookup, three_excesses_table
-
     directory = Path(directory)
     s = comparison.settings
     names = list(s.scenarios)

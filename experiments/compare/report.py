@@ -11,8 +11,6 @@ seeds, software version).
 
 from __future__ import annotations
 
-import base64
-import html
 import json
 import math
 from collections.abc import Mapping
@@ -23,18 +21,21 @@ from typing import Any
 from experiments.compare.comparison import (
     BINARY_OUTCOME,
     HEADLINE,
-    OUTCOME_LABELS,
     PRECISION_OUTCOME,
     RELAPSE_EVENTS,
     Comparison,
-    format_value,
-    headline_cells,
     lookup,
     outcome_columns,
-    pairing_summary,
-    precision_sentence,
     three_excesses_table,
 )
+from experiments.compare.formats import (
+    OUTCOME_LABELS,
+    format_value,
+    headline_cells,
+    pairing_summary,
+    precision_sentence,
+)
+from experiments.report import render
 
 #: Plain names of the settings a scenario may change (dotted paths are not shown to readers).
 PLAIN_NAMES: dict[str, str] = {
@@ -66,24 +67,6 @@ PLAIN_NAMES: dict[str, str] = {
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 
-_CSS = """
-body { font-family: Georgia, 'Times New Roman', serif; max-width: 1020px; margin: 2em auto; padding: 0 1em;
-       color: #222; line-height: 1.45; }
-h1 { font-size: 1.7em; margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #ccc; }
-.sub { color: #555; margin-top: 0; }
-table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.92em; }
-th, td { border: 1px solid #ccc; padding: 0.35em 0.55em; vertical-align: top; }
-th { background: #f3f3f3; text-align: left; }
-td.num { text-align: right; white-space: nowrap; }
-.iv { color: #666; font-size: 0.85em; display: block; }
-.diff { color: #1a4d8f; font-size: 0.88em; display: block; }
-.ref { color: #888; font-size: 0.85em; display: block; }
-figure { margin: 1.2em 0; } figure img { max-width: 100%; border: 1px solid #eee; }
-figcaption { color: #444; font-size: 0.9em; }
-.note { background: #f7f7f0; border-left: 4px solid #c9b458; padding: 0.5em 0.9em; }
-.small { font-size: 0.85em; color: #555; }
-"""
-
 
 def write_report(comparison: Comparison, figures: Mapping[str, Path], path: Path) -> Path:
     """Write ``report.html`` for ``comparison`` with the PNG ``figures`` embedded."""
@@ -93,57 +76,35 @@ def write_report(comparison: Comparison, figures: Mapping[str, Path], path: Path
 
 
 def build_report(comparison: Comparison, figures: Mapping[str, Path]) -> str:
-    """The HTML text of the brief."""
-    s = comparison.settings
-    ref = s.reference
-    ref_params = comparison.scenarios[ref].params
-    parts = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-        "<title>Relapse into poverty under different policy paths</title>", f"<style>{_CSS}</style></head><body>",
-        "<h1>Relapse into poverty under different policy paths</h1>",
-        f'<p class="sub">A simulated comparison of {len(s.scenarios)} policy paths for a rural province, '
-        f"{ref_params.sim.start_year}–{ref_params.sim.start_year + ref_params.sim.n_years - 1}. "
-        f"Produced {_e(datetime.now().strftime('%d %B %Y'))} by ruralsim.</p>",
-        _question(comparison),
-        _findings(comparison),
-        _stories(comparison),
-        _headline(comparison),
-        _figures(comparison, figures),
-        _cost_section(comparison),
-        _three_excesses(comparison),
-        _pairing(comparison),
-        _definitions(comparison),
-        _differences(comparison),
-        _all_outcomes(comparison),
-        _settings(comparison),
-        "</body></html>",
-    ]
-    return "\n".join(parts)
-
-
-# --------------------------------------------------------------------------------------------
-# Sections
-# --------------------------------------------------------------------------------------------
-
-
-def _question(c: Comparison) -> str:
+    """The HTML text of the brief (template ``comparison.html.j2``)."""
+    c = comparison
     s = c.settings
-    return f"""<h2>The question</h2>
-<p>Absolute poverty was declared eliminated at the end of 2020. During the transition period that followed,
-the main assistance policies were kept, and the task set was to prevent <em>large-scale relapse</em> into
-poverty. This brief compares policy paths for what comes next: under each path, how many households that
-were once registered as poor fall back below the poverty line, how likely it is that relapse reaches a
-large scale in some county, whether incomes in the formerly poor counties keep growing faster than the
-economy (the “three excesses”), and what the path costs the public purse.</p>
-<p>Each path was simulated {c.n_reps} times. Every simulation is one possible history of illnesses,
-disasters, price falls and job losses; <strong>every path met exactly the same {c.n_reps} histories</strong>,
-so the differences between paths come from the policies, not from luck. Numbers are averages over the
-simulations; the range in brackets is a 95% interval for that average. Differences are given against the
-reference path, <strong>{_e(s.reference)}</strong>; when the interval of a difference does not include zero,
-the simulations show a clear difference.</p>"""
+    start = c.scenarios[s.reference].params.sim
+    return render(
+        "comparison.html.j2", c=c, reference=s.reference, scenarios=list(s.scenarios),
+        first_year=start.start_year, last_year=start.start_year + start.n_years - 1,
+        produced=datetime.now().strftime("%d %B %Y"),
+        findings=_findings(c), p_reference=lookup(c.table, s.reference, BINARY_OUTCOME, "probability"),
+        stories=[(name + (" (reference)" if name == s.reference else ""),
+                  [p for p in c.scenarios[name].description.split("\n\n") if p.strip()]) for name in s.scenarios],
+        headline_labels=[_headline_label(o, c) for o in HEADLINE],
+        headline_rows=[(name, [headline_cells(c.table, name, o) for o in HEADLINE]) for name in s.scenarios],
+        figures=[(path, *_CAPTIONS.get(name, (name, ""))) for name, path in figures.items()],
+        costs=_costs(c), excesses=_three_excesses(c), pairing=_pairing(c),
+        pairing_sentence=pairing_summary(c), precision=precision_sentence(c),
+        definitions=_definitions(c), differences=_differences(c),
+        outcomes=[(OUTCOME_LABELS.get(o, (o,))[0], [headline_cells(c.table, n, o) for n in s.scenarios])
+                  for o in outcome_columns(c.runs)],
+        made=_made(c),
+    )
 
 
-def _findings(c: Comparison) -> str:
+# --------------------------------------------------------------------------------------------
+# Sections: the data each one shows
+# --------------------------------------------------------------------------------------------
+
+
+def _findings(c: Comparison) -> list[dict[str, Any]]:
     s = c.settings
     table = c.table
     items = []
@@ -153,60 +114,19 @@ def _findings(c: Comparison) -> str:
         diff = lookup(table, name, PRECISION_OUTCOME, "diff_mean")
         lo = lookup(table, name, PRECISION_OUTCOME, "diff_ci_low")
         hi = lookup(table, name, PRECISION_OUTCOME, "diff_ci_high")
-        if lo > 0:
-            relapse = (f"<strong>{diff * 100:.2f} percentage points more</strong> formerly poor households "
-                       "relapse at least once")
-        elif hi < 0:
-            relapse = (f"<strong>{-diff * 100:.2f} percentage points fewer</strong> formerly poor households "
-                       "relapse at least once")
-        else:
-            relapse = "no clear difference in the share of formerly poor households that relapse"
-        p = lookup(table, name, BINARY_OUTCOME, "probability")
-        p_ref = lookup(table, s.reference, BINARY_OUTCOME, "probability")
+        change = "more" if lo > 0 else "fewer" if hi < 0 else ""
         cost = lookup(table, name, "fiscal_cost_total_yuan", "diff_mean")
         clo = lookup(table, name, "fiscal_cost_total_yuan", "diff_ci_low")
         chi = lookup(table, name, "fiscal_cost_total_yuan", "diff_ci_high")
         if clo > 0:
-            money = f"costs {_e(format_value('fiscal_cost_total_yuan', cost))} more"
+            money = f"costs {format_value('fiscal_cost_total_yuan', cost)} more"
         elif chi < 0:
-            money = f"saves {_e(format_value('fiscal_cost_total_yuan', -cost))}"
+            money = f"saves {format_value('fiscal_cost_total_yuan', -cost)}"
         else:
             money = "costs about the same"
-        items.append(f"<li><strong>{_e(name)}</strong>: {relapse} than under {_e(s.reference)}; large-scale relapse "
-                     f"occurs in {_pct(p)} of simulations (against {_pct(p_ref)}); the path {money} "
-                     "over the period.</li>")
-    return "<h2>Main findings</h2><ul>" + "\n".join(items) + "</ul>"
-
-
-def _stories(c: Comparison) -> str:
-    rows = []
-    for name in c.settings.scenarios:
-        story = c.scenarios[name].description
-        paragraphs = "".join(f"<p>{_e(p)}</p>" for p in story.split("\n\n") if p.strip())
-        role = " (reference)" if name == c.settings.reference else ""
-        rows.append(f"<tr><th>{_e(name)}{role}</th><td>{paragraphs}</td></tr>")
-    return "<h2>The policy paths compared</h2><table>" + "\n".join(rows) + "</table>"
-
-
-def _headline(c: Comparison) -> str:
-    s = c.settings
-    head = "".join(f"<th>{_e(_headline_label(o, c))}</th>" for o in HEADLINE)
-    rows = []
-    for name in s.scenarios:
-        cells = []
-        for outcome in HEADLINE:
-            value, interval, diff, diff_iv = headline_cells(c.table, name, outcome)
-            extra = (f'<span class="diff">vs {_e(s.reference)}: {_e(diff)} <span class="iv">{_e(diff_iv)}</span>'
-                     "</span>" if diff else '<span class="ref">reference</span>')
-            cells.append(f'<td class="num">{_e(value)}<span class="iv">{_e(interval)}</span>{extra}</td>')
-        rows.append(f"<tr><th>{_e(name)}</th>{''.join(cells)}</tr>")
-    note = ("<p class=\"small\">Brackets: 95% interval. For the chance of large-scale relapse, the share of "
-            "simulations in which it happened with its Wilson interval; its difference is in percentage points "
-            "with Newcombe's interval for paired proportions. “pp” = percentage points. Spending is the total of "
-            "all public spending recorded in the simulated province's accounts over the period, in nominal "
-            "yuan.</p>")
-    return (f"<h2>Headline results</h2><table><tr><th>Policy path</th>{head}</tr>" + "\n".join(rows)
-            + "</table>" + note)
+        items.append({"name": name, "change": change, "points": f"{abs(diff) * 100:.2f}",
+                      "p": lookup(table, name, BINARY_OUTCOME, "probability"), "money": money})
+    return items
 
 
 def _headline_label(outcome: str, c: Comparison) -> str:
@@ -243,17 +163,7 @@ _CAPTIONS = {
 }
 
 
-def _figures(c: Comparison, figures: Mapping[str, Path]) -> str:
-    out = ["<h2>Figures</h2>"]
-    for name, path in figures.items():
-        title, caption = _CAPTIONS.get(name, (name, ""))
-        data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
-        out.append(f'<figure><h3>{_e(title)}</h3><img alt="{_e(title)}" src="data:image/png;base64,{data}">'
-                   f"<figcaption>{_e(caption)}</figcaption></figure>")
-    return "\n".join(out)
-
-
-def _cost_section(c: Comparison) -> str:
+def _costs(c: Comparison) -> list[list[str]]:
     s = c.settings
     rows = []
     for name in s.scenarios:
@@ -270,55 +180,31 @@ def _cost_section(c: Comparison) -> str:
             meaning = "costs more and does not avert relapses"
         else:
             meaning = "saves money and averts relapses"
-        rows.append(f"<tr><th>{_e(name)}</th><td class=\"num\">{_e(format_value(RELAPSE_EVENTS, -events))}</td>"
-                    f"<td class=\"num\">{_e(format_value('fiscal_cost_total_yuan', cost, diff=True))}</td>"
-                    f"<td>{_e(meaning)}</td></tr>")
-    return (f"<h2>What each path costs per relapse averted</h2><p>Household relapses averted (relapses under "
-            f"{_e(s.reference)} minus relapses under the path, summed over all years, province scale) and the "
-            "difference in public spending. The ratio uses the averages; see the figure above for the "
-            "uncertainty of both.</p><table><tr><th>Policy path</th><th>Relapses averted (households)</th>"
-            "<th>Extra spending</th><th>What it means</th></tr>" + "\n".join(rows) + "</table>")
+        rows.append([name, format_value(RELAPSE_EVENTS, -events),
+                     format_value("fiscal_cost_total_yuan", cost, diff=True), meaning])
+    return rows
 
 
-def _three_excesses(c: Comparison) -> str:
+def _three_excesses(c: Comparison) -> dict[str, Any]:
     te = three_excesses_table(c.annual, c.seeds)
     years = sorted(te["year"].unique())
-    head = "".join(f"<th>{y}</th>" for y in years)
     rows = []
     for name in c.settings.scenarios:
         d = te[te["scenario"] == name].set_index("year")
-        cells = "".join(f'<td class="num">{int(d.at[y, "years_held"])} of {int(d.at[y, "n"])}</td>'
-                        if y in d.index else "<td></td>" for y in years)
-        rows.append(f"<tr><th>{_e(name)}</th>{cells}</tr>")
-    return ("<h2>The three excesses, year by year</h2><p>Number of simulations in which per-capita income in the "
-            "formerly poor counties grew faster than GDP, than urban incomes and than rural incomes overall.</p>"
-            f"<table><tr><th>Policy path</th>{head}</tr>" + "\n".join(rows) + "</table>")
+        rows.append([name, *(f'{int(d.at[y, "years_held"])} of {int(d.at[y, "n"])}' if y in d.index else ""
+                             for y in years)])
+    return {"header": ["Policy path", *years], "rows": rows}
 
 
-def _pairing(c: Comparison) -> str:
+def _pairing(c: Comparison) -> dict[str, Any]:
     s = c.settings
     outcomes = [o for o in HEADLINE if o != BINARY_OUTCOME]
-    head = "".join(f"<th>{_e(OUTCOME_LABELS[o][0])}</th>" for o in outcomes)
-    rows = []
-    for name in s.scenarios:
-        if name == s.reference:
-            continue
-        cells = []
-        for o in outcomes:
-            r = lookup(c.table, name, o, "pairing_ratio")
-            cells.append(f'<td class="num">{_ratio(r)}</td>')
-        rows.append(f"<tr><th>{_e(name)}</th>{''.join(cells)}</tr>")
-    sentence = pairing_summary(c)
-    precision = precision_sentence(c)
-    extra = f'<p class="note">{_e(precision)}</p>' if precision else ""
-    return (f"<h2>Why the comparison is fair, and how precise it is</h2><p>Because every path met the same "
-            f"histories, chance affects all paths alike and cancels out of the differences. {_e(sentence)} The "
-            "table gives, for each difference from the reference, how many times wider its interval would have "
-            "been had the paths been simulated on separate histories.</p>"
-            f"<table><tr><th>Policy path</th>{head}</tr>" + "\n".join(rows) + "</table>" + extra)
+    rows = [[name, *(_ratio(lookup(c.table, name, o, "pairing_ratio")) for o in outcomes)]
+            for name in s.scenarios if name != s.reference]
+    return {"header": ["Policy path", *(OUTCOME_LABELS[o][0] for o in outcomes)], "rows": rows}
 
 
-def _definitions(c: Comparison) -> str:
+def _definitions(c: Comparison) -> list[tuple[str, str]]:
     s = c.settings
     p = c.scenarios[s.reference].params
     ref_annual = c.annual[(c.annual["scenario"] == s.reference) & c.annual["seed"].isin(c.seeds)]
@@ -367,11 +253,10 @@ def _definitions(c: Comparison) -> str:
         ("95% interval", "For an average: the range that would contain the model's true average in 95 of 100 "
          "repetitions of this study (Student t). For a chance: Wilson's interval."),
     ]
-    rows = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in items)
-    return f"<h2>Definitions used</h2><table>{rows}</table>"
+    return items
 
 
-def _differences(c: Comparison) -> str:
+def _differences(c: Comparison) -> dict[str, Any]:
     from model.params import parameter_table
 
     names = list(c.settings.scenarios)
@@ -383,68 +268,30 @@ def _differences(c: Comparison) -> str:
         if len({json.dumps(v, sort_keys=True) for v in values}) <= 1:
             continue
         label = PLAIN_NAMES.get(path, row["doc"].rstrip("."))
-        cells = "".join(f"<td>{_e(_plain_value(v, row['unit']))}</td>" for v in values)
-        rows.append(f'<tr><th title="{_e(path)}">{_e(label)}</th>{cells}</tr>')
-    head = "".join(f"<th>{_e(n)}</th>" for n in names)
-    body = "\n".join(rows) if rows else f'<tr><td colspan="{len(names) + 1}">No setting differs.</td></tr>'
-    common = c.scenarios[c.settings.reference].params
-    return ("<h2>What differs between the paths</h2><p>Every setting in which at least one path differs from "
-            "another; all other settings are the same for all paths. Dates give the month from which a value "
-            f"applies. All paths: {common.population.n_households:,} simulated households in "
-            f"{common.population.n_counties} counties, {common.sim.n_years} years from {common.sim.start_year}.</p>"
-            f"<table><tr><th>Setting</th>{head}</tr>{body}</table>")
+        rows.append((path, label, [_plain_value(v, row["unit"]) for v in values]))
+    return {"names": names, "rows": rows, "params": c.scenarios[c.settings.reference].params}
 
 
-def _all_outcomes(c: Comparison) -> str:
-    names = list(c.settings.scenarios)
-    head = "".join(f"<th>{_e(n)}</th>" for n in names)
-    rows = []
-    for outcome in outcome_columns(c.runs):
-        cells = []
-        for n in names:
-            value, interval, diff, diff_iv = headline_cells(c.table, n, outcome)
-            extra = f'<span class="diff">{_e(diff)} <span class="iv">{_e(diff_iv)}</span></span>' if diff else ""
-            cells.append(f'<td class="num">{_e(value)}<span class="iv">{_e(interval)}</span>{extra}</td>')
-        rows.append(f"<tr><th>{_e(OUTCOME_LABELS.get(outcome, (outcome,))[0])}</th>{''.join(cells)}</tr>")
-    return ("<h2>All outcomes</h2><p>Average over the simulations with its 95% interval; in blue the difference "
-            f"from {_e(c.settings.reference)} with its interval.</p>"
-            f"<table><tr><th>Outcome</th>{head}</tr>" + "\n".join(rows) + "</table>")
-
-
-def _settings(c: Comparison) -> str:
+def _made(c: Comparison) -> dict[str, Any]:
     from model.results import environment
 
     env = environment()
     git = env.get("git") or {}
-    commit = git.get("commit") or "unknown (not a git checkout)"
-    dirty = " with uncommitted changes" if git.get("dirty") else ""
-    version = env.get("packages", {}).get("ruralsim", "unknown")
     seeds = c.seeds
     seed_text = f"{seeds[0]} to {seeds[-1]}" if seeds == list(range(seeds[0], seeds[-1] + 1)) else \
         ", ".join(map(str, seeds))
     failed = len(c.failures)
-    failure_text = (f" {failed} simulation(s) failed; their histories were left out of every path so that the "
-                    "comparison stays paired." if failed else " No simulation failed.")
-    return f"""<h2>How these numbers were made</h2>
-<p class="small">Agent-based simulation of households, enterprises and governments, month by month. {c.n_reps}
-paired replications per path (random seeds {_e(seed_text)}); the same seed gives the same history in every
-path.{_e(failure_text)} Computed in {c.wall_time_s:.0f} seconds on {_e(c.workers_text)}. Software: ruralsim
-{_e(version)}, commit {_e(commit)}{_e(dirty)}; Python {_e(env.get('python', ''))}. The tables behind this brief
-are in the same folder: comparison.csv (every statistic), runs.csv (every simulation) and manifest.json (all
-settings).</p>"""
+    return {"seeds": seed_text,
+            "failures": (f" {failed} simulation(s) failed; their histories were left out of every path so that the "
+                         "comparison stays paired." if failed else " No simulation failed."),
+            "commit": git.get("commit") or "unknown (not a git checkout)",
+            "dirty": " with uncommitted changes" if git.get("dirty") else "",
+            "version": env.get("packages", {}).get("ruralsim", "unknown"), "python": env.get("python", "")}
 
 
 # --------------------------------------------------------------------------------------------
-# Helpers
+# Values in words
 # --------------------------------------------------------------------------------------------
-
-
-def _e(text: Any) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _pct(p: float) -> str:
-    return f"{p * 100:.0f}%" if math.isfinite(p) else "n/a"
 
 
 def _ratio(r: float) -> str:

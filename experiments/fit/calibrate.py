@@ -37,10 +37,10 @@ import yaml
 from scipy import optimize
 
 import model
-from experiments.batch.store import timestamped_dir
-from experiments.fit import figures as fit_figures
-from experiments.fit import replications as fr
-from experiments.fit import targets as tf
+from experiments.fit.figures import history_figure, series_figure, targets_figure
+from experiments.fit.replications import Replications, load_params, replicate, size_overrides, target_rows
+from experiments.fit.targets import Target, TargetError, distance, read_all
+from experiments.report import markdown_table, number, render
 from model.params import ParamsError, bounds
 
 DEFAULT_SCENARIO = "historical"
@@ -81,11 +81,11 @@ FREE_PARAMETERS: tuple[FreeParameter, ...] = (
 )
 
 
-def fittable(targets: Sequence[tf.Target]) -> list[tf.Target]:
+def fittable(targets: Sequence[Target]) -> list[Target]:
     return [t for t in targets if t.fittable]
 
 
-def horizon_years(params: model.Params, targets: Sequence[tf.Target]) -> int:
+def horizon_years(params: model.Params, targets: Sequence[Target]) -> int:
     """Years to simulate so that the last target year is covered (no further)."""
     last = max((t.years[1] for t in targets if t.years is not None), default=params.sim.start_year)
     return max(1, min(params.sim.n_years, last - params.sim.start_year + 1))
@@ -94,30 +94,30 @@ def horizon_years(params: model.Params, targets: Sequence[tf.Target]) -> int:
 class Objective:
     """The distance of a candidate over common random numbers, with a record of every evaluation."""
 
-    def __init__(self, base: model.Params, free: Sequence[FreeParameter], targets: Sequence[tf.Target],
+    def __init__(self, base: model.Params, free: Sequence[FreeParameter], targets: Sequence[Target],
                  seeds: Sequence[int], budget: int, progress=None):
         self.base, self.free, self.targets, self.seeds = base, list(free), list(targets), list(seeds)
         self.budget = budget
         self.progress = progress
         self.history: list[tuple[list[float], float]] = []
         self._indicators_checked = False
-        self.best: tuple[list[float], float, list[dict[str, Any]], fr.Replications | None] = ([], math.inf, [], None)
+        self.best: tuple[list[float], float, list[dict[str, Any]], Replications | None] = ([], math.inf, [], None)
 
     def params_for(self, x: Sequence[float]) -> model.Params:
         return self.base.with_overrides({p.path: float(v) for p, v in zip(self.free, x, strict=True)},
                                         origin="calibration candidate")
 
-    def evaluate(self, x: Sequence[float]) -> tuple[float, list[dict[str, Any]], fr.Replications | None]:
+    def evaluate(self, x: Sequence[float]) -> tuple[float, list[dict[str, Any]], Replications | None]:
         try:
             params = self.params_for(x)
-            reps = fr.replicate(params, self.seeds, None if self._indicators_checked else self.targets)
+            reps = replicate(params, self.seeds, None if self._indicators_checked else self.targets)
         except (ParamsError, ValueError) as exc:
-            if isinstance(exc, tf.TargetError):
+            if isinstance(exc, TargetError):
                 raise
             return INFEASIBLE_DISTANCE, [], None
         self._indicators_checked = True
-        rows = fr.target_rows(self.targets, reps)
-        d, _ = tf.distance(self.targets, [r["simulated_mean"] for r in rows])
+        rows = target_rows(self.targets, reps)
+        d, _ = distance(self.targets, [r["simulated_mean"] for r in rows])
         return d, rows, reps
 
     def __call__(self, x: np.ndarray) -> float:
@@ -148,11 +148,11 @@ def calibrate(scenario: str, target_paths: Sequence[Path], budget: int, seeds: i
               counties: int | None, seed: int = 1, free: Sequence[FreeParameter] = FREE_PARAMETERS,
               progress=None) -> dict[str, Any]:
     """Run the calibration; returns the fitted values, distance, rows and history (no files)."""
-    all_targets = tf.read_all(target_paths)
+    all_targets = read_all(target_paths)
     targets = fittable(all_targets)
     if not targets:
-        raise tf.TargetError(["no fittable targets: give levels or intervals with a tolerance > 0 and weight > 0"])
-    base = fr.load_params(scenario, fr.size_overrides(households, counties, None))
+        raise TargetError(["no fittable targets: give levels or intervals with a tolerance > 0 and weight > 0"])
+    base = load_params(scenario, size_overrides(households, counties, None))
     base = base.with_overrides({"sim.n_years": horizon_years(base, targets)})
     pop, maxiter = de_sizes(budget, len(free))
     obj = Objective(base, free, targets, range(1, seeds + 1), budget, progress)
@@ -164,7 +164,7 @@ def calibrate(scenario: str, target_paths: Sequence[Path], budget: int, seeds: i
     if reps is None:
         raise ValueError(f"none of the {len(obj.history)} candidates could build a province; narrow the free "
                          "parameters' ranges")
-    _, contrib = tf.distance(targets, [r["simulated_mean"] for r in rows])
+    _, contrib = distance(targets, [r["simulated_mean"] for r in rows])
     for r, c, t in zip(rows, contrib, targets, strict=True):
         r["weight"] = t.weight
         r["contribution"] = c
@@ -208,93 +208,42 @@ def scenario_yaml(result: dict[str, Any]) -> str:
 
 def write_outputs(result: dict[str, Any], out: Path) -> None:
     """``calibrated.yaml``, the fit report (Markdown, HTML), ``calibration.json`` and figures."""
-    from html import escape
-
     meta = result["meta"]
     (out / "calibrated.yaml").write_text(scenario_yaml(result), encoding="utf-8")
     fig_dir = out / "figures"
     fig_dir.mkdir()
     figs = [f for f in (
-        fit_figures.targets_figure(result["targets"], result["rows"], fig_dir / "targets.png",
+        targets_figure(result["targets"], result["rows"], fig_dir / "targets.png",
                                    f"Best candidate: distance {result['distance']:.3g}"),
-        fit_figures.series_figure(result["targets"], result["reps"].annual_long(), fig_dir / "series.png",
+        series_figure(result["targets"], result["reps"].annual_long(), fig_dir / "series.png",
                                   "Best candidate: mean and 90% band over replications")
         if result["reps"] is not None else None,
-        fit_figures.history_figure(result["history"], fig_dir / "history.png"),
+        history_figure(result["history"], fig_dir / "history.png"),
     ) if f is not None]
     p_header = ["parameter", "search range", "fitted", "why this range"]
-    p_rows = [[p.path, f"[{fr.fmt(p.lo)}, {fr.fmt(p.hi)}]", fr.fmt(result["fitted"][p.path]), p.reason]
+    p_rows = [[p.path, f"[{number(p.lo, 4)}, {number(p.hi, 4)}]", number(result["fitted"][p.path], 4), p.reason]
               for p in result["free"]]
     t_header = ["target", "indicator", "year", "value", "tolerance", "simulated mean", "90% interval", "weight",
                 "contribution"]
     t_rows = [[r["id"], r["indicator"], r["year"], r["value"],
-               fr.fmt(r["tolerance"]) + (" (relative)" if r["relative_tolerance"] else ""),
-               fr.fmt(r["simulated_mean"]), f"{fr.fmt(r['simulated_p05'])} – {fr.fmt(r['simulated_p95'])}",
-               fr.fmt(r["weight"]), f"{r['contribution']:.4f}"] for r in result["rows"]]
+               number(r["tolerance"], 4) + (" (relative)" if r["relative_tolerance"] else ""),
+               number(r["simulated_mean"], 4), f"{number(r['simulated_p05'], 4)} – {number(r['simulated_p95'], 4)}",
+               number(r["weight"], 4), f"{r['contribution']:.4f}"] for r in result["rows"]]
     intro = (f"Scenario `{result['scenario']}`, {meta['households']:,} households in {meta['counties']} counties, "
              f"{meta['years']}; differential evolution (population {meta['popsize']} per parameter, "
              f"{meta['maxiter']} generations) evaluated {meta['evaluated']} candidates (budget {meta['budget']}), "
              f"each over {len(meta['seeds'])} replications on the same seeds. Distance = Σ w·((mean − target) / "
              f"tolerance)² / Σ w; the contributions below add up to it.")
     title = f"Calibration of '{result['scenario']}': distance {result['distance']:.4g}"
-    md = [f"# {title}", "", intro, "", "## Fitted parameters", "", fr.markdown_table(p_header, p_rows), "",
-          "## Targets", "", fr.markdown_table(t_header, t_rows), ""]
+    md = [f"# {title}", "", intro, "", "## Fitted parameters", "", markdown_table(p_header, p_rows), "",
+          "## Targets", "", markdown_table(t_header, t_rows), ""]
     md += [f"![{f.stem}](figures/{f.name})" for f in figs]
     (out / "fit_report.md").write_text("\n".join(md) + "\n", encoding="utf-8")
-    html = ["<!doctype html><html><head><meta charset='utf-8'><title>", escape(title), "</title>", fr.HTML_STYLE,
-            "</head><body>", f"<h1>{escape(title)}</h1>", f"<p>{escape(intro)}</p>", "<h2>Fitted parameters</h2>",
-            fr.html_table(p_header, p_rows), "<h2>Targets</h2>", fr.html_table(t_header, t_rows)]
-    html += [f"<p><img src='figures/{f.name}' alt='{f.stem}'></p>" for f in figs]
-    (out / "fit_report.html").write_text("\n".join(html + ["</body></html>"]), encoding="utf-8")
+    (out / "fit_report.html").write_text(
+        render("calibration.html.j2", title=title, intro=intro, parameter_header=p_header, parameter_rows=p_rows,
+               target_header=t_header, target_rows=t_rows, figures=figs), encoding="utf-8")
     clean = [{k: v for k, v in r.items()} for r in result["rows"]]
     (out / "calibration.json").write_text(json.dumps({
         "fitted": result["fitted"], "distance": result["distance"], "history": result["history"],
         "free": [p.__dict__ for p in result["free"]], "rows": clean, "meta": meta}, indent=2, default=str),
         encoding="utf-8")
-
-
-def calibrate_command(scenario: str, targets: list[Path] | None, budget: int, seeds: int, households: int | None,
-                      counties: int | None, seed: int, out: Path | None) -> None:
-    """The CLI command (``experiments.cli.main``): errors exit 2 with one ``error:`` paragraph."""
-    import typer
-
-    from experiments.cli.main import _crash, _fail
-    from scenarios import ScenarioError
-
-    paths = list(targets) if targets else [fr.IN_SAMPLE]
-    if seeds < 1:
-        _fail(f"--seeds {seeds}: allowed 1 or more")
-    if households is not None and households < 100:
-        _fail(f"--households {households}: allowed 100 or more")
-    try:
-        de_sizes(budget, len(FREE_PARAMETERS))
-    except ValueError as exc:
-        _fail(str(exc))
-    out_dir = out if out is not None else timestamped_dir("calibrate")
-    msg = fr.check_out_dir(out_dir)
-    if msg:
-        _fail(msg)
-    try:
-        tf.read_all(paths)
-        fr.load_params(scenario, fr.size_overrides(households, counties, None))
-    except tf.TargetError as exc:
-        _fail("invalid target file(s):\n" + "\n".join(f"  {p}" for p in exc.problems))
-    except ScenarioError as exc:
-        _fail(f"cannot calibrate scenario {scenario!r}:\n" + "\n".join(f"  {p}" for p in exc.problems))
-
-    def progress(done: int, total: int, d: float, best: float) -> None:
-        typer.echo(f"\rcandidate {done}/{total}: distance {d:.4g} (best {best:.4g})", nl=done == total, err=True)
-
-    try:
-        result = calibrate(scenario, paths, budget, seeds, households, counties, seed, progress=progress)
-    except tf.TargetError as exc:
-        _fail("invalid target file(s):\n" + "\n".join(f"  {p}" for p in exc.problems))
-    except Exception as exc:
-        _crash("the calibration failed", exc)
-    try:
-        fr.write_atomically(out_dir, lambda d: write_outputs(result, d))
-    except Exception as exc:
-        _crash("cannot write the calibration outputs", exc)
-    fitted = ", ".join(f"{k} = {v:.4g}" for k, v in result["fitted"].items())
-    typer.echo(f"distance {result['distance']:.4g} after {result['meta']['evaluated']} candidates; {fitted}\n"
-               f"scenario: {out_dir / 'calibrated.yaml'}; report: {out_dir / 'fit_report.html'}")

@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.fit import targets as tf
+from experiments.fit.targets import INTERVAL_TAIL, Target
 
 
-def _band(t: tf.Target) -> tuple[float, float] | None:
+def _band(t: Target) -> tuple[float, float] | None:
     """Centre and half-width of the pass band of a level or interval target."""
     tol = t.absolute_tolerance
     if t.kind == "level":
@@ -32,7 +32,7 @@ def _band(t: tf.Target) -> tuple[float, float] | None:
     return None
 
 
-def targets_figure(targets: Sequence[tf.Target], rows: Sequence[Mapping[str, Any]], path: Path,
+def targets_figure(targets: Sequence[Target], rows: Sequence[Mapping[str, Any]], path: Path,
                    title: str) -> Path | None:
     """Standardised position of each level/interval target's simulation inside its band."""
     items = []
@@ -64,7 +64,7 @@ def targets_figure(targets: Sequence[tf.Target], rows: Sequence[Mapping[str, Any
     return path
 
 
-def series_figure(targets: Sequence[tf.Target], annual_long: pd.DataFrame, path: Path, title: str) -> Path | None:
+def series_figure(targets: Sequence[Target], annual_long: pd.DataFrame, path: Path, title: str) -> Path | None:
     """Annual indicators with targets: mean and 90% band over replications, targets as bars."""
     names = []
     for t in targets:
@@ -81,8 +81,8 @@ def series_figure(targets: Sequence[tf.Target], annual_long: pd.DataFrame, path:
         g = annual_long.assign(**{name: annual_long[name].astype(float)}).groupby("year")[name]
         years = np.array(sorted(annual_long["year"].unique()))
         mean = g.mean().reindex(years).to_numpy(dtype=float)
-        lo = g.quantile(tf.INTERVAL_TAIL).reindex(years).to_numpy(dtype=float)
-        hi = g.quantile(1 - tf.INTERVAL_TAIL).reindex(years).to_numpy(dtype=float)
+        lo = g.quantile(INTERVAL_TAIL).reindex(years).to_numpy(dtype=float)
+        hi = g.quantile(1 - INTERVAL_TAIL).reindex(years).to_numpy(dtype=float)
         ax.fill_between(years, lo, hi, color="#9bc", alpha=0.5, lw=0)
         ax.plot(years, mean, color="#247", lw=1.5)
         for t in targets:

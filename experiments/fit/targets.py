@@ -39,6 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
+from scenarios import ProblemsError
+
 REQUIRED_COLUMNS = ("id", "indicator", "year", "value", "tolerance", "unit", "source", "note")
 OPTIONAL_COLUMNS = ("weight",)
 KINDS = ("level", "interval", "positive", "negative", "true", "false", "ratio>", "ratio<")
@@ -53,12 +55,8 @@ _INTERVAL = re.compile(r"^\[\s*([^;\]]+?)\s*;\s*([^;\]]+?)\s*\]$")
 _RATIO = re.compile(r"^ratio\s*([<>])\s*(.+)$")
 
 
-class TargetError(ValueError):
+class TargetError(ProblemsError):
     """A bad target file or target: every problem found, one per line."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from experiments.batch.store import timestamped_dir
-from experiments.fit import figures as fit_figures
-from experiments.fit import replications as fr
-from experiments.fit import targets as tf
+from experiments.fit.figures import series_figure, targets_figure
+from experiments.fit.replications import load_params, replicate, size_overrides, target_rows
+from experiments.fit.targets import read_all
+from experiments.report import markdown_table, number, render
 
 DEFAULT_SCENARIO = "historical"
 DEFAULT_SEEDS = 20
@@ -38,11 +38,11 @@ def score(rows: Sequence[dict[str, Any]]) -> float:
 def validate(scenario: str, target_paths: Sequence[Path], seeds: int, households: int | None = None,
              counties: int | None = None, seed_base: int = 1, progress=None) -> dict[str, Any]:
     """Run the validation; returns ``{"rows", "score", "targets", "reps", "meta"}`` (no files)."""
-    targets = tf.read_all(target_paths)
-    params = fr.load_params(scenario, fr.size_overrides(households, counties, None))
+    targets = read_all(target_paths)
+    params = load_params(scenario, size_overrides(households, counties, None))
     t0 = time.perf_counter()
-    reps = fr.replicate(params, range(seed_base, seed_base + seeds), targets, progress)
-    rows = fr.target_rows(targets, reps)
+    reps = replicate(params, range(seed_base, seed_base + seeds), targets, progress)
+    rows = target_rows(targets, reps)
     meta = {"scenario": scenario, "targets": [str(p) for p in target_paths], "seeds": list(reps.seeds),
             "households": params.population.n_households, "counties": params.population.n_counties,
             "years": f"{params.sim.start_year}-{params.sim.start_year + params.sim.n_years - 1}",
@@ -54,10 +54,11 @@ def _table(rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
     header = ["id", "indicator", "year", "target", "tolerance", "simulated mean", "90% interval", "pass"]
     body = []
     for r in rows:
-        tol = "" if r["tolerance"] is None else fr.fmt(r["tolerance"]) + (" (relative)" if r["relative_tolerance"]
+        tol = "" if r["tolerance"] is None else number(r["tolerance"], 4) + (" (relative)" if r["relative_tolerance"]
                                                                             else "")
-        body.append([r["id"], r["indicator"], r["year"], r["value"], tol, fr.fmt(r["simulated_mean"]),
-                     f"{fr.fmt(r['simulated_p05'])} – {fr.fmt(r['simulated_p95'])}", "pass" if r["pass"] else "FAIL"])
+        body.append([r["id"], r["indicator"], r["year"], r["value"], tol, number(r["simulated_mean"], 4),
+                     f"{number(r['simulated_p05'], 4)} – {number(r['simulated_p95'], 4)}",
+                     "pass" if r["pass"] else "FAIL"])
     return header, body
 
 
@@ -70,8 +71,8 @@ def write_report(result: dict[str, Any], out: Path) -> None:
     fig_dir.mkdir()
     title = f"Validation of '{meta['scenario']}': score {result['score']:.0%}"
     figs = [f for f in (
-        fit_figures.targets_figure(result["targets"], rows, fig_dir / "targets.png", title),
-        fit_figures.series_figure(result["targets"], result["reps"].annual_long(), fig_dir / "series.png",
+        targets_figure(result["targets"], rows, fig_dir / "targets.png", title),
+        series_figure(result["targets"], result["reps"].annual_long(), fig_dir / "series.png",
                                   f"'{meta['scenario']}': mean and 90% band over {len(meta['seeds'])} replications"),
     ) if f is not None]
     n_pass = sum(r["pass"] for r in rows)
@@ -83,19 +84,14 @@ def write_report(result: dict[str, Any], out: Path) -> None:
              f"its tolerance.{caveat}")
     header, body = _table(rows)
     md = [f"# {title}", "", intro, "", f"**Overall score: {n_pass} of {len(rows)} targets pass "
-          f"({result['score']:.0%}).**", "", fr.markdown_table(header, body), ""]
+          f"({result['score']:.0%}).**", "", markdown_table(header, body), ""]
     md += [f"![{f.stem}](figures/{f.name})" for f in figs]
     md += ["", "Sources: " + "; ".join(f"{r['id']}: {r['source']}" for r in rows), ""]
     (out / "validation.md").write_text("\n".join(md), encoding="utf-8")
-    from html import escape
-
-    html = ["<!doctype html><html><head><meta charset='utf-8'><title>", escape(title), "</title>", fr.HTML_STYLE,
-            "</head><body>", f"<h1>{escape(title)}</h1>", f"<p>{escape(intro)}</p>",
-            f"<p><b>Overall score: {n_pass} of {len(rows)} targets pass ({result['score']:.0%}).</b></p>",
-            fr.html_table(header, body, ["pass" if r["pass"] else "fail" for r in rows])]
-    html += [f"<p><img src='figures/{f.name}' alt='{f.stem}'></p>" for f in figs]
-    html += ["</body></html>"]
-    (out / "validation.html").write_text("\n".join(html), encoding="utf-8")
+    (out / "validation.html").write_text(
+        render("validation.html.j2", title=title, intro=intro, n_pass=n_pass, rows=rows, score=result["score"],
+               header=header, body=body, classes=["pass" if r["pass"] else "fail" for r in rows], figures=figs),
+        encoding="utf-8")
     pd.DataFrame(rows).to_csv(out / "validation.csv", index=False)
     (out / "meta.json").write_text(json.dumps({**meta, "score": result["score"]}, indent=2), encoding="utf-8")
 
@@ -106,53 +102,3 @@ def json_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         return None if isinstance(v, float) and not math.isfinite(v) else v
 
     return [{k: clean(r[k]) for k in JSON_KEYS} for r in rows]
-
-
-def validate_command(scenario: str, targets: list[Path] | None, seeds: int, households: int | None,
-                     counties: int | None, json_path: Path | None, out: Path | None) -> None:
-    """The CLI command (``experiments.cli.main``): errors exit 2 with one ``error:`` paragraph."""
-    import typer
-
-    from experiments.cli.main import _crash, _fail
-    from scenarios import ScenarioError
-
-    paths = list(targets) if targets else [fr.IN_SAMPLE]
-    if seeds < 2:
-        _fail(f"--seeds {seeds}: a validation needs at least 2 replications (20 or more for a real check)")
-    if households is not None and households < 100:
-        _fail(f"--households {households}: allowed 100 or more")
-    out_dir = out if out is not None else timestamped_dir("validate")
-    msg = fr.check_out_dir(out_dir)
-    if msg:
-        _fail(msg)
-    if json_path is not None and json_path.is_dir():
-        _fail(f"--json {json_path} is a directory; give a file name")
-    try:
-        tf.read_all(paths)
-        fr.load_params(scenario, fr.size_overrides(households, counties, None))
-    except tf.TargetError as exc:
-        _fail("invalid target file(s):\n" + "\n".join(f"  {p}" for p in exc.problems))
-    except ScenarioError as exc:
-        _fail(f"cannot validate scenario {scenario!r}:\n" + "\n".join(f"  {p}" for p in exc.problems))
-
-    def progress(done: int, total: int) -> None:
-        typer.echo(f"\rreplication {done}/{total}", nl=done == total, err=True)
-
-    try:
-        result = validate(scenario, paths, seeds, households, counties, progress=progress)
-    except tf.TargetError as exc:
-        _fail("invalid target file(s):\n" + "\n".join(f"  {p}" for p in exc.problems))
-    except Exception as exc:  # the model failed: exit 1
-        _crash("the validation runs failed", exc)
-    try:
-        fr.write_atomically(out_dir, lambda d: write_report(result, d))
-        if json_path is not None:
-            json_path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = json_path.with_name(f".{json_path.name}.tmp")
-            tmp.write_text(json.dumps(json_rows(result["rows"]), indent=2), encoding="utf-8")
-            tmp.replace(json_path)
-    except Exception as exc:
-        _crash("cannot write the validation report", exc)
-    n_pass = sum(r["pass"] for r in result["rows"])
-    typer.echo(f"{n_pass} of {len(result['rows'])} targets pass (score {result['score']:.0%}); "
-               f"report: {out_dir / 'validation.html'}")

@@ -35,7 +35,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.report import number, percent, render
 from experiments.sensitivity.problem import Problem
+from experiments.sensitivity.report import plain
 
 #: PRIM needs at least this many runs with, and this many without, large-scale relapse.
 MIN_CASES = 10
@@ -94,7 +96,7 @@ class Discovery:
         return float(self.y.mean()) if len(self.y) else math.nan
 
 
-def _prim_module() -> Any:
+def prim_module() -> Any:
     try:
         with warnings.catch_warnings():  # its optional parallel back-ends announce themselves on import
             warnings.simplefilter("ignore", UserWarning)
@@ -110,20 +112,20 @@ def too_rare_or_common(y: np.ndarray, min_cases: int = MIN_CASES) -> str:
     """Why PRIM cannot run on ``y`` (empty string when it can)."""
     k, n = int(np.sum(y)), len(y)
     if k < min_cases:
-        return (f"large-scale relapse is too rare in this sample for PRIM: {k} of {n:,} runs ({_pct(k / max(n, 1))}) "
-                f"have it, at least {min_cases} are needed. Widen the ranges towards harsher conditions, lower "
-                "--threshold, or add points (--n)")
+        return (f"large-scale relapse is too rare in this sample for PRIM: {k} of {n:,} runs "
+                f"({percent(k / max(n, 1))}) have it, at least {min_cases} are needed. Widen the ranges towards "
+                "harsher conditions, lower --threshold, or add points (--n)")
     if n - k < min_cases:
-        return (f"large-scale relapse is too common in this sample for PRIM: {k} of {n:,} runs ({_pct(k / max(n, 1))}) "
-                f"have it, at least {min_cases} runs without it are needed. Widen the ranges towards milder "
-                "conditions, raise --threshold, or add points (--n)")
+        return (f"large-scale relapse is too common in this sample for PRIM: {k} of {n:,} runs "
+                f"({percent(k / max(n, 1))}) have it, at least {min_cases} runs without it are needed. Widen the "
+                "ranges towards milder conditions, raise --threshold, or add points (--n)")
     return ""
 
 
 def find_boxes(x: pd.DataFrame, y: np.ndarray, min_coverage: float = MIN_COVERAGE, max_boxes: int = MAX_BOXES,
                peel_alpha: float = PEEL_ALPHA, mass_min: float = MASS_MIN) -> list[Box]:
     """PRIM boxes of the cases ``y`` (bool per row of ``x``; integer columns are peeled as integers)."""
-    prim = _prim_module()
+    prim = prim_module()
     y = np.asarray(y, dtype=bool)
     alg = prim.Prim(x.reset_index(drop=True), y.astype(int), peel_alpha=peel_alpha, mass_min=mass_min)
     init = alg.box_init
@@ -176,8 +178,6 @@ def find_boxes(x: pd.DataFrame, y: np.ndarray, min_coverage: float = MIN_COVERAG
 
 def limit_words(name: str, lo: float | None, hi: float | None, integer: bool = False) -> str:
     """``'the withdrawal year is 2023 or earlier'`` style description of one restriction."""
-    from experiments.sensitivity.report import plain
-
     what = plain(name)
     if integer:  # limits of whole-number parameters may fall between two values (PRIM pastes half steps)
         lo = None if lo is None else float(math.ceil(lo - 1e-9))
@@ -201,9 +201,9 @@ def box_words(box: Box, problem: Problem, base_rate: float) -> str:
     integer = {p.name: p.integer for p in problem.parameters}
     conditions = [limit_words(k, lo, hi, integer.get(k, False)) for k, (lo, hi) in box.limits.items()]
     joined = conditions[0] if len(conditions) == 1 else ", ".join(conditions[:-1]) + " and " + conditions[-1]
-    return (f"Large-scale relapse in {_pct(box.density)} of runs (against {_pct(base_rate)} over the whole sample) "
-            f"when {joined}. These conditions hold in {_pct(box.mass)} of the runs and contain {_pct(box.coverage)} "
-            "of all runs with large-scale relapse.")
+    return (f"Large-scale relapse in {percent(box.density)} of runs (against {percent(base_rate)} over the whole "
+            f"sample) when {joined}. These conditions hold in {percent(box.mass)} of the runs and contain "
+            f"{percent(box.coverage)} of all runs with large-scale relapse.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -313,41 +313,13 @@ def tradeoff_figure(d: Discovery) -> Any:
 
 
 def build_report(d: Discovery, figure: Path | None) -> str:
-    from experiments.sensitivity.report import _CSS, _e, _img, _num, plain
-
-    p = d.problem
-    n_runs = len(d.y)
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             f"<title>Scenario discovery: {_e(p.name)}</title>", f"<style>{_CSS}</style></head><body>",
-             f"<h1>Under what conditions does large-scale relapse happen? ({_e(p.name)})</h1>",
-             "<h2>The question</h2>", f"<p>{_e(p.description)}</p>",
-             "<h2>What the runs say</h2>",
-             f"<p>{n_runs:,} runs ({d.info.get('n')} Latin-hypercube points x {d.info.get('reps')} paired seeds) of "
-             f"<b>{_e(p.base)}</b>; large-scale relapse (some county-year with a relapse rate of at least "
-             f"{_pct(d.threshold)} of its formerly poor households) in {int(d.y.sum()):,} of them "
-             f"({_pct(d.base_rate)}).</p>"]
-    if d.reason:
-        parts.append(f"<p><b>No box:</b> {_e(d.reason)}.</p>")
-    else:
-        parts.append("<ul>" + "".join(f"<li><b>Box {b}.</b> {_e(box_words(box, p, d.base_rate))}</li>"
-                                      for b, box in enumerate(d.boxes, start=1)) + "</ul>")
-        parts.append("<table><tr><th>Box</th><th>Parameter</th><th>Low</th><th>High</th><th>Coverage</th>"
-                     "<th>Density</th><th>Mass</th></tr>")
-        for _, r in boxes_table(d).iterrows():
-            parts.append(f"<tr><td>{r['box']}</td><td>{_e(plain(r['parameter']))}<br><small>{_e(r['parameter'])}"
-                         f"</small></td><td>{_num(r['low']) if pd.notna(r['low']) else '–'}</td>"
-                         f"<td>{_num(r['high']) if pd.notna(r['high']) else '–'}</td><td>{_pct(r['coverage'])}</td>"
-                         f"<td>{_pct(r['density'])}</td><td>{_pct(r['mass'])}</td></tr>")
-        parts.append("</table><p>Coverage: share of all runs with large-scale relapse that fall in the box. "
-                     "Density: share of the runs in the box that have it. Mass: share of all runs in the box. "
-                     f"The box chosen on each peeling trajectory is the densest with coverage of at least "
-                     f"{_pct(d.info.get('min_coverage', MIN_COVERAGE))}.</p>")
-    if figure is not None:
-        parts.append(_img(figure, "PRIM peeling trade-off"))
-    parts.append(f"<h2>How the numbers were made</h2><p>Parameters varied: "
-                 f"{_e(', '.join(q.name for q in p.parameters))}. Failed runs: {d.info.get('failed_runs', 0)}. "
-                 f"PRIM from ema_workbench (peel alpha {PEEL_ALPHA}, minimum mass {MASS_MIN}).</p></body></html>")
-    return "\n".join(parts)
+    """The HTML text of the report (template ``discovery.html.j2``)."""
+    rows = [[r["box"], {"plain": plain(r["parameter"]), "path": r["parameter"]},
+             number(r["low"]) if pd.notna(r["low"]) else "–", number(r["high"]) if pd.notna(r["high"]) else "–",
+             percent(r["coverage"]), percent(r["density"]), percent(r["mass"])] for _, r in boxes_table(d).iterrows()]
+    return render("discovery.html.j2", d=d, problem=d.problem, figure=figure, rows=rows,
+                  boxes=[box_words(box, d.problem, d.base_rate) for box in d.boxes],
+                  min_coverage=d.info.get("min_coverage", MIN_COVERAGE), peel_alpha=PEEL_ALPHA, mass_min=MASS_MIN)
 
 
 def write_outputs(d: Discovery, directory: Path) -> list[Path]:
@@ -378,90 +350,6 @@ def write_outputs(d: Discovery, directory: Path) -> list[Path]:
     (directory / "report.html").write_text(build_report(d, figure), encoding="utf-8")
     out.append(directory / "report.html")
     return out
-
-
-def discover_command(problem_ref: str, n: int | None, reps: int | None, base: str | None, households: int | None,
-                     counties: int | None, years: int | None, threshold: float | None, min_coverage: float,
-                     workers: int | None, scheduler: str | None, inprocess: bool, out: Path | None, resume: bool,
-                     retry_failed: bool, seed: int) -> None:
-    """``ruralsim discover`` (exit codes as in :mod:`experiments.cli.main`)."""
-    import typer
-
-    from experiments.batch.store import StoreError
-    from experiments.cli.main import _crash, _fail
-    from experiments.cli.sensitivity import (
-        STORE,
-        _Progress,
-        check_executor_options,
-        check_out,
-        prepare_problem,
-        write_results,
-    )
-    from experiments.sensitivity.problem import ProblemError
-    from experiments.sensitivity.study import StoreEvaluator
-
-    problems = check_executor_options(workers, scheduler, inprocess)
-    if threshold is not None and not (math.isfinite(threshold) and 0 < threshold <= 1):
-        problems.append(f"--threshold {threshold:g}: a county relapse rate in (0, 1], e.g. 0.05")
-    if not (math.isfinite(min_coverage) and 0 < min_coverage <= 1):
-        problems.append(f"--min-coverage {min_coverage:g}: a share in (0, 1], e.g. 0.5")
-    if seed < 0:
-        problems.append(f"--seed {seed}: must be a whole number >= 0")
-    problem = None
-    try:
-        problem = prepare_problem(problem_ref, base, households, counties, years, reps)
-    except ProblemError as exc:
-        problems += exc.problems
-    if problem is not None:
-        n = problem.n["discover"] if n is None else n
-        if not 2 <= n <= 1_000_000:
-            problems.append(f"--n {n}: allowed 2 to 1,000,000 points")
-    if problems:
-        _fail("cannot run scenario discovery:\n" + "\n".join(f"  {p}" for p in problems))
-    try:
-        _prim_module()
-    except DiscoveryError as exc:
-        _fail(str(exc) + ".")
-    assert problem is not None and n is not None
-    out_dir = out if out is not None else Path("runs") / f"discover-{problem.name}"
-    why = check_out(out_dir, resume or retry_failed)
-    if why:
-        _fail(why + ".")
-    def announce(total: int, todo: int) -> None:
-        typer.echo(f"Scenario discovery of {problem.name}: {n:,} Latin-hypercube points x {problem.reps} paired "
-                   f"replications = {total:,} distinct runs of {problem.base}, {todo:,} to do.", err=True)
-
-    bar = _Progress("discover")
-    evaluator = StoreEvaluator(out_dir / STORE, workers=workers, scheduler=scheduler, inprocess=inprocess,
-                               resume=resume or retry_failed, retry_failed=retry_failed, progress=bar,
-                               name=f"discover-{problem.name}", on_start=announce)
-    try:
-        try:
-            d = run_discovery(problem, n, evaluator, seed=seed, threshold=threshold, min_coverage=min_coverage)
-        finally:
-            bar.close()
-        write_results(out_dir, lambda tmp: write_outputs(d, tmp))
-    except KeyboardInterrupt:
-        typer.echo(f"\nInterrupted; finished runs are kept in {out_dir / STORE}: add --resume to complete them.",
-                   err=True)
-        raise typer.Exit(130) from None
-    except (typer.Exit, typer.Abort):
-        raise
-    except StoreError as exc:  # e.g. --resume of a directory holding another study
-        _fail(f"{exc}.")
-    except Exception as exc:
-        _crash("scenario discovery stopped", exc)
-    typer.echo(f"Large-scale relapse (county relapse rate >= {d.threshold:g}) in {int(d.y.sum()):,} of "
-               f"{len(d.y):,} runs ({_pct(d.base_rate)}).")
-    if d.reason:
-        typer.echo(f"No box: {d.reason}.")
-    for b, box in enumerate(d.boxes, start=1):
-        typer.echo(f"Box {b}: {box_words(box, problem, d.base_rate)}")
-    typer.echo(f"Report: {out_dir / 'report.html'}")
-
-
-def _pct(x: float) -> str:
-    return f"{x * 100:.0f}%" if math.isfinite(x) else "n/a"
 
 
 def _fmt(v: float) -> str:

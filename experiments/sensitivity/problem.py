@@ -53,10 +53,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from experiments.batch.spec import find_yaml
 from model.params import Params, ParamsError, bounds, check_path, closest_paths
+from scenarios.inputs import ProblemsError, is_number, is_whole_number, read_named_yaml
 
 PROBLEM_DIR = Path(__file__).resolve().parents[1] / "problems"
 """Directory of the shipped problem files."""
@@ -76,12 +74,8 @@ SIZE_PATHS = {"households": "population.n_households", "counties": "population.n
 DEFAULT_N = {"sobol": 64, "morris": 20, "delta": 256, "discover": 400}
 
 
-class ProblemError(ValueError):
+class ProblemError(ProblemsError):
     """An invalid problem file: every problem found, one per line, each naming the file."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -189,34 +183,17 @@ def withdrawal_schedule(start_year: int, withdrawal_year: float | None, taper_ye
 # --------------------------------------------------------------------------------------------
 
 
-def find_problem(ref: str | Path) -> Path | None:
-    """Path of a problem given as a file path or a shipped name (``relapse_risk``)."""
-    return find_yaml(ref, PROBLEM_DIR)
-
-
 def load_problem(ref: str | Path) -> Problem:
     """Read and validate a problem file (a path, or the name of a shipped problem).
 
     Raises:
         ProblemError: With every problem found.
     """
-    from scenarios.loader import _StrictLoader, _yaml_problem
-
-    path = find_problem(ref)
-    if path is None:
-        shipped = sorted(p.stem for p in PROBLEM_DIR.glob("*.yaml"))
-        raise ProblemError([f"{ref}: no such problem file (shipped problems: {', '.join(shipped) or 'none'})"])
-    label = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.load(text, Loader=_StrictLoader)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProblemError([f"{label}: cannot read file ({exc})"]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{label}:{mark.line + 1}:{mark.column + 1}" if mark is not None else label
-        raise ProblemError([f"{where}: YAML syntax error: {_yaml_problem(exc)}"]) from None
-    return validate_problem(data, label=label, path=path)
+        file = read_named_yaml(ref, PROBLEM_DIR, "problem")
+    except ProblemsError as exc:
+        raise ProblemError(exc.problems) from None
+    return validate_problem(file.data, label=file.label, path=file.path)
 
 
 def validate_problem(data: Any, label: str = "problem", path: Path | None = None) -> Problem:
@@ -252,12 +229,12 @@ def validate_problem(data: Any, label: str = "problem", path: Path | None = None
                 lo, hi = bounds(dotted)
             except ParamsError:
                 lo, hi = 1, 10**9
-            if not _is_int(value) or not lo <= value <= hi:
+            if not is_whole_number(value) or not lo <= value <= hi:
                 problems.append(f"{label}: {key} = {value!r}: expected an integer in [{lo:g}, {hi:g}] ({dotted})")
             else:
                 size[key] = int(value)
     reps = data.get("reps", 2)
-    if not _is_int(reps) or not 1 <= reps <= 1000:
+    if not is_whole_number(reps) or not 1 <= reps <= 1000:
         problems.append(f"{label}: reps = {reps!r}: expected an integer in [1, 1000]")
         reps = 2
     n = dict(DEFAULT_N)
@@ -268,7 +245,7 @@ def validate_problem(data: Any, label: str = "problem", path: Path | None = None
         for method, value in given_n.items():
             if method not in METHODS:
                 problems.append(f"{label}: n.{method}: unknown method; allowed are {', '.join(METHODS)}")
-            elif not _is_int(value) or not 2 <= value <= 1_000_000:
+            elif not is_whole_number(value) or not 2 <= value <= 1_000_000:
                 problems.append(f"{label}: n.{method} = {value!r}: expected an integer in [2, 1000000]")
             else:
                 n[method] = int(value)
@@ -284,7 +261,7 @@ def validate_problem(data: Any, label: str = "problem", path: Path | None = None
             problems.append(f"{label}: withdrawal.{key}: unknown key; allowed are {', '.join(WITHDRAWAL_KEYS)}")
     if "start_year" in withdrawal:
         start_year = withdrawal["start_year"]
-        if not _is_int(start_year) or not 2000 <= start_year <= 2060:
+        if not is_whole_number(start_year) or not 2000 <= start_year <= 2060:
             problems.append(f"{label}: withdrawal.start_year = {start_year!r}: expected a year in [2000, 2060]")
             start_year = 2021
     lever_list = withdrawal.get("levers", [])
@@ -401,7 +378,7 @@ def _parameter(name: str, spec: Any, kind: str, key: str, label: str, problems: 
     lo, hi = allowed
     if "bounds" in spec:
         b = spec["bounds"]
-        if (not isinstance(b, list) or len(b) != 2 or not all(_is_number(v) for v in b)
+        if (not isinstance(b, list) or len(b) != 2 or not all(is_number(v) for v in b)
                 or not all(math.isfinite(v) for v in b)):
             problems.append(f"{where}.bounds = {b!r}: expected two numbers [lo, hi] within the allowed range "
                             f"[{allowed[0]:g}, {allowed[1]:g}]")
@@ -449,12 +426,6 @@ def _check_corners(problem: Problem, label: str) -> None:
         raise ProblemError(problems)
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def with_options(problem: Problem, base: str | None = None, households: int | None = None,
@@ -473,12 +444,12 @@ def with_options(problem: Problem, base: str | None = None, households: int | No
         if value is None:
             continue
         lo, hi = bounds(SIZE_PATHS[key])
-        if not _is_int(value) or not lo <= value <= hi:
+        if not is_whole_number(value) or not lo <= value <= hi:
             problems.append(f"{label}: --{key} {value!r}: expected a whole number in [{lo:,.0f}, {hi:,.0f}] "
                             f"({SIZE_PATHS[key]})")
         else:
             size[key] = int(value)
-    if reps is not None and (not _is_int(reps) or not 1 <= reps <= 1000):
+    if reps is not None and (not is_whole_number(reps) or not 1 <= reps <= 1000):
         problems.append(f"{label}: --reps {reps!r}: expected a whole number in [1, 1000]")
     if base is not None and (not isinstance(base, str) or not base.strip()):
         problems.append(f"{label}: --base {base!r}: expected a scenario name, file or overlay 'a+b'")

@@ -15,17 +15,15 @@ relapse, in plain words, then the tables, figures and how the numbers were made.
 
 from __future__ import annotations
 
-import base64
-import html
 import math
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from experiments.report import number, percent, render
 from experiments.sensitivity.study import DELTA_RESAMPLES, INDEX_COLUMNS, MAIN_INDEX, NUM_RESAMPLES, Study
 
 FOCUS_OUTPUT = "large_scale_relapse"
@@ -184,8 +182,8 @@ def _effect_words(row: pd.Series, method: str) -> str:
     value, conf = float(row[main]), float(row[f"{main}_conf"])
     if method == "sobol":
         s1 = float(row["S1"])
-        return (f"with its interactions it accounts for about {_pct(value)} of the variation "
-                f"(95% interval ±{_pct(conf)}), {_pct(max(s1, 0.0))} on its own")
+        return (f"with its interactions it accounts for about {percent(value, 1)} of the variation "
+                f"(95% interval ±{percent(conf, 1)}), {percent(max(s1, 0.0), 1)} on its own")
     if method == "morris":
         return f"mean absolute elementary effect mu* = {value:.3g} (±{conf:.2g})"
     return f"moment-independent delta = {value:.3f} (±{conf:.3f})"
@@ -238,8 +236,8 @@ def lever_findings(study: Study, output: str = FOCUS_OUTPUT) -> list[str]:
                    f"({main} = {float(top_u[main]):.3g}){compare}.")
     ns = noise.get("noise_share_of_mean", math.nan)
     if math.isfinite(ns):
-        out.append(f"Run-to-run chance makes up {_pct(noise['noise_share'])} of the variation between single runs "
-                   f"and {_pct(ns)} of the variation between the point averages the indices decompose"
+        out.append(f"Run-to-run chance makes up {percent(noise['noise_share'], 1)} of the variation between single "
+                   f"runs and {percent(ns, 1)} of the variation between the point averages the indices decompose"
                    + (" — high: add replications (--reps) before trusting small differences." if ns > 0.3 else "."))
     else:
         out.append("With one replication per point the run-to-run noise cannot be separated from the parameters' "
@@ -263,8 +261,8 @@ def _steadier_output(study: Study, noisy: str) -> list[str]:
     top = levers.iloc[0]
     return [f"The {plain(noisy)} is mostly chance at this sample size, so its indices are inflated by noise. The "
             f"{plain(best)} ({best}) is steadier (noise share of the point means "
-            f"{_pct(study.noise[best]['noise_share_of_mean'])}): for it the {plain(top['parameter'])} is the lever "
-            f"that matters most, {_effect_words(top, study.method)}; {_direction(top)}."]
+            f"{percent(study.noise[best]['noise_share_of_mean'], 1)}): for it the {plain(top['parameter'])} is the "
+            f"lever that matters most, {_effect_words(top, study.method)}; {_direction(top)}."]
 
 
 # --------------------------------------------------------------------------------------------
@@ -273,38 +271,30 @@ def _steadier_output(study: Study, noisy: str) -> list[str]:
 
 
 def build_report(study: Study, figures: dict[str, Path]) -> str:
+    """The HTML text of the report (template ``sensitivity.html.j2``)."""
     p = study.problem
-    method = study.method
-    size = ", ".join(f"{v:,} {k}" for k, v in p.size.items())
+    main = MAIN_INDEX[study.method]
+    summary = []
+    for o in p.outputs:
+        t = ranking(study, o)
+        top = t.iloc[0] if len(t) and math.isfinite(float(t.iloc[0][main])) else None
+        summary.append({"output": o, "plain": plain(o), "mean": float(np.nanmean(study.means[o])),
+                        "top": None if top is None else top["parameter"],
+                        "index": None if top is None else float(top[main]), "noise": study.noise[o]})
+    columns = ["output", "parameter", "kind", *INDEX_COLUMNS[study.method], "spearman"]
+    index_rows = [[number(r[c]) if isinstance(r[c], float) else r[c] for c in columns]
+                  for _, r in study.indices.iterrows()]
+    parameters = []
+    for q in p.parameters:
+        lo, hi = (math.ceil(q.lo), math.floor(q.hi)) if q.integer else (q.lo, q.hi)
+        parameters.append([q.name, q.kind, f"{number(lo)} – {number(hi)}", q.doc or plain(q.name)])
     ev = study.evaluation
-    parts = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>Sensitivity: {_e(p.name)}</title>", f"<style>{_CSS}</style></head><body>",
-        f"<h1>What drives the risk of large-scale relapse? ({_e(p.name)})</h1>",
-        f'<p class="sub">Global sensitivity analysis ({_e(method)}), produced '
-        f"{_e(datetime.now().strftime('%d %B %Y'))} by ruralsim.</p>",
-        "<h2>The question</h2>", f"<p>{_e(p.description)}</p>",
-        "<h2>Which levers matter most for large-scale relapse risk</h2><ul>",
-        *[f"<li>{_e(s)}</li>" for s in lever_findings(study)], "</ul>",
-        "<h2>All outputs</h2>", _summary_table(study),
-        "<h2>Figures</h2>", *[_img(path, name) for name, path in figures.items()],
-        "<h2>Index table</h2>", _index_table(study),
-        "<h2>Parameters varied</h2>", _parameter_table(study),
-        "<h2>How the numbers were made</h2>",
-        f"<p>Each of {len(study.X):,} sample points ({_e(_design_words(study))}) was run {study.reps} times "
-        f"with the paired seeds {ev.seeds[0]}–{ev.seeds[-1]} (every point meets the same random histories), "
-        f"starting from the scenario <b>{_e(p.base) or 'none'}</b>{' with ' + _e(size) if size else ''}. "
-        "The indices decompose the variation of the per-point average over the replications; for large-scale "
-        "relapse that average is the estimated probability of large-scale relapse at that point. Intervals are "
-        f"95% bootstrap intervals ({DELTA_RESAMPLES if method == 'delta' else NUM_RESAMPLES} resamples). "
-        "Run-to-run noise: the share of the "
-        "variance of single runs that is chance (noise share), and the share of the variance of the point "
-        f"averages that still is (noise share of the mean). Failed runs: {ev.n_failed}. "
-        f"Wall time {study.wall_time_s:,.0f} s ({_e(ev.info.get('executor', ev.info.get('evaluator', '')))}, "
-        f"parallelism {ev.info.get('parallelism', 1)}).</p>",
-        "</body></html>",
-    ]
-    return "\n".join(parts)
+    return render("sensitivity.html.j2", study=study, problem=p, ev=ev, main=main, findings=lever_findings(study),
+                  summary=summary, figures=figures, index_columns=columns, index_rows=index_rows,
+                  parameters=parameters, design=_design_words(study),
+                  size=", ".join(f"{v:,} {k}" for k, v in p.size.items()),
+                  resamples=DELTA_RESAMPLES if study.method == "delta" else NUM_RESAMPLES,
+                  produced=datetime.now().strftime("%d %B %Y"))
 
 
 def write_report(study: Study, figures: dict[str, Path], path: Path) -> Path:
@@ -320,73 +310,3 @@ def _design_words(study: Study) -> str:
     if study.method == "morris":
         return f"{study.n} Morris trajectories of D + 1 = {d + 1} points on a 4-level grid"
     return f"Latin hypercube of {study.n} points"
-
-
-def _summary_table(study: Study) -> str:
-    main = MAIN_INDEX[study.method]
-    rows = ["<table><tr><th>Output</th><th>Average over the sample</th><th>Most important parameter</th>"
-            f"<th>{main}</th><th>Noise share (runs)</th><th>Noise share (point means)</th></tr>"]
-    for o in study.problem.outputs:
-        t = ranking(study, o)
-        top = t.iloc[0] if len(t) and math.isfinite(float(t.iloc[0][main])) else None
-        noise = study.noise[o]
-        rows.append(f"<tr><td>{_e(plain(o))}<br><small>{_e(o)}</small></td>"
-                    f"<td>{_num(float(np.nanmean(study.means[o])))}</td>"
-                    f"<td>{_e(top['parameter']) if top is not None else 'did not vary'}</td>"
-                    f"<td>{_num(float(top[main])) if top is not None else ''}</td>"
-                    f"<td>{_pct(noise['noise_share'])}</td><td>{_pct(noise['noise_share_of_mean'])}</td></tr>")
-    rows.append("</table>")
-    return "\n".join(rows)
-
-
-def _index_table(study: Study) -> str:
-    cols = ["output", "parameter", "kind", *INDEX_COLUMNS[study.method], "spearman"]
-    head = "".join(f"<th>{_e(c)}</th>" for c in cols)
-    body = []
-    for _, r in study.indices.iterrows():
-        cells = "".join(f"<td>{_num(r[c]) if isinstance(r[c], float) else _e(r[c])}</td>" for c in cols)
-        body.append(f"<tr>{cells}</tr>")
-    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
-
-
-def _parameter_table(study: Study) -> str:
-    rows = ["<table><tr><th>Parameter</th><th>Kind</th><th>Range</th><th>Meaning</th></tr>"]
-    for q in study.problem.parameters:
-        lo, hi = (math.ceil(q.lo), math.floor(q.hi)) if q.integer else (q.lo, q.hi)
-        rows.append(f"<tr><td>{_e(q.name)}</td><td>{_e(q.kind)}</td><td>{_num(lo)} – {_num(hi)}</td>"
-                    f"<td>{_e(q.doc or plain(q.name))}</td></tr>")
-    rows.append("</table>")
-    if study.problem.withdrawal_levers:
-        rows.append(f"<p>The derived levers (withdrawal year, taper, assistance level) set dated schedules of: "
-                    f"{_e(', '.join(study.problem.withdrawal_levers))}.</p>")
-    return "\n".join(rows)
-
-
-def _img(path: Path, name: str) -> str:
-    data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
-    return f'<figure><img alt="{_e(name)}" src="data:image/png;base64,{data}"><figcaption>{_e(name)}</figcaption>' \
-           "</figure>"
-
-
-def _e(text: Any) -> str:
-    return html.escape(str(text))
-
-
-def _pct(x: float) -> str:
-    return f"{x * 100:.1f}%" if isinstance(x, float | int) and math.isfinite(x) else "n/a"
-
-
-def _num(x: Any) -> str:
-    if isinstance(x, float | int) and not isinstance(x, bool):
-        if not math.isfinite(x):
-            return "n/a"
-        return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
-    return _e(x)
-
-
-_CSS = """body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;
-line-height:1.45}
-h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ddd}.sub{color:#666}
-table{border-collapse:collapse;font-size:.82em;margin:.5em 0}
-td,th{border:1px solid #ddd;padding:3px 6px;text-align:left}
-th{background:#f4f4f4}img{max-width:100%}figure{margin:1em 0}figcaption{color:#666;font-size:.85em}"""
