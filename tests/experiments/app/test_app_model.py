@@ -1,4 +1,4 @@
-"""The classroom pair (experiments.app.lockstep), the app's page object and ``ruralsim app`` errors."""
+"""The classroom pair (experiments.app.lockstep) and the app's page object."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import inspect
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
 from experiments.app.lockstep import (
     FOLLOWED,
@@ -93,16 +92,3 @@ def test_app_page_and_parameters_match_the_model():
     assert set(params) <= set(sig)
     assert params["scenario_name"]["values"] == app_scenarios() and "transition" in app_scenarios()
     assert not any(s.startswith("stress_") for s in app_scenarios())
-
-
-@pytest.mark.parametrize("args, message", [
-    (["--port", "70000"], "error: --port is 70000; allowed 0-65535"),
-    (["--households", "10"], "error: --households is 10; allowed 100-1,000,000"),
-])
-def test_app_command_bad_options(args, message):
-    from experiments.cli.main import app as cli
-
-    r = CliRunner().invoke(cli, ["app", *args])
-    assert r.exit_code == 2
-    assert message in r.output
-    assert "Traceback" not in r.output

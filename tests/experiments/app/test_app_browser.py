@@ -24,7 +24,7 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 EXE = Path(sys.executable).with_name("ruralsim")
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SERVER_START_S = 120

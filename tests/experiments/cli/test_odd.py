@@ -25,7 +25,7 @@ from experiments.odd import (
 )
 from model.params import leaf_paths
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 ODD = ROOT / "docs" / "ODD.md"
 MODEL_PY = ROOT / "model" / "model.py"
 

@@ -6,9 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from experiments.cli.main import app
 from experiments.sensitivity.problem import (
     ProblemError,
     load_problem,
@@ -144,14 +142,3 @@ def test_command_line_replacements_are_checked(tmp_path):
     assert "--households 5" in text and "[100, 100,000,000]" in text and "--reps 0" in text
     with pytest.raises(ProblemError, match="base = 'nope'.*unknown scenario"):
         with_options(p, base="nope")
-
-
-def test_cli_bad_problem_exits_2_with_one_error_paragraph(tmp_path):
-    path = write(tmp_path, GOOD.replace("[0.06, 0.20]", "[0.06, 2.0]"))
-    for command in ("sensitivity", "discover"):
-        result = CliRunner().invoke(app, [command, str(path), "--out", str(tmp_path / "o")])
-        assert result.exit_code == 2, result.output
-        assert result.stderr.startswith("error:")
-        assert "Traceback" not in result.output
-        assert str(path) in result.stderr and "outside the allowed range [0, 1]" in result.stderr
-        assert not (tmp_path / "o").exists()

@@ -15,7 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 import model
-from experiments.cli.main import app, format_summary
+from experiments.cli.main import app
+from experiments.cli.run import format_summary
 
 runner = CliRunner()
 
