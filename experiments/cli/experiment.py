@@ -19,7 +19,8 @@ from typing import Any
 
 import typer
 
-from experiments.batch.runner import CONFIRM_RUNS, ExecutorError, ExperimentSession, make_executor
+from experiments.batch.executors import ExecutorError, make_executor
+from experiments.batch.runner import CONFIRM_RUNS, ExperimentSession
 from experiments.batch.spec import ExperimentSpecError, load_experiment
 from experiments.batch.store import StoreError
 from experiments.cli.console import Progress, count, crash, duration, executor_problems, fail, fail_problems

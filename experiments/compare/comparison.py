@@ -475,7 +475,7 @@ def run_comparison(settings: CompareSettings, scenarios: dict[str, Any], work_di
         progress: Called with (runs finished or failed so far, runs planned so far).
         note: Called with one-line messages (batches of --precision).
     """
-    from experiments.batch.runner import make_executor
+    from experiments.batch.executors import make_executor
 
     t0 = time.perf_counter()
     names = settings.scenarios

@@ -79,7 +79,7 @@ class StoreEvaluator:
 
     Args:
         directory: The experiment store (created, or resumed).
-        workers, scheduler, inprocess: The executor (see :func:`experiments.batch.runner.make_executor`).
+        workers, scheduler, inprocess: The executor (see :func:`experiments.batch.executors.make_executor`).
         resume, retry_failed: As for ``ruralsim experiment``.
         progress: Called as ``progress(done, failed, total)`` after each run.
         name: Experiment name recorded in the store's manifest.
@@ -113,7 +113,8 @@ class StoreEvaluator:
         return data
 
     def __call__(self, problem: Problem, X: np.ndarray, seeds: Sequence[int]) -> Evaluation:
-        from experiments.batch.runner import ExperimentSession, make_executor
+        from experiments.batch.executors import make_executor
+        from experiments.batch.runner import ExperimentSession
         from experiments.batch.spec import validate
         from experiments.batch.store import load
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from experiment_helpers import write_experiment
 
-from experiments.batch.runner import THREADS_ENV
+from experiments.batch.executors import THREADS_ENV
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import pytest
 from experiment_helpers import assert_same_results, write_experiment
 
 import experiments
-from experiments.batch.runner import FAULTS_ENV, THREADS_ENV
+from experiments.batch.executors import FAULTS_ENV, THREADS_ENV
 
 pytest.importorskip("distributed")
 
@@ -71,7 +71,7 @@ def test_dask_cluster_survives_a_killed_worker_and_matches_the_local_run(tmp_pat
         for i in range(2):
             processes.append(start([str(BIN / "dask"), "worker", address, "--nthreads", "1", "--nworkers", "1",
                                     "--no-nanny", "--no-dashboard", "--host", "127.0.0.1", "--name", f"w{i}",
-                                    "--preload", "experiments.batch.runner"],
+                                    "--preload", "experiments.batch.executors"],
                                    tmp_path / f"worker{i}.log", env))
         # The command starts while the cluster comes up: it waits for a worker by itself.
         out = tmp_path / "dask"

@@ -14,7 +14,8 @@ import pytest
 from experiment_helpers import assert_same_results, write_experiment
 
 import experiments
-from experiments.batch.runner import FAULTS_ENV, ExperimentSession, InProcessExecutor, LocalExecutor, run_experiment
+from experiments.batch.executors import FAULTS_ENV, InProcessExecutor, LocalExecutor
+from experiments.batch.runner import ExperimentSession, run_experiment
 from experiments.batch.spec import load_experiment
 from experiments.batch.store import ExperimentStore
 

@@ -14,7 +14,8 @@ import pytest
 from experiment_helpers import write_experiment
 
 import experiments
-from experiments.batch.runner import ExperimentSession, InProcessExecutor, RunOutput
+from experiments.batch.executors import InProcessExecutor, RunOutput
+from experiments.batch.runner import ExperimentSession
 from experiments.batch.spec import load_experiment
 from experiments.batch.store import ExperimentStore, StoreError, check_part, part_bytes
 

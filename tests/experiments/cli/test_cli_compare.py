@@ -214,7 +214,7 @@ def test_default_scenarios_load_with_the_default_reference():
 def test_a_failed_run_drops_its_seed_from_every_scenario(tmp_path, monkeypatch):
     """Run 1 of the batch (seed 1 of abrupt_withdrawal) raises: the comparison uses seeds 2-4 only,
     still writes everything, says so, and exits 1."""
-    from experiments.batch.runner import FAULTS_ENV
+    from experiments.batch.executors import FAULTS_ENV
 
     monkeypatch.setenv(FAULTS_ENV, json.dumps({"raise": [1]}))
     out = tmp_path / "out"

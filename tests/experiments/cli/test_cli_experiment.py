@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 import experiments
 from experiments.batch import runner as runner_module
-from experiments.batch.runner import FAULTS_ENV
+from experiments.batch.executors import FAULTS_ENV
 from experiments.cli.main import app
 
 cli = CliRunner()
