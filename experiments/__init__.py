@@ -1,4 +1,8 @@
-"""Running many models: experiment files, the runner and its executors, the result store, the CLI.
+"""Running many models, by capability: ``batch`` (experiment files, executors, runner, result store),
+``compare`` (policy paths on common random numbers), ``sensitivity`` (sensitivity analysis and
+scenario discovery), ``fit`` (validation and calibration against target files), ``app`` (the
+classroom app) and ``cli`` (the ``ruralsim`` command on top of them all); below them ``files``
+(writing results atomically) and ``report`` (the HTML reports' templates).
 
 Public API (imported on first use, so that ``ruralsim`` starts quickly):
 
@@ -13,9 +17,9 @@ from typing import Any
 
 __all__ = ["load", "load_experiment", "run_experiment"]
 
-_EXPORTS = {"load": ("experiments.store", "load"),
-            "load_experiment": ("experiments.spec", "load_experiment"),
-            "run_experiment": ("experiments.runner", "run_experiment")}
+_EXPORTS = {"load": ("experiments.batch.store", "load"),
+            "load_experiment": ("experiments.batch.spec", "load_experiment"),
+            "run_experiment": ("experiments.batch.runner", "run_experiment")}
 
 
 def __getattr__(name: str) -> Any:

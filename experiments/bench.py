@@ -199,7 +199,7 @@ t2 = time.perf_counter()
 print(json.dumps({{"import_s": t1 - t0, "build_s": t2 - t1, "ready_monotonic": time.monotonic()}}))
 """
 
-_CLI_CODE = "import sys; from experiments.cli import main; sys.argv[0] = 'ruralsim'; main()"
+_CLI_CODE = "import sys; from experiments.cli.main import main; sys.argv[0] = 'ruralsim'; main()"
 
 
 def _child_env() -> dict[str, str]:

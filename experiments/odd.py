@@ -2,7 +2,7 @@
 
 The table between the markers ``<!-- params:start -->`` and ``<!-- params:end -->`` in
 ``docs/ODD.md`` is built from :func:`model.params.parameter_table`, so the description cannot drift
-from the code: ``ruralsim odd`` rewrites it, ``ruralsim odd --check`` (and ``tests/test_odd.py``)
+from the code: ``ruralsim odd`` rewrites it, ``ruralsim odd --check`` (and ``tests/experiments/cli/test_odd.py``)
 fail when it is out of date.
 """
 

@@ -1,5 +1,6 @@
 """Policy stories as data: YAML scenario files and the loader that turns them into ``Params``."""
 
+from .inputs import ProblemsError
 from .loader import (
     SCENARIO_DIR,
     Scenario,
@@ -12,6 +13,7 @@ from .loader import (
 )
 
 __all__ = [
+    "ProblemsError",
     "SCENARIO_DIR",
     "Scenario",
     "ScenarioError",

@@ -35,19 +35,25 @@ import yaml
 
 from model.params import Params, ParamsError, check_path, closest_paths, parameter_table
 
+from .inputs import (
+    YAML_SUFFIXES,
+    ProblemsError,
+    file_label,
+    is_number,
+    parse_yaml,
+    range_text,
+    read_yaml,
+    yaml_problem,
+)
+
 SCENARIO_DIR = Path(__file__).resolve().parent
 """Directory of the shipped scenario files."""
 
 TOP_LEVEL_KEYS = ("name", "extends", "description", "policy", "parameters")
-_SUFFIXES = (".yaml", ".yml")
 
 
-class ScenarioError(ValueError):
+class ScenarioError(ProblemsError):
     """An invalid scenario: every problem found, one per line, each prefixed with its file."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -201,7 +207,7 @@ def check_file(path: str | Path) -> list[str]:
     """
     path = Path(path)
     if not path.is_file():
-        return [f"{_label(path)}: no such file"]
+        return [f"{file_label(path)}: no such file"]
     try:
         load_scenario(path)
     except ScenarioError as exc:
@@ -234,9 +240,9 @@ def parse_set(items: Iterable[str]) -> dict[str, Any]:
             problems.append(f"--set {item!r}: expected key=value, e.g. shocks.illness.p_year=0.2")
             continue
         try:
-            value = yaml.load(text, Loader=_StrictLoader)
+            value = parse_yaml(text)
         except yaml.YAMLError as exc:
-            problems.append(f"--set {item!r}: value is not valid YAML ({_yaml_problem(exc)})")
+            problems.append(f"--set {item!r}: value is not valid YAML ({yaml_problem(exc)})")
             continue
         if value is None:
             problems.append(f"--set {item!r}: no value after '='")
@@ -264,47 +270,13 @@ class _Doc:
     overrides: dict[str, Any]
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that rejects duplicate keys instead of silently keeping the last one."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
-    seen: dict[Any, Any] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"unhashable key {key!r}", key_node.start_mark
-            ) from None
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                "while reading a mapping", node.start_mark,
-                f"duplicate key {key!r}", key_node.start_mark,
-            )
-        seen[key] = True
-    return loader.construct_mapping(node, deep=deep)
-
-
-_StrictLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
-
-
 def _read(path: Path) -> tuple[_Doc | None, list[str]]:
     """Parse and check one file on its own; returns the document (if readable) and problems."""
-    label = _label(path)
+    label = file_label(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        return None, [f"{label}: cannot read file ({exc.strerror or exc})"]
-    try:
-        data = yaml.load(text, Loader=_StrictLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{label}:{mark.line + 1}:{mark.column + 1}" if mark is not None else label
-        return None, [f"{where}: YAML syntax error: {_yaml_problem(exc)}"]
+        data, _ = read_yaml(path, label)
+    except ProblemsError as exc:
+        return None, exc.problems
     if data is None:
         return None, [f"{label}: file is empty; expected keys {', '.join(TOP_LEVEL_KEYS)}"]
     if not isinstance(data, dict):
@@ -392,9 +364,9 @@ def _check_values(overrides: Mapping[str, Any], label: str) -> list[str]:
         kind = type(row["default"])
         # Pydantic's lax mode would take True for 1.0 and "0.3" for 0.3; a scenario is clearer
         # when numbers are numbers and flags are true/false.
-        if not row["lever"] and kind in (int, float) and not _is_number(value):
+        if not row["lever"] and kind in (int, float) and not is_number(value):
             problems.append(f"{label}: {path} = {value!r}: expected a number"
-                            f"{_range_text(row)}")
+                            f"{range_text(row)}")
         elif kind is bool and not isinstance(value, bool):
             problems.append(f"{label}: {path} = {value!r}: expected true or false")
         else:
@@ -421,7 +393,7 @@ def _resolve_chain(path: Path) -> tuple[list[_Doc], list[str]]:
         key = current.resolve()
         if key in seen:
             names = [p.stem for p in seen[seen.index(key):]] + [current.stem]
-            problems.append(f"{_label(seen[-1])}: extends cycle: {' -> '.join(names)}")
+            problems.append(f"{file_label(seen[-1])}: extends cycle: {' -> '.join(names)}")
             break
         seen.append(key)
         doc, doc_problems = _read(current)
@@ -442,11 +414,11 @@ def _resolve_chain(path: Path) -> tuple[list[_Doc], list[str]]:
 def _find_parent(ref: str, directory: Path) -> Path | None:
     """A parent named in ``extends``: a relative path, a sibling file, or a shipped scenario."""
     ref = ref.strip()
-    if ref.endswith(_SUFFIXES) or "/" in ref:
+    if ref.endswith(YAML_SUFFIXES) or "/" in ref:
         candidate = (directory / ref) if not Path(ref).is_absolute() else Path(ref)
         return candidate if candidate.is_file() else None
     for base in (directory, SCENARIO_DIR):
-        for suffix in _SUFFIXES:
+        for suffix in YAML_SUFFIXES:
             candidate = base / f"{ref}{suffix}"
             if candidate.is_file():
                 return candidate
@@ -465,7 +437,7 @@ def _locate(ref: str, problems: list[str]) -> Path | None:
     path = Path(ref)
     if path.is_file():
         return path
-    if ref.endswith(_SUFFIXES) or "/" in ref:
+    if ref.endswith(YAML_SUFFIXES) or "/" in ref:
         problems.append(f"{ref}: no such file")
         return None
     found = _find_parent(ref, SCENARIO_DIR)
@@ -483,7 +455,7 @@ def _available_text(ref: str) -> str:
 
 
 def _yaml_files(directory: Path) -> list[Path]:
-    files = [p for p in directory.iterdir() if p.suffix in _SUFFIXES and p.is_file()]
+    files = [p for p in directory.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file()]
     return sorted(files, key=lambda p: p.stem)
 
 
@@ -492,12 +464,6 @@ def _yaml_files(directory: Path) -> list[Path]:
 # --------------------------------------------------------------------------------------------
 
 
-def _label(path: Path) -> str:
-    """A path as shown in messages: relative to the working directory when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _top_level_hint(key: Any) -> str:
@@ -542,33 +508,10 @@ def _tidy(problems: list[str]) -> list[str]:
     return [p.replace("Value error, ", "") for p in problems]
 
 
-def _range_text(row: Mapping[str, Any]) -> str:
-    lo, hi = row.get("lo"), row.get("hi")
-    if lo is None and hi is None:
-        return ""
-    low = "-inf" if lo is None else f"{lo:g}"
-    high = "inf" if hi is None else f"{hi:g}"
-    return f" (allowed range [{low}, {high}])"
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _yaml_problem(exc: yaml.YAMLError) -> str:
-    problem = getattr(exc, "problem", None)
-    context = getattr(exc, "context", None)
-    if not problem:
-        return str(exc).splitlines()[0]
-    if not context:
-        return problem
-    context_mark = getattr(exc, "context_mark", None)
-    problem_mark = getattr(exc, "problem_mark", None)
-    same_line = problem_mark is not None and context_mark is not None and (
-        context_mark.line == problem_mark.line)
-    if context_mark is not None and not same_line:
-        context = f"{context} started on line {context_mark.line + 1}"
-    return f"{problem} ({context})"
 
 
 @functools.cache

@@ -1,0 +1,397 @@
+"""Figures of the classroom app (matplotlib ``Figure`` objects, no pyplot: safe in server threads).
+
+The monthly time series are :class:`LiveChart` objects kept for a session (new data, same
+figure); the yearly and household figures are functions of the tables of
+:class:`experiments.app.lockstep.LockstepModel` returning a new figure. Policy A (the reference) is
+drawn grey and dashed, policy B (your policy) in colour.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+from PIL import Image
+
+COLOUR = {"A": "#7f7f7f", "B": "#d6452a"}
+STYLE = {"A": "--", "B": "-"}
+LABEL = {"A": "A (reference)", "B": "B (your policy)"}
+GROUP_COLOUR = {"formerly poor": "#d6452a", "marginal": "#e69f00", "others": "#0072b2"}
+SIZE = (6.0, 3.1)
+#: Resolution: drawing the PNGs is what a month costs in the browser loop (72 dpi: about a quarter
+#: less than 90, and sharp enough in a half-width grid cell).
+DPI = 72
+
+
+def month_label(t: float, _pos: object = None) -> str:
+    """Axis label of a decimal time ``year + (month - 0.5) / 12``: ``2023-04``."""
+    year = int(np.floor(t))
+    month = min(max(int(np.floor((t - year) * 12)) + 1, 1), 12)
+    return f"{year}-{month:02d}"
+
+
+def _figure(n_cols: int = 1, size: tuple[float, float] = SIZE) -> tuple[Figure, list]:
+    # fixed margins: constrained layout costs more than drawing the figure
+    fig = Figure(figsize=size, dpi=DPI)
+    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.12, top=0.88, wspace=0.28)
+    axes = fig.subplots(1, n_cols, squeeze=False)[0]
+    for ax in axes:
+        ax.xaxis.set_major_formatter(FuncFormatter(month_label))
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.yaxis.set_major_locator(MaxNLocator(5))
+    return fig, list(axes)
+
+
+def _empty(ax, text: str = "press Step or Play") -> None:
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="#777777")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+#: Years spanned by the time axis of a :class:`LiveChart` at first (it doubles as the run goes on).
+MIN_SPAN_YEARS = 2
+
+
+def time_span_years(years_begun: int, horizon_years: int | None = None) -> int:
+    """Years spanned by the time axis once ``years_begun`` years have begun: the smallest of 2, 4,
+    8... that holds them, but no more than the run's horizon (``None``: no limit)."""
+    span = max(MIN_SPAN_YEARS, 1 << (max(int(years_begun), 1) - 1).bit_length())
+    if horizon_years is not None:
+        span = min(span, max(int(horizon_years), int(years_begun)))
+    return span
+
+
+class LiveChart:
+    """A figure kept for a whole browser session whose lines get new data each month.
+
+    Laying out and drawing text (tick labels, titles, legends) is most of what a matplotlib
+    figure costs, so a month does not draw it again: the axes, their ticks and titles are drawn
+    once into a background kept in memory, and each month only the data (animated artists) is
+    drawn over a copy of it, with the legends pasted back on top, then encoded as PNG. The
+    background is drawn again only when the axis limits change: the time axis spans 2, 4, 8...
+    years (up to the run's ``horizon_years``), doubling when the run enters a year beyond it, and
+    each value axis grows, to round numbers with headroom, only when the data leaves it (it never
+    shrinks, so curves keep their scale from month to month).
+    """
+
+    #: zlib level of the PNG (1: fastest; the images are a few tens of kB).
+    PNG_COMPRESS_LEVEL = 1
+    #: Headroom added above (and below, unless zero-based) the data when a value axis grows,
+    #: as a share of the data's range.
+    HEADROOM = 0.25
+
+    def __init__(self, n_cols: int = 1, size: tuple[float, float] = SIZE, n_rows: int = 1,
+                 zero_based: tuple[int, ...] = (), horizon_years: int | None = None):
+        self.horizon_years = horizon_years
+        self.fig = Figure(figsize=size, dpi=DPI, facecolor="white")
+        self.canvas = FigureCanvasAgg(self.fig)
+        # the right margin leaves room for the label of the tick at the end of the time axis
+        self.fig.subplots_adjust(left=0.09, right=0.95, bottom=0.12, top=0.88, wspace=0.3, hspace=0.45)
+        self.axes = list(self.fig.subplots(n_rows, n_cols, squeeze=False).ravel())
+        self.zero_based = zero_based
+        self.hints = []
+        for ax in self.axes:
+            ax.xaxis.set_major_formatter(FuncFormatter(month_label))
+            ax.xaxis.set_major_locator(MaxNLocator(4))
+            ax.yaxis.set_major_locator(MaxNLocator(5))
+            ax.tick_params(labelsize=8)
+            ax.set_autoscale_on(False)
+            self.hints.append(ax.text(0.5, 0.5, "press Step or Play", ha="center", va="center",
+                                      transform=ax.transAxes, color="#777777"))
+        self.data: list[list] = [[] for _ in self.axes]  # animated artists of each axes
+        self._layout: tuple | None = None
+        self._background = None
+        self._legends: list = []
+
+    def add(self, k: int, artist):
+        """Mark ``artist`` (of axes ``k``) as data, drawn over the kept background."""
+        artist.set_animated(True)
+        self.data[k].append(artist)
+        return artist
+
+    def _y_limits(self, k: int, old: tuple[float, float] | None) -> tuple[float, float]:
+        ys = [np.asarray(a.get_ydata(), dtype=float) for a in self.data[k] if hasattr(a, "get_ydata")]
+        y = np.concatenate(ys) if ys else np.zeros(0)
+        y = y[np.isfinite(y)]
+        lo, hi = (float(y.min()), float(y.max())) if y.size else (0.0, 1.0)
+        if k in self.zero_based:
+            lo = min(lo, 0.0)
+        if old is not None and old[0] <= lo and hi <= old[1]:
+            return old
+        if lo == hi == 0.0:  # nothing yet (a year-end rate before the first December): one unit
+            return 0.0, 1.0
+        span = hi - lo if hi > lo else max(abs(hi), 1.0)
+        lo_pad = lo if (k in self.zero_based and lo == 0.0) else lo - self.HEADROOM * span
+        ticks = MaxNLocator(5).tick_values(lo_pad, hi + self.HEADROOM * span)
+        return float(ticks[0]), float(ticks[-1])
+
+    def show(self, t: np.ndarray) -> bytes:
+        """Draw the data artists (already given the data of months ``t``) and return the PNG."""
+        has_data = t.size > 0
+        if has_data:
+            year0 = float(np.floor(t[0]))
+            xlim = (year0, year0 + time_span_years(int(np.floor(t[-1]) - year0) + 1, self.horizon_years))
+        else:
+            xlim = (0.0, 1.0)
+        old = self._layout[2] if self._layout is not None else [None] * len(self.axes)
+        ylims = [self._y_limits(k, old[k] if self._layout and self._layout[0] else None) if has_data
+                 else (0.0, 1.0) for k in range(len(self.axes))]
+        layout = (has_data, xlim, ylims)
+        if layout != self._layout:
+            self._draw_background(layout)
+        self.canvas.restore_region(self._background)
+        for ax, artists in zip(self.axes, self.data, strict=True):
+            for artist in artists:
+                ax.draw_artist(artist)
+        for region in self._legends:
+            self.canvas.restore_region(region)
+        return self._png()
+
+    def _draw_background(self, layout: tuple) -> None:
+        has_data, xlim, ylims = layout
+        for ax, hint, ylim in zip(self.axes, self.hints, ylims, strict=True):
+            hint.set_visible(not has_data)
+            ax.xaxis.set_visible(has_data)
+            ax.yaxis.set_visible(has_data)
+            ax.set_xlim(*xlim)
+            ax.set_ylim(*ylim)
+        self.canvas.draw()
+        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        renderer = self.canvas.get_renderer()
+        legends = [ax.get_legend() for ax in self.axes if ax.get_legend() is not None]
+        self._legends = [self.canvas.copy_from_bbox(leg.get_window_extent(renderer).expanded(1.02, 1.05))
+                         for leg in legends]
+        self._layout = layout
+
+    def _png(self) -> bytes:
+        buf = io.BytesIO()
+        image = Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        image.save(buf, format="png", compress_level=self.PNG_COMPRESS_LEVEL)
+        return buf.getvalue()
+
+
+class _PolicyLinesChart(LiveChart):
+    """Panels of policy A and B lines: ``panels`` is ``[(title, [(column, scale, policy, style
+    keywords)])]``; the legend goes on the first panel."""
+
+    def __init__(self, panels, horizon_years: int | None, zero_based: tuple[int, ...] = (),
+                 legend: dict | None = None):
+        super().__init__(len(panels), zero_based=zero_based, horizon_years=horizon_years)
+        self.lines = []
+        for k, (ax, (title, lines)) in enumerate(zip(self.axes, panels, strict=True)):
+            for col, scale, name, style in lines:
+                (line,) = ax.plot([], [], style.pop("ls", STYLE[name]), **{"color": COLOUR[name], "lw": 1.6, **style})
+                self.lines.append((self.add(k, line), col, scale, name))
+            ax.set_title(title, fontsize=10)
+        self.axes[0].legend(fontsize=7, **(legend or {}))
+
+    def update(self, series: dict[str, dict[str, np.ndarray]]) -> bytes:
+        """Draw ``series`` (:meth:`experiments.app.lockstep.LockstepModel.series`) and return the PNG."""
+        for line, col, scale, name in self.lines:
+            line.set_data(series[name]["t"], series[name][col] * scale)
+        return self.show(series["A"]["t"])
+
+
+class RatesChart(_PolicyLinesChart):
+    """Relapse and poverty: the official year-end rates and the monthly early signal."""
+
+    def __init__(self, horizon_years: int | None = None):
+        super().__init__([(title, [(col, 100, name, {"label": LABEL[name]}) for name in ("A", "B")])
+                          for col, title in (("relapse_rate", "Relapse rate at year-end, %"),
+                                             ("below_line_fp_share", "Formerly poor below the line now, %"))],
+                         horizon_years, zero_based=(0, 1), legend={"loc": "upper left"})
+
+
+class MonitoringChart(_PolicyLinesChart):
+    """Households under monitoring and households receiving assistance (real households)."""
+
+    def __init__(self, horizon_years: int | None = None):
+        lines = []
+        for name in ("A", "B"):
+            lines.append(("n_monitored", 1e-3, name, {"label": f"monitored, {name}"}))
+            lines.append(("n_assisted", 1e-3, name, {"label": f"assisted, {name}", "lw": 0.9, "alpha": 0.6}))
+        super().__init__([("Monitored (thick) and assisted (thin) households, thousands", lines)],
+                         horizon_years, zero_based=(0,), legend={"ncol": 2})
+
+
+class IncomeChart(_PolicyLinesChart):
+    """Mean smoothed income per person by group, yuan/year."""
+
+    def __init__(self, horizon_years: int | None = None):
+        lines = [(f"income_{group.replace(' ', '_')}_yuan", 1e-3, name,
+                  {"color": colour, "lw": 1.5 if name == "B" else 1.0, "label": group if name == "B" else None})
+                 for group, colour in GROUP_COLOUR.items() for name in ("A", "B")]
+        super().__init__([("Income per person by group, thousand yuan/year (B solid, A dashed)", lines)],
+                         horizon_years)
+
+
+class EnterpriseChart(_PolicyLinesChart):
+    """Enterprises and local jobs (real counts)."""
+
+    def __init__(self, horizon_years: int | None = None):
+        super().__init__([(title, [(col, 1e-3, name, {"label": LABEL[name]}) for name in ("A", "B")])
+                          for col, title in (("enterprises", "Enterprises, thousands"),
+                                             ("n_local_job", "Local jobs, thousands"))], horizon_years)
+
+
+def _frame(x: float, y: float) -> Rectangle:
+    return Rectangle((x - 0.48, y - 0.48), 0.96, 0.96, fill=False, lw=1.8, ec="black")
+
+
+class CountyGridChart:
+    """Counties as a grid of squares coloured by relapse rate at the last year-end, A beside B;
+    a black frame marks large-scale relapse (rate at or above ``threshold``).
+
+    Kept for a session like :class:`LiveChart`: each year-end only the colours, the labels and
+    the frames change.
+    """
+
+    def __init__(self, county_types: np.ndarray, threshold: float):
+        self.fig = Figure(figsize=SIZE, dpi=DPI, facecolor="white")
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.threshold = float(threshold)
+        self.types = np.asarray(county_types)
+        n = len(self.types)
+        self.cols = int(np.ceil(np.sqrt(n)))
+        self.rows = int(np.ceil(n / self.cols))
+        self.norm = Normalize(0.0, 2 * self.threshold)
+        self.fig.subplots_adjust(left=0.02, right=0.86, bottom=0.04, top=0.84, wspace=0.08)
+        self.images, self.texts, self.frames = {}, {}, {}
+        for ax, name in zip(self.fig.subplots(1, 2), ("A", "B"), strict=True):
+            self.images[name] = ax.imshow(np.full((self.rows, self.cols), np.nan), cmap="Reds", norm=self.norm)
+            self.texts[name], self.frames[name] = [], []
+            for c in range(n):
+                r, k = divmod(c, self.cols)
+                self.texts[name].append(ax.text(k, r, "", ha="center", va="center", fontsize=6.5))
+                self.frames[name].append(ax.add_patch(_frame(k, r)))
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_title(LABEL[name], fontsize=9)
+        self.title = self.fig.suptitle("", fontsize=9)
+        self.fig.colorbar(self.images["B"], cax=self.fig.add_axes((0.89, 0.12, 0.025, 0.66)),
+                          format=lambda x, _: f"{100 * x:.0f}%")
+
+    def update(self, rates: dict[str, np.ndarray], year: int | None) -> bytes:
+        """Draw the rates of A and B (``{policy: rate by county}``, NaN: none yet) at ``year``."""
+        values = np.concatenate([rates["A"], rates["B"]])
+        top = max(2 * self.threshold, float(np.nanmax(values)) if np.isfinite(values).any() else 0.0)
+        self.norm.vmax = top
+        n = len(self.types)
+        for name in ("A", "B"):
+            grid = np.full(self.rows * self.cols, np.nan)
+            grid[:n] = rates[name]
+            self.images[name].set_data(grid.reshape(self.rows, self.cols))
+            for c, (text, frame) in enumerate(zip(self.texts[name], self.frames[name], strict=True)):
+                v = rates[name][c]
+                text.set_text(f"{c}{self.types[c][0].upper()}\n" + ("–" if not np.isfinite(v) else f"{100 * v:.1f}%"))
+                text.set_color("white" if np.isfinite(v) and self.norm(v) > 0.6 else "black")
+                frame.set_visible(bool(np.isfinite(v) and v >= self.threshold))
+        when = f"{year}" if year is not None else "no year-end yet"
+        self.title.set_text(f"County relapse rate at year-end ({when}); frame: large-scale "
+                            f"(≥{100 * self.threshold:.0f}%)")
+        buf = io.BytesIO()
+        self.canvas.print_png(buf, pil_kwargs={"compress_level": LiveChart.PNG_COMPRESS_LEVEL})
+        return buf.getvalue()
+
+
+def three_excesses_figure(annual: pd.DataFrame) -> Figure:
+    """Income growth of formerly poor counties against GDP, urban and rural income growth (B)."""
+    fig, (ax,) = _figure()
+    b = annual[annual["policy"] == "B"] if not annual.empty else annual
+    if b.empty:
+        _empty(ax, "shown from the first December")
+        return fig
+    x = np.arange(len(b))
+    series = (("income_growth_fpc", "formerly poor counties", "#d6452a"), ("gdp_growth", "GDP", "#555555"),
+              ("urban_income_growth", "urban income", "#0072b2"),
+              ("rural_income_growth", "rural income", "#009e73"))
+    width = 0.2
+    for k, (col, label, colour) in enumerate(series):
+        ax.bar(x + (k - 1.5) * width, 100 * b[col].to_numpy(dtype=float), width, color=colour, label=label)
+    ticks = [f"{int(y)}{' ✓' if bool(t) else ''}" for y, t in zip(b["year"], b["three_excesses"], strict=True)]
+    ax.set_xticks(x, ticks, fontsize=8)
+    ax.set_title("Three excesses (B): growth, %/year; ✓ = all three exceeded", fontsize=10)
+    ax.tick_params(labelsize=8)
+    ax.legend(fontsize=7, ncol=2)
+    return fig
+
+
+#: Panels of the difference figure: column, title, scale.
+DIFFERENCES = (("relapse_cum_share", "Formerly poor ever relapsed, points", 100),
+               ("below_line_fp_share", "Formerly poor below the line now, points", 100),
+               ("n_monitored", "Monitored households, thousands", 1e-3),
+               ("income_formerly_poor_yuan", "Income of formerly poor, yuan/person/year", 1.0))
+
+
+class DifferenceChart(LiveChart):
+    """B minus A, month by month: the effect of policy on the same households and shocks."""
+
+    def __init__(self, horizon_years: int | None = None):
+        super().__init__(2, size=(6.0, 4.6), n_rows=2, horizon_years=horizon_years)
+        self.fig.subplots_adjust(left=0.1, bottom=0.08, wspace=0.3)
+        self.lines, self.fills = [], [None] * len(DIFFERENCES)
+        for k, (ax, (_, title, _)) in enumerate(zip(self.axes, DIFFERENCES, strict=True)):
+            ax.axhline(0, color="#999999", lw=0.8)
+            (line,) = ax.plot([], [], color=COLOUR["B"], lw=1.5)
+            self.lines.append(self.add(k, line))
+            ax.tick_params(labelsize=7)
+            ax.set_title(title, fontsize=9)
+        self.fig.suptitle("Difference B − A (same seed: same households, same shocks)", fontsize=10)
+
+    def update(self, series: dict[str, dict[str, np.ndarray]]) -> bytes:
+        """Draw B − A of ``series`` (:meth:`experiments.app.lockstep.LockstepModel.series`)."""
+        a, b = series["A"], series["B"]
+        for k, (ax, line, (col, _, scale)) in enumerate(zip(self.axes, self.lines, DIFFERENCES, strict=True)):
+            y = (b[col] - a[col]) * scale
+            line.set_data(a["t"], y)
+            if self.fills[k] is not None:
+                self.fills[k].remove()
+                self.data[k].remove(self.fills[k])
+                self.fills[k] = None
+            if y.size:
+                self.fills[k] = self.add(k, ax.fill_between(a["t"], 0, y, color=COLOUR["B"], alpha=0.25))
+        return self.show(a["t"])
+
+
+#: Income components of the household figure: watch-table column, label, colour.
+COMPONENTS = (("wage_yuan", "wages", "#0072b2"), ("operating_yuan", "farm and business", "#009e73"),
+              ("public_transfer_yuan", "public transfers", "#e69f00"),
+              ("private_transfer_yuan", "private transfers", "#cc79a7"), ("property_yuan", "property", "#56b4e9"))
+
+
+def household_figure(history: dict[str, pd.DataFrame], line_pc_year: float, members: int) -> Figure:
+    """One household month by month under B (bars by income component, rigid spending below
+    zero) with A's net income as a dashed line; shading marks illness (red) and monitoring (blue)."""
+    fig, (ax,) = _figure(size=(6.0, 3.4))
+    b, a = history["B"], history["A"]
+    if b.empty:
+        _empty(ax, "followed from the next month")
+        return fig
+    x = np.arange(len(b))
+    bottom = np.zeros(len(b))
+    for col, label, colour in COMPONENTS:
+        v = b[col].to_numpy(dtype=float)
+        ax.bar(x, v, 0.8, bottom=bottom, color=colour, label=label)
+        bottom += v
+    ax.bar(x, -b["rigid_spending_yuan"].to_numpy(dtype=float), 0.8, color="#444444", label="medical & school costs")
+    for i, row in b.iterrows():
+        if row["ill_months"] > 0 or row["labour_lost"] > 0:
+            ax.axvspan(i - 0.5, i + 0.5, color="#d6452a", alpha=0.12, lw=0)
+        if row["mon_state"] == 1:
+            ax.plot(i, 0, marker="s", color="#1f4e9c", ms=3)
+    net_a = (a[[c for c, _, _ in COMPONENTS]].sum(axis=1) - a["rigid_spending_yuan"]).to_numpy(dtype=float)
+    ax.plot(np.arange(len(a)), net_a, "--", color=COLOUR["A"], lw=1.2, label="net income under A")
+    ax.axhline(line_pc_year * members / 12, color="black", lw=0.8, ls=":", label="poverty line (month)")
+    labels = [f"{int(y)}-{int(m):02d}" if m in (1, 7) else "" for y, m in zip(b["year"], b["month"], strict=True)]
+    ax.set_xticks(x, labels, fontsize=7, rotation=0)
+    ax.set_title("Household income by month under B, yuan (red: illness, blue squares: monitored)", fontsize=9)
+    ax.tick_params(labelsize=7)
+    fig.subplots_adjust(bottom=0.3)
+    ax.legend(fontsize=6, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.1), frameon=False)
+    return fig

@@ -1,0 +1,48 @@
+"""``ruralsim calibrate``: fit the historical run's free parameters to the 2017-2020 targets.
+
+Exit codes as in :mod:`experiments.cli.console`: bad options, target files or scenario exit 2
+before anything runs; a failing calibration or unwritable outputs exit 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from experiments.cli.console import Progress, check_out, crash, fail, fail_problems
+from experiments.cli.validate import check_fit_inputs
+from experiments.files import timestamped_dir, write_directory
+from experiments.fit.calibrate import FREE_PARAMETERS, de_sizes, write_outputs
+from experiments.fit.calibrate import calibrate as run_calibration
+from experiments.fit.targets import TargetError
+
+
+def calibrate(scenario: str, targets: list[Path] | None, budget: int, seeds: int, households: int | None,
+              counties: int | None, seed: int, out: Path | None) -> None:
+    if seeds < 1:
+        fail(f"--seeds {seeds}: allowed 1 or more")
+    try:
+        de_sizes(budget, len(FREE_PARAMETERS))
+    except ValueError as exc:
+        fail(str(exc))
+    out_dir = out if out is not None else timestamped_dir("calibrate")
+    check_out(out_dir)
+    paths = check_fit_inputs("calibrate", scenario, targets, households, counties)
+
+    try:
+        with Progress("calibrate", unit="candidate", total=budget) as bar:
+            result = run_calibration(scenario, paths, budget, seeds, households, counties, seed,
+                                     progress=lambda done, total, d, best: bar.update(
+                                         done, total, detail=f"distance {d:.4g}, best {best:.4g}"))
+    except TargetError as exc:
+        fail_problems("invalid target file(s)", exc.problems)
+    except Exception as exc:
+        crash("the calibration failed", exc)
+    try:
+        write_directory(out_dir, lambda d: write_outputs(result, d))
+    except Exception as exc:
+        crash("cannot write the calibration outputs", exc)
+    fitted = ", ".join(f"{k} = {v:.4g}" for k, v in result["fitted"].items())
+    typer.echo(f"distance {result['distance']:.4g} after {result['meta']['evaluated']} candidates; {fitted}\n"
+               f"scenario: {out_dir / 'calibrated.yaml'}; report: {out_dir / 'fit_report.html'}")

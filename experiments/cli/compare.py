@@ -1,0 +1,85 @@
+"""``ruralsim compare``: check everything, run, write the outputs atomically, print the table.
+
+Exit codes as in :mod:`experiments.cli.console`: 2 bad input (nothing runs), 1 when runs failed
+(the outputs are still written from the complete pairs) or the comparison could not finish, 130
+when interrupted (nothing is written).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from experiments.cli.console import Progress, check_out, crash, fail, fail_problems, note
+from experiments.compare.comparison import (
+    DEFAULT_REPS,
+    DEFAULT_SCENARIOS,
+    CompareError,
+    CompareSettings,
+    prepare,
+    run_comparison,
+)
+from experiments.compare.formats import pairing_summary, precision_sentence, text_table
+from experiments.compare.outputs import default_out_dir, write_outputs
+from experiments.files import write_directory
+from scenarios import ScenarioError, parse_set
+
+
+def compare(scenarios: list[str] | None, reference: str, reps: int | None, precision: float | None,
+            max_reps: int, workers: int | None, inprocess: bool, years: int | None,
+            households: int | None, counties: int | None, seed_base: int, set_: list[str] | None,
+            out: Path | None) -> None:
+    try:
+        overrides = parse_set(set_ or [])
+    except ScenarioError as exc:
+        fail("invalid --set: " + "; ".join(exc.problems))
+    settings = CompareSettings(scenarios=list(scenarios or DEFAULT_SCENARIOS), reference=reference, reps=reps,
+                               precision=precision, max_reps=max_reps, households=households, counties=counties,
+                               years=years, seed_base=seed_base, overrides=overrides, workers=workers,
+                               inprocess=inprocess)
+    try:
+        loaded = prepare(settings)
+    except CompareError as exc:
+        if len(exc.problems) == 1:
+            fail(f"cannot compare: {exc.problems[0]}.".replace("..", "."))
+        fail_problems(f"cannot compare ({len(exc.problems)} problems)", exc.problems)
+
+    out_dir = out if out is not None else default_out_dir()
+    check_out(out_dir, remedy="choose another --out (the default is a new runs/compare-<date>-<time> directory)")
+    params = next(iter(loaded.values())).params
+    how = (f"{settings.reps or DEFAULT_REPS} replications" if settings.precision is None else
+           f"replications until the difference in cumulative relapse share is known to within "
+           f"{settings.precision:g} (at most {settings.max_reps})")
+    note(f"Comparing {', '.join(settings.scenarios)} against {settings.reference}: {how}, "
+         f"{params.population.n_households:,} households in {params.population.n_counties} counties, "
+         f"{params.sim.n_years} years from {params.sim.start_year}, seeds from {settings.seed_base}.")
+
+    def run_and_write(tmp: Path):
+        with Progress("compare") as bar:
+            comparison = run_comparison(settings, loaded, tmp, progress=bar.update, note=bar.write)
+        write_outputs(comparison, tmp)
+        return comparison
+
+    try:
+        comparison = write_directory(out_dir, run_and_write)
+    except KeyboardInterrupt:
+        note("\nInterrupted; nothing was written.")
+        raise typer.Exit(130) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:
+        crash("the comparison stopped", exc)
+
+    typer.echo(text_table(comparison))
+    pairing = pairing_summary(comparison)
+    if pairing:
+        typer.echo(f"\n{pairing}")
+    if comparison.precision is not None:
+        typer.echo(f"\n{precision_sentence(comparison)}")
+    typer.echo(f"\n{comparison.n_reps} paired replications in {comparison.wall_time_s:.1f} s on "
+               f"{comparison.workers_text}. Report: {out_dir / 'report.html'}")
+    if len(comparison.failures):
+        fail(f"{len(comparison.failures)} run(s) failed; their seeds were left out of every scenario so that the "
+             f"comparison stays paired. Errors and tracebacks are in {out_dir / 'store'}/*/failures.jsonl.",
+             code=1)

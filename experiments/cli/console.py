@@ -1,0 +1,204 @@
+"""What every command says on the console, and the checks of the options they share.
+
+Exit codes of every command: 0 success; 2 bad input, reported by :func:`fail` as one paragraph
+starting with ``error:`` on stderr and no traceback; 1 when the model or the writing of results
+fails (:func:`crash`; set ``RURALSIM_DEBUG=1`` to see the traceback); 130 when interrupted.
+
+:class:`Progress` is the one progress reporter: a tqdm bar on a terminal; off a terminal (a log
+file, a batch job) a plain line every :data:`LINE_EVERY_S` seconds. Its estimate of the time left
+leaves out the first item finished, which pays for compiling the model's kernel.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+
+DEBUG_ENV = "RURALSIM_DEBUG"
+#: Seconds between two progress lines off a terminal.
+LINE_EVERY_S = 15.0
+_ADDRESS = re.compile(r"^(tcp|tls|ucx|inproc)://[^\s/]+$")
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print ``error: message`` on stderr and exit with ``code`` (2: bad input)."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def fail_problems(what: str, problems: Sequence[str], code: int = 2) -> NoReturn:
+    """``error: what:`` and then every problem on its own indented line."""
+    fail(f"{what}:\n" + "\n".join(f"  {p}" for p in problems), code)
+
+
+def crash(what: str, exc: BaseException) -> NoReturn:
+    """A failure of the model or of the writing of results: one line, exit 1 (the traceback with
+    ``RURALSIM_DEBUG=1``)."""
+    if os.environ.get(DEBUG_ENV):
+        raise exc
+    detail = str(exc).strip().splitlines()
+    text = f"{type(exc).__name__}: {detail[0]}" if detail else type(exc).__name__
+    fail(f"{what}: {text}. Set {DEBUG_ENV}=1 to see the traceback.", code=1)
+
+
+def note(text: str) -> None:
+    """A line for the user on stderr (stdout carries the results)."""
+    typer.echo(text, err=True)
+
+
+def count(n: int, noun: str) -> str:
+    """``'1 scenario'``, ``'3 scenarios'``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def duration(seconds: float) -> str:
+    """Seconds, minutes or hours, whichever reads best."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+# --------------------------------------------------------------------------------------------
+# Checks of the options that several commands share
+# --------------------------------------------------------------------------------------------
+
+
+def check_out(out: Path, replace: bool = False, remedy: str = "choose another --out") -> None:
+    """Fail unless ``--out`` can receive results: a new or empty directory (any directory with
+    ``replace``), whose parent is a directory."""
+    if out.exists():
+        if not out.is_dir():
+            fail(f"--out {out} exists and is not a directory; choose another --out.")
+        if not replace and any(out.iterdir()):
+            fail(f"--out {out} already exists and is not an empty directory; {remedy}.")
+    elif out.parent.exists() and not out.parent.is_dir():
+        fail(f"--out {out}: {out.parent} is not a directory.")
+
+
+def check_file_out(path: Path, option: str) -> None:
+    """Fail unless a result file can be written at ``path`` (checked before minutes of work)."""
+    parent = path.parent
+    if path.is_dir():
+        fail(f"{option} {path} is a directory; give a file name.")
+    if parent.exists() and not parent.is_dir():
+        fail(f"cannot write {path}: {parent} is not a directory.")
+    if parent.is_dir() and not os.access(parent, os.W_OK):
+        fail(f"cannot write {path}: the directory {parent} is not writable.")
+
+
+def executor_problems(workers: int | None = None, scheduler: str | None = None, inprocess: bool = False,
+                      local_cluster: int | None = None) -> list[str]:
+    """Problems with the choice of executor: at most one of the options, each with a sound value."""
+    problems = []
+    given = [name for name, on in (("--workers", workers is not None), ("--scheduler", scheduler is not None),
+                                   ("--local-cluster", local_cluster is not None), ("--in-process", inprocess)) if on]
+    if len(given) > 1:
+        problems.append(f"{' and '.join(given)} cannot be combined: choose one executor (--workers N for local "
+                        "processes, --scheduler tcp://HOST:PORT for a Dask cluster"
+                        + (", --local-cluster N for a local Dask cluster" if local_cluster is not None else "")
+                        + ", --in-process for debugging)")
+    for name, value in (("--workers", workers), ("--local-cluster", local_cluster)):
+        if value is not None and value < 1:
+            problems.append(f"{name} {value} must be a whole number >= 1")
+    if scheduler is not None and not _ADDRESS.match(scheduler.strip()):
+        problems.append(f"--scheduler {scheduler!r} is not a scheduler address; expected tcp://HOST:PORT "
+                        "(as printed by 'dask scheduler')")
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
+# Progress
+# --------------------------------------------------------------------------------------------
+
+
+class Progress:
+    """Items done of items planned, on stderr.
+
+    On a terminal a tqdm bar (shown only after ``delay`` seconds, so short jobs stay quiet); off a
+    terminal a line every :data:`LINE_EVERY_S` seconds, and a last one at the end when any was
+    printed. The estimate of the time left uses the pace after the first item finished in this
+    session: the first pays for compiling the model's kernel.
+
+    Feed it with :meth:`update` (or call it, for callers that take a ``progress(done, total)``).
+    """
+
+    def __init__(self, label: str, unit: str = "run", total: int | None = None, initial: int = 0,
+                 delay: float = 0.0):
+        from tqdm import tqdm
+
+        self.label = label
+        self.unit = unit
+        self.tty = sys.stderr.isatty()
+        self.bar = tqdm(total=total, initial=initial, desc=label, unit=unit, file=sys.stderr, dynamic_ncols=True,
+                        disable=not self.tty, delay=delay, leave=False,
+                        bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} {unit}s [{elapsed}{postfix}]")
+        self.count = initial
+        self.total = total
+        self.started = time.monotonic()
+        self.last_line = self.started
+        self.lines = 0
+        self.first: tuple[float, int] | None = None
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __call__(self, done: int, total: int | None = None) -> None:
+        self.update(done, total)
+
+    def update(self, done: int, total: int | None = None, failed: int = 0, detail: str = "") -> None:
+        """``done`` items finished so far (failed ones included), ``failed`` of them failed; ``detail``
+        is shown beside them (the best distance of a calibration, say)."""
+        now = time.monotonic()
+        if total is not None and total != self.total:
+            self.total = total
+            self.bar.total = total
+            self.bar.refresh()
+        if self.first is None and done > self.count:
+            self.first = (now, done)
+        self.count = done
+        eta = self.eta(now)
+        postfix = [detail] if detail else []
+        postfix += [f"{failed:,} failed"] if failed else []
+        postfix += [f"ETA {duration(eta)}"] if eta is not None else []
+        self.bar.set_postfix_str(", ".join(postfix), refresh=False)
+        self.bar.update(done - self.bar.n)
+        finished = self.total is not None and done >= self.total
+        if not self.tty and (now - self.last_line >= LINE_EVERY_S or (finished and self.lines)):
+            self.last_line = now
+            self.lines += 1
+            of = f" of {self.total:,}" if self.total else ""
+            print(f"{self.label}: {done:,}{of} {self.unit}s" + (f" ({', '.join(postfix)})" if postfix else ""),
+                  file=sys.stderr, flush=True)
+
+    def eta(self, now: float | None = None) -> float | None:
+        """Seconds left at the pace since the first item finished (None before a second one)."""
+        if self.first is None or not self.total:
+            return None
+        now = time.monotonic() if now is None else now
+        t_first, n_first = self.first
+        if self.count <= n_first or now <= t_first:
+            return None
+        rate = (self.count - n_first) / (now - t_first)
+        return max(self.total - self.count, 0) / rate
+
+    def write(self, text: str) -> None:
+        """A line on stderr that does not break the bar."""
+        if self.tty:
+            self.bar.write(text, file=sys.stderr)
+        else:
+            print(text, file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        self.bar.close()

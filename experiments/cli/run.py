@@ -1,0 +1,131 @@
+"""``ruralsim run SCENARIO|FILE``: one run's tables, ``summary.json`` and PNG figures in an output directory.
+
+Every input is checked before the model is imported or built; the results are written into a
+temporary directory and moved into place complete (:func:`experiments.files.write_directory`).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from experiments.cli.console import Progress, check_out, crash, fail, fail_problems, note
+from scenarios import ScenarioError, load_scenario, parse_set
+
+FORMATS = ("parquet", "csv")
+
+
+def run(scenario: str, seed: int, years: int | None, households: int | None, counties: int | None,
+        set_: list[str] | None, out: Path | None, fmt: str, force: bool) -> None:
+    fmt = fmt.strip().lower()
+    if fmt not in FORMATS:
+        fail(f"--format {fmt!r} is not supported; use one of: {', '.join(FORMATS)}.")
+    if seed < 0:
+        fail(f"--seed {seed} must be a non-negative integer.")
+    try:
+        overrides = parse_set(set_ or [])
+    except ScenarioError as exc:
+        fail_problems("invalid --set", exc.problems)
+    for path, value in (("sim.n_years", years), ("population.n_households", households),
+                        ("population.n_counties", counties)):
+        if value is not None:
+            overrides[path] = value
+    try:
+        loaded = load_scenario(scenario, overrides, origin="command line")
+    except ScenarioError as exc:
+        fail_problems(f"cannot load scenario {scenario!r}", exc.problems)
+
+    out_dir = out if out is not None else Path("runs") / f"{loaded.name}-seed{seed}"
+    check_out(out_dir, replace=force, remedy="use --force to replace it or choose another --out")
+
+    run_model = model_runner()
+    params = loaded.params
+    note(f"Running {loaded.name} (seed {seed}): {params.sim.n_years} years from {params.sim.start_year}, "
+         f"{params.population.n_households:,} households, {params.population.n_counties} counties")
+
+    started = time.perf_counter()
+    with Progress(loaded.name, unit="month", delay=2.0) as progress:
+        try:
+            result = run_model(params, seed=seed, progress=progress)
+        except Exception as exc:  # reported briefly; traceback on request
+            crash(f"the model failed while running {loaded.name!r} (seed {seed})", exc)
+    seconds = time.perf_counter() - started
+
+    meta = getattr(result, "meta", None)
+    if isinstance(meta, dict):
+        meta.setdefault("scenario", loaded.name)
+        meta.setdefault("scenario_chain", list(loaded.chain))
+        meta.setdefault("scenario_overrides", dict(loaded.overrides))
+    try:
+        figures = write_run(out_dir, result, fmt, replace=force)
+    except Exception as exc:
+        crash(f"could not write the results to {out_dir}", exc)
+
+    typer.echo(format_summary(getattr(result, "summary", {}) or {}, title=f"{loaded.name}, seed {seed}"))
+    typer.echo(f"\nWrote {out_dir} ({fmt} tables, {len(figures)} figures) in {seconds:.1f} s.")
+
+
+def model_runner():
+    """``model.run``, imported only once the input is known to be good."""
+    try:
+        import model
+        import model.model  # noqa: F401  (the simulation's libraries load here, not inside the timed run)
+    except ImportError as exc:
+        crash("cannot import the model", exc)
+    run_model = getattr(model, "run", None)
+    if run_model is None:
+        fail("the model package does not provide run(params, seed, progress) yet.", code=1)
+    return run_model
+
+
+def write_run(out_dir: Path, result: Any, fmt: str, replace: bool) -> list[Path]:
+    """The run's tables and figures, moved into ``out_dir`` complete; the figures' final paths."""
+    from experiments.files import write_directory
+    from experiments.run_figures import run_figures
+
+    def write(tmp: Path) -> list[Path]:
+        result.to_dir(tmp, fmt=fmt)
+        return run_figures(result, tmp)
+
+    figures = write_directory(out_dir, write, replace=replace)
+    return [out_dir / f.name for f in figures]
+
+
+def format_summary(summary: Mapping[str, Any], title: str = "") -> str:
+    """A plain-text two-column table of scalar outcomes.
+
+    Rates, shares and growth rates are shown as percentages, yuan amounts and counts with
+    thousands separators, flags as yes/no.
+    """
+    if not summary:
+        return f"Summary ({title}): no outcomes reported." if title else "No outcomes reported."
+    width = max(len(str(k)) for k in summary)
+    lines = [f"Summary ({title})" if title else "Summary", "-" * (width + 18)]
+    for key, value in summary.items():
+        lines.append(f"{key!s:<{width}}  {_format_value(str(key), value):>14}")
+    return "\n".join(lines)
+
+
+def _format_value(key: str, value: Any) -> str:
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()  # NumPy scalar → Python scalar
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "n/a"
+        if key.endswith("_yuan"):
+            return f"{value:,.0f}"
+        if any(word in key for word in ("rate", "share", "growth")):
+            return f"{value:.2%}"
+        if value.is_integer() and abs(value) >= 1:
+            return f"{value:,.0f}"
+        return f"{value:.4g}"
+    return str(value)

@@ -1,0 +1,241 @@
+"""PNG figures of a comparison (``ruralsim compare``).
+
+Drawn with matplotlib's object-oriented API (``matplotlib.figure.Figure`` on the Agg canvas), so
+no display and no pyplot state are involved. Each function takes plain tables and returns a
+Figure; :func:`write_figures` draws all of them for a :class:`~experiments.compare.comparison.Comparison`.
+
+- ``fan_charts.png``: median and 10-90% band over replications of the yearly relapse and poverty
+  rates, one colour per scenario.
+- ``county_heatmap.png``: relapse rate by county and year (mean over replications), one panel per
+  scenario; cells at or above the large-scale threshold are marked.
+- ``large_scale_probability.png``: probability of large-scale relapse with Wilson intervals.
+- ``three_excesses.png``: share of replications in which the three excesses hold, by year.
+- ``cost_vs_averted.png``: extra public spending against household relapses averted, both as
+  paired differences from the reference with their intervals.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from experiments.compare.comparison import Comparison, annual_bands, county_relapse, lookup, three_excesses_table
+
+FIGURES = ("fan_charts", "county_heatmap", "large_scale_probability", "three_excesses", "cost_vs_averted")
+_TYPE_LETTER = {"key": "K", "formerly_poor": "F", "never_poor": "N"}
+_TYPE_ORDER = {"key": 0, "formerly_poor": 1, "never_poor": 2}
+
+
+def colours(scenarios: Sequence[str]) -> dict[str, Any]:
+    """One distinct colour per scenario (the same in every figure)."""
+    from matplotlib import colormaps
+
+    cmap = colormaps["tab10" if len(scenarios) <= 10 else "tab20"]
+    return {name: cmap(i % cmap.N) for i, name in enumerate(scenarios)}
+
+
+def fan_charts(bands: pd.DataFrame, scenarios: Sequence[str]) -> Figure:
+    """Median and 10-90% band of the relapse rate and the poverty rate per scenario and year."""
+    colour = colours(scenarios)
+    fig = Figure(figsize=(11, 4.4), layout="constrained")
+    axes = fig.subplots(1, 2)
+    panels = (("relapse_rate", "Relapse rate (share of formerly poor households)"),
+              ("poverty_rate", "Poverty rate (share of rural residents)"))
+    for ax, (outcome, title) in zip(axes, panels, strict=True):
+        for name in scenarios:
+            d = bands[(bands["scenario"] == name) & (bands["outcome"] == outcome)].sort_values("year")
+            if d.empty:
+                continue
+            ax.fill_between(d["year"], d["p10"], d["p90"], color=colour[name], alpha=0.18, linewidth=0)
+            ax.plot(d["year"], d["median"], color=colour[name], marker="o", markersize=3, label=name)
+        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+        ax.set_ylim(bottom=0)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.set_xlabel("year (situation in December)")
+        ax.set_title(title, fontsize=10)
+        ax.grid(alpha=0.3)
+    axes[0].legend(frameon=False, fontsize=8)
+    fig.suptitle("Line: median over replications; band: 10% to 90% of replications", fontsize=9)
+    return fig
+
+
+def county_heatmap(county: pd.DataFrame, scenarios: Sequence[str], threshold: float) -> Figure:
+    """Relapse rate by county (rows) and year (columns), mean over replications, per scenario.
+
+    Cells whose mean is at or above ``threshold`` carry a black dot; the colour scale is shared
+    and has a boundary at the threshold.
+    """
+    n = len(scenarios)
+    ncols = 2 if n in (2, 4) else min(n, 3)
+    nrows = math.ceil(n / ncols)
+    counties = county.drop_duplicates("county")[["county", "county_type"]]
+    counties = counties.assign(order=counties["county_type"].map(_TYPE_ORDER).fillna(9))
+    counties = counties.sort_values(["order", "county"])
+    years = sorted(county["year"].unique())
+    vmax = max(float(county["relapse_rate_mean"].max()) if len(county) else 0.0, threshold * 1.25, 1e-6)
+    # a stepped scale: shades of blue below the threshold, of red at and above it
+    below = np.linspace(0, threshold, 6)
+    above = np.linspace(threshold, vmax, 5)[1:]
+    bounds = np.concatenate([below, above])
+    from matplotlib import colormaps
+
+    shades = [colormaps["Blues"](x) for x in np.linspace(0.08, 0.75, len(below) - 1)]
+    shades += [colormaps["Reds"](x) for x in np.linspace(0.45, 0.95, len(above))]
+    cmap = ListedColormap(shades)
+    norm = BoundaryNorm(bounds, cmap.N)
+    height = max(2.2, 0.22 * len(counties) + 1.2)
+    fig = Figure(figsize=(4.2 * ncols + 1.2, height * nrows), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+    image = None
+    labels = [f"{_TYPE_LETTER.get(t, '?')}{c + 1}" for c, t in zip(counties["county"], counties["county_type"],
+                                                                     strict=True)]
+    for ax, name in zip(axes, scenarios, strict=False):
+        d = county[county["scenario"] == name]
+        grid = d.pivot(index="county", columns="year", values="relapse_rate_mean")
+        grid = grid.reindex(index=counties["county"], columns=years)
+        image = ax.imshow(grid.to_numpy(float), aspect="auto", cmap=cmap, norm=norm, interpolation="nearest")
+        hot = np.argwhere(grid.to_numpy(float) >= threshold)
+        if len(hot):
+            ax.scatter(hot[:, 1], hot[:, 0], s=6, color="black")
+        ax.set_title(name, fontsize=9)
+        ax.set_xticks(range(len(years)), [str(y)[-2:] for y in years], fontsize=7)
+        ax.set_yticks(range(len(labels)), labels, fontsize=6)
+        ax.set_xlabel("year (20..)", fontsize=7)
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    if image is not None:
+        bar = fig.colorbar(image, ax=list(axes[:n]), shrink=0.85, format=PercentFormatter(xmax=1.0, decimals=1))
+        bar.set_label(f"relapse rate; dot = at or above the large-scale threshold ({threshold:.0%})", fontsize=8)
+        bar.ax.tick_params(labelsize=7)
+    fig.suptitle("Relapse rate by county and year, mean over replications "
+                 "(K = key county, F = other formerly poor, N = never designated poor)", fontsize=9)
+    return fig
+
+
+def large_scale_probability(rows: pd.DataFrame, threshold: float) -> Figure:
+    """Probability of large-scale relapse per scenario with its Wilson interval.
+
+    ``rows``: scenario, probability, wilson_low, wilson_high, n (in display order).
+    """
+    colour = colours(list(rows["scenario"]))
+    fig = Figure(figsize=(7.5, 0.55 * len(rows) + 1.6), layout="constrained")
+    ax = fig.add_subplot()
+    y = np.arange(len(rows))[::-1]
+    for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
+        ax.errorbar(r["probability"], yi, xerr=_err(r["probability"], r["wilson_low"], r["wilson_high"]),
+                    fmt="o", color=colour[r["scenario"]], capsize=4)
+        k = int(round(r["probability"] * r["n"]))
+        ax.annotate(f"{k} of {int(r['n'])} runs", (r["wilson_high"], yi), xytext=(6, 0),
+                    textcoords="offset points", va="center", fontsize=8)
+    ax.set_yticks(y, list(rows["scenario"]))
+    ax.set_xlim(-0.02, 1.15)
+    ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+    ax.set_xlabel(f"probability that some county's yearly relapse rate reaches {threshold:.0%} "
+                  "(95% Wilson interval)")
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_title("Probability of large-scale relapse", fontsize=10)
+    return fig
+
+
+def three_excesses(te: pd.DataFrame, scenarios: Sequence[str]) -> Figure:
+    """Share of replications in which the three excesses hold, scenario by year, with counts."""
+    years = sorted(te["year"].unique())
+    grid = te.pivot(index="scenario", columns="year", values="share").reindex(index=list(scenarios), columns=years)
+    held = te.pivot(index="scenario", columns="year", values="years_held").reindex(index=list(scenarios),
+                                                                                  columns=years)
+    n = te.pivot(index="scenario", columns="year", values="n").reindex(index=list(scenarios), columns=years)
+    fig = Figure(figsize=(max(6.0, 0.75 * len(years) + 2.5), 0.5 * len(scenarios) + 1.8), layout="constrained")
+    ax = fig.add_subplot()
+    image = ax.imshow(grid.to_numpy(float), aspect="auto", cmap="Greens", vmin=0, vmax=1)
+    for i in range(grid.shape[0]):
+        for j in range(grid.shape[1]):
+            share = grid.iat[i, j]
+            if not np.isfinite(share):
+                continue
+            ax.text(j, i, f"{int(held.iat[i, j])}/{int(n.iat[i, j])}", ha="center", va="center", fontsize=7,
+                    color="white" if share > 0.6 else "black")
+    ax.set_xticks(range(len(years)), [str(y) for y in years], fontsize=8)
+    ax.set_yticks(range(len(scenarios)), list(scenarios), fontsize=8)
+    bar = fig.colorbar(image, ax=ax, format=PercentFormatter(xmax=1.0))
+    bar.set_label("share of replications", fontsize=8)
+    ax.set_title("Three excesses: replications in which income growth in formerly poor counties\n"
+                 "exceeds GDP growth, urban and rural income growth", fontsize=9)
+    return fig
+
+
+def cost_vs_averted(rows: pd.DataFrame, reference: str) -> Figure:
+    """Extra public spending (y) against household relapses averted (x), paired differences.
+
+    ``rows``: scenario, averted, averted_low, averted_high, cost, cost_low, cost_high (yuan).
+    """
+    colour = colours([reference, *rows["scenario"]])
+    fig = Figure(figsize=(7.5, 5.2), layout="constrained")
+    ax = fig.add_subplot()
+    ax.axhline(0, color="grey", linewidth=0.8)
+    ax.axvline(0, color="grey", linewidth=0.8)
+    ax.plot([0], [0], marker="s", color=colour[reference], linestyle="none")
+    ax.annotate(f"{reference} (reference)", (0, 0), xytext=(-6, 6), textcoords="offset points", fontsize=8,
+                ha="right")
+    for _, r in rows.iterrows():
+        ax.errorbar(r["averted"], r["cost"] / 1e9, xerr=_err(r["averted"], r["averted_low"], r["averted_high"]),
+                    yerr=_err(r["cost"] / 1e9, r["cost_low"] / 1e9, r["cost_high"] / 1e9),
+                    fmt="o", color=colour[r["scenario"]], capsize=3)
+        ax.annotate(r["scenario"], (r["averted"], r["cost"] / 1e9), xytext=(6, 6), textcoords="offset points",
+                    fontsize=8)
+    ax.margins(x=0.15, y=0.1)  # room for the labels
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_xlabel(f"household relapses averted over the period, compared with {reference}\n"
+                  "(negative: more relapses)")
+    ax.set_ylabel(f"extra public spending vs {reference} (billion yuan; negative: savings)")
+    ax.set_title("Cost against relapses averted (95% intervals of the paired differences)", fontsize=10)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def _err(value: float, low: float, high: float) -> list[list[float]]:
+    """Error-bar lengths below and above ``value`` (0 where an interval is missing)."""
+    below, above = value - low, high - value
+    return [[max(below, 0.0) if math.isfinite(below) else 0.0], [max(above, 0.0) if math.isfinite(above) else 0.0]]
+
+
+def write_figures(comparison: Comparison, directory: Path) -> dict[str, Path]:
+    """Draw every figure of ``comparison`` into ``directory``; returns name → path."""
+    directory = Path(directory)
+    s = comparison.settings
+    names = list(s.scenarios)
+    table = comparison.table
+    threshold = float(comparison.scenarios[s.reference].params.metrics.large_scale.county_threshold)
+    figures: dict[str, Figure] = {
+        "fan_charts": fan_charts(annual_bands(comparison.annual, comparison.seeds), names),
+        "county_heatmap": county_heatmap(county_relapse(comparison.counties, comparison.seeds), names, threshold),
+    }
+    ls = pd.DataFrame([{"scenario": n, "n": lookup(table, n, "large_scale_relapse", "n"),
+                        **{k: lookup(table, n, "large_scale_relapse", k)
+                           for k in ("probability", "wilson_low", "wilson_high")}} for n in names])
+    figures["large_scale_probability"] = large_scale_probability(ls, threshold)
+    figures["three_excesses"] = three_excesses(three_excesses_table(comparison.annual, comparison.seeds), names)
+    rows = []
+    for n in names:
+        if n == s.reference:
+            continue
+        ev = {k: lookup(table, n, "relapse_events_total", k) for k in ("diff_mean", "diff_ci_low", "diff_ci_high")}
+        cost = {k: lookup(table, n, "fiscal_cost_total_yuan", k) for k in ("diff_mean", "diff_ci_low", "diff_ci_high")}
+        # relapses averted = reference minus scenario: the interval flips
+        rows.append({"scenario": n, "averted": -ev["diff_mean"], "averted_low": -ev["diff_ci_high"],
+                     "averted_high": -ev["diff_ci_low"], "cost": cost["diff_mean"], "cost_low": cost["diff_ci_low"],
+                     "cost_high": cost["diff_ci_high"]})
+    figures["cost_vs_averted"] = cost_vs_averted(pd.DataFrame(rows), s.reference)
+    out = {}
+    for name, fig in figures.items():
+        path = directory / f"{name}.png"
+        fig.savefig(path, dpi=110)
+        out[name] = path
+    return out

@@ -1,0 +1,79 @@
+"""What a comparison leaves on disk: the tables, the figures, ``manifest.json`` and ``report.html``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from experiments.compare.comparison import (
+    LEVEL,
+    PRECISION_OUTCOME,
+    Comparison,
+    annual_bands,
+    county_relapse,
+    outcome_columns,
+    three_excesses_table,
+)
+from experiments.compare.figures import write_figures
+from experiments.compare.report import write_report
+from experiments.files import jsonable, timestamped_dir, write_json
+
+RUN_COLUMNS = ("scenario", "seed", "run_id")
+
+
+def write_outputs(comparison: Comparison, directory: Path) -> list[Path]:
+    """Write the tables, figures, manifest and report of ``comparison`` into ``directory``."""
+    directory = Path(directory)
+    written = []
+    path = directory / "comparison.csv"
+    comparison.table.to_csv(path, index=False)
+    written.append(path)
+    runs = comparison.runs
+    columns = [*RUN_COLUMNS, *outcome_columns(runs), "wall_time_s", "worker"]
+    runs_out = runs[[c for c in columns if c in runs.columns]].sort_values(["seed", "scenario"], kind="stable")
+    runs_out = runs_out.assign(paired=runs_out["seed"].isin(comparison.seeds))
+    path = directory / "runs.csv"
+    runs_out.to_csv(path, index=False)
+    written.append(path)
+    for name, frame in (("annual_bands.csv", annual_bands(comparison.annual, comparison.seeds)),
+                        ("county_relapse.csv", county_relapse(comparison.counties, comparison.seeds)),
+                        ("three_excesses.csv", three_excesses_table(comparison.annual, comparison.seeds))):
+        frame.to_csv(directory / name, index=False)
+        written.append(directory / name)
+    figures = write_figures(comparison, directory)
+    written += list(figures.values())
+    manifest = directory / "manifest.json"
+    write_json(manifest, manifest_data(comparison))
+    written.append(manifest)
+    written.append(write_report(comparison, figures, directory / "report.html"))
+    return written
+
+
+def manifest_data(comparison: Comparison) -> dict[str, Any]:
+    """What was compared, how, and with which code."""
+    from model.results import environment
+
+    s = comparison.settings
+    env = environment()
+    precision = comparison.precision
+    return {
+        "format": "ruralsim-comparison/1",
+        "created": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "scenarios": list(s.scenarios), "reference": s.reference,
+        "scenario_overrides": {n: jsonable(sc.overrides) for n, sc in comparison.scenarios.items()},
+        "size": jsonable(s.size_overrides), "seed_base": s.seed_base,
+        "seeds_run": comparison.all_seeds, "seeds_paired": comparison.seeds,
+        "replications": comparison.n_reps, "level": LEVEL,
+        "precision": None if precision is None else {
+            "target_half_width": s.precision, "outcome": PRECISION_OUTCOME, "cap": s.max_reps,
+            "reached": precision.reached, "half_widths": precision.half_widths, "batches": precision.history},
+        "failed_runs": int(len(comparison.failures)),
+        "executor": comparison.workers_text, "wall_time_s": round(comparison.wall_time_s, 2),
+        "code": env["git"], "packages": env["packages"], "python": env["python"], "platform": env["platform"],
+    }
+
+
+def default_out_dir(now: datetime | None = None) -> Path:
+    """``runs/compare-YYYYmmdd-HHMMSS`` (with a suffix if it exists already)."""
+    return timestamped_dir("compare", now)

@@ -1,0 +1,1 @@
+"""Fitting the model to data: target files, replications, figures, validation and calibration."""

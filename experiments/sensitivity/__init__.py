@@ -1,0 +1,1 @@
+"""Sensitivity analysis and scenario discovery: problem files, evaluators, studies, reports, PRIM."""

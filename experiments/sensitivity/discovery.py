@@ -1,0 +1,356 @@
+"""Scenario discovery: under what conditions does large-scale relapse happen? (``ruralsim discover``)
+
+1. A Latin hypercube of ``n`` points over the problem's uncertainties and levers (SALib's latin
+   sampler), each run ``reps`` times with paired seeds through the batch-experiment store.
+2. Every *run* is marked: large-scale relapse when its highest county-year relapse rate
+   (``county_relapse_rate_max``) reaches the threshold — by default the model's
+   ``metrics.large_scale.county_threshold`` of the base scenario, which is exactly the
+   ``large_scale_relapse`` outcome; ``--threshold`` re-marks the same runs at another threshold
+   without running them again.
+3. PRIM (Friedman & Fisher 1999, as implemented in ``ema_workbench``, an optional extra imported
+   only here) peels the parameter space towards the runs with large-scale relapse. From the
+   peeling trajectory the box chosen is the densest one that still covers at least
+   ``min_coverage`` of all such runs; restrictions of that box that are not significant (quasi-p
+   above :data:`QP_MAX`, Bryant & Lempert 2010) are dropped; a second box is searched among the
+   runs outside the first.
+
+A box is reported with its limits per restricted parameter, **coverage** (share of all runs with
+large-scale relapse that fall inside), **density** (share of runs inside that have it) and
+**mass** (share of all runs inside), and in plain words. When large-scale relapse is too rare or
+too common in the sample for PRIM (fewer than :data:`MIN_CASES` runs with or without it) the
+report says so instead of inventing a box.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import math
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments.report import number, percent, render
+from experiments.sensitivity.problem import Problem
+from experiments.sensitivity.report import plain
+
+#: PRIM needs at least this many runs with, and this many without, large-scale relapse.
+MIN_CASES = 10
+#: Defaults of the box search: chosen box covers at least this share of the cases.
+MIN_COVERAGE = 0.5
+#: PRIM's peeling step (share of runs peeled per step) and smallest box mass (Friedman & Fisher 1999;
+#: ema_workbench defaults).
+PEEL_ALPHA = 0.05
+MASS_MIN = 0.05
+MAX_BOXES = 2
+#: Largest quasi-p-value of a restriction kept in a box (one-sided binomial test, Bryant & Lempert 2010).
+QP_MAX = 0.05
+MARK_OUTPUTS = ("large_scale_relapse", "county_relapse_rate_max")
+
+
+class DiscoveryError(RuntimeError):
+    """Scenario discovery cannot run (e.g. the optional dependency is missing)."""
+
+
+@dataclass
+class Box:
+    """One PRIM box.
+
+    Attributes:
+        limits: Restricted parameter -> (low, high) inclusive limits (None = not restricted on that side).
+        coverage, density, mass: See the module docstring.
+        n, k: Runs inside the box, and those with large-scale relapse.
+        trajectory: The peeling trajectory (coverage, density, mass, res_dim, n, k, id per step).
+        chosen: Index of the chosen box on the trajectory.
+    """
+
+    limits: dict[str, tuple[float | None, float | None]]
+    coverage: float
+    density: float
+    mass: float
+    n: int
+    k: int
+    trajectory: pd.DataFrame
+    chosen: int
+
+
+@dataclass
+class Discovery:
+    """A finished discovery: the runs, their marks and the boxes (empty with a reason)."""
+
+    problem: Problem
+    runs: pd.DataFrame
+    y: np.ndarray
+    threshold: float
+    boxes: list[Box]
+    reason: str = ""
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base_rate(self) -> float:
+        return float(self.y.mean()) if len(self.y) else math.nan
+
+
+def prim_module() -> Any:
+    try:
+        with warnings.catch_warnings():  # its optional parallel back-ends announce themselves on import
+            warnings.simplefilter("ignore", UserWarning)
+            from ema_workbench.analysis import prim
+    except ImportError:
+        raise DiscoveryError("scenario discovery needs the optional dependency ema_workbench: install it with "
+                             "'uv sync --extra discovery' (or pip install 'ruralsim[discovery]')") from None
+    logging.getLogger("EMA").setLevel(logging.WARNING)
+    return prim
+
+
+def too_rare_or_common(y: np.ndarray, min_cases: int = MIN_CASES) -> str:
+    """Why PRIM cannot run on ``y`` (empty string when it can)."""
+    k, n = int(np.sum(y)), len(y)
+    if k < min_cases:
+        return (f"large-scale relapse is too rare in this sample for PRIM: {k} of {n:,} runs "
+                f"({percent(k / max(n, 1))}) have it, at least {min_cases} are needed. Widen the ranges towards "
+                "harsher conditions, lower --threshold, or add points (--n)")
+    if n - k < min_cases:
+        return (f"large-scale relapse is too common in this sample for PRIM: {k} of {n:,} runs "
+                f"({percent(k / max(n, 1))}) have it, at least {min_cases} runs without it are needed. Widen the "
+                "ranges towards milder conditions, raise --threshold, or add points (--n)")
+    return ""
+
+
+def find_boxes(x: pd.DataFrame, y: np.ndarray, min_coverage: float = MIN_COVERAGE, max_boxes: int = MAX_BOXES,
+               peel_alpha: float = PEEL_ALPHA, mass_min: float = MASS_MIN) -> list[Box]:
+    """PRIM boxes of the cases ``y`` (bool per row of ``x``; integer columns are peeled as integers)."""
+    prim = prim_module()
+    y = np.asarray(y, dtype=bool)
+    alg = prim.Prim(x.reset_index(drop=True), y.astype(int), peel_alpha=peel_alpha, mass_min=mass_min)
+    init = alg.box_init
+    boxes: list[Box] = []
+    for _ in range(max_boxes):
+        with warnings.catch_warnings():  # ema_workbench pastes half-integers into integer columns (pandas warns)
+            warnings.simplefilter("ignore", FutureWarning)
+            found = alg.find_box()
+        if found is None:
+            break
+        traj = found.peeling_trajectory.reset_index(drop=True)
+        ok = traj[traj["coverage"] >= min_coverage]
+        if len(ok) == 0:
+            ok = traj.iloc[[0]]
+        best = int(ok.sort_values(["density", "coverage"], ascending=[False, False]).index[0])
+        found.select(best)
+        # Restrictions that are not significant (Bryant & Lempert 2010 quasi-p > QP_MAX on every
+        # restricted side) are dropped: PRIM's small peels leave such nearly-full ranges behind.
+        weak = [dim for dim, qps in found.p_values[best].items()
+                if all(q < 0 or q > QP_MAX for q in qps) and any(q >= 0 for q in qps)]
+        strong = [dim for dim, qps in found.p_values[best].items() if dim not in weak and any(q >= 0 for q in qps)]
+        if weak and strong:
+            for dim in weak:
+                found.drop_restriction(dim)  # each adds the wider box to the trajectory and selects it
+            best = len(found.peeling_trajectory) - 1
+        lims = found.box_lims[best]
+        limits: dict[str, tuple[float | None, float | None]] = {}
+        for col in x.columns:
+            lo, hi = lims[col].iloc[0], lims[col].iloc[1]
+            lo0, hi0 = init[col].iloc[0], init[col].iloc[1]
+            if lo != lo0 or hi != hi0:
+                lo_v, hi_v = float(lo), float(hi)
+                if pd.api.types.is_integer_dtype(x[col]):  # pasting may leave half steps: the whole numbers inside
+                    lo_v, hi_v = float(math.ceil(lo_v - 1e-9)), float(math.floor(hi_v + 1e-9))
+                limits[col] = (None if lo == lo0 else lo_v, None if hi == hi0 else hi_v)
+        row = found.peeling_trajectory.reset_index(drop=True).loc[best]
+        if not limits:
+            break  # the whole space: nothing to say beyond the base rate
+        boxes.append(Box(limits, float(row["coverage"]), float(row["density"]), float(row["mass"]),
+                         int(row["n"]), int(row["k"]), traj, int(best)))
+        if float(row["coverage"]) >= 0.999:
+            break
+    return boxes
+
+
+# --------------------------------------------------------------------------------------------
+# Plain words
+# --------------------------------------------------------------------------------------------
+
+
+def limit_words(name: str, lo: float | None, hi: float | None, integer: bool = False) -> str:
+    """``'the withdrawal year is 2023 or earlier'`` style description of one restriction."""
+    what = plain(name)
+    if integer:  # limits of whole-number parameters may fall between two values (PRIM pastes half steps)
+        lo = None if lo is None else float(math.ceil(lo - 1e-9))
+        hi = None if hi is None else float(math.floor(hi + 1e-9))
+    fmt = (lambda v: f"{int(v)}") if integer else _fmt
+    if name == "withdrawal_year":
+        if lo is None:
+            return f"support starts to be withdrawn in {fmt(hi)} or earlier"
+        if hi is None:
+            return f"support starts to be withdrawn in {fmt(lo)} or later"
+        return f"support starts to be withdrawn between {fmt(lo)} and {fmt(hi)}"
+    if lo is None:
+        return f"the {what} is at most {fmt(hi)}"
+    if hi is None:
+        return f"the {what} is at least {fmt(lo)}"
+    return f"the {what} is between {fmt(lo)} and {fmt(hi)}"
+
+
+def box_words(box: Box, problem: Problem, base_rate: float) -> str:
+    """One sentence: density, the conditions, coverage and mass."""
+    integer = {p.name: p.integer for p in problem.parameters}
+    conditions = [limit_words(k, lo, hi, integer.get(k, False)) for k, (lo, hi) in box.limits.items()]
+    joined = conditions[0] if len(conditions) == 1 else ", ".join(conditions[:-1]) + " and " + conditions[-1]
+    return (f"Large-scale relapse in {percent(box.density)} of runs (against {percent(base_rate)} over the whole "
+            f"sample) when {joined}. These conditions hold in {percent(box.mass)} of the runs and contain "
+            f"{percent(box.coverage)} of all runs with large-scale relapse.")
+
+
+# --------------------------------------------------------------------------------------------
+# Running
+# --------------------------------------------------------------------------------------------
+
+
+def discovery_problem(problem: Problem) -> Problem:
+    """The problem with the outputs the marking needs."""
+    return dataclasses.replace(problem, outputs=MARK_OUTPUTS)
+
+
+def run_discovery(problem: Problem, n: int, evaluator: Any, reps: int | None = None, seed: int = 1,
+                  seed_base: int = 1, threshold: float | None = None, min_coverage: float = MIN_COVERAGE,
+                  max_boxes: int = MAX_BOXES) -> Discovery:
+    """Sample, run through ``evaluator``, mark the runs, find the boxes."""
+    from SALib.sample import latin
+
+    prob = discovery_problem(problem)
+    reps = problem.reps if reps is None else reps
+    salib = {k: v for k, v in prob.salib_problem().items() if k != "outputs"}
+    X = np.asarray(latin.sample(salib, n, seed=seed), dtype=float)
+    seeds = list(range(seed_base, seed_base + reps))
+    evaluation = evaluator(prob, X, seeds)
+    if threshold is None:
+        threshold = default_threshold(problem)
+    rows = []
+    for i, row in enumerate(X):
+        values = prob.point_values(row)
+        for r, s in enumerate(seeds):
+            rate = evaluation.values["county_relapse_rate_max"][i, r]
+            if not math.isfinite(rate):
+                continue  # failed run
+            rows.append({"point": i, "seed": s, **values, "county_relapse_rate_max": float(rate),
+                         "large_scale_relapse": bool(rate >= threshold)})
+    runs = pd.DataFrame(rows)
+    y = runs["large_scale_relapse"].to_numpy(dtype=bool) if len(runs) else np.zeros(0, dtype=bool)
+    x = _x_frame(prob, runs)
+    reason = too_rare_or_common(y)
+    boxes = [] if reason else find_boxes(x, y, min_coverage=min_coverage, max_boxes=max_boxes)
+    if not reason and not boxes:
+        reason = ("PRIM found no region where large-scale relapse is more frequent than in the sample as a whole; "
+                  "it does not depend on the parameters in a way a box can describe with this sample")
+    info = dict(evaluation.info)
+    info.update({"n": n, "reps": reps, "seeds": seeds, "sample_seed": seed, "failed_runs": evaluation.n_failed,
+                 "min_coverage": min_coverage})
+    return Discovery(problem, runs, y, float(threshold), boxes, reason, info)
+
+
+def default_threshold(problem: Problem) -> float:
+    """The base scenario's large-scale threshold (``metrics.large_scale.county_threshold``)."""
+    from scenarios import load_scenario
+
+    if not problem.base:
+        return 0.05
+    return float(load_scenario(problem.base).params.metrics.large_scale.county_threshold)
+
+
+def _x_frame(problem: Problem, runs: pd.DataFrame) -> pd.DataFrame:
+    cols = {}
+    for p in problem.parameters:
+        values = runs[p.name] if len(runs) else pd.Series([], dtype=float)
+        cols[p.name] = values.round().astype("int64") if p.integer else values.astype("float64")
+    return pd.DataFrame(cols)
+
+
+# --------------------------------------------------------------------------------------------
+# Outputs
+# --------------------------------------------------------------------------------------------
+
+
+def boxes_table(d: Discovery) -> pd.DataFrame:
+    """One row per (box, restricted parameter): limits, coverage, density, mass, runs."""
+    rows = []
+    for b, box in enumerate(d.boxes, start=1):
+        for name, (lo, hi) in box.limits.items():
+            rows.append({"box": b, "parameter": name, "low": lo, "high": hi, "coverage": box.coverage,
+                         "density": box.density, "mass": box.mass, "n_runs": box.n, "n_large_scale": box.k})
+    return pd.DataFrame(rows, columns=["box", "parameter", "low", "high", "coverage", "density", "mass", "n_runs",
+                                       "n_large_scale"])
+
+
+def tradeoff_figure(d: Discovery) -> Any:
+    """The peeling trajectories: density against coverage, coloured by restricted dimensions."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.2, 4.4))
+    ax = fig.add_subplot(1, 1, 1)
+    for b, box in enumerate(d.boxes, start=1):
+        t = box.trajectory
+        sc = ax.scatter(t["coverage"], t["density"], c=t["res_dim"], cmap="viridis", s=16,
+                        marker="o" if b == 1 else "s", label=f"box {b} peeling")
+        ax.scatter([box.coverage], [box.density], s=120, facecolors="none", edgecolors="red", lw=1.5)
+        ax.annotate(f"box {b}", (box.coverage, box.density), xytext=(6, -10), textcoords="offset points",
+                    fontsize=8, color="red")
+    if d.boxes:
+        fig.colorbar(sc, ax=ax, label="restricted parameters")
+    ax.axhline(d.base_rate, color="0.5", ls="--", lw=0.8, label="whole sample")
+    ax.set_xlabel("coverage (share of large-scale-relapse runs inside)")
+    ax.set_ylabel("density (share of runs inside with it)")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.legend(fontsize=7, loc="lower left")
+    ax.set_title("PRIM peeling trade-off (red circle: chosen box)", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def build_report(d: Discovery, figure: Path | None) -> str:
+    """The HTML text of the report (template ``discovery.html.j2``)."""
+    rows = [[r["box"], {"plain": plain(r["parameter"]), "path": r["parameter"]},
+             number(r["low"]) if pd.notna(r["low"]) else "–", number(r["high"]) if pd.notna(r["high"]) else "–",
+             percent(r["coverage"]), percent(r["density"]), percent(r["mass"])] for _, r in boxes_table(d).iterrows()]
+    return render("discovery.html.j2", d=d, problem=d.problem, figure=figure, rows=rows,
+                  boxes=[box_words(box, d.problem, d.base_rate) for box in d.boxes],
+                  min_coverage=d.info.get("min_coverage", MIN_COVERAGE), peel_alpha=PEEL_ALPHA, mass_min=MASS_MIN)
+
+
+def write_outputs(d: Discovery, directory: Path) -> list[Path]:
+    directory = Path(directory)
+    out = []
+    d.runs.to_csv(directory / "runs.csv", index=False)
+    out.append(directory / "runs.csv")
+    boxes_table(d).to_csv(directory / "boxes.csv", index=False)
+    out.append(directory / "boxes.csv")
+    for b, box in enumerate(d.boxes, start=1):
+        path = directory / f"peeling_box{b}.csv"
+        box.trajectory.to_csv(path, index=False)
+        out.append(path)
+    figure = None
+    if d.boxes:
+        figure = directory / "tradeoff.png"
+        tradeoff_figure(d).savefig(figure, dpi=110)
+        out.append(figure)
+    manifest = {"format": "ruralsim-discovery/1", "problem": d.problem.name, "base": d.problem.base,
+                "size": dict(d.problem.size), "threshold": d.threshold, "runs": int(len(d.y)),
+                "large_scale_runs": int(d.y.sum()), "reason_no_box": d.reason or None,
+                "boxes": [{"limits": {k: list(v) for k, v in b.limits.items()}, "coverage": b.coverage,
+                           "density": b.density, "mass": b.mass, "words": box_words(b, d.problem, d.base_rate)}
+                          for b in d.boxes], **{k: v for k, v in d.info.items() if k != "seeds"},
+                "seeds": d.info.get("seeds")}
+    (directory / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
+    out.append(directory / "manifest.json")
+    (directory / "report.html").write_text(build_report(d, figure), encoding="utf-8")
+    out.append(directory / "report.html")
+    return out
+
+
+def _fmt(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"

@@ -1,0 +1,80 @@
+"""The app's kept charts: correct limits, redrawn only when they must be, and a month at the default
+size (100,000 households) well within a second on the server (model step and every page-0 view)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from experiments.app import charts as figs
+from experiments.app import page as app
+from experiments.app.lockstep import DEFAULT_HOUSEHOLDS, LockstepModel
+
+#: Generous bound on one month on the server (both models' step and all page-0 views), seconds:
+#: measured about 0.1-0.2 s on a 2-core machine; the bound holds on a loaded machine too.
+MONTH_BOUND_S = 1.5
+PAGE0_CHARTS = (figs.RatesChart, figs.MonitoringChart, figs.IncomeChart, figs.EnterpriseChart)
+
+
+def test_time_span_years_exact():
+    assert [figs.time_span_years(b, 10) for b in range(1, 11)] == [2, 2, 4, 4, 8, 8, 8, 8, 10, 10]
+    assert figs.time_span_years(5) == 8
+    assert figs.time_span_years(1, 1) == 1
+
+
+def _series(t: np.ndarray, y: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
+    cols = {"t": t, "relapse_rate": y, "below_line_fp_share": 2 * y}
+    return {"A": dict(cols), "B": {**cols, "relapse_rate": 1.5 * y}}
+
+
+def test_live_chart_limits_hold_the_data_grow_only_and_background_is_kept():
+    chart = figs.RatesChart(horizon_years=10)
+    empty = chart.update(_series(np.zeros(0), np.zeros(0)))
+    t = 2021 + (np.arange(24) + 0.5) / 12
+    y = np.linspace(0.001, 0.02, 24)
+    draws = []
+    draw_background = chart._draw_background
+    chart._draw_background = lambda layout: (draws.append(layout), draw_background(layout))
+    pngs, limits = [], []
+    for n in range(1, 25):
+        pngs.append(chart.update(_series(t[:n], y[:n])))
+        limits.append([ax.get_ylim() for ax in chart.axes])
+        for ax, top in zip(chart.axes, (1.5 * y[n - 1], 2 * y[n - 1]), strict=True):
+            lo, hi = ax.get_ylim()
+            assert lo == 0.0 and hi >= 100 * top  # zero-based, holds every value (percent)
+        assert chart.axes[0].get_xlim() == (2021.0, 2023.0)
+    assert pngs[0] != empty and len(set(pngs)) == len(pngs)  # every month draws something new
+    for before, after in zip(limits, limits[1:], strict=False):  # value axes never shrink
+        assert all(a[1] >= b[1] for a, b in zip(after, before, strict=True))
+    # the background (ticks, titles, legend) is drawn again only when a limit changed
+    changed = sum(b != a for b, a in zip(limits, limits[1:], strict=False))
+    assert len(draws) == 1 + changed < 12  # the first month (data appear), then each change
+    chart.update(_series(np.append(t, 2023 + 0.5 / 12), np.append(y, y[-1])))
+    assert chart.axes[0].get_xlim() == (2021.0, 2025.0)  # the third year doubles the span
+
+
+@pytest.mark.slow
+def test_a_month_at_the_default_size_is_well_within_a_second_on_the_server():
+    m = LockstepModel(households=DEFAULT_HOUSEHOLDS, years=2)
+    charts = [c(2) for c in PAGE0_CHARTS]
+    types = np.array(["key", "formerly poor", "never poor"])[m.a.province.county_type]
+    county = figs.CountyGridChart(types, m.a.params.metrics.large_scale.county_threshold)
+    for c in charts:
+        c.update(m.series())
+    seconds = []
+    for _ in range(6):
+        t0 = time.perf_counter()
+        m.step()
+        series = m.series()
+        for c in charts:
+            assert c.update(series)[:8] == b"\x89PNG\r\n\x1a\n"
+        app.headline_rows(m)
+        seconds.append(time.perf_counter() - t0)
+    year, rate_a = m.county_relapse("A")
+    assert county.update({"A": rate_a, "B": m.county_relapse("B")[1]}, year)[:4] == b"\x89PNG"
+    print(f"a month at {DEFAULT_HOUSEHOLDS:,} households (step and page-0 views), s: "
+          + " ".join(f"{s:.3f}" for s in seconds))
+    # the first month also draws every background; later months only the data
+    assert max(seconds[1:]) < MONTH_BOUND_S, seconds
