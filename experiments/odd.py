@@ -58,7 +58,7 @@ def parameter_table_markdown() -> str:
 
     Columns: parameter (dotted path), unit, default (dated levers as compact schedules), range
     ``[lo, hi]`` (the validation bounds, which are also the SALib bounds), meaning and source (a
-    key into ``shared/data/SOURCES.md`` as ``src:KEY``, or a stated reason). Dated policy and
+    key into ``data/SOURCES.md`` as ``src:KEY``, or a stated reason). Dated policy and
     macro levers are marked "(dated)" in the meaning column.
     """
     from model.params import parameter_table

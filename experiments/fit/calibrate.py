@@ -75,7 +75,7 @@ FREE_PARAMETERS: tuple[FreeParameter, ...] = (
     _free("income.private_transfer_share", 0.05, 0.35,
           "transfers not modelled: the E1 transfer share (0.273) caps what they can be"),
     _free("labour.migrant_propensity", 0.2, 0.9, "households willing to migrate: F5/F6 put it near 0.55"),
-    _free("tackling.bottom_line_share", reason="no figure in the shared data: any share is possible"),
+    _free("tackling.bottom_line_share", reason="no figure in the reference data (data/): any share is possible"),
     _free("policy.tackling.relocation_share", 0.0, 0.3,
           "relocation per year of register households; constant here, the campaign ends with 2020"),
 )
