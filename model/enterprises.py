@@ -15,7 +15,7 @@ import mesa
 import numpy as np
 
 from .params import Params
-from .population import NONPOOR
+from .population import KEY, NONPOOR
 
 LEADING, COOP, WORKSHOP, PAIRED = 0, 1, 2, 3
 KIND_NAMES = ("leading", "cooperative", "workshop", "paired_firm")
@@ -121,7 +121,8 @@ def profit_rate(margin: np.ndarray, price_rel: np.ndarray, support_share: float)
 
 
 def initial_counts(params: Params, county_type: np.ndarray, county_weight: np.ndarray) -> np.ndarray:
-    """Expected simulated enterprises per (county, kind) at start: real densities / weight."""
+    """Expected simulated enterprises per (county, kind) at start: real densities / weight; key
+    counties have ``enterprises.key_county_density`` times the density of their kind (remoteness)."""
     e = params.enterprises
     real_villages = params.population.real_households_per_county / e.households_per_real_village
     fp = (county_type != NONPOOR).astype(np.float64)
@@ -131,7 +132,8 @@ def initial_counts(params: Params, county_type: np.ndarray, county_weight: np.nd
         fp * e.workshops_per_village_fp * real_villages,
         fp * e.paired_per_village_fp * real_villages,
     ], axis=1)
-    return per_county_real / county_weight[:, None]
+    remote = np.where(county_type == KEY, e.key_county_density, 1.0)
+    return per_county_real * remote[:, None] / county_weight[:, None]
 
 
 def new_enterprise_columns(params: Params, rng: np.random.Generator, county: np.ndarray, kind: np.ndarray,

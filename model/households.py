@@ -43,7 +43,10 @@ FIELDS: dict[str, tuple[str, str]] = {
     # operating base and support
     "op_base_year": ("float32", "operating income potential, yuan/year at 2020 prices"),
     "industry_potential_year": ("float32", "income from industrial assistance at full support, yuan/year 2020"),
-    "industry_stock": ("float32", "industrial support stock in [0, 1] (projects, skills, inputs)"),
+    "industry_stock": ("float32", "productive assets from industrial assistance, in units of the full "
+                       "industrial gain (projects, skills, inputs)"),
+    "support_target": ("float32", "industrial assets a monitored household not registered is supported to, in "
+                       "units of its full gain: its income shortfall at identification over that gain (at most 1)"),
     "private_transfer_year": ("float32", "remittances and private transfers, yuan/year 2020"),
     "property_year": ("float32", "property income, yuan/year 2020"),
     # social protection

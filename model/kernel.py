@@ -54,14 +54,18 @@ from .rng import (
 #: categories in the order of ``governments.SPEND_CATEGORIES``; all sums are weighted (real
 #: households or yuan) except those marked ``N_`` (simulated households).
 COLUMNS = (
-    "pension", "dibao", "transition_subsidy", "public_posts", "industrial_assistance",
+    "pension", "dibao", "transition_subsidy", "policy_subsidy", "public_posts", "industrial_assistance",
     "employment_assistance", "medical_insurance", "medical_assistance", "education_support",
     "housing_renovation",
     "n_monitored", "n_newly_identified", "n_assisted", "n_migrant", "n_local_job", "n_public_post",
     "n_dibao", "income_est_fp_sum", "fp_weight", "N_post_holders", "N_monitored_employment_nonfp",
+    # what the county's assistance would cost this month at intensity 1 (its plan, governments.py)
+    "need_industrial", "need_employment",
+    # public and private transfers received by registered households (their income composition)
+    "pension_fp", "dibao_fp", "subsidy_fp", "private_fp", "n_tekun",
 )
 COL = {name: i for i, name in enumerate(COLUMNS)}
-N_SPEND_COLUMNS = 10
+N_SPEND_COLUMNS = 11
 
 #: Scalar inputs of one month (policy levers in force, indexed prices, parameters).
 MonthInputs = namedtuple("MonthInputs", [
@@ -78,11 +82,12 @@ MonthInputs = namedtuple("MonthInputs", [
     "p_migrant_loss", "p_migrant_find", "find_boost", "p_local_separation", "p_post_end",
     # income
     "wage_local", "wage_migrant", "wage_post", "productivity_index", "wage_index", "operating_sd",
-    "contract_premium", "support_rate", "industrial", "interest_supported", "interest_market",
-    "transition_subsidy_on",
+    "contract_premium", "depreciation_month", "build_rate", "asset_cost", "industrial", "interest_supported",
+    "interest_market", "transition_subsidy_on", "remittance",
     # transfers
-    "pension_pp_month", "transition_pc_month", "dibao_line", "dibao_entry_bonus", "dibao_for_all",
-    "dibao_take_up", "dibao_exit_margin", "medical_inclusive", "medical_preferential",
+    "pension_pp_month", "transition_pc_month", "subsidy_pc_month", "public_scale", "dibao_line", "dibao_for_all",
+    "dibao_take_up_weak", "dibao_take_up_able", "earned_disregard", "asset_limit_pc", "tekun_ratio",
+    "tekun_labour_max", "dibao_exit_margin", "medical_inclusive", "medical_preferential",
     "medical_assistance_share", "education_support_share", "p_repair_self", "p_repair_assisted",
     "renovation_cost",
     # consumption and credit
@@ -91,7 +96,7 @@ MonthInputs = namedtuple("MonthInputs", [
     "monitoring_enabled", "responsive", "coverage", "threshold", "p_screen", "p_self_report",
     "hardship_share", "stable_months_needed", "smoothing", "employment",
     # assistance cost
-    "cost_industrial", "cost_employment",
+    "cost_employment",
 ])
 
 
@@ -131,13 +136,15 @@ def month_inputs_from_record(r):
         r.p_disability_month, r.p_accident_month, r.accident_cost_mean, r.accident_cost_sigma, r.accident_months,
         r.p_housing_damage, r.disaster_loss_months, r.hardship_months, r.education_cost_pc, r.p_migrant_loss,
         r.p_migrant_find, r.find_boost, r.p_local_separation, r.p_post_end, r.wage_local, r.wage_migrant, r.wage_post,
-        r.productivity_index, r.wage_index, r.operating_sd, r.contract_premium, r.support_rate, r.industrial,
-        r.interest_supported, r.interest_market, r.transition_subsidy_on, r.pension_pp_month, r.transition_pc_month,
-        r.dibao_line, r.dibao_entry_bonus, r.dibao_for_all, r.dibao_take_up, r.dibao_exit_margin, r.medical_inclusive,
+        r.productivity_index, r.wage_index, r.operating_sd, r.contract_premium, r.depreciation_month, r.build_rate,
+        r.asset_cost, r.industrial, r.interest_supported, r.interest_market, r.transition_subsidy_on, r.remittance,
+        r.pension_pp_month, r.transition_pc_month, r.subsidy_pc_month, r.public_scale, r.dibao_line, r.dibao_for_all,
+        r.dibao_take_up_weak, r.dibao_take_up_able, r.earned_disregard, r.asset_limit_pc, r.tekun_ratio,
+        r.tekun_labour_max, r.dibao_exit_margin, r.medical_inclusive,
         r.medical_preferential, r.medical_assistance_share, r.education_support_share, r.p_repair_self,
         r.p_repair_assisted, r.renovation_cost, r.consumption_share, r.passthrough, r.credit_supported, r.credit_other,
         r.monitoring_enabled, r.responsive, r.coverage, r.threshold, r.p_screen, r.p_self_report, r.hardship_share,
-        r.stable_months_needed, r.smoothing, r.employment, r.cost_industrial, r.cost_employment)
+        r.stable_months_needed, r.smoothing, r.employment, r.cost_employment)
 
 
 def household_december(*args):
@@ -146,7 +153,7 @@ def household_december(*args):
 
 
 @njit(parallel=True, cache=True)
-def _household_month_parallel(h, q_record, county_start, price_rel, village_product, village_loss, budget_factor,
+def _household_month_parallel(h, q_record, county_start, price_rel, village_product, village_loss, intensity,
                               effort, construction_effect, normal_table, out, employees):
     """Advance every household one month; add each county's flows into ``out[county, COLUMN]``.
 
@@ -157,7 +164,8 @@ def _household_month_parallel(h, q_record, county_start, price_rel, village_prod
         price_rel: relative price by (county, industry).
         village_product: industry of each village.
         village_loss: share of operating income lost per month by villages hit this month (0 if not).
-        budget_factor, effort, construction_effect: per-county state.
+        intensity, effort, construction_effect: per-county state (the county's assistance intensity
+            this month, its monitoring effort and rural construction's productivity gain).
         normal_table: quantiles for normal draws.
         out: (n_counties, len(COLUMNS)) float64, zeroed by the caller.
         employees: households employed per enterprise row (zeroed by the caller); an enterprise's
@@ -165,17 +173,17 @@ def _household_month_parallel(h, q_record, county_start, price_rel, village_prod
     """
     for c in prange(county_start.shape[0] - 1):
         county_month(h, month_inputs_from_record(q_record[0]), c, county_start[c], county_start[c + 1], price_rel,
-                     village_product, village_loss, budget_factor[c], effort[c], construction_effect[c],
+                     village_product, village_loss, intensity[c], effort[c], construction_effect[c],
                      normal_table, out, employees)
 
 
 @njit(cache=True)
-def household_month_serial(h, q, county_start, price_rel, village_product, village_loss, budget_factor, effort,
+def household_month_serial(h, q, county_start, price_rel, village_product, village_loss, intensity, effort,
                            construction_effect, normal_table, out, employees):
     """:func:`household_month` on one thread (small provinces: no parallel start-up cost)."""
     for c in range(county_start.shape[0] - 1):
         county_month(h, q, c, county_start[c], county_start[c + 1], price_rel, village_product, village_loss,
-                     budget_factor[c], effort[c], construction_effect[c], normal_table, out, employees)
+                     intensity[c], effort[c], construction_effect[c], normal_table, out, employees)
 
 
 @njit(inline="always", cache=True)
@@ -185,7 +193,7 @@ def _illness_month(q, chronic, has_elderly):
 
 
 @njit(cache=True)
-def county_month(h, q, c, start, stop, price_rel, village_product, village_loss, bf, effort_c,
+def county_month(h, q, c, start, stop, price_rel, village_product, village_loss, intensity_c, effort_c,
                  construction_c, normal_table, out, employees):
     """One county's households for one month (sequential, so its sums are reproducible).
 
@@ -209,6 +217,8 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
     sum_n_assisted = sum_n_migrant = sum_n_local_job = 0.0
     sum_n_public_post = sum_n_dibao = sum_income_est_fp_sum = 0.0
     sum_fp_weight = sum_N_post_holders = sum_N_monitored_employment_nonfp = 0.0
+    sum_policy_subsidy = sum_need_industrial = sum_need_employment = 0.0
+    sum_pension_fp = sum_dibao_fp = sum_subsidy_fp = sum_private_fp = sum_n_tekun = 0.0
     draws = np.empty((5, DRAW_BLOCK))
     u_ill, u_dis, u_acc, noises, u_lab = draws[D_ILLNESS], draws[D_DISABILITY], draws[D_ACCIDENT], draws[D_NOISE], \
         draws[D_LABOUR]
@@ -279,7 +289,7 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                 h.employer[i] = -1
             elif emp == EMP_POST and labour.separated(emp, EMP_POST, avail, u_lab[j], q.p_post_end):
                 emp = EMP_NONE
-            boost = 1.0 + q.find_boost * q.employment if (aid & AID_EMPLOYMENT) != 0 else 1.0
+            boost = 1.0 + q.find_boost * q.employment * intensity_c if (aid & AID_EMPLOYMENT) != 0 else 1.0
             willing = h.migrant_willing[i]
             u_loss = u_lab[j] if emp == EMP_MIGRANT else 1.0
             u_find = 1.0
@@ -291,10 +301,20 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             # ---- 5. market income --------------------------------------------------------------
             workers_eff = income.effective_workers(h.n_workers[i] if emp != EMP_NONE else 0, avail)
             wage = income.wage_income(emp, workers_eff, h.wage_mult[i], q.wage_local, q.wage_migrant, q.wage_post)
-            target = q.industrial * bf if fp or (monitored and (aid & AID_INDUSTRIAL) != 0) else 0.0
+            # industrial assistance builds productive assets, which depreciate (1/life a year)
+            supported = fp or (monitored and (aid & AID_INDUSTRIAL) != 0)
             stock = h.industry_stock[i]
-            h.industry_stock[i] = stock + (target - stock) * q.support_rate
-            stock = h.industry_stock[i]
+            invest = 0.0
+            if supported:
+                # registered households keep the assets of the campaign (target 1); a monitored household
+                # is supported to what its shortfall needs (``support_target``). The county funds a
+                # share ``intensity_c`` of the programme at the 2020 level (replacement plus build-up)
+                level = q.industrial if fp else q.industrial * h.support_target[i]
+                need_industrial = income.industrial_investment(level, stock, q.depreciation_month, q.build_rate)
+                invest = need_industrial * intensity_c
+                sum_need_industrial += need_industrial * q.asset_cost * w
+            stock = income.assets_next(stock, invest, q.depreciation_month)
+            h.industry_stock[i] = stock
             price = price_rel[h.county[i], village_product[v]]
             op = income.operating_income(op_base, h.industry_potential_year[i] * stock,
                                          price, productivity, income.farm_labour_factor(avail, workers_eff),
@@ -307,23 +327,34 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                 if h.disaster_months[i] == 0:
                     h.disaster_loss[i] = 0.0
             prop = h.property_year[i] / 12.0 * q.wage_index
-            private = h.private_transfer_year[i] / 12.0 * q.wage_index
+            private = h.private_transfer_year[i] / 12.0 * q.wage_index * q.remittance
             # ---- 6. public transfers and cost sharing ------------------------------------------
             pens = transfers.pension(n_elderly, q.pension_pp_month)
             trans = q.transition_pc_month * members if fp else 0.0
-            weak = lu < 0.5
-            social_aid = (aid & AID_SOCIAL) != 0
-            entry_line = q.dibao_line * (1.0 + q.dibao_entry_bonus) if fp and weak else q.dibao_line
-            take_up = 1.0 if social_aid and q.responsive else q.dibao_take_up
-            eligible = weak or social_aid or q.dibao_for_all
+            subsidy = q.subsidy_pc_month * members
+            # the income test: counted income (estimated over recent months) below the household's
+            # line (dibao, or the tekun standard without labour capacity), savings under the asset
+            # limit; households with labour capacity face the labour screen (lower take-up)
+            line = transfers.household_line(q.dibao_line, lu, q.tekun_labour_max, q.tekun_ratio)
             base_est = h.base_est_pc[i]
             on_dibao = h.dibao[i]
-            u_take = (uniform(q.k_behaviour, i, q.month_abs, 0)
-                      if not on_dibao and eligible and base_est < entry_line else 1.0)
-            h.dibao[i] = transfers.dibao_enrolled(on_dibao, base_est, entry_line, q.dibao_line,
-                                                  eligible, q.dibao_exit_margin, u_take, take_up)
-            on_dibao = h.dibao[i]
-            dibao = transfers.dibao_topup(on_dibao, base_est, members, q.dibao_line)
+            u_take = 1.0
+            take_up = 0.0
+            assets_ok = False
+            if not on_dibao and base_est < line:
+                social_aid = (aid & AID_SOCIAL) != 0
+                assets_ok = h.savings_yuan[i] <= q.asset_limit_pc * members or social_aid
+                if social_aid and q.responsive:
+                    take_up = 1.0
+                elif lu < 0.5 or q.dibao_for_all:
+                    take_up = q.dibao_take_up_weak
+                else:
+                    take_up = q.dibao_take_up_able
+                u_take = uniform(q.k_behaviour, i, q.month_abs, 0)
+            on_dibao = transfers.dibao_enrolled(on_dibao, base_est, line, q.dibao_exit_margin, assets_ok, u_take,
+                                                take_up)
+            h.dibao[i] = on_dibao
+            dibao = transfers.dibao_topup(on_dibao, base_est, members, line, q.public_scale)
             oop_med = 0.0
             reimb = 0.0
             med_aid = 0.0
@@ -346,11 +377,11 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             renovated = False
             if not h.housing_safe[i]:
                 renov_ok = monitored and q.responsive
-                p_rep = q.p_repair_assisted * bf if renov_ok else q.p_repair_self
+                p_rep = q.p_repair_assisted * min(intensity_c, 1.0) if renov_ok else q.p_repair_self
                 if uniform(q.k_behaviour, i, q.month_abs, 1) < p_rep:
                     h.housing_safe[i] = True
                     renovated = renov_ok
-            public = pens + trans + dibao
+            public = pens + trans + subsidy + dibao
             rigid = oop_med + oop_edu
             disposable = wage + op + prop + private + public
             net = disposable - rigid
@@ -381,7 +412,8 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             # cadres assess recent income; a rigid expense counts through the sudden-hardship rule
             h.income_est_pc[i] = est + q.smoothing * (disposable * 12.0 / members - est)
             est = h.income_est_pc[i]
-            h.base_est_pc[i] = base_est + q.smoothing * ((disposable - dibao) * 12.0 / members - base_est)
+            counted = transfers.counted_income(wage, op, prop, private, pens, q.earned_disregard)
+            h.base_est_pc[i] = base_est + q.smoothing * (counted * 12.0 / members - base_est)
             if rigid > q.hardship_share * max(est * members, 1.0):
                 h.hardship_months[i] = q.hardship_months
                 hm = h.hardship_months[i]
@@ -413,6 +445,9 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                         if q.responsive:
                             h.aid_bits[i] = monitoring.assistance_bits(lu, op_base, ill_now)
                             aid = h.aid_bits[i]
+                            if not fp:
+                                h.support_target[i] = monitoring.support_target(
+                                    est, q.threshold, members, h.industry_potential_year[i] * productivity)
                             if hardship:
                                 # medical assistance settles the pending bills retroactively
                                 refund = h.pending_oop_yuan[i] * q.medical_assistance_share
@@ -449,11 +484,15 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                 employees[employer] += 1
             # ---- county sums -------------------------------------------------------------------
             post = emp == EMP_POST
-            ind_cost = stock * q.cost_industrial
-            emp_cost = q.cost_employment * q.employment if ((aid & AID_EMPLOYMENT) != 0 or post) else 0.0
+            ind_cost = invest * q.asset_cost
+            emp_aided = (aid & AID_EMPLOYMENT) != 0 or post
+            emp_cost = q.cost_employment * q.employment * intensity_c if emp_aided else 0.0
+            if emp_aided:
+                sum_need_employment += q.cost_employment * q.employment * w
             sum_pension += pens * w
             sum_dibao += dibao * w
             sum_transition_subsidy += trans * w
+            sum_policy_subsidy += subsidy * w
             sum_public_posts += wage * w if post else 0.0
             sum_industrial_assistance += ind_cost * w
             sum_employment_assistance += emp_cost * w
@@ -476,16 +515,24 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                 sum_N_post_holders += 1.0
             if on_dibao:
                 sum_n_dibao += w
+                if lu < q.tekun_labour_max:
+                    sum_n_tekun += w
             if fp:
                 sum_income_est_fp_sum += est * w
                 sum_fp_weight += w
+                sum_pension_fp += pens * w
+                sum_dibao_fp += dibao * w
+                sum_subsidy_fp += (trans + subsidy) * w
+                sum_private_fp += private * w
             elif monitored and (aid & AID_EMPLOYMENT) != 0:
                 sum_N_monitored_employment_nonfp += 1.0
-    totals = (sum_pension, sum_dibao, sum_transition_subsidy, sum_public_posts, sum_industrial_assistance,
-              sum_employment_assistance, sum_medical_insurance, sum_medical_assistance,
+    totals = (sum_pension, sum_dibao, sum_transition_subsidy, sum_policy_subsidy, sum_public_posts,
+              sum_industrial_assistance, sum_employment_assistance, sum_medical_insurance, sum_medical_assistance,
               sum_education_support, sum_housing_renovation, sum_n_monitored, sum_n_newly_identified,
               sum_n_assisted, sum_n_migrant, sum_n_local_job, sum_n_public_post, sum_n_dibao,
-              sum_income_est_fp_sum, sum_fp_weight, sum_N_post_holders, sum_N_monitored_employment_nonfp)
+              sum_income_est_fp_sum, sum_fp_weight, sum_N_post_holders, sum_N_monitored_employment_nonfp,
+              sum_need_industrial, sum_need_employment, sum_pension_fp, sum_dibao_fp, sum_subsidy_fp,
+              sum_private_fp, sum_n_tekun)
     for k, total in enumerate(totals):
         out[c, k] += total
 
@@ -500,12 +547,16 @@ DEC_COLUMNS = (
     "nonfp_households", "relapses", "new_poor", "monitored", "ever_eliminated", "ever_monitored",
     "disposable", "net_fp", "wage", "operating", "property", "transfer_public", "transfer_private",
     "guarantee_failures", "local_jobs", "N_fp",
+    "wage_fp", "operating_fp", "property_fp", "transfer_public_fp", "transfer_private_fp", "persons_dibao",
+    "persons_dibao_fp", "N_relapses", "relapse_persons",
 )
 DEC = {name: i for i, name in enumerate(DEC_COLUMNS)}
 (DEC_PERSONS, DEC_PERSONS_POOR, DEC_PERSONS_FP, DEC_PERSONS_POOR_FP, DEC_HOUSEHOLDS, DEC_FP_HOUSEHOLDS,
  DEC_NONFP_HOUSEHOLDS, DEC_RELAPSES, DEC_NEW_POOR, DEC_MONITORED, DEC_EVER_ELIMINATED, DEC_EVER_MONITORED,
  DEC_DISPOSABLE, DEC_NET_FP, DEC_WAGE, DEC_OPERATING, DEC_PROPERTY, DEC_TRANSFER_PUBLIC, DEC_TRANSFER_PRIVATE,
- DEC_GUARANTEE_FAILURES, DEC_LOCAL_JOBS, DEC_N_FP) = range(len(DEC_COLUMNS))
+ DEC_GUARANTEE_FAILURES, DEC_LOCAL_JOBS, DEC_N_FP, DEC_WAGE_FP, DEC_OPERATING_FP, DEC_PROPERTY_FP,
+ DEC_TRANSFER_PUBLIC_FP, DEC_TRANSFER_PRIVATE_FP, DEC_PERSONS_DIBAO, DEC_PERSONS_DIBAO_FP, DEC_N_RELAPSES,
+ DEC_RELAPSE_PERSONS) = range(len(DEC_COLUMNS))
 
 
 @njit(parallel=True, cache=True)
@@ -556,12 +607,23 @@ def county_december(h, c, start, stop, line, deduct_rigid, check_guarantees, net
             out[c, DEC_FP_HOUSEHOLDS] += w
             out[c, DEC_NET_FP] += npc * pw
             out[c, DEC_N_FP] += 1.0
+            out[c, DEC_WAGE_FP] += h.y_wage[i] * w
+            out[c, DEC_OPERATING_FP] += h.y_operating[i] * w
+            out[c, DEC_PROPERTY_FP] += h.y_property[i] * w
+            out[c, DEC_TRANSFER_PUBLIC_FP] += h.y_transfer_public[i] * w
+            out[c, DEC_TRANSFER_PRIVATE_FP] += h.y_transfer_private[i] * w
+            if h.dibao[i]:
+                out[c, DEC_PERSONS_DIBAO_FP] += pw
             if poor:
                 out[c, DEC_PERSONS_POOR_FP] += pw
         else:
             out[c, DEC_NONFP_HOUSEHOLDS] += w
+        if h.dibao[i]:
+            out[c, DEC_PERSONS_DIBAO] += pw
         if rel:
             out[c, DEC_RELAPSES] += w
+            out[c, DEC_N_RELAPSES] += 1.0
+            out[c, DEC_RELAPSE_PERSONS] += pw
         if newp:
             out[c, DEC_NEW_POOR] += w
         if h.mon_state[i] == MON_ACTIVE:

@@ -5,7 +5,21 @@ Definitions (DESIGN §3):
 - **poverty_rate**: persons in poor households ÷ all persons (weighted), at December.
 - **relapse_rate**: formerly-poor households that relapse in the year ÷ formerly-poor households.
 - **new_poverty_rate**: never-registered households newly poor ÷ never-registered households.
-- **large-scale relapse**: a county-year whose relapse rate ≥ ``metrics.large_scale.county_threshold``.
+- **large-scale relapse**: a county-year of a *formerly poor* county (key or other) whose relapse
+  rate is at least ``metrics.large_scale.county_threshold`` and in which at least
+  ``metrics.large_scale.min_persons`` real persons relapse. Never-poor counties are reported
+  separately. A simulated county holds a sample of the real county's households, so its relapse
+  rate carries binomial noise that shrinks with the number simulated; a threshold applied to the
+  noisy rate would make the risk depend on the simulation's size. The model therefore estimates
+  each county-year's *expected* relapse rate by empirical-Bayes shrinkage
+  (:func:`county_relapse_posterior`): a beta prior across the counties of the same year (its mean
+  by county type, its spread the between-county variance left after the binomial noise, by the
+  method of moments), updated with the county's simulated relapses. The county-year's probability
+  of large-scale relapse is the posterior probability that its rate reaches the threshold; a
+  run's probability is ``1 − Π(1 − p)`` over its formerly poor county-years. With many simulated
+  households the posterior is the county's own rate and the probability 0 or 1. The threshold is
+  a convention, so ``large_scale_p_01`` … ``large_scale_p_10`` give the same probability at 1% to
+  10% (the exceedance curve).
 - **three excesses**: formerly-poor-county per-capita income growth exceeds nominal GDP growth,
   urban per-capita income growth and the rural per-capita income growth of all simulated counties.
 - **relative poverty**: per-capita net income below ``metrics.relative_poverty_share`` × the rural
@@ -23,12 +37,18 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+#: County-year relapse-rate thresholds of the exceedance curve (1% … 10%) and their summary keys.
+EXCEEDANCE_THRESHOLDS = tuple(k / 100 for k in range(1, 11))
+EXCEEDANCE_KEYS = tuple(f"large_scale_p_{k:02d}" for k in range(1, 11))
+
 SUMMARY_KEYS = (
     "relapse_rate_peak", "relapse_cum_share", "new_poverty_cum_share", "poverty_rate_final",
     "county_relapse_rate_max", "large_scale_relapse", "large_scale_county_years",
+    "large_scale_relapse_never_poor", "relapsing_persons_county_max",
     "income_growth_fpc_mean", "three_excesses_years", "relative_poverty_rate_final", "gini_final",
     "fiscal_cost_total_yuan", "monitored_share_peak", "risk_eliminated_share_final",
-    "enterprises_final", "local_jobs_final",
+    "enterprises_final", "local_jobs_final", "dibao_coverage_fp_final", "assistance_intensity_min",
+    *EXCEEDANCE_KEYS,
 )
 
 
@@ -229,35 +249,153 @@ def annual_outcomes(d: np.ndarray, col: dict[str, int], fpc: np.ndarray, prev_in
         "transfer_received_yuan": float(d[:, col["transfer_public"]].sum()),
         "local_jobs": float(d[:, col["local_jobs"]].sum()),
         "guarantee_failure_rate": share("guarantee_failures", "households"),
+        "dibao_coverage_fp": share("persons_dibao_fp", "persons_fp"),
+        "dibao_coverage": share("persons_dibao", "persons"),
+        **_composition_fp(d, col),
     }
 
 
-def county_outcomes(d: np.ndarray, col: dict[str, int], threshold: float) -> dict[str, np.ndarray]:
-    """Per-county outcomes: relapse rate, poverty rate, per-capita income and large-scale relapse
-    (a county with formerly-poor households whose relapse rate reaches ``threshold``)."""
+def _composition_fp(d: np.ndarray, col: dict[str, int]) -> dict[str, float]:
+    """Shares of registered households' disposable income by source (December sums)."""
+    parts = {k: float(d[:, col[f"{k}_fp"]].sum()) for k in ("wage", "operating", "property", "transfer_public",
+                                                             "transfer_private")}
+    total = sum(parts.values())
+    return {f"{k}_share_fp": safe_div(v, total) for k, v in parts.items()}
+
+
+#: Largest prior concentration (a + b) of the shrinkage: where the counties of a year show no spread
+#: beyond binomial noise, every county is shrunk (almost) to its type's mean.
+MAX_PRIOR_CONCENTRATION = 1e7
+
+
+def beta_prior_by_moments(x: np.ndarray, n: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Empirical-Bayes beta prior of county rates from counts (method of moments).
+
+    Each county's prior mean is the pooled rate of its group (``x.sum() / n.sum()`` over the group);
+    the between-county variance ``tau2`` is shared: the mean squared deviation of the counties' rates
+    from their group means, less the binomial variance ``m(1 - m)/n`` each rate carries, with
+    ``K - G`` degrees of freedom (``K`` counties with ``n > 0``, ``G`` groups), at least 0. The prior
+    is ``Beta(m·kappa, (1 - m)·kappa)`` with ``kappa = m(1 - m)/tau2 - 1`` (at most
+    ``MAX_PRIOR_CONCENTRATION``).
+
+    Returns ``(mean, kappa)`` per county (mean 0, kappa 1 where ``n == 0``).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    n = np.asarray(n, dtype=np.float64)
+    group = np.asarray(group)
+    ok = n > 0
+    mean = np.zeros(len(x))
+    labels = np.unique(group[ok])
+    for g in labels:
+        sel = ok & (group == g)
+        mean[sel] = x[sel].sum() / n[sel].sum()
+    rate = county_rate(x, n)
+    m = np.clip(mean, 1e-12, 1.0 - 1e-12)
+    dof = max(int(ok.sum()) - len(labels), 1)
+    excess = ((rate - m) ** 2 - m * (1.0 - m) / np.maximum(n, 1.0))[ok]
+    tau2 = max(float(excess.sum()) / dof, 0.0)
+    with np.errstate(divide="ignore"):
+        kappa = np.where(tau2 > 0, m * (1.0 - m) / tau2 - 1.0, MAX_PRIOR_CONCENTRATION)
+    kappa = np.clip(kappa, 1e-3, MAX_PRIOR_CONCENTRATION)
+    return np.where(ok, mean, 0.0), np.where(ok, kappa, 1.0)
+
+
+def county_relapse_posterior(x: np.ndarray, n: np.ndarray, group: np.ndarray,
+                             rate_thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Posterior of each county's expected relapse rate given its simulated relapses.
+
+    Args:
+        x, n: simulated relapsing and formerly poor households per county.
+        group: county group of the prior mean (county type).
+        rate_thresholds: ``(n_counties, k)`` rates; the probability of each is returned.
+
+    Returns:
+        ``(posterior_mean, p_at_least)``: the posterior mean rate per county and, per county and
+        column of ``rate_thresholds``, the posterior probability that the rate is at least that
+        threshold (0 where ``n == 0``).
+    """
+    from scipy.special import betaincc
+
+    x = np.asarray(x, dtype=np.float64)
+    n = np.asarray(n, dtype=np.float64)
+    mean, kappa = beta_prior_by_moments(x, n, group)
+    ok = n > 0
+    a = np.maximum(mean * kappa, 1e-12) + x
+    b = np.maximum((1.0 - mean) * kappa, 1e-12) + (n - x)
+    post_mean = np.where(ok, a / (a + b), 0.0)
+    t = np.clip(np.asarray(rate_thresholds, dtype=np.float64), 0.0, 1.0)
+    p = betaincc(a[:, None], b[:, None], t)
+    return post_mean, np.where(ok[:, None], p, 0.0)
+
+
+def county_outcomes(d: np.ndarray, col: dict[str, int], threshold: float, min_persons: float,
+                    county_type: np.ndarray, never_poor_type: int) -> dict[str, np.ndarray]:
+    """Per-county outcomes of a year from the December sums ``d`` (see the module docstring).
+
+    ``relapse_rate`` is the simulated rate (weighted); ``relapse_rate_est`` the shrunk expected rate;
+    ``p_large_scale`` the probability that the county-year is large-scale (rate at least
+    ``threshold`` and at least ``min_persons`` real persons relapsing); ``p_exceed_01`` …
+    ``p_exceed_10`` the same at the thresholds of the exceedance curve; ``relapsing_persons_est``
+    the expected real persons relapsing; ``large_scale`` whether ``p_large_scale`` ≥ 0.5. Formerly
+    poor counties (by type) and never-poor counties are shrunk separately.
+    """
     relapse_rate = county_rate(d[:, col["relapses"]], d[:, col["fp_households"]])
-    return {
+    x = d[:, col["N_relapses"]]
+    n = d[:, col["N_fp"]]
+    fp_persons = d[:, col["persons_fp"]]
+    # the rate at which min_persons real persons relapse in the county
+    min_rate = county_rate(np.full(len(n), float(min_persons)), fp_persons)
+    min_rate = np.where(fp_persons > 0, min_rate, np.inf)
+    thresholds = np.maximum(np.array((threshold, *EXCEEDANCE_THRESHOLDS))[None, :], min_rate[:, None])
+    est = np.zeros(len(n))
+    prob = np.zeros((len(n), thresholds.shape[1]))
+    never = np.asarray(county_type) == never_poor_type
+    for part in (~never, never):
+        if part.any():
+            est[part], prob[part] = county_relapse_posterior(x[part], n[part], np.asarray(county_type)[part],
+                                                             thresholds[part])
+    out = {
         "relapse_rate": relapse_rate,
+        "relapse_rate_est": est,
+        "relapsing_persons_est": est * fp_persons,
+        "p_large_scale": prob[:, 0],
+        "large_scale": prob[:, 0] >= 0.5,
         "poverty_rate": county_rate(d[:, col["persons_poor"]], d[:, col["persons"]]),
         "income_pc_yuan": county_rate(d[:, col["disposable"]], d[:, col["persons"]]),
-        "large_scale": (d[:, col["N_fp"]] > 0) & (relapse_rate >= threshold),
+        "fp_households": d[:, col["fp_households"]],
+        "fp_households_simulated": n,
     }
+    for k, key in enumerate(EXCEEDANCE_KEYS):
+        out[key.replace("large_scale_p_", "p_exceed_")] = prob[:, k + 1]
+    return out
+
+
+def any_probability(p: np.ndarray) -> float:
+    """Probability that at least one of independent events of probabilities ``p`` happens."""
+    p = np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
+    return float(1.0 - np.exp(np.log1p(-np.minimum(p, 1.0 - 1e-15)).sum())) if p.size else 0.0
 
 
 def summarise(annual, counties, threshold: float, relapse_cum_share: float,
               new_poverty_cum_share: float) -> dict:
     """Scalar outcomes of a run (keys in ``SUMMARY_KEYS``) from its annual and county tables."""
     last = annual.iloc[-1]
-    ls = counties["large_scale"]
+    fpc = counties["county_type"].to_numpy() != "never_poor" if len(counties) else np.zeros(0, dtype=bool)
     growths = annual["income_growth_fpc"].dropna()
+    exceed = {key: any_probability(counties[key.replace("large_scale_p_", "p_exceed_")].to_numpy()[fpc])
+              for key in EXCEEDANCE_KEYS}
+    p_ls = counties["p_large_scale"].to_numpy() if len(counties) else np.zeros(0)
     return {
         "relapse_rate_peak": float(annual["relapse_rate"].max()),
         "relapse_cum_share": float(relapse_cum_share),
         "new_poverty_cum_share": float(new_poverty_cum_share),
         "poverty_rate_final": float(last["poverty_rate"]),
-        "county_relapse_rate_max": float(counties["relapse_rate"].max()) if len(counties) else 0.0,
-        "large_scale_relapse": bool(ls.any()),
-        "large_scale_county_years": int(ls.sum()),
+        "county_relapse_rate_max": float(counties["relapse_rate_est"].to_numpy()[fpc].max()) if fpc.any() else 0.0,
+        "large_scale_relapse": any_probability(p_ls[fpc]),
+        "large_scale_county_years": float(p_ls[fpc].sum()),
+        "large_scale_relapse_never_poor": any_probability(p_ls[~fpc]),
+        "relapsing_persons_county_max": (float(counties["relapsing_persons_est"].to_numpy()[fpc].max())
+                                         if fpc.any() else 0.0),
         "large_scale_threshold": float(threshold),
         "income_growth_fpc_mean": float(growths.mean()) if len(growths) else float("nan"),
         "three_excesses_years": int(annual["three_excesses"].sum()),
@@ -268,4 +406,7 @@ def summarise(annual, counties, threshold: float, relapse_cum_share: float,
         "risk_eliminated_share_final": float(last["risk_eliminated_share"]),
         "enterprises_final": float(last["enterprises"]),
         "local_jobs_final": float(last["local_jobs"]),
+        "dibao_coverage_fp_final": float(last["dibao_coverage_fp"]),
+        "assistance_intensity_min": float(annual["assistance_intensity_fpc"].min()),
+        **exceed,
     }

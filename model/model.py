@@ -52,6 +52,7 @@ import pandas as pd
 
 from . import campaign, enterprises, households, kernel, matching, metrics, population, rng
 from .governments import (
+    ASSISTANCE_CATEGORIES,
     SPEND,
     SPEND_CATEGORIES,
     TRANSFER_CATEGORIES,
@@ -60,6 +61,7 @@ from .governments import (
     CountyGovernment,
     Levers,
     ProvincialGovernment,
+    planned_intensity,
 )
 from .params import Params, ParamsError, parameter_table
 from .policy import month_index
@@ -131,9 +133,7 @@ class RuralModel(mesa.Model):
         self._fp_n = np.bincount(hh.county, weights=hh.formerly_poor, minlength=self.n_counties)
         self._real_hh = np.bincount(hh.county, weights=hh.weight, minlength=self.n_counties)
         self._hh_per_county = np.bincount(hh.county, minlength=self.n_counties).astype(np.float64)
-        self._income_2020_hh_c = (np.bincount(hh.county, weights=hh.income_est_pc * hh.members,
-                                              minlength=self.n_counties)
-                                  / np.maximum(self._hh_per_county, 1))
+        self._key_county = pv.county_type == population.KEY
 
         # markets
         self.log_price = np.zeros((self.n_counties, self.n_industries))
@@ -181,7 +181,12 @@ class RuralModel(mesa.Model):
         lv = self.central.levers(self.year, 1)
         self.levers = lv
         self._matching(lv, None, p_match=1.0)
-        population.split_market_income(p, hh, market_2020, income_2020, pv.fp_county, self._price_base)
+        wage_2020 = population.split_market_income(p, hh, market_2020, income_2020, pv.fp_county, self._price_base)
+        population.finish_start_incomes(p, hh, pv, market_2020, wage_2020, self._price_base)
+        del wage_2020
+        self._income_2020_hh_c = (np.bincount(hh.county, weights=hh.income_est_pc * hh.members,
+                                              minlength=self.n_counties)
+                                  / np.maximum(self._hh_per_county, 1))
         # the campaign's register (historical runs): registered households still below the line
         self.register = campaign.Register(hh.n)
         if p.sim.historical:
@@ -432,12 +437,48 @@ class RuralModel(mesa.Model):
     # 1. ---------------------------------------------------------------------------------------
 
     def _budget_for_year(self, lv: Levers) -> None:
+        """January: each county states the year's need (its caseload at intensity 1, from the last
+        month); the province allocates the year's fund, sized by supported households (registered
+        and monitored), by need; each county sets its construction line aside and plans its
+        assistance intensity (:mod:`model.governments`)."""
         acc = self.accounts
-        acc.budget_yuan = self.province_gov.allocate(lv, self._fp_real, self.province.county_type,
-                                                     self.central.cpi)
+        hh = self.households
+        monitored_other = (hh.mon_state == monitoring.MON_ACTIVE) & ~hh.formerly_poor
+        supported = self._fp_real + np.bincount(hh.county, weights=hh.weight * monitored_other,
+                                                minlength=self.n_counties)
+        if self.month == 0:
+            acc.need_month_yuan = self._need_from_state(lv)
+        acc.planned_need_yuan = acc.need_month_yuan * 12.0
+        acc.budget_yuan, acc.construction_budget_yuan = self.province_gov.allocate(
+            lv, supported, acc.planned_need_yuan, self.province.county_type, self.central.cpi)
         acc.remaining_yuan = acc.budget_yuan.copy()
         acc.spend_year[:] = 0.0
-        acc.budget_factor[:] = 1.0
+        acc.shortfall_yuan = np.maximum(acc.planned_need_yuan - acc.budget_yuan, 0.0)
+        acc.intensity = planned_intensity(acc.remaining_yuan, acc.need_month_yuan, 12,
+                                          self.params.government.max_intensity)
+        acc.intensity_sum[:] = 0.0
+        acc.months = 0
+        self._flows_year = np.zeros(len(kernel.COLUMNS))
+
+    def _need_from_state(self, lv: Levers) -> np.ndarray:
+        """What each county's assistance costs a month at intensity 1, from the households' state
+        (before the first month; later the kernel sums it): investment to keep or build the assets
+        of supported households, employment services (yuan)."""
+        hh = self.households
+        p = self.params
+        a = p.assistance
+        cpi = self.central.cpi
+        monitored = hh.mon_state == monitoring.MON_ACTIVE
+        supported = hh.formerly_poor | (monitored & ((hh.aid_bits & monitoring.AID_INDUSTRIAL) > 0))
+        level = np.where(hh.formerly_poor, 1.0, hh.support_target) * lv.industrial
+        invest = income.industrial_investment(np.where(supported, level, 0.0),
+                                              hh.industry_stock.astype(np.float64),
+                                              1.0 / (12.0 * a.industrial_asset_life_years),
+                                              1.0 / a.industrial_build_months)
+        aided = (monitored & ((hh.aid_bits & monitoring.AID_EMPLOYMENT) > 0)) | (hh.emp_type == income.EMP_POST)
+        per_household = (invest * a.industrial_asset_value_yuan * cpi
+                         + aided * a.cost_employment_month_yuan * cpi * lv.employment)
+        return np.bincount(hh.county, weights=per_household * hh.weight, minlength=self.n_counties)
 
     # 2. ---------------------------------------------------------------------------------------
 
@@ -462,7 +503,10 @@ class RuralModel(mesa.Model):
         u_c = stream.random(self.n_counties)
         u_v = stream.random(self.n_villages)
         z_v = stream.standard_normal(self.n_villages)
-        p_county = 1.0 - (1.0 - shocks.monthly_probability.py_func(d.p_county_year)) * (1.0 - lv.disaster_stress)
+        p_month = np.where(self._key_county,
+                           shocks.monthly_probability.py_func(min(d.p_county_year * d.key_county_multiplier, 1.0)),
+                           shocks.monthly_probability.py_func(d.p_county_year))
+        p_county = 1.0 - (1.0 - p_month) * (1.0 - lv.disaster_stress)
         county_hit = u_c < p_county
         village_hit = county_hit[self.province.village_county] & (u_v < d.village_hit_share)
         sd = d.crop_loss_sigma
@@ -505,13 +549,20 @@ class RuralModel(mesa.Model):
             wage_post=float(inc.wage_public_post_month_2020_yuan * cpi),
             productivity_index=float(self.productivity_index), wage_index=float(self.wage_index),
             operating_sd=float(inc.operating_noise_sd), contract_premium=float(inc.contract_premium),
-            support_rate=float(1.0 / a.support_adjust_months), industrial=float(lv.industrial),
+            depreciation_month=float(1.0 / (12.0 * a.industrial_asset_life_years)),
+            build_rate=float(1.0 / a.industrial_build_months),
+            asset_cost=float(a.industrial_asset_value_yuan * cpi), industrial=float(lv.industrial),
             interest_supported=float(fin.interest_supported_year), interest_market=float(fin.interest_market_year),
-            transition_subsidy_on=bool(lv.transition_subsidy > 0),
-            pension_pp_month=float(tr.pension_month_2020_yuan * cpi),
+            transition_subsidy_on=bool(lv.transition_subsidy > 0), remittance=float(lv.remittance_index),
+            pension_pp_month=float((lv.pension_minimum_month_yuan + tr.pension_topup_month_2020_yuan * cpi)
+                                   * lv.public_transfers),
             transition_pc_month=float(tr.transition_subsidy_pc_year_2020_yuan * cpi * lv.transition_subsidy / 12.0),
-            dibao_line=float(lv.dibao_line_yuan), dibao_entry_bonus=float(tr.dibao_entry_bonus * lv.social),
-            dibao_for_all=bool(lv.dibao_for_all), dibao_take_up=float(tr.dibao_take_up),
+            subsidy_pc_month=float(tr.policy_subsidy_pc_year_2020_yuan * cpi * lv.public_transfers / 12.0),
+            public_scale=float(lv.public_transfers), dibao_line=float(lv.dibao_line_yuan),
+            dibao_for_all=bool(lv.dibao_for_all), dibao_take_up_weak=float(tr.dibao_take_up_weak),
+            dibao_take_up_able=float(tr.dibao_take_up_able), earned_disregard=float(tr.dibao_earned_disregard),
+            asset_limit_pc=float(tr.dibao_asset_limit_years * lv.dibao_line_yuan),
+            tekun_ratio=float(tr.tekun_line_ratio), tekun_labour_max=float(tr.tekun_labour_max),
             dibao_exit_margin=float(tr.dibao_exit_margin), medical_inclusive=float(lv.medical_inclusive),
             medical_preferential=float(lv.medical_preferential),
             medical_assistance_share=float(tr.medical_assistance_share * min(lv.social, 1.0)),
@@ -528,7 +579,6 @@ class RuralModel(mesa.Model):
             hardship_share=float(p.monitoring.hardship_expense_share),
             stable_months_needed=int(p.monitoring.stable_months_to_eliminate),
             smoothing=float(1.0 / p.monitoring.income_smoothing_months), employment=float(lv.employment),
-            cost_industrial=float(a.cost_industrial_month_yuan * cpi),
             cost_employment=float(a.cost_employment_month_yuan * cpi),
         )
 
@@ -540,25 +590,28 @@ class RuralModel(mesa.Model):
         month_fn = kernel.household_month if self._parallel else kernel.household_month_serial
         month_fn(
             self._hh_tuple, self._month_inputs(lv, cal_month), self._county_start, self.price_rel,
-            self._village_product, village_loss, acc.budget_factor, acc.effort,
+            self._village_product, village_loss, acc.intensity, acc.effort,
             acc.construction_effect, rng.NORMAL_TABLE, out, self._employees)
         return out
 
     def _accounts(self, sums: np.ndarray, cal_month: int) -> None:
-        """Record the month's spending by county and update the budget factor: the share of the
-        planned assistance (industrial, employment, posts) the rest of the year's budget can pay."""
+        """Record the month's spending by county and re-plan the assistance intensity for the months
+        left: what is left of the assistance line over the caseload's need at intensity 1 (the
+        kernel's ``need_*`` sums, plus the month's housing renovation)."""
         acc = self.accounts
         n_spend = kernel.N_SPEND_COLUMNS
         acc.spend_year[:, :n_spend] += sums[:, :n_spend]
         acc.spend_total[:, :n_spend] += sums[:, :n_spend]
         col = kernel.COL
-        spent = sums[:, col["industrial_assistance"]] + sums[:, col["employment_assistance"]] \
-            + sums[:, col["public_posts"]]
-        acc.remaining_yuan -= spent
-        months_left = 12 - cal_month + 1
-        assist_budget = np.maximum(acc.remaining_yuan * (1.0 - self.params.government.construction_share), 0.0)
-        planned = np.maximum(spent, 1e-9) * months_left
-        acc.budget_factor = np.clip(assist_budget / planned, 0.0, 1.0)
+        acc.intensity_sum += acc.intensity
+        acc.months += 1
+        self._flows_year += sums.sum(axis=0)
+        acc.remaining_yuan -= sum(sums[:, col[k]] for k in ASSISTANCE_CATEGORIES)
+        acc.need_month_yuan = (sums[:, col["need_industrial"]] + sums[:, col["need_employment"]]
+                               + sums[:, col["housing_renovation"]])
+        if cal_month < 12:
+            acc.intensity = planned_intensity(acc.remaining_yuan, acc.need_month_yuan, 12 - cal_month,
+                                              self.params.government.max_intensity)
 
     # 10. --------------------------------------------------------------------------------------
 
@@ -723,8 +776,7 @@ class RuralModel(mesa.Model):
         else:
             mon_n = sums[:, kernel.COL["N_monitored_employment_nonfp"]]
             held = np.rint(sums[:, kernel.COL["N_post_holders"]]).astype(np.int64)
-        posts = np.floor(a.public_post_share_fp * lv.employment * self.accounts.budget_factor
-                         * (self._fp_n + mon_n) + 0.5).astype(np.int64)
+        posts = np.floor(a.public_post_share_fp * lv.employment * (self._fp_n + mon_n) + 0.5).astype(np.int64)
         surplus = held - posts
         if (surplus > 0).any():
             holders = matching.rows_with_value(hh.emp_type, income.EMP_POST, self._county_start, surplus > 0)
@@ -754,15 +806,16 @@ class RuralModel(mesa.Model):
         return rows[v_ok], v_slot[v_ok], rows[~village_level], c_slot[~village_level]
 
     def _construction(self) -> None:
-        """Rural construction: the construction share of each county's budget accumulates as a
-        stock per household; its productivity effect follows with a lag."""
+        """Rural construction: each county's construction line, spent evenly over the year,
+        accumulates as a stock per household; its productivity effect follows with a lag, larger in
+        key counties (their infrastructure deficit, ``government.key_county_construction_return``)."""
         g = self.params.government
         acc = self.accounts
-        monthly = acc.budget_yuan * g.construction_share / 12.0
+        monthly = acc.construction_budget_yuan / 12.0
         acc.record_county("rural_construction", monthly)
-        acc.remaining_yuan -= monthly
         acc.construction_stock_yuan += monthly / np.maximum(self._real_hh, 1.0)
-        target = g.construction_elasticity * acc.construction_stock_yuan / np.maximum(self._income_2020_hh_c, 1.0)
+        elasticity = g.construction_elasticity * np.where(self._key_county, g.key_county_construction_return, 1.0)
+        target = elasticity * acc.construction_stock_yuan / np.maximum(self._income_2020_hh_c, 1.0)
         acc.construction_effect += (target - acc.construction_effect) / g.construction_lag_months
 
     # 12. --------------------------------------------------------------------------------------
@@ -836,10 +889,23 @@ class RuralModel(mesa.Model):
         })
         for k, name in enumerate(SPEND_CATEGORIES):
             row[f"spend_{name}_yuan"] = float(acc.spend_year[:, k].sum())
+        # the public transfers registered households received, by kind, as shares of their income
+        income_fp = sum(d[:, kernel.DEC[f"{k}_fp"]].sum() for k in ("wage", "operating", "property",
+                                                                      "transfer_public", "transfer_private"))
+        for name in ("pension", "dibao", "subsidy"):
+            row[f"{name}_share_fp"] = metrics.safe_div(self._flows_year[kernel.COL[f"{name}_fp"]], income_fp)
+        fpc = self.province.fp_county
+        intensity = acc.intensity_sum / max(acc.months, 1)
+        weights = np.maximum(acc.budget_yuan[fpc], 1e-9)
+        row["assistance_intensity_fpc"] = float(np.average(intensity[fpc], weights=weights)) if fpc.any() else np.nan
+        row["assistance_shortfall_yuan"] = float(acc.shortfall_yuan.sum())
         self.annual_rows.append(row)
         self.last_annual = row
 
-        counties = metrics.county_outcomes(d, kernel.DEC, p.metrics.large_scale.county_threshold)
+        ls = p.metrics.large_scale
+        counties = metrics.county_outcomes(d, kernel.DEC, ls.county_threshold, ls.min_persons,
+                                           self.province.county_type, population.NONPOOR)
+        assistance_spent = sum(acc.spend_year[:, SPEND[k]] for k in ASSISTANCE_CATEGORIES)
         self.county_rows.append(pd.DataFrame({
             "year": self.year,
             "county": np.arange(nc),
@@ -847,9 +913,15 @@ class RuralModel(mesa.Model):
             **counties,
             "monitoring_effort": acc.effort.copy(),
             "budget_yuan": acc.budget_yuan.copy(),
+            "construction_budget_yuan": acc.construction_budget_yuan.copy(),
+            "assistance_need_yuan": acc.planned_need_yuan.copy(),
+            "shortfall_yuan": acc.shortfall_yuan.copy(),
+            "assistance_spent_yuan": assistance_spent,
+            "assistance_intensity": intensity,
+            **{f"spend_{name}_yuan": acc.spend_year[:, k].copy() for k, name in enumerate(SPEND_CATEGORIES)},
         }))
-        # the province holds counties responsible for relapse
-        self.province_gov.evaluate(acc, counties["relapse_rate"])
+        # the province holds counties responsible for relapse (their real rates: the shrunk estimate)
+        self.province_gov.evaluate(acc, counties["relapse_rate_est"])
         self._prev_income = {"fpc": row["income_pc_fpc_yuan"], "all": row["income_pc_mean_yuan"]}
         self._prev_ratio = row["income_ratio_fpc_nonfpc"]
 
@@ -870,8 +942,10 @@ class RuralModel(mesa.Model):
 
     def county_frame(self) -> pd.DataFrame:
         if not self.county_rows:
-            return pd.DataFrame(columns=["year", "county", "county_type", "relapse_rate", "poverty_rate",
-                                         "income_pc_yuan", "large_scale"])
+            return pd.DataFrame(columns=["year", "county", "county_type", "relapse_rate", "relapse_rate_est",
+                                         "relapsing_persons_est", "p_large_scale", "large_scale", "poverty_rate",
+                                         "income_pc_yuan",
+                                         *(k.replace("large_scale_p_", "p_exceed_") for k in metrics.EXCEEDANCE_KEYS)])
         return pd.concat(self.county_rows, ignore_index=True)
 
     def monthly_frame(self) -> pd.DataFrame:

@@ -169,6 +169,24 @@ class Population(_Node):
     marginal_share_nonregistered: float = param(0.015, "share of other persons", 0.0, 0.3,
                                                 "Non-registered persons below the monitoring threshold at start.",
                                                 "src:A15 (3.0M, derived over ~200M non-registered residents)")
+    income_ratio_key: float = param(0.88, "ratio", 0.5, 1.0,
+                                    "Mean per-capita income of key counties relative to the other formerly poor "
+                                    "counties (registered and other households alike), at start.",
+                                    "reason: the 160 key counties were chosen as the poorest fifth of the formerly "
+                                    "poor counties; whole contiguous destitute areas stood at 0.99 of the poor-area "
+                                    "mean in 2020 (C19), and the poorest fifth of a county distribution whose spread "
+                                    "is about 0.2 lies well below its mean; no published figure for the 160 counties")
+    dibao_coverage_registered: float = param(0.196, "share of registered persons", 0.0, 0.6,
+                                             "Registered persons on dibao or extreme-poverty support at start.",
+                                             "src:H11 (19.36M of the ~99M poverty-freed)")
+    dibao_coverage_other: float = param(0.052, "share of other persons", 0.0, 0.5,
+                                        "Non-registered rural persons on dibao or extreme-poverty support at start.",
+                                        "src:H13 (36.2M rural dibao and 4.5M rural tekun recipients in 2020, less "
+                                        "the 19.4M registered (H11), over ~411M other rural residents)")
+    dibao_counted_income_share: float = param(0.4, "share of the dibao line", 0.0, 1.0,
+                                              "Mean counted income (before dibao) of recipients at start, as a "
+                                              "share of their line; dibao tops up the rest.",
+                                              "src:H13 (average rural benefit about 60% of the average line)")
     income_sigma_nonpoor: float = param(0.45, "log-points", 0.05, 1.5,
                                         "Dispersion of log income among non-registered households.",
                                         "reason: rural median/mean 0.887 (D) implies sigma ~0.49")
@@ -207,9 +225,12 @@ class Income(_Node):
     wage_share_fpc: float = param(0.353, "share of income", 0.0, 0.9,
                                   "Wage share of income in formerly poor counties at start.", "src:E1")
     property_share: float = param(0.014, "share of income", 0.0, 0.2, "Property income share.", "src:E1")
-    private_transfer_share: float = param(0.21, "share of income", 0.0, 0.5,
-                                          "Remittances and transfers not modelled (farm, ecological subsidies).",
-                                          "reason: fills the E1 transfer share (0.273) given public transfer rules")
+    private_transfer_share: float = param(0.175, "share of income", 0.0, 0.5,
+                                          "Remittances from members working away and other private transfers, "
+                                          "as a share of household income at start.",
+                                          "reason: no published split of the poor-area transfer share (E1: 0.273 "
+                                          "in 2019) into public and private parts; starting value for the fit, "
+                                          "with public transfers (pensions, dibao, subsidies) sized to data")
     operating_noise_sd: float = param(0.15, "log-points/month", 0.0, 1.0,
                                       "Idiosyncratic monthly noise in operating income.",
                                       "reason: farm income CV 0.3-0.5 a year (JR1998 transient share)")
@@ -321,6 +342,11 @@ class Disaster(_Node):
     p_housing_damage: float = param(0.05, "probability/household", 0.0, 1.0,
                                     "Hit household's house becomes unsafe.",
                                     "reason: a few percent of houses damaged in hit villages")
+    key_county_multiplier: float = param(1.5, "multiplier", 1.0, 5.0,
+                                         "Disaster probability of key counties relative to the others.",
+                                         "reason: the key counties lie in the western mountains and plateaus "
+                                         "(Yunnan, Guizhou, Gansu, Tibet, Xinjiang), most exposed to floods, "
+                                         "landslides and drought; no county-level figure in J2")
     stress: lever_type(0.0, 1.0) = lever(0.0, "probability/county/month", 0.0, 1.0,
                                          "Extra monthly probability that each county is hit (stress test).",
                                          "reason: stress-test overlay")
@@ -347,21 +373,46 @@ class Shocks(_Node):
 
 
 class Transfers(_Node):
-    pension_month_2020_yuan: float = param(150, "yuan/person/month", 0.0, 3_000,
-                                           "Urban-rural residents' basic pension paid to rural elderly.",
-                                           "src:H10 minimum 93 (U); provinces top up to ~150")
+    pension_topup_month_2020_yuan: float = param(57, "yuan/person/month (2020 prices)", 0.0, 3_000,
+                                                 "Local top-up and personal-account part of the residents' basic "
+                                                 "pension on top of the central minimum (price-indexed).",
+                                                 "src:H14 (central minimum 93 in 2020; about 150 paid in formerly poor "
+                                                 "provinces against 174 on average nationally)")
+    policy_subsidy_pc_year_2020_yuan: float = param(300, "yuan/person/year (2020 prices)", 0.0, 5_000,
+                                                    "Policy subsidies every rural household receives (farmland "
+                                                    "protection, ecological compensation), price-indexed.",
+                                                    "reason: farmland fertility subsidy of 100-150 yuan a mu on 2-3 mu "
+                                                    "a person plus ecological payments; starting value for the fit")
     transition_subsidy_pc_year_2020_yuan: float = param(600, "yuan/person/year", 0.0, 10_000,
                                                         "Preferential subsidies of registered households.",
                                                         "reason: insurance premium, housing and living subsidies")
-    dibao_take_up: float = param(0.8, "share", 0.0, 1.0, "Take-up of dibao by eligible households.",
-                                 "reason: incomplete take-up, MCA reports")
-    dibao_entry_bonus: float = param(0.25, "share of the dibao line", 0.0, 2.0,
-                                     "How far above the dibao line registered households with weak labour "
-                                     "may enter dibao, at full social-assistance intensity.",
-                                     "reason: registered households without labour capacity could be enrolled "
-                                     "on their own, above the strict income test (bottom-line guarantee); H11: "
-                                     "about a fifth of the poverty-freed covered by dibao or extreme-poverty "
-                                     "support")
+    dibao_take_up_weak: float = param(0.05, "probability/month", 0.0, 1.0,
+                                      "Monthly chance an income-eligible household without labour capacity "
+                                      "(< 0.5 units) applies for dibao and is enrolled.",
+                                      "reason: 'all who qualify are covered' for those unable to work; with the "
+                                      "labour screen it keeps coverage near its 2020 level (H11, H13) as lines "
+                                      "rise (H12); no published take-up rate")
+    dibao_take_up_able: float = param(0.003, "probability/month", 0.0, 1.0,
+                                      "Monthly chance an income-eligible household with labour capacity applies "
+                                      "and passes the labour screen.",
+                                      "reason: rules expect able-bodied members to work first; set with "
+                                      "dibao_take_up_weak to keep coverage near its 2020 level")
+    dibao_earned_disregard: float = param(0.2, "share of wage income", 0.0, 1.0,
+                                          "Part of wage income not counted in the dibao income test.",
+                                          "reason: 2021 rules let provinces deduct necessary work costs from "
+                                          "counted income (10-30% of earnings)")
+    dibao_asset_limit_years: float = param(2.0, "years of the dibao line per person", 0.0, 20.0,
+                                           "Savings per person above which a household may not enter dibao.",
+                                           "reason: provincial asset tests cap financial assets at about 1-3 "
+                                           "years of the local line per person")
+    tekun_line_ratio: float = param(1.3, "multiple of the dibao line", 1.0, 3.0,
+                                    "Basic living standard of extreme-poverty support (tekun) for households "
+                                    "without any labour capacity.", "src:H15")
+    tekun_labour_max: float = param(0.25, "labour units", 0.0, 1.0,
+                                    "Labour capacity below which a household counts as unable to work (tekun).",
+                                    "reason: tekun supports persons without labour capacity, income and "
+                                    "supporters; an elderly member contributes 0.25 units at start")
+
     dibao_exit_margin: float = param(1.2, "multiple of dibao line", 1.0, 3.0,
                                      "Income at which an enrolled household leaves dibao.",
                                      "reason: 'gradual exit' grace rules")
@@ -379,15 +430,27 @@ class Assistance(_Node):
     industry_gain_pc_year_2021_yuan: float = param(2_200, "yuan/person/year", 0.0, 20_000,
                                                    "Operating income from industrial assistance at full intensity.",
                                                    "src:I11")
-    support_adjust_months: float = param(18, "months", 1, 120,
-                                         "Time constant of the industrial support stock (projects persist).",
-                                         "reason: assets and skills from projects depreciate over 1-3 years")
+    industrial_asset_life_years: float = param(10.0, "years", 1.0, 40.0,
+                                               "Mean life of the productive assets industrial assistance builds "
+                                               "(livestock, orchards, greenhouses, equipment, skills); they "
+                                               "depreciate at 1/life a year unless replaced.",
+                                               "src:AS1 (income and asset gains of asset-transfer programmes "
+                                               "persist 7-10 years after the transfer)")
+    industrial_build_months: float = param(6.0, "months", 1.0, 60.0,
+                                           "Time constant with which a supported household's assets are built "
+                                           "up to the county's intensity.",
+                                           "reason: a project (animals, seedlings, a greenhouse) yields within "
+                                           "a season")
+    industrial_asset_value_yuan: float = param(30_000, "yuan/household (2020 prices)", 0.0, 500_000,
+                                               "Cost of the assets that yield the full industrial gain for one "
+                                               "household (replacement costs value/life a year).",
+                                               "reason: the I11 gain (2,200 yuan a person, ~7,300 a household) at "
+                                               "a 25% annual return; replacement at a 10-year life costs ~3,000 a "
+                                               "year, 55-60% of the connection fund per registered household (I12)")
     public_post_share_fp: float = param(0.15, "share of registered households", 0.0, 1.0,
                                         "Registered households holding a public-welfare post at full intensity.",
                                         "src:J9 (4.95M posts, ~30M registered households)")
-    cost_industrial_month_yuan: float = param(150, "yuan/household/month", 0.0, 5_000,
-                                              "Fiscal cost of industrial assistance for one household.",
-                                              "src:I8 (177bn/yr, more than half to industry)")
+
     cost_employment_month_yuan: float = param(50, "yuan/household/month", 0.0, 5_000,
                                               "Cost of employment services on top of post wages.",
                                               "reason: training and transport subsidies")
@@ -535,17 +598,33 @@ class Enterprises(_Node):
     fp_hiring_share: float = param(0.3, "share of hires", 0.0, 1.0,
                                    "Hires reserved for registered households under campaign rules.",
                                    "reason: workshop rules on hiring poverty-freed labour")
+    key_county_density: float = param(0.7, "multiplier", 0.0, 2.0,
+                                      "Enterprises per village or county in key counties relative to other "
+                                      "counties of their type (remoteness).",
+                                      "reason: remote mountain counties far from markets attract fewer firms; "
+                                      "no published count")
 
 
 class Government(_Node):
-    county_fund_per_fp_household_year_yuan: float = param(3_000, "yuan/registered household/year", 0.0, 100_000,
-                                                          "County assistance budget per registered household.",
-                                                          "src:I8 (177bn / ~30M households, derived)")
+    fund_per_supported_household_year_yuan: float = param(
+        5_500, "yuan/supported household/year (2020 prices)", 0.0, 100_000,
+        "Connection fund reaching the counties per registered or monitored household.",
+        "src:I12, I8 (central connection funds of 156.1bn in 2021 and 177bn in 2025 over ~30M registered "
+        "households: 5,200-5,900 yuan a year; provincial and county matching funds, not counted, add to them)")
     key_county_weight: float = param(1.5, "multiplier", 1.0, 10.0,
-                                     "Provincial allocation weight of key counties.",
-                                     "reason: key counties get tilted support")
-    construction_share: float = param(0.2, "share of budget", 0.0, 1.0, "Budget spent on rural construction.",
-                                      "reason: infrastructure and public services projects")
+                                     "Provincial allocation weight of key counties per yuan of need.",
+                                     "reason: central and provincial funds are tilted toward the 160 key "
+                                     "counties; no published ratio")
+    max_intensity: float = param(2.0, "share of the 2020 level", 1.0, 5.0,
+                                 "Most assistance a county can deliver per supported household in a year, "
+                                 "relative to the 2020 level, however large its budget.",
+                                 "reason: project pipelines and implementing capacity limit how fast extra "
+                                 "funds become projects")
+    key_county_construction_return: float = param(1.5, "multiplier", 1.0, 5.0,
+                                                  "Productivity return to rural construction in key counties "
+                                                  "relative to the others (their infrastructure deficit).",
+                                                  "src:FZ2002 (returns to rural roads and other public "
+                                                  "investment highest in the poorer western regions)")
     construction_lag_months: float = param(24, "months", 1, 120, "Lag of construction effects.",
                                            "reason: projects take 1-3 years to pay off")
     construction_elasticity: float = param(1.0, "productivity gain per (stock / household income)", 0.0, 5.0,
@@ -559,6 +638,12 @@ class LargeScale(_Node):
                                     "County-year relapse rate that counts as large-scale relapse.",
                                     "reason: no official figure (SOURCES trap 5); 5% is 2.5x the "
                                     "unstable share (A15) relapsing in one year")
+    min_persons: float = param(1_000, "real persons", 0.0, 1_000_000,
+                               "Persons relapsing in a county-year below which the county-year is not "
+                               "large-scale, whatever its rate.",
+                               "reason: no official figure; 1,000 persons is about 1% of the ~119,000 "
+                               "poverty-freed persons of an average formerly poor county (99M over 832, A12) "
+                               "and excludes counties with few registered households")
 
 
 class Metrics(_Node):
@@ -604,6 +689,10 @@ class Macro(_Node):
     price_level: lever_type(0.0, 5.0) = lever(1.0, "index", 0.0, 5.0,
                                               "Dated multiplier on the main characteristic industry's price.",
                                               "reason: stress-test overlay (price collapse)")
+    remittance_index: lever_type(0.0, 3.0) = lever(1.0, "index (trend = 1)", 0.0, 3.0,
+                                                  "Dated multiplier on remittances and private transfers "
+                                                  "(they otherwise grow with wages).",
+                                                  "reason: stress-test lever; 1 follows wages")
     illness_multiplier: lever_type(0.0, 10.0) = lever(1.0, "multiplier", 0.0, 10.0,
                                                       "Dated multiplier on illness incidence.",
                                                       "reason: stress-test overlay (wave of illness)")
@@ -666,6 +755,47 @@ class TacklingPolicy(_Node):
                                                    "reason: scenario lever; historical value from A13")
 
 
+class SocialProtectionPolicy(_Node):
+    """Dated standards of the social-security bottom line (nominal yuan): data where published, then grown
+    by ``standard_growth_year``."""
+
+    dibao_line_yuan: lever_type(0, 50_000) = lever(
+        {2016: 3_744, 2017: 4_301, 2018: 4_833, 2019: 5_336, 2020: 5_962, 2021: 6_362, 2022: 6_985, 2023: 7_484},
+        "yuan/person/year (current prices)", 0, 50_000,
+        "Average rural dibao line in force each year (after its last year: grown by standard_growth_year).",
+        "src:H12 (national average rural standard at year-end)")
+    pension_minimum_month_yuan: lever_type(0, 5_000) = lever(
+        {2016: 70, 2018: 88, 2020: 93, 2022: 98, 2023: 103, 2024: 123, 2025: 143},
+        "yuan/person/month (current prices)", 0, 5_000,
+        "Central minimum of the residents' basic pension (after its last year: grown by standard_growth_year).",
+        "src:H14")
+    standard_growth_year: lever_type(-0.1, 0.3) = lever(0.05, "share/year", -0.1, 0.3,
+                                                        "Nominal growth of the dibao line and the pension minimum "
+                                                        "after the last year of their data.",
+                                                        "reason: standards followed rural consumption, which grew "
+                                                        "about 5-8% a year nominally in 2021-2024 (D)")
+    dibao_line_scale: lever_type(0.0, 3.0) = lever(1.0, "multiple of the average line", 0.0, 3.0,
+                                                   "The province's dibao line relative to the national average.",
+                                                   "reason: scenario lever; western provinces' lines are near "
+                                                   "the average")
+    public_transfers: lever_type(0.0, 2.0) = lever(1.0, "share of the rules' amounts", 0.0, 2.0,
+                                                   "Multiplier on pensions, dibao and tekun benefits and policy "
+                                                   "subsidies (0 withdraws them: a stress test).",
+                                                   "reason: stress-test lever; 1 pays the rules' amounts")
+
+
+class RuralConstructionPolicy(_Node):
+    share: lever_type(0.0, 1.0) = lever(0.35, "share of the connection fund", 0.0, 1.0,
+                                        "Share of each county's connection fund set aside each January for rural "
+                                        "construction (small infrastructure and public services).",
+                                        "src:I12 (at least 55% to industry from 2022, 60% from 2023; the rest, "
+                                        "about 0.3-0.45, to employment services and small infrastructure)")
+    intensity: lever_type(0.0, 5.0) = lever(1.0, "share of the planned line", 0.0, 5.0,
+                                            "Multiplier on the construction line, financed on top of the fund "
+                                            "(extra infrastructure money).",
+                                            "reason: scenario lever; 1 = the fund's share")
+
+
 class Policy(_Node):
     monitoring: MonitoringPolicy = MonitoringPolicy()
     assistance: AssistancePolicy = AssistancePolicy()
@@ -673,17 +803,19 @@ class Policy(_Node):
     medical: MedicalPolicy = MedicalPolicy()
     enterprise_support: IntensityLever = IntensityLever()
     campaign: IntensityLever = IntensityLever()
-    key_county_extra: lever_type(0.0, 5.0) = lever(0.0, "extra share of budget", 0.0, 5.0,
-                                                   "Extra funds for key counties on top of the weight.",
+    key_county_extra: lever_type(0.0, 5.0) = lever(0.0, "share of the key counties' allocation", 0.0, 5.0,
+                                                   "Extra funds for key counties as a share of their allocation, "
+                                                   "financed on top of the provincial fund.",
                                                    "reason: scenario lever")
-    dibao_line_2020_yuan: lever_type(0, 30_000) = lever(5_962, "yuan/person/year", 0, 30_000,
-                                                       "Rural dibao guarantee line (indexed with prices).",
-                                                       "src:H8 (U)")
+    social_protection: SocialProtectionPolicy = SocialProtectionPolicy()
+    rural_construction: RuralConstructionPolicy = RuralConstructionPolicy()
+
     central_fund: lever_type(0.0, 3.0) = lever(1.0, "share of 2020 level", 0.0, 3.0,
                                                "Central connection fund relative to 2020.", "src:I8")
     dibao_for_all_eligible: lever_type(0, 1) = lever(0.0, "flag (0/1)", 0, 1,
-                                                     "Dibao enrolment by income alone (inclusive shift).",
-                                                     "reason: scenario lever")
+                                                     "Dibao enrolment by the income test alone: households with "
+                                                     "labour capacity take up as those without (no labour screen).",
+                                                     "reason: scenario lever (inclusive shift)")
     tackling: TacklingPolicy = TacklingPolicy()
 
 

@@ -8,10 +8,19 @@ product").
 Households are calibrated to the 2020 figures in ``data/`` (keys in ``data/SOURCES.md``):
 per-capita income of registered households (F1), of formerly poor counties (C9) and of other
 counties (D); the shares of registered and non-registered persons below the monitoring threshold
-(A15) fix the dispersion of log income; the composition of income follows E1. Incomes are drawn
-per capita from log-normal distributions truncated at the 2020 poverty line (the official end-2020
-state: nobody below it), then split into mechanistic components so that the simulated dynamics
-start from these levels.
+(A15) fix the dispersion of log income; the composition of income follows E1. Key counties are
+poorer than the other formerly poor counties (``population.income_ratio_key``).
+
+The social-security bottom line is in place at start: a share of registered and of other persons
+(``population.dibao_coverage_*``, H11, H13) is on dibao, or on extreme-poverty support (tekun) where
+the household cannot work. These households are chosen with odds that follow the monthly take-up
+of households with and without labour capacity; their counted income before dibao is a share of
+their line (``population.dibao_counted_income_share``) and dibao tops it up to the line, so their
+total income is the line plus what the income test does not count. The other households' incomes are
+drawn per capita from log-normal distributions truncated at the poverty line (the official end-2020
+state: nobody below it), with means set so that the group means above hold with the dibao
+households included. Incomes are then split into mechanistic components so that the simulated
+dynamics start from these levels.
 """
 
 from __future__ import annotations
@@ -103,8 +112,107 @@ def _untruncated_mean_for(target: float, sigma: float, lower: float) -> float:
                                  lower * 0.2, target * 1.5))
 
 
+@dataclass
+class StartSupport:
+    """The bottom line at start: who is on dibao or tekun, their line and counted income, and the
+    transfers the dibao income test does not count (yuan/person/year, prices of the start state)."""
+
+    on_dibao: np.ndarray         # bool per household
+    line_pc: np.ndarray          # the household's line: dibao line, or the tekun standard without labour
+    counted_pc: np.ndarray       # counted income before dibao of households on dibao (0 for the others)
+    disregarded_pc: np.ndarray   # policy and transition subsidies
+
+    @property
+    def total_pc(self) -> np.ndarray:
+        """Per-capita income of households on dibao (line plus the disregarded transfers; the
+        disregarded part of wages is added once wages are known)."""
+        return self.line_pc + self.disregarded_pc
+
+
+def dibao_line_at_start(params: Params) -> float:
+    """The province's dibao line in force at the end of the year before the start (yuan/person/year)."""
+    sp = params.policy.social_protection
+    year = params.sim.start_year - 1
+    return float(sp.dibao_line_yuan.at_year(year, 12) * sp.dibao_line_scale.at_year(year, 12))
+
+
+def pension_month_at_start(params: Params, cpi: float) -> float:
+    """Residents' basic pension per person aged 60+ at the end of the year before the start (yuan a month):
+    the central minimum in force plus the local top-up at the start state's prices."""
+    sp = params.policy.social_protection
+    year = params.sim.start_year - 1
+    return float((sp.pension_minimum_month_yuan.at_year(year, 12)
+                  + params.transfers.pension_topup_month_2020_yuan * cpi) * sp.public_transfers.at_year(year, 12))
+
+
+def dibao_group(fp: np.ndarray, weak: np.ndarray, persons: np.ndarray, coverage_fp: float, coverage_other: float,
+                odds_weak: float, u: np.ndarray) -> np.ndarray:
+    """Households on dibao or tekun at start: among registered households the lowest-score ones up to
+    ``coverage_fp`` of registered persons, among the others up to ``coverage_other`` of their persons.
+    The score is ``u / odds_weak`` for households without labour capacity (``weak``) and ``u`` for
+    the others, so a household without labour capacity is ``odds_weak`` times as likely to be chosen."""
+    out = np.zeros(len(fp), dtype=bool)
+    score = u / np.where(weak, max(odds_weak, 1e-9), 1.0)
+    for group, coverage in ((fp, coverage_fp), (~fp, coverage_other)):
+        rows = np.flatnonzero(group)
+        if rows.size == 0 or coverage <= 0:
+            continue
+        order = rows[np.argsort(score[rows], kind="stable")]
+        cum = np.cumsum(persons[order])
+        k = int(np.searchsorted(cum, coverage * cum[-1], side="left")) + 1
+        out[order[:min(k, order.size)]] = True
+    return out
+
+
+def start_support(params: Params, fp: np.ndarray, labour: np.ndarray, members: np.ndarray, persons: np.ndarray,
+                  base: PriceBase, u_group: np.ndarray, u_counted: np.ndarray) -> StartSupport:
+    """Who is on dibao or tekun at start and with what counted income (module docstring)."""
+    pop = params.population
+    tr = params.transfers
+    line = dibao_line_at_start(params)
+    group = dibao_group(fp, labour < 0.5, persons, pop.dibao_coverage_registered, pop.dibao_coverage_other,
+                        tr.dibao_take_up_weak / max(tr.dibao_take_up_able, 1e-9), u_group)
+    line_pc = line * np.where(labour < tr.tekun_labour_max, tr.tekun_line_ratio, 1.0)
+    mu = min(max(pop.dibao_counted_income_share, 1e-3), 1.0)
+    # u ** (1/mu - 1) has mean mu on [0, 1]
+    counted = np.where(group, line_pc * u_counted ** (1.0 / mu - 1.0), 0.0)
+    disregarded = (params.transfers.policy_subsidy_pc_year_2020_yuan * base.cpi
+                   + np.where(fp, params.transfers.transition_subsidy_pc_year_2020_yuan * base.cpi, 0.0))
+    del members
+    return StartSupport(group, line_pc, counted, disregarded)
+
+
+def _scaled_by_county_type(mean: float, ratio_key: float, key: np.ndarray, persons: np.ndarray,
+                           sel: np.ndarray) -> tuple[float, float]:
+    """Means of the key and the other households of ``sel`` whose ratio is ``ratio_key`` and whose
+    person-weighted mean is ``mean``."""
+    p_key = persons[sel & key].sum()
+    p_all = persons[sel].sum()
+    other = mean * p_all / max(p_key * ratio_key + (p_all - p_key), 1e-9)
+    return other * ratio_key, other
+
+
+def _draw_by_county_type(y: np.ndarray, sel: np.ndarray, key: np.ndarray, persons: np.ndarray, mean: float,
+                         sigma: float, lower: float, ratio_key: float, u: np.ndarray) -> None:
+    """Truncated log-normal draws into ``y[sel]`` with the key households' mean ``ratio_key`` times the
+    others' and the person-weighted mean ``mean`` (before truncation is accounted for per group)."""
+    m_key, m_other = _scaled_by_county_type(mean, ratio_key, key, persons, sel)
+    for part, m in ((sel & key, m_key), (sel & ~key, m_other)):
+        if part.any():
+            m = max(m, lower * 1.05)
+            y[part] = truncated_lognormal(_untruncated_mean_for(m, sigma, lower), sigma, lower, u[part])
+
+
+def _rest_mean(target: float, group: np.ndarray, rest: np.ndarray, y_group: np.ndarray, persons: np.ndarray) -> float:
+    """Mean the ``rest`` households need so that ``group | rest`` has person-weighted mean ``target``
+    given the incomes ``y_group`` of ``group``."""
+    p_g = persons[group].sum()
+    p_r = persons[rest].sum()
+    return (target * (p_g + p_r) - (y_group[group] * persons[group]).sum()) / max(p_r, 1e-9)
+
+
 def income_targets_2016(params: Params, fp: np.ndarray, ctype_hh: np.ndarray, persons: np.ndarray,
-                        u: np.ndarray) -> np.ndarray:
+                        u: np.ndarray, support: StartSupport) -> np.ndarray:
     """Per-capita income targets of the end-2016 province (yuan/person/year, 2016 prices).
 
     Registered households follow a log-normal with mean ``history.income_pc_registered_2016_yuan``
@@ -119,27 +227,33 @@ def income_targets_2016(params: Params, fp: np.ndarray, ctype_hh: np.ndarray, pe
     pop = params.population
     line = h.poverty_line_yuan.at_year(params.sim.start_year - 1)
     y = np.empty(len(u), dtype=np.float64)
-    share_reg = h.headcount_2016 * persons.sum() / max(persons[fp].sum(), 1e-9)
+    g = support.on_dibao
+    y[g] = support.total_pc[g]
+    # the poor are registered households not on dibao (dibao lifts its households above the line)
+    share_reg = h.headcount_2016 * persons.sum() / max(persons[fp & ~g].sum(), 1e-9)
     if not 0 < share_reg < 0.5:
         raise ValueError(f"history.headcount_2016 = {h.headcount_2016:g} needs {share_reg:.1%} of registered "
                          "persons below the line; allowed below 50% (raise the registered shares "
                          "population.fp_share_* or lower the headcount)")
-    sig_fp = lognormal_sigma_for_share(h.income_pc_registered_2016_yuan, line, share_reg)
-    mu_fp = np.log(h.income_pc_registered_2016_yuan) - 0.5 * sig_fp**2
-    y[fp] = np.exp(mu_fp + sig_fp * special.ndtri(np.clip(u[fp], 1e-12, 1 - 1e-12)))
+    reg = fp & ~g
+    m_reg = max(_rest_mean(h.income_pc_registered_2016_yuan, fp & g, reg, y, persons), line * 1.05)
+    sig_fp = lognormal_sigma_for_share(m_reg, line, share_reg)
+    key = ctype_hh == KEY
+    m_key, m_other = _scaled_by_county_type(m_reg, pop.income_ratio_key, key, persons, reg)
+    for part, m in ((reg & key, m_key), (reg & ~key, m_other)):
+        mu_fp = np.log(m) - 0.5 * sig_fp**2
+        y[part] = np.exp(mu_fp + sig_fp * special.ndtri(np.clip(u[part], 1e-12, 1 - 1e-12)))
     in_fpc = ctype_hh != NONPOOR
-    reg_p = persons[fp & in_fpc].sum()
-    oth_p = persons[~fp & in_fpc].sum()
     thr = 1.5 * line
-    if oth_p > 0:
-        reg_mean = (y[fp & in_fpc] * persons[fp & in_fpc]).sum() / max(reg_p, 1e-9)
-        target_o = max((h.income_pc_fpc_2016_yuan * (reg_p + oth_p) - reg_mean * reg_p) / oth_p, thr * 1.05)
-        sig_o = lognormal_sigma_for_share(target_o, thr, pop.marginal_share_nonregistered)
-        sel = ~fp & in_fpc
-        y[sel] = truncated_lognormal(_untruncated_mean_for(target_o, sig_o, line), sig_o, line, u[sel])
-    sel = ~fp & ~in_fpc
+    sel = ~fp & ~g & in_fpc
     if sel.any():
-        m_n = _untruncated_mean_for(h.income_pc_nonpoor_2016_yuan, pop.income_sigma_nonpoor, line)
+        target_o = max(_rest_mean(h.income_pc_fpc_2016_yuan, in_fpc & ~sel, sel, y, persons), thr * 1.05)
+        sig_o = lognormal_sigma_for_share(target_o, thr, pop.marginal_share_nonregistered)
+        _draw_by_county_type(y, sel, key, persons, target_o, sig_o, line, pop.income_ratio_key, u)
+    sel = ~fp & ~g & ~in_fpc
+    if sel.any():
+        target_n = max(_rest_mean(h.income_pc_nonpoor_2016_yuan, ~in_fpc & ~sel, sel, y, persons), line * 1.05)
+        m_n = _untruncated_mean_for(target_n, pop.income_sigma_nonpoor, line)
         y[sel] = truncated_lognormal(m_n, pop.income_sigma_nonpoor, line, u[sel])
     return y
 
@@ -218,61 +332,67 @@ def build(params: Params, rng: np.random.Generator,
     hh.labour_units[:] = labour
     hh.education[:] = rng.choice(3, size=n_h, p=np.array(pop.education_shares) / sum(pop.education_shares))
 
-    # per-capita income targets (2020, or 2016 for historical runs)
+    # the bottom line at start, then per-capita income targets (2020, or 2016 for historical runs)
     line = params.poverty_line_2020_yuan
     thr = params.policy.monitoring.threshold_yuan.at_year(params.sim.start_year)
     persons = members * hh.weight
+    support = start_support(params, fp, labour, members, persons, base, rng.random(n_h), rng.random(n_h))
+    hh.dibao[:] = support.on_dibao
     u = rng.random(n_h)
     y = np.empty(n_h, dtype=np.float64)
     historical = params.sim.historical
     if historical:
-        y = income_targets_2016(params, fp, t, persons, u)
+        y = income_targets_2016(params, fp, t, persons, u, support)
     in_fpc = t != NONPOOR
     if not historical:
-        _income_targets_2020(params, fp, in_fpc, persons, u, y, line, thr)
+        _income_targets_2020(params, fp, t, persons, u, y, line, thr, support)
     del u, persons, t
 
     # split household income into mechanistic components (start prices, yuan/year; stored at 2020
-    # prices, as the kernel indexes them)
+    # prices, as the kernel indexes them). The dibao income test counts everything but the subsidies
+    # (and part of wages, settled once wages are known: :func:`finish_start_incomes`)
     y_h = y * members
-    pension = 12.0 * params.transfers.pension_month_2020_yuan * base.cpi * n_eld
-    transition = np.where(fp, params.transfers.transition_subsidy_pc_year_2020_yuan * base.cpi * members, 0.0)
-    public = pension + transition
-    del pension, transition
-    private = inc.private_transfer_share * y_h
-    prop = inc.property_share * y_h
+    pension = 12.0 * pension_month_at_start(params, base.cpi) * n_eld
+    counted = np.where(support.on_dibao, support.counted_pc, y - support.disregarded_pc) * members
+    private = inc.private_transfer_share * counted
+    prop = inc.property_share * counted
     hh.private_transfer_year[:] = private / base.wage
     hh.property_year[:] = prop / base.wage
-    market = np.maximum(y_h - public - private - prop, 0.05 * y_h)
-    del public, private, prop
+    market = np.maximum(counted - pension - private - prop, 0.05 * counted)
+    del pension, private, prop, counted, support
     return _finish(params, rng, hh, pv_parts=(ctype, county_ind, village_county, village_product, weight_c,
                                                per_county), y=y, y_h=y_h, market=market, labour=labour,
                    n_eld=n_eld, fp=fp, in_fpc=in_fpc, line=line, thr=thr, base=base)
 
 
-def _income_targets_2020(params: Params, fp: np.ndarray, in_fpc: np.ndarray, persons: np.ndarray, u: np.ndarray,
-                         y: np.ndarray, line: float, thr: float) -> None:
+def _income_targets_2020(params: Params, fp: np.ndarray, ctype_hh: np.ndarray, persons: np.ndarray, u: np.ndarray,
+                         y: np.ndarray, line: float, thr: float, support: StartSupport) -> None:
     """Per-capita income targets of the end-2020 province into ``y`` (module docstring)."""
     pop = params.population
-    sig_fp = lognormal_sigma_for_share(pop.income_pc_registered_2020_yuan, thr, pop.unstable_share_registered)
-    m_fp = _untruncated_mean_for(pop.income_pc_registered_2020_yuan, sig_fp, line)
-    y[fp] = truncated_lognormal(m_fp, sig_fp, line, u[fp])
-
-    # non-registered households in formerly poor counties: mean set so the county mean hits C9
-    reg_p = persons[fp & in_fpc].sum()
-    oth_p = persons[~fp & in_fpc].sum()
-    if oth_p > 0:
-        reg_mean = (y[fp & in_fpc] * persons[fp & in_fpc]).sum() / max(reg_p, 1e-9)
-        target_o = (pop.income_pc_fpc_2020_yuan * (reg_p + oth_p) - reg_mean * reg_p) / oth_p
-        target_o = max(target_o, thr * 1.05)
-        sig_o = lognormal_sigma_for_share(target_o, thr, pop.marginal_share_nonregistered)
-        m_o = _untruncated_mean_for(target_o, sig_o, line)
-        sel = ~fp & in_fpc
-        y[sel] = truncated_lognormal(m_o, sig_o, line, u[sel])
-    sel = ~fp & ~in_fpc
+    g = support.on_dibao
+    y[g] = support.total_pc[g]
+    key = ctype_hh == KEY
+    in_fpc = ctype_hh != NONPOOR
+    # registered households not on dibao: the mean that makes the registered mean F1, the spread that
+    # puts the unstable share (A15) of all registered persons below the threshold
+    reg = fp & ~g
+    if reg.any():
+        m_reg = max(_rest_mean(pop.income_pc_registered_2020_yuan, fp & g, reg, y, persons), thr * 1.05)
+        share = min(pop.unstable_share_registered * persons[fp].sum() / max(persons[reg].sum(), 1e-9), 0.49)
+        sig_fp = lognormal_sigma_for_share(m_reg, thr, share)
+        _draw_by_county_type(y, reg, key, persons, m_reg, sig_fp, line, pop.income_ratio_key, u)
+    # other households in formerly poor counties: the mean that makes the county mean C9
+    sel = ~fp & ~g & in_fpc
     if sel.any():
-        # registered households in never-poor counties share the registered distribution (above)
-        m_n = _untruncated_mean_for(pop.income_pc_nonpoor_2020_yuan, pop.income_sigma_nonpoor, line)
+        target_o = max(_rest_mean(pop.income_pc_fpc_2020_yuan, in_fpc & ~sel, sel, y, persons), thr * 1.05)
+        sig_o = lognormal_sigma_for_share(target_o, thr, pop.marginal_share_nonregistered)
+        _draw_by_county_type(y, sel, key, persons, target_o, sig_o, line, pop.income_ratio_key, u)
+    # other households in never-poor counties: the mean that makes their county mean D
+    sel = ~fp & ~g & ~in_fpc
+    if sel.any():
+        target_n = max(_rest_mean(pop.income_pc_nonpoor_2020_yuan, ~in_fpc & ~sel & ~fp, sel, y, persons),
+                       line * 1.05)
+        m_n = _untruncated_mean_for(target_n, pop.income_sigma_nonpoor, line)
         y[sel] = truncated_lognormal(m_n, pop.income_sigma_nonpoor, line, u[sel])
 
 
@@ -303,16 +423,13 @@ def _finish(params: Params, rng: np.random.Generator, hh: HouseholdSet, pv_parts
 
     # social protection and finances
     tr = params.transfers
-    dibao_line = params.policy.dibao_line_2020_yuan.at_year(params.sim.start_year - 1) * base.cpi
-    base_pc = y
-    weak = labour < 0.5
-    hh.dibao[:] = weak & (base_pc < dibao_line * tr.dibao_exit_margin) & (rng.random(n_h) < tr.dibao_take_up)
     hh.insured[:] = rng.random(n_h) < tr.insured_share
     hh.housing_safe[:] = True
     hh.savings_yuan[:] = params.finance.initial_savings_share * y_h * rng.random(n_h) * 2
     hh.income_est_pc[:] = y
     hh.base_est_pc[:] = y
     hh.net_income_pc[:] = y
+
 
     if params.sim.historical:
         # end-2016: no monitoring yet (it starts in 2021); households below the line are poor
@@ -345,7 +462,7 @@ def _finish(params: Params, rng: np.random.Generator, hh: HouseholdSet, pv_parts
 
 
 def split_market_income(params: Params, hh: HouseholdSet, market_year: np.ndarray, income_year: np.ndarray,
-                        fp_county: np.ndarray | None = None, base: PriceBase | None = None) -> None:
+                        fp_county: np.ndarray | None = None, base: PriceBase | None = None) -> np.ndarray:
     """Split each household's 2020 market income target into wages and operating income.
 
     Called once employment at start is known (migrants, local enterprise jobs, public posts).
@@ -355,6 +472,8 @@ def split_market_income(params: Params, hh: HouseholdSet, market_year: np.ndarra
     the industrial-assistance gain (I11) at full support (in a historical run the share of it
     built by the end of 2016, ``history.industry_potential_share_2016``). Amounts are at the start
     state's prices (``base``, :func:`model.campaign.price_base`) and stored at 2020 prices.
+
+    Returns each household's expected wage income of a year at start (yuan, start prices).
     """
     base = base if base is not None else PriceBase()
     inc = params.income
@@ -390,6 +509,7 @@ def split_market_income(params: Params, hh: HouseholdSet, market_year: np.ndarra
     hh.wage_mult[:] = np.clip(mult, 0.05, 10.0)
     del mult, unit, earners
     op_total = np.maximum(market_year - wage - post_wage, 0.02 * market_year)
+    wage_year = wage + post_wage
     del wage, post_wage
 
     gain = params.assistance.industry_gain_pc_year_2021_yuan * hh.members
@@ -404,3 +524,43 @@ def split_market_income(params: Params, hh: HouseholdSet, market_year: np.ndarra
     lab_factor = 0.5 + 0.5 * np.clip(labour - 0.5 * workers_eff, 0.0, 1.0)
     hh.op_base_year[:] = op_base / lab_factor / base.productivity
     hh.industry_potential_year[:] = potential / lab_factor / base.productivity
+    return wage_year
+
+
+def finish_start_incomes(params: Params, hh: HouseholdSet, province: Province, market_year: np.ndarray,
+                         wage_year: np.ndarray, base: PriceBase | None = None) -> None:
+    """Settle the start state's incomes once wages are known: the counted income of the dibao
+    income test (everything but the subsidies and a share of wages), the dibao top-up of households
+    on dibao, their total income, the income estimates the kernel starts from (``income_est_pc``,
+    ``base_est_pc``, ``net_income_pc``) and the province's mean incomes.
+
+    Args:
+        market_year: market income (wages and operating income) of each household (start prices).
+        wage_year: its expected wage part (:func:`split_market_income`).
+    """
+    base = base if base is not None else PriceBase()
+    tr = params.transfers
+    members = hh.members.astype(np.float64)
+    pension = 12.0 * pension_month_at_start(params, base.cpi) * hh.n_elderly
+    private = hh.private_transfer_year * base.wage
+    prop = hh.property_year * base.wage
+    counted = market_year - tr.dibao_earned_disregard * wage_year + private + prop + pension
+    scale = params.policy.social_protection.public_transfers.at_year(params.sim.start_year - 1, 12)
+    line_pc = dibao_line_at_start(params) * np.where(hh.labour_units < tr.tekun_labour_max, tr.tekun_line_ratio, 1.0)
+    on = hh.dibao & (counted < line_pc * members * tr.dibao_exit_margin)
+    hh.dibao[:] = on
+    dibao = np.where(on, np.maximum(line_pc * members - counted, 0.0) * scale, 0.0)
+    subsidies = (tr.policy_subsidy_pc_year_2020_yuan * base.cpi
+                 + np.where(hh.formerly_poor, tr.transition_subsidy_pc_year_2020_yuan * base.cpi, 0.0)) * members
+    total = counted + tr.dibao_earned_disregard * wage_year + dibao + subsidies * scale
+    hh.base_est_pc[:] = counted / members
+    hh.income_est_pc[:] = total / members
+    hh.net_income_pc[:] = total / members
+    persons = members * hh.weight
+    y = total / members
+    fpc = province.fp_county[hh.county]
+    province.income_pc_2020_yuan = float((y * persons).sum() / persons.sum())
+    if fpc.any():
+        province.income_pc_fpc_2020_yuan = float((y * persons)[fpc].sum() / persons[fpc].sum())
+    if (~fpc).any():
+        province.income_pc_nonfpc_2020_yuan = float((y * persons)[~fpc].sum() / persons[~fpc].sum())

@@ -55,3 +55,19 @@ def operating_income(op_base_year, industry_gain_year, price_rel, productivity, 
         premium = 1.0 + contract_premium
     return ((op_base_year + industry_gain_year) / 12.0 * price * productivity * labour_factor * noise
             * (1.0 - disaster_loss) * premium)
+
+
+@rule
+def industrial_investment(target, stock, depreciation_month, build_rate):
+    """Investment in a supported household's productive assets this month, in units of the full
+    industrial gain: the month's depreciation of the target level, replaced, plus a share
+    ``build_rate`` of the gap to the target. Nothing without a target (support withdrawn)."""
+    if target <= 0.0:
+        return 0.0
+    return target * depreciation_month + max(target - stock, 0.0) * build_rate
+
+
+@rule
+def assets_next(stock, investment, depreciation_month):
+    """Productive assets after a month: the old stock depreciated, plus the month's investment."""
+    return stock * (1.0 - depreciation_month) + investment

@@ -65,3 +65,14 @@ def eliminated(monitored, stable_months, months_needed, labour_units):
     """Risk marked eliminated: monitored, stable long enough, and with labour capacity (households
     without labour capacity stay monitored)."""
     return monitored and stable_months >= months_needed and labour_units >= 0.5
+
+
+@rule
+def support_target(income_est_pc, threshold, members, industrial_gain_year):
+    """Industrial assets a newly identified household not registered is supported to, in units of
+    its full industrial gain: the household's income shortfall below the threshold over that gain
+    (yuan a year), at most 1 (0 where income is above the threshold or there is no gain to build)."""
+    if industrial_gain_year <= 0.0:
+        return 0.0
+    shortfall = max(threshold - income_est_pc, 0.0) * members
+    return min(shortfall / industrial_gain_year, 1.0)

@@ -12,25 +12,43 @@ def pension(n_elderly, pension_pp_month):
 
 
 @rule
-def dibao_topup(enrolled, base_income_pc_year, members, line_pc_year):
-    """Dibao tops an enrolled household's per-capita income (excluding dibao) up to the line."""
-    if not enrolled:
-        return 0.0
-    return max(line_pc_year - base_income_pc_year, 0.0) * members / 12.0
+def household_line(dibao_line_pc_year, labour_units, tekun_labour_max, tekun_ratio):
+    """The bottom line that applies to a household (yuan/person/year): the basic living standard of
+    extreme-poverty support (``tekun_ratio ×`` the dibao line) where it cannot work
+    (``labour_units < tekun_labour_max``), otherwise the dibao line."""
+    if labour_units < tekun_labour_max:
+        return dibao_line_pc_year * tekun_ratio
+    return dibao_line_pc_year
 
 
 @rule
-def dibao_enrolled(enrolled, base_income_pc_year, entry_line, line_pc_year, eligible, exit_margin,
-                   u_take_up, take_up):
-    """Dibao enrolment after this month's review.
+def counted_income(wage, operating, property_income, private, pension, earned_disregard):
+    """Income the dibao test counts: everything but policy subsidies and the disregarded share
+    ``earned_disregard`` of wages."""
+    return wage * (1.0 - earned_disregard) + operating + property_income + private + pension
 
-    An eligible household (weak labour, assigned social assistance, or everybody under the
-    inclusive policy) below ``entry_line`` enters if it takes up; an enrolled household leaves when
-    its income exceeds ``exit_margin ×`` the line (a grace band).
+
+@rule
+def dibao_topup(enrolled, counted_pc_year, members, line_pc_year, scale):
+    """Dibao (or tekun) tops an enrolled household's counted per-capita income up to its line
+    (``scale`` 1 pays the rule's amount), yuan per month."""
+    if not enrolled:
+        return 0.0
+    return max(line_pc_year - counted_pc_year, 0.0) * members / 12.0 * scale
+
+
+@rule
+def dibao_enrolled(enrolled, counted_pc_year, line_pc_year, exit_margin, assets_ok, u_take_up, take_up):
+    """Dibao enrolment after this month's review (the income test).
+
+    A household whose counted income is below its line, whose savings pass the asset test
+    (``assets_ok``), enters when it applies (``u_take_up < take_up``: take-up and the labour screen);
+    an enrolled household leaves when its counted income exceeds ``exit_margin ×`` the line (the
+    gradual-exit band).
     """
     if enrolled:
-        return base_income_pc_year <= exit_margin * line_pc_year
-    return eligible and base_income_pc_year < entry_line and u_take_up < take_up
+        return counted_pc_year <= exit_margin * line_pc_year
+    return counted_pc_year < line_pc_year and assets_ok and u_take_up < take_up
 
 
 @rule

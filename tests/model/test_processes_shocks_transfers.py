@@ -17,8 +17,10 @@ from model.processes.shocks import (
     monthly_probability,
 )
 from model.processes.transfers import (
+    counted_income,
     dibao_enrolled,
     dibao_topup,
+    household_line,
     education_support,
     medical_assistance,
     medical_reimbursed,
@@ -109,34 +111,47 @@ def test_pension_per_elderly_member():
 
 def test_dibao_topup():
     enrolled = np.array([True, True, False, True])
-    base_pc = np.array([3000.0, 7000.0, 1000.0, 4800.0])
+    counted_pc = np.array([3000.0, 7000.0, 1000.0, 4800.0])
     members = np.array([3, 2, 4, 1])
-    # gap to the 6,000 line × members / 12:
+    # gap to the 6,000 line × members / 12 × scale:
     # (6000 − 3000) × 3 / 12 = 750; above the line -> 0; not enrolled -> 0; 1200 × 1 / 12 = 100
-    out = dibao_topup(enrolled, base_pc, members, 6000.0)
+    out = dibao_topup(enrolled, counted_pc, members, 6000.0, 1.0)
     np.testing.assert_array_equal(out, [750.0, 0.0, 0.0, 100.0])
+    # the stress lever scales every benefit (0 withdraws them)
+    np.testing.assert_array_equal(dibao_topup(enrolled, counted_pc, members, 6000.0, 0.5), [375.0, 0.0, 0.0, 50.0])
+    np.testing.assert_array_equal(dibao_topup(enrolled, counted_pc, members, 6000.0, 0.0), [0.0, 0.0, 0.0, 0.0])
+
+
+def test_household_line_is_the_tekun_standard_without_labour():
+    # 0.2 labour units is below the 0.25 of a household unable to work: 1.3 × the dibao line
+    np.testing.assert_allclose(household_line(6000.0, np.array([0.0, 0.2, 0.25, 2.0]), 0.25, 1.3),
+                               [7800.0, 7800.0, 6000.0, 6000.0])
+
+
+def test_counted_income_disregards_part_of_wages():
+    # 1,000 wage with 20% disregarded, 500 operating, 10 property, 90 private, 300 pension: 800 + 900
+    assert counted_income(1000.0, 500.0, 10.0, 90.0, 300.0, 0.2) == pytest.approx(1700.0)
+    assert counted_income(1000.0, 0.0, 0.0, 0.0, 0.0, 0.0) == pytest.approx(1000.0)
 
 
 def test_dibao_enrolled_enter_stay_leave():
-    # entry below 5,000 (the review's entry line); line 6,000, exit above 1.2 × 6,000 = 7,200;
-    # take-up 0.8
+    # line 6,000; exit above 1.2 × 6,000 = 7,200; take-up 0.8
     rows = [
-        # enrolled, income, eligible, u, expected
-        (False, 4000.0, True, 0.5, True),    # enters
-        (False, 4000.0, False, 0.5, False),  # not eligible
-        (False, 4000.0, True, 0.8, False),   # does not take up (0.8 is not < 0.8)
-        (False, 5000.0, True, 0.0, False),   # at the entry line, not below it
-        (True, 7000.0, False, 0.9, True),    # enrolled, in the grace band: stays
+        # enrolled, counted income, assets ok, u, expected
+        (False, 4000.0, True, 0.5, True),    # below the line, assets ok, applies: enters
+        (False, 4000.0, False, 0.5, False),  # fails the asset test
+        (False, 4000.0, True, 0.8, False),   # does not apply (0.8 is not < 0.8)
+        (False, 6000.0, True, 0.0, False),   # at the line, not below it
+        (True, 7000.0, False, 0.9, True),    # enrolled, in the gradual-exit band: stays
         (True, 7200.0, True, 0.0, True),     # exactly at the exit margin: stays
         (True, 7200.5, True, 0.0, False),    # above the exit margin: leaves
     ]
     out = dibao_enrolled(
         np.array([r[0] for r in rows]),  # enrolled
-        np.array([r[1] for r in rows]),  # base_income_pc_year
-        5000.0,                          # entry_line
+        np.array([r[1] for r in rows]),  # counted_pc_year
         6000.0,                          # line_pc_year
-        np.array([r[2] for r in rows]),  # eligible
         1.2,                             # exit_margin
+        np.array([r[2] for r in rows]),  # assets_ok
         np.array([r[3] for r in rows]),  # u_take_up
         0.8,                             # take_up
     )
