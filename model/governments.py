@@ -163,6 +163,7 @@ class CountyAccounts:
         self.planned_need_yuan = np.zeros(n_counties)      # January: the year's caseload at intensity 1
         self.shortfall_yuan = np.zeros(n_counties)         # January: planned need the line cannot pay
         self.intensity_sum = np.zeros(n_counties)          # sum of monthly intensities (annual mean)
+        self.disaster_exposure = np.zeros(n_counties)      # this year's disaster losses (share of income)
         self.months = 0                                    # months planned this year
         self.effort = np.zeros(n_counties)                 # extra screening effort (responsibility)
         self.construction_stock_yuan = np.zeros(n_counties)  # cumulative per simulated household
@@ -195,9 +196,10 @@ class ProvincialGovernment(mesa.Agent):
         The province's connection fund is ``government.fund_per_supported_household_year_yuan`` per
         supported household (registered or monitored, ``supported_real``), scaled by prices, the
         central-fund lever and the dated level of industrial assistance (the centre funds the
-        programme it sets: a taper of industrial assistance tapers the fund). It is split by need: by what each county's caseload costs
-        at the 2020 level of assistance (``need_yuan``, the counties' January plans; by supported
-        households where no county needs anything), key counties weighted by
+        programme it sets: a taper of industrial assistance tapers the fund). It is split by need:
+        by what each county's caseload costs at the 2020 level of assistance (``need_yuan``, the
+        counties' January plans; by supported households where no county needs anything), key
+        counties weighted by
         ``government.key_county_weight``; key counties get ``policy.key_county_extra`` of their
         allocation on top, from outside the fund. Each county sets the dated construction share of
         its allocation aside for rural construction (times the construction-intensity lever, the

@@ -297,6 +297,11 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                 u_find = u_lab[j] if emp_start == EMP_NONE else uniform(q.k_labour, i, q.month_abs, SLOT_MIGRANT_FIND)
             emp = labour.migrant_transition(emp, avail, willing, u_loss, u_find, q.p_migrant_loss,
                                             min(q.p_migrant_find * boost, 1.0))
+            if emp == EMP_POST and willing and avail >= 0.5:
+                # a post holder willing to work away keeps looking, and leaves the post for a migrant job
+                u_post = uniform(q.k_labour, i, q.month_abs, SLOT_MIGRANT_FIND)
+                if u_post < min(q.p_migrant_find * boost, 1.0):
+                    emp = EMP_MIGRANT
             h.emp_type[i] = emp
             # ---- 5. market income --------------------------------------------------------------
             workers_eff = income.effective_workers(h.n_workers[i] if emp != EMP_NONE else 0, avail)
@@ -443,7 +448,7 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                         h.ever_monitored[i] = True
                         h.stable_months[i] = 0
                         if q.responsive:
-                            h.aid_bits[i] = monitoring.assistance_bits(lu, op_base, ill_now)
+                            h.aid_bits[i] = monitoring.assistance_bits(lu, op_base, ill_now, base_est < line)
                             aid = h.aid_bits[i]
                             if not fp:
                                 h.support_target[i] = monitoring.support_target(
@@ -471,7 +476,10 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             mon_emp = monitored and (aid & AID_EMPLOYMENT) != 0
             flags = 0
             if emp == EMP_NONE and avail >= 0.5:
-                flags |= SEEK_JOB
+                # local jobs are for those who stay: a household willing to work away looks for
+                # migrant work, which pays more
+                if not willing:
+                    flags |= SEEK_JOB
                 if fp or mon_emp:
                     flags |= SEEK_POST
             if h.contract[i] < 0 and op_base > 0:

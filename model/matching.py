@@ -53,7 +53,7 @@ def _release_links_county(h, start, stop, gone):
             h.emp_type[i] = EMP_NONE
             h.employer[i] = -1
             if h.labour_units[i] - h.labour_lost[i] >= 0.5:
-                flags = h.seek_flags[i] | SEEK_JOB
+                flags = h.seek_flags[i] if h.migrant_willing[i] else h.seek_flags[i] | SEEK_JOB
                 if h.formerly_poor[i] or (flags & MON_EMPLOYMENT) != 0:
                     flags |= SEEK_POST
                 h.seek_flags[i] = flags

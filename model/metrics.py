@@ -11,10 +11,11 @@ Definitions (DESIGN §3):
   separately. A simulated county holds a sample of the real county's households, so its relapse
   rate carries binomial noise that shrinks with the number simulated; a threshold applied to the
   noisy rate would make the risk depend on the simulation's size. The model therefore estimates
-  each county-year's *expected* relapse rate by empirical-Bayes shrinkage
-  (:func:`county_relapse_posterior`): a beta prior across the counties of the same year (its mean
-  by county type, its spread the between-county variance left after the binomial noise, by the
-  method of moments), updated with the county's simulated relapses. The county-year's probability
+  each county-year's *expected* relapse rate (:func:`county_relapse_estimates`): a binomial GLM of
+  all county-years of the run on year and county-type effects and the county's disaster exposure
+  (disasters drive most of the spread between counties) gives each county-year a fitted rate; a
+  beta prior around it, whose spread is what the fit leaves once binomial noise is taken out
+  (method of moments), is updated with the county's simulated relapses (empirical Bayes). The county-year's probability
   of large-scale relapse is the posterior probability that its rate reaches the threshold; a
   run's probability is ``1 − Π(1 − p)`` over its formerly poor county-years. With many simulated
   households the posterior is the county's own rate and the probability 0 or 1. The threshold is
@@ -263,108 +264,133 @@ def _composition_fp(d: np.ndarray, col: dict[str, int]) -> dict[str, float]:
     return {f"{k}_share_fp": safe_div(v, total) for k, v in parts.items()}
 
 
-#: Largest prior concentration (a + b) of the shrinkage: where the counties of a year show no spread
-#: beyond binomial noise, every county is shrunk (almost) to its type's mean.
+#: Largest prior concentration (a + b) of the shrinkage: where the county-years show no spread
+#: beyond binomial noise around the fitted rates, every county-year is shrunk (almost) to its fit.
 MAX_PRIOR_CONCENTRATION = 1e7
 
 
-def beta_prior_by_moments(x: np.ndarray, n: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Empirical-Bayes beta prior of county rates from counts (method of moments).
+def fitted_relapse_rates(x: np.ndarray, n: np.ndarray, year: np.ndarray, group: np.ndarray,
+                         exposure: np.ndarray) -> np.ndarray:
+    """Expected relapse rate of each county-year from county-level conditions: a binomial GLM (logit
+    link, statsmodels) of the simulated relapses ``x`` of ``n`` formerly poor households on year
+    effects, county-group effects and the county's disaster exposure that year. The counts get half
+    a relapse and half a non-relapse each (Jeffreys) so that a year without any relapse keeps a
+    finite effect; county-years with ``n == 0`` get rate 0."""
+    import statsmodels.api as sm
 
-    Each county's prior mean is the pooled rate of its group (``x.sum() / n.sum()`` over the group);
-    the between-county variance ``tau2`` is shared: the mean squared deviation of the counties' rates
-    from their group means, less the binomial variance ``m(1 - m)/n`` each rate carries, with
-    ``K - G`` degrees of freedom (``K`` counties with ``n > 0``, ``G`` groups), at least 0. The prior
-    is ``Beta(m·kappa, (1 - m)·kappa)`` with ``kappa = m(1 - m)/tau2 - 1`` (at most
-    ``MAX_PRIOR_CONCENTRATION``).
-
-    Returns ``(mean, kappa)`` per county (mean 0, kappa 1 where ``n == 0``).
-    """
     x = np.asarray(x, dtype=np.float64)
     n = np.asarray(n, dtype=np.float64)
-    group = np.asarray(group)
     ok = n > 0
-    mean = np.zeros(len(x))
-    labels = np.unique(group[ok])
-    for g in labels:
-        sel = ok & (group == g)
-        mean[sel] = x[sel].sum() / n[sel].sum()
+    out = np.zeros(len(x))
+    if not ok.any():
+        return out
+    cols = [np.ones(ok.sum())]
+    for labels in (np.asarray(year)[ok], np.asarray(group)[ok]):
+        levels = np.unique(labels)
+        cols += [(labels == v).astype(np.float64) for v in levels[1:]]
+    e = np.asarray(exposure, dtype=np.float64)[ok]
+    if np.ptp(e) > 0:
+        cols.append(e)
+    design = np.column_stack(cols)
+    endog = np.column_stack([x[ok] + 0.5, n[ok] - x[ok] + 0.5])
+    with np.errstate(all="ignore"):
+        fit = sm.GLM(endog, design, family=sm.families.Binomial()).fit()
+    out[ok] = np.clip(fit.fittedvalues, 1e-9, 1.0 - 1e-9)
+    return out
+
+
+def beta_prior_around(fitted: np.ndarray, x: np.ndarray, n: np.ndarray, n_params: int) -> np.ndarray:
+    """Concentration ``kappa`` of beta priors centred on ``fitted`` rates: the between-county-year
+    variance ``tau2`` left once the binomial noise ``m(1 - m)/n`` of each simulated rate is taken
+    out of the squared deviations from the fit (method of moments, ``K - n_params`` degrees of
+    freedom, at least 0), ``kappa = m(1 - m)/tau2 - 1`` (at most ``MAX_PRIOR_CONCENTRATION``)."""
+    x = np.asarray(x, dtype=np.float64)
+    n = np.asarray(n, dtype=np.float64)
+    ok = n > 0
+    m = np.clip(fitted, 1e-12, 1.0 - 1e-12)
     rate = county_rate(x, n)
-    m = np.clip(mean, 1e-12, 1.0 - 1e-12)
-    dof = max(int(ok.sum()) - len(labels), 1)
+    dof = max(int(ok.sum()) - n_params, 1)
     excess = ((rate - m) ** 2 - m * (1.0 - m) / np.maximum(n, 1.0))[ok]
     tau2 = max(float(excess.sum()) / dof, 0.0)
     with np.errstate(divide="ignore"):
         kappa = np.where(tau2 > 0, m * (1.0 - m) / tau2 - 1.0, MAX_PRIOR_CONCENTRATION)
-    kappa = np.clip(kappa, 1e-3, MAX_PRIOR_CONCENTRATION)
-    return np.where(ok, mean, 0.0), np.where(ok, kappa, 1.0)
+    return np.clip(kappa, 1e-3, MAX_PRIOR_CONCENTRATION)
 
 
-def county_relapse_posterior(x: np.ndarray, n: np.ndarray, group: np.ndarray,
-                             rate_thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Posterior of each county's expected relapse rate given its simulated relapses.
-
-    Args:
-        x, n: simulated relapsing and formerly poor households per county.
-        group: county group of the prior mean (county type).
-        rate_thresholds: ``(n_counties, k)`` rates; the probability of each is returned.
-
-    Returns:
-        ``(posterior_mean, p_at_least)``: the posterior mean rate per county and, per county and
-        column of ``rate_thresholds``, the posterior probability that the rate is at least that
-        threshold (0 where ``n == 0``).
-    """
+def posterior_rates(x: np.ndarray, n: np.ndarray, prior_mean: np.ndarray, kappa: np.ndarray,
+                    rate_thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Beta-binomial posterior of each county-year's expected rate: ``(posterior_mean, p_at_least)``,
+    the probability that the rate is at least each column of ``rate_thresholds`` (0 where ``n == 0``)."""
     from scipy.special import betaincc
 
     x = np.asarray(x, dtype=np.float64)
     n = np.asarray(n, dtype=np.float64)
-    mean, kappa = beta_prior_by_moments(x, n, group)
     ok = n > 0
-    a = np.maximum(mean * kappa, 1e-12) + x
-    b = np.maximum((1.0 - mean) * kappa, 1e-12) + (n - x)
+    a = np.maximum(prior_mean * kappa, 1e-12) + x
+    b = np.maximum((1.0 - prior_mean) * kappa, 1e-12) + (n - x)
     post_mean = np.where(ok, a / (a + b), 0.0)
     t = np.clip(np.asarray(rate_thresholds, dtype=np.float64), 0.0, 1.0)
     p = betaincc(a[:, None], b[:, None], t)
     return post_mean, np.where(ok[:, None], p, 0.0)
 
 
-def county_outcomes(d: np.ndarray, col: dict[str, int], threshold: float, min_persons: float,
-                    county_type: np.ndarray, never_poor_type: int) -> dict[str, np.ndarray]:
-    """Per-county outcomes of a year from the December sums ``d`` (see the module docstring).
-
-    ``relapse_rate`` is the simulated rate (weighted); ``relapse_rate_est`` the shrunk expected rate;
-    ``p_large_scale`` the probability that the county-year is large-scale (rate at least
-    ``threshold`` and at least ``min_persons`` real persons relapsing); ``p_exceed_01`` …
-    ``p_exceed_10`` the same at the thresholds of the exceedance curve; ``relapsing_persons_est``
-    the expected real persons relapsing; ``large_scale`` whether ``p_large_scale`` ≥ 0.5. Formerly
-    poor counties (by type) and never-poor counties are shrunk separately.
-    """
-    relapse_rate = county_rate(d[:, col["relapses"]], d[:, col["fp_households"]])
-    x = d[:, col["N_relapses"]]
-    n = d[:, col["N_fp"]]
-    fp_persons = d[:, col["persons_fp"]]
-    # the rate at which min_persons real persons relapse in the county
-    min_rate = county_rate(np.full(len(n), float(min_persons)), fp_persons)
-    min_rate = np.where(fp_persons > 0, min_rate, np.inf)
-    thresholds = np.maximum(np.array((threshold, *EXCEEDANCE_THRESHOLDS))[None, :], min_rate[:, None])
-    est = np.zeros(len(n))
-    prob = np.zeros((len(n), thresholds.shape[1]))
-    never = np.asarray(county_type) == never_poor_type
-    for part in (~never, never):
-        if part.any():
-            est[part], prob[part] = county_relapse_posterior(x[part], n[part], np.asarray(county_type)[part],
-                                                             thresholds[part])
-    out = {
-        "relapse_rate": relapse_rate,
-        "relapse_rate_est": est,
-        "relapsing_persons_est": est * fp_persons,
-        "p_large_scale": prob[:, 0],
-        "large_scale": prob[:, 0] >= 0.5,
+def county_outcomes(d: np.ndarray, col: dict[str, int]) -> dict[str, np.ndarray]:
+    """Per-county outcomes of a year from the December sums ``d``: the simulated relapse rate
+    (weighted), poverty rate, per-capita income, and what the relapse estimate needs (formerly poor
+    households real and simulated, simulated relapses, persons of formerly poor households)."""
+    return {
+        "relapse_rate": county_rate(d[:, col["relapses"]], d[:, col["fp_households"]]),
         "poverty_rate": county_rate(d[:, col["persons_poor"]], d[:, col["persons"]]),
         "income_pc_yuan": county_rate(d[:, col["disposable"]], d[:, col["persons"]]),
         "fp_households": d[:, col["fp_households"]],
-        "fp_households_simulated": n,
+        "fp_persons": d[:, col["persons_fp"]],
+        "fp_households_simulated": d[:, col["N_fp"]],
+        "relapses_simulated": d[:, col["N_relapses"]],
     }
+
+
+#: Columns :func:`county_relapse_estimates` adds to a county table.
+ESTIMATE_COLUMNS = ("relapse_rate_est", "relapsing_persons_est", "p_large_scale", "large_scale",
+                    *(k.replace("large_scale_p_", "p_exceed_") for k in EXCEEDANCE_KEYS))
+
+
+def county_relapse_estimates(counties, threshold: float, min_persons: float, never_poor: str = "never_poor"):
+    """The county table with each county-year's estimated relapse (module docstring): the expected
+    rate ``relapse_rate_est``, the expected real persons relapsing, the probability
+    ``p_large_scale`` that the county-year is large-scale (rate at least ``threshold`` with at least
+    ``min_persons`` persons relapsing), ``large_scale`` (that probability at least 0.5) and the
+    probabilities ``p_exceed_01`` … ``p_exceed_10`` of the exceedance curve.
+
+    The prior of a county-year is centred on its fitted rate (:func:`fitted_relapse_rates`: year
+    and county-type effects, disaster exposure) with the spread the fit leaves
+    (:func:`beta_prior_around`); formerly poor and never-poor counties are fitted separately.
+    """
+    out = counties.copy()
+    n_rows = len(out)
+    est = np.zeros(n_rows)
+    prob = np.zeros((n_rows, 1 + len(EXCEEDANCE_THRESHOLDS)))
+    if n_rows:
+        x = out["relapses_simulated"].to_numpy(np.float64)
+        n = out["fp_households_simulated"].to_numpy(np.float64)
+        fp_persons = out["fp_persons"].to_numpy(np.float64)
+        min_rate = np.where(fp_persons > 0, min_persons / np.maximum(fp_persons, 1e-12), np.inf)
+        thresholds = np.maximum(np.array((threshold, *EXCEEDANCE_THRESHOLDS))[None, :], min_rate[:, None])
+        ctype = out["county_type"].to_numpy()
+        year = out["year"].to_numpy()
+        exposure = (out["disaster_exposure"].to_numpy(np.float64) if "disaster_exposure" in out
+                    else np.zeros(n_rows))
+        never = ctype == never_poor
+        for part in (~never, never):
+            if not part.any():
+                continue
+            fitted = fitted_relapse_rates(x[part], n[part], year[part], ctype[part], exposure[part])
+            n_params = len(np.unique(year[part])) + len(np.unique(ctype[part])) + 1
+            kappa = beta_prior_around(fitted, x[part], n[part], n_params)
+            est[part], prob[part] = posterior_rates(x[part], n[part], fitted, kappa, thresholds[part])
+    out["relapse_rate_est"] = est
+    out["relapsing_persons_est"] = est * (out["fp_persons"].to_numpy(np.float64) if n_rows else 0.0)
+    out["p_large_scale"] = prob[:, 0]
+    out["large_scale"] = prob[:, 0] >= 0.5
     for k, key in enumerate(EXCEEDANCE_KEYS):
         out[key.replace("large_scale_p_", "p_exceed_")] = prob[:, k + 1]
     return out

@@ -457,6 +457,7 @@ class RuralModel(mesa.Model):
         acc.intensity = planned_intensity(acc.remaining_yuan, acc.need_month_yuan, 12,
                                           self.params.government.max_intensity)
         acc.intensity_sum[:] = 0.0
+        acc.disaster_exposure[:] = 0.0
         acc.months = 0
         self._flows_year = np.zeros(len(kernel.COLUMNS))
 
@@ -511,7 +512,12 @@ class RuralModel(mesa.Model):
         village_hit = county_hit[self.province.village_county] & (u_v < d.village_hit_share)
         sd = d.crop_loss_sigma
         severity = d.crop_loss_mean * np.exp(sd * z_v - 0.5 * sd * sd)
-        return kernel.village_crop_loss(village_hit, severity)
+        loss = kernel.village_crop_loss(village_hit, severity)
+        # the county's disaster exposure of the year (mean share of a village's operating income lost
+        # a month, summed over the months): a covariate of the county relapse estimate
+        self.accounts.disaster_exposure += (np.bincount(self._village_county, weights=loss, minlength=self.n_counties)
+                                            / self.params.population.villages_per_county)
+        return loss
 
     def _month_inputs(self, lv: Levers, cal_month: int) -> kernel.MonthInputs:
         p = self.params
@@ -679,7 +685,7 @@ class RuralModel(mesa.Model):
         avail = hh.labour_units - hh.labour_lost
         job = (hh.emp_type == income.EMP_NONE) & (avail >= 0.5)
         mon_emp = (hh.mon_state == monitoring.MON_ACTIVE) & ((hh.aid_bits & monitoring.AID_EMPLOYMENT) > 0)
-        hh.seek_flags[:] = (np.where(job, households.SEEK_JOB, 0)
+        hh.seek_flags[:] = (np.where(job & ~hh.migrant_willing, households.SEEK_JOB, 0)
                             | np.where(job & (hh.formerly_poor | mon_emp), households.SEEK_POST, 0)
                             | np.where((hh.contract < 0) & (hh.op_base_year > 0), households.SEEK_CONTRACT, 0)
                             | np.where(mon_emp, households.MON_EMPLOYMENT, 0))
@@ -902,15 +908,14 @@ class RuralModel(mesa.Model):
         self.annual_rows.append(row)
         self.last_annual = row
 
-        ls = p.metrics.large_scale
-        counties = metrics.county_outcomes(d, kernel.DEC, ls.county_threshold, ls.min_persons,
-                                           self.province.county_type, population.NONPOOR)
+        counties = metrics.county_outcomes(d, kernel.DEC)
         assistance_spent = sum(acc.spend_year[:, SPEND[k]] for k in ASSISTANCE_CATEGORIES)
         self.county_rows.append(pd.DataFrame({
             "year": self.year,
             "county": np.arange(nc),
             "county_type": np.array(population.COUNTY_TYPE_NAMES)[self.province.county_type],
             **counties,
+            "disaster_exposure": acc.disaster_exposure.copy(),
             "monitoring_effort": acc.effort.copy(),
             "budget_yuan": acc.budget_yuan.copy(),
             "construction_budget_yuan": acc.construction_budget_yuan.copy(),
@@ -920,8 +925,10 @@ class RuralModel(mesa.Model):
             "assistance_intensity": intensity,
             **{f"spend_{name}_yuan": acc.spend_year[:, k].copy() for k, name in enumerate(SPEND_CATEGORIES)},
         }))
-        # the province holds counties responsible for relapse (their real rates: the shrunk estimate)
-        self.province_gov.evaluate(acc, counties["relapse_rate_est"])
+        # the province holds counties responsible for relapse (their real rates: the estimate from the
+        # county-years so far)
+        estimates = self.county_frame()
+        self.province_gov.evaluate(acc, estimates["relapse_rate_est"].to_numpy()[-nc:])
         self._prev_income = {"fpc": row["income_pc_fpc_yuan"], "all": row["income_pc_mean_yuan"]}
         self._prev_ratio = row["income_ratio_fpc_nonfpc"]
 
@@ -941,12 +948,14 @@ class RuralModel(mesa.Model):
         return pd.DataFrame(self.annual_rows)
 
     def county_frame(self) -> pd.DataFrame:
+        """One row per county and year so far, with the relapse estimates of all its county-years
+        (:func:`metrics.county_relapse_estimates`)."""
         if not self.county_rows:
-            return pd.DataFrame(columns=["year", "county", "county_type", "relapse_rate", "relapse_rate_est",
-                                         "relapsing_persons_est", "p_large_scale", "large_scale", "poverty_rate",
-                                         "income_pc_yuan",
-                                         *(k.replace("large_scale_p_", "p_exceed_") for k in metrics.EXCEEDANCE_KEYS)])
-        return pd.concat(self.county_rows, ignore_index=True)
+            return pd.DataFrame(columns=["year", "county", "county_type", "relapse_rate", "poverty_rate",
+                                         "income_pc_yuan", *metrics.ESTIMATE_COLUMNS])
+        ls = self.params.metrics.large_scale
+        return metrics.county_relapse_estimates(pd.concat(self.county_rows, ignore_index=True), ls.county_threshold,
+                                                ls.min_persons, population.COUNTY_TYPE_NAMES[population.NONPOOR])
 
     def monthly_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.monthly_rows)

@@ -36,16 +36,18 @@ def category(formerly_poor, hardship):
 
 
 @rule
-def assistance_bits(labour_units, op_base_year, ill):
+def assistance_bits(labour_units, op_base_year, ill, below_line):
     """Assistance by need and labour capacity: labour ≥ 1 with a farm base → industrial
-    (``AID_INDUSTRIAL``); labour ≥ 0.5 → employment (``AID_EMPLOYMENT``); labour < 0.5 → social
-    security (``AID_SOCIAL``); current illness → medical (``AID_MEDICAL``)."""
+    (``AID_INDUSTRIAL``); labour ≥ 0.5 → employment (``AID_EMPLOYMENT``); labour < 0.5, or counted
+    income below the household's dibao (or tekun) line (``below_line``) → social security
+    (``AID_SOCIAL``: dibao without the labour screen, "all who qualify are covered");
+    current illness → medical (``AID_MEDICAL``)."""
     bits = 0
     if labour_units >= 1.0 and op_base_year > 0:
         bits |= AID_INDUSTRIAL
     if labour_units >= 0.5:
         bits |= AID_EMPLOYMENT
-    else:
+    if labour_units < 0.5 or below_line:
         bits |= AID_SOCIAL
     if ill:
         bits |= AID_MEDICAL

@@ -63,10 +63,11 @@ def test_category():
 
 
 def test_assistance_bits():
-    labour = np.array([1.5, 1.5, 0.5, 0.25, 0.0, 1.0])
-    op_base = np.array([1000.0, 0.0, 1000.0, 1000.0, 0.0, 500.0])
-    ill = np.array([False, False, False, True, True, True])
-    out = assistance_bits(labour, op_base, ill)
+    labour = np.array([1.5, 1.5, 0.5, 0.25, 0.0, 1.0, 1.5])
+    op_base = np.array([1000.0, 0.0, 1000.0, 1000.0, 0.0, 500.0, 1000.0])
+    ill = np.array([False, False, False, True, True, True, False])
+    below_line = np.array([False, False, False, False, True, False, True])
+    out = assistance_bits(labour, op_base, ill, below_line)
     expected = [
         AID_INDUSTRIAL | AID_EMPLOYMENT,               # labour ≥ 1 with a farm: 1 | 2 = 3
         AID_EMPLOYMENT,                                # no farm base: 2
@@ -74,8 +75,9 @@ def test_assistance_bits():
         AID_SOCIAL | AID_MEDICAL,                      # weak labour, ill: 4 | 8 = 12
         AID_SOCIAL | AID_MEDICAL,                      # 12
         AID_INDUSTRIAL | AID_EMPLOYMENT | AID_MEDICAL,  # 1 | 2 | 8 = 11
+        AID_INDUSTRIAL | AID_EMPLOYMENT | AID_SOCIAL,  # labour, but counted income below the line: 1 | 2 | 4 = 7
     ]
-    assert expected == [3, 2, 2, 12, 12, 11]
+    assert expected == [3, 2, 2, 12, 12, 11, 7]
     np.testing.assert_array_equal(out, expected)
 
 
