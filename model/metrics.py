@@ -15,7 +15,9 @@ Definitions (DESIGN §3):
   all county-years of the run on year and county-type effects and the county's disaster exposure
   (disasters drive most of the spread between counties) gives each county-year a fitted rate; a
   beta prior around it, whose spread is what the fit leaves once binomial noise is taken out
-  (method of moments), is updated with the county's simulated relapses (empirical Bayes). The county-year's probability
+  (method of moments), is updated with the county's simulated relapses (empirical Bayes). Each
+  December the fit uses the county-years up to that year, so a year's estimate never depends on
+  later years (two scenarios identical until a year have identical estimates for it). The county-year's probability
   of large-scale relapse is the posterior probability that its rate reaches the threshold; a
   run's probability is ``1 − Π(1 − p)`` over its formerly poor county-years. With many simulated
   households the posterior is the county's own rate and the probability 0 or 1. The threshold is
@@ -34,6 +36,8 @@ Income levels are person-weighted means of per-capita disposable income (yuan/pe
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 from numba import njit
@@ -293,7 +297,10 @@ def fitted_relapse_rates(x: np.ndarray, n: np.ndarray, year: np.ndarray, group: 
         cols.append(e)
     design = np.column_stack(cols)
     endog = np.column_stack([x[ok] + 0.5, n[ok] - x[ok] + 0.5])
-    with np.errstate(all="ignore"):
+    # the half counts keep every estimate finite; statsmodels still warns when a year has no
+    # relapse at all (separation) or a level has no county (a singular design, solved by pinv)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         fit = sm.GLM(endog, design, family=sm.families.Binomial()).fit()
     out[ok] = np.clip(fit.fittedvalues, 1e-9, 1.0 - 1e-9)
     return out

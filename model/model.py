@@ -925,10 +925,15 @@ class RuralModel(mesa.Model):
             "assistance_intensity": intensity,
             **{f"spend_{name}_yuan": acc.spend_year[:, k].copy() for k, name in enumerate(SPEND_CATEGORIES)},
         }))
-        # the province holds counties responsible for relapse (their real rates: the estimate from the
-        # county-years so far)
-        estimates = self.county_frame()
-        self.province_gov.evaluate(acc, estimates["relapse_rate_est"].to_numpy()[-nc:])
+        # the year's relapse estimates, from the county-years so far; the province holds counties
+        # responsible for relapse (their real rates: the estimate)
+        ls = p.metrics.large_scale
+        estimated = metrics.county_relapse_estimates(pd.concat(self.county_rows, ignore_index=True),
+                                                     ls.county_threshold, ls.min_persons,
+                                                     population.COUNTY_TYPE_NAMES[population.NONPOOR])
+        this_year = estimated.iloc[-nc:].reset_index(drop=True)
+        self.county_rows[-1] = this_year
+        self.province_gov.evaluate(acc, this_year["relapse_rate_est"].to_numpy())
         self._prev_income = {"fpc": row["income_pc_fpc_yuan"], "all": row["income_pc_mean_yuan"]}
         self._prev_ratio = row["income_ratio_fpc_nonfpc"]
 
@@ -948,14 +953,12 @@ class RuralModel(mesa.Model):
         return pd.DataFrame(self.annual_rows)
 
     def county_frame(self) -> pd.DataFrame:
-        """One row per county and year so far, with the relapse estimates of all its county-years
-        (:func:`metrics.county_relapse_estimates`)."""
+        """One row per county and year so far, with each year's relapse estimates
+        (:func:`metrics.county_relapse_estimates`, made that December)."""
         if not self.county_rows:
             return pd.DataFrame(columns=["year", "county", "county_type", "relapse_rate", "poverty_rate",
                                          "income_pc_yuan", *metrics.ESTIMATE_COLUMNS])
-        ls = self.params.metrics.large_scale
-        return metrics.county_relapse_estimates(pd.concat(self.county_rows, ignore_index=True), ls.county_threshold,
-                                                ls.min_persons, population.COUNTY_TYPE_NAMES[population.NONPOOR])
+        return pd.concat(self.county_rows, ignore_index=True)
 
     def monthly_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.monthly_rows)

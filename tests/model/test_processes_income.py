@@ -109,3 +109,21 @@ def test_wage_income_properties(rows):
     mig = emp == EMP_MIGRANT
     np.testing.assert_allclose(out[mig], workers[mig] * WAGE_MIGRANT * mult[mig], rtol=1e-12)
     assert np.all(out >= 0)
+
+
+def test_industrial_investment_replaces_depreciation_and_builds_toward_the_target():
+    from model.processes.income import assets_next, industrial_investment
+
+    d, b = 0.01, 0.25
+    # at the target: only the month's depreciation is replaced, the stock stays
+    assert industrial_investment(1.0, 1.0, d, b) == pytest.approx(0.01)
+    assert assets_next(1.0, industrial_investment(1.0, 1.0, d, b), d) == pytest.approx(1.0)
+    # below: a quarter of the gap on top; above (target cut to 0.5): replacement of the target only
+    assert industrial_investment(1.0, 0.2, d, b) == pytest.approx(0.01 + 0.8 * 0.25)
+    assert industrial_investment(0.5, 1.0, d, b) == pytest.approx(0.005)
+    # support withdrawn: nothing invested, the assets depreciate at 1/life a year
+    assert industrial_investment(0.0, 1.0, d, b) == 0.0
+    stock = 1.0
+    for _ in range(120):
+        stock = assets_next(stock, 0.0, 1.0 / 120.0)
+    assert stock == pytest.approx((1 - 1 / 120) ** 120)  # about e^-1 after one asset life

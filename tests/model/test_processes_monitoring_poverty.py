@@ -152,3 +152,13 @@ def test_relapse_and_new_poverty_vectorised():
     # COMBOS order: (F,F,F) (F,F,T) (F,T,F) (F,T,T) (T,F,F) (T,F,T) (T,T,F) (T,T,T)
     np.testing.assert_array_equal(relapse(fp, now, prev), [0, 0, 0, 0, 0, 0, 1, 0])
     np.testing.assert_array_equal(new_poverty(fp, now, prev), [0, 0, 1, 0, 0, 0, 0, 0])
+
+
+def test_support_target_follows_the_shortfall():
+    from model.processes.monitoring import support_target
+
+    # 1,000 yuan a person below a 6,000 threshold, 3 persons: 3,000 of a 6,000 gain -> half the assets
+    assert support_target(5000.0, 6000.0, 3, 6000.0) == pytest.approx(0.5)
+    assert support_target(1000.0, 6000.0, 3, 6000.0) == pytest.approx(1.0)  # at most the full gain
+    assert support_target(7000.0, 6000.0, 3, 6000.0) == 0.0  # above the threshold (a hardship case)
+    assert support_target(5000.0, 6000.0, 3, 0.0) == 0.0  # nothing to build

@@ -1,0 +1,109 @@
+"""Levers push the way the policy and the data say: paired-seed direction tests (slow).
+
+Each test compares a variant with the official path (``transition``) on the same 10 seeds
+(common random numbers; 20,000 households in 10 counties, 2021-2028) and checks the 95% t interval
+of the seed-by-seed difference. The intervals measured when the tests were written are in each
+docstring (percentage points of the mean yearly relapse rate unless stated).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pytest
+from scipy import stats
+
+pytestmark = pytest.mark.slow
+
+SEEDS = range(1, 11)
+OVER = {"population.n_households": 20_000, "population.n_counties": 10, "sim.n_years": 8}
+VARIANTS = {
+    "base": ("transition", {}),
+    "key_extra": ("transition", {"policy.key_county_extra": 1.0}),
+    "posts_more": ("transition", {"assistance.public_post_share_fp": 0.25}),
+    "construction_more": ("transition", {"policy.rural_construction.intensity": 2.0}),
+    "dibao_plus20": ("transition", {"policy.social_protection.dibao_line_scale": {2021: 1.2}}),
+    "transfers_off": ("transition", {"policy.social_protection.public_transfers": {2020: 1.0, 2021: 0.0},
+                                     "macro.remittance_index": {2020: 1.0, 2021: 0.0}}),
+}
+
+
+def _outcomes(args) -> dict:
+    import numba
+
+    import model
+    from scenarios import load_scenario
+
+    numba.set_num_threads(1)
+    name, seed = args
+    scenario, over = VARIANTS[name]
+    r = model.run(load_scenario(scenario, {**OVER, **over}).params, seed=seed, collect_monthly=False, parallel=False)
+    a = r.annual.set_index("year")
+    c = r.counties
+
+    def rate(types):
+        g = c[c.county_type.isin(types)]
+        return float((g.relapse_rate * g.fp_households).sum() / g.fp_households.sum())
+
+    return {"relapse": float(a.relapse_rate.mean()), "relapse_key": rate(["key"]),
+            "relapse_other": rate(["formerly_poor", "never_poor"]), "poverty_fp": float(a.poverty_rate_fp.mean()),
+            "income_fpc_last": float(a.income_pc_fpc_yuan.iloc[-1])}
+
+
+@pytest.fixture(scope="module")
+def runs():
+    jobs = [(name, s) for name in VARIANTS for s in SEEDS]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        out = list(pool.map(_outcomes, jobs))
+    table = {}
+    for (name, seed), res in zip(jobs, out, strict=True):
+        table.setdefault(name, []).append(res)
+    return {name: {k: np.array([r[k] for r in rows]) for k in rows[0]} for name, rows in table.items()}
+
+
+def _diff(runs, variant, key):
+    d = runs[variant][key] - runs["base"][key]
+    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    return d.mean(), d.mean() - half, d.mean() + half
+
+
+def test_extra_funds_for_key_counties_lower_their_relapse(runs):
+    """Key counties relapse less with 100% extra funds (-0.13 [-0.17, -0.10] at 20 counties), and
+    the other counties do not relapse more (+0.006 [-0.005, +0.017])."""
+    _, _, high = _diff(runs, "key_extra", "relapse_key")
+    assert high < 0
+    _, low, _ = _diff(runs, "key_extra", "relapse_other")
+    assert low < 0.0005
+
+
+def test_more_public_welfare_posts_do_not_raise_relapse(runs):
+    """Posts for 25% instead of 15% of registered households: relapse not higher (-0.006
+    [-0.013, +0.001])."""
+    _, low, _ = _diff(runs, "posts_more", "relapse")
+    assert low < 0.0002
+
+
+def test_more_construction_raises_income_without_raising_relapse(runs):
+    """Twice the construction line (financed on top): formerly-poor-county income higher at the
+    end (+932 yuan [+886, +978] in 2030), relapse not higher (-0.010 [-0.024, +0.005])."""
+    _, low, _ = _diff(runs, "construction_more", "income_fpc_last")
+    assert low > 0
+    _, low, _ = _diff(runs, "construction_more", "relapse")
+    assert low < 0.0002
+
+
+def test_a_higher_dibao_line_lowers_poverty_of_formerly_poor_households(runs):
+    """A dibao line 20% higher from 2021: poverty among formerly poor households lower
+    (-0.012 [-0.020, -0.004]) and relapse lower (-0.025 [-0.034, -0.016])."""
+    _, _, high = _diff(runs, "dibao_plus20", "poverty_fp")
+    assert high < 0
+    _, _, high = _diff(runs, "dibao_plus20", "relapse")
+    assert high < 0
+
+
+def test_withdrawing_all_transfers_multiplies_relapse(runs):
+    """Without public and private transfers from 2021, formerly poor households relapse about 13
+    times as often (0.35% a year against 4.6%)."""
+    factor = runs["transfers_off"]["relapse"].mean() / runs["base"]["relapse"].mean()
+    assert factor > 5
