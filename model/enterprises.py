@@ -4,9 +4,10 @@ campaign.
 
 Each :class:`Enterprise` is a ``mesa.Agent``; its state lives in the arrays of
 :class:`EnterpriseRegistry` (row ``agent.row``), so that the monthly rules operate on all
-enterprises at once. Simulated enterprises are sampled at the same rate as households: one
-simulated enterprise with ``k`` job slots stands for ``weight`` real enterprises with ``k`` jobs each,
-so its slots are counted in simulated households.
+enterprises at once. Every real enterprise is simulated (``weight`` 1), whatever the number of
+simulated households; its job and contract slots are counted in simulated households, the real
+numbers over the real households a simulated household represents (rounded at random). A closure
+then hits a county as evenly at any simulation size.
 """
 
 from __future__ import annotations
@@ -121,8 +122,10 @@ def profit_rate(margin: np.ndarray, price_rel: np.ndarray, support_share: float)
 
 
 def initial_counts(params: Params, county_type: np.ndarray, county_weight: np.ndarray) -> np.ndarray:
-    """Expected simulated enterprises per (county, kind) at start: real densities / weight; key
-    counties have ``enterprises.key_county_density`` times the density of their kind (remoteness)."""
+    """Expected enterprises per (county, kind) at start: real densities (every real enterprise is
+    simulated, whatever the number of simulated households, so that closures hit a county as
+    evenly at any simulation size); key counties have ``enterprises.key_county_density`` times the
+    density of their kind (remoteness)."""
     e = params.enterprises
     real_villages = params.population.real_households_per_county / e.households_per_real_village
     fp = (county_type != NONPOOR).astype(np.float64)
@@ -133,7 +136,8 @@ def initial_counts(params: Params, county_type: np.ndarray, county_weight: np.nd
         fp * e.paired_per_village_fp * real_villages,
     ], axis=1)
     remote = np.where(county_type == KEY, e.key_county_density, 1.0)
-    return per_county_real * remote[:, None] / county_weight[:, None]
+    del county_weight
+    return per_county_real * remote[:, None]
 
 
 def new_enterprise_columns(params: Params, rng: np.random.Generator, county: np.ndarray, kind: np.ndarray,
@@ -156,9 +160,11 @@ def new_enterprise_columns(params: Params, rng: np.random.Generator, county: np.
         "village": np.where(kind == LEADING, -1, village).astype(np.int32),
         "industry": industry.astype(np.int8),
         "age_months": np.zeros(k, dtype=np.int16),
-        "jobs_cap": rng.poisson(jobs).astype(np.int32),
-        "contracts_cap": rng.poisson(contracts).astype(np.int32),
+        # jobs and contracts in simulated households: the real numbers over the households a
+        # simulated household represents (rounded at random, so the expectation is kept)
+        "jobs_cap": rng.poisson(jobs / county_weight[county]).astype(np.int32),
+        "contracts_cap": rng.poisson(contracts / county_weight[county]).astype(np.int32),
         "margin": (e.margin_mean + e.margin_sd * rng.standard_normal(k)).astype(np.float32),
         "profit_ema": np.full(k, e.margin_mean, dtype=np.float32),
-        "weight": county_weight[county].astype(np.float32),
+        "weight": np.ones(k, dtype=np.float32),
     }

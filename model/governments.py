@@ -33,15 +33,16 @@ from .params import Params
 from .policy import Schedule, month_index
 from .population import KEY
 
-#: Spending categories of government accounts (real yuan, weighted); the first eleven are the
+#: Spending categories of government accounts (real yuan, weighted); the first twelve are the
 #: household kernel's (``kernel.COLUMNS``), in its order.
 SPEND_CATEGORIES = (
     "pension", "dibao", "transition_subsidy", "policy_subsidy", "public_posts", "industrial_assistance",
     "employment_assistance", "medical_insurance", "medical_assistance", "education_support",
-    "housing_renovation", "enterprise_support", "rural_construction",
+    "housing_renovation", "temporary_assistance", "enterprise_support", "rural_construction",
+    "monitoring_platform",
 )
 #: Categories paid into household income as public transfers.
-TRANSFER_CATEGORIES = ("pension", "dibao", "transition_subsidy", "policy_subsidy")
+TRANSFER_CATEGORIES = ("pension", "dibao", "transition_subsidy", "policy_subsidy", "temporary_assistance")
 #: Categories the county pays from its assistance line (the rest are entitlements or other lines).
 ASSISTANCE_CATEGORIES = ("industrial_assistance", "employment_assistance", "housing_renovation")
 SPEND = {name: i for i, name in enumerate(SPEND_CATEGORIES)}
@@ -57,6 +58,8 @@ class Levers:
     coverage: float
     threshold_yuan: float
     responsive: bool
+    data_sharing: float
+    targeted: bool
     industrial: float
     employment: float
     social: float
@@ -122,6 +125,8 @@ class CentralGovernment(mesa.Agent):
             coverage=pol.monitoring.coverage.at(m),
             threshold_yuan=thr * thr_index,
             responsive=pol.monitoring.responsive_assistance.at(m) >= 0.5,
+            data_sharing=pol.monitoring.data_sharing.at(m),
+            targeted=pol.monitoring.targeted.at(m) >= 0.5,
             industrial=pol.assistance.industrial.intensity.at(m),
             employment=pol.assistance.employment.intensity.at(m),
             social=pol.assistance.social.intensity.at(m),

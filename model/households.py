@@ -51,6 +51,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "property_year": ("float32", "property income, yuan/year 2020"),
     # social protection
     "dibao": ("bool", "enrolled in minimum living guarantee"),
+    "dibao_above_months": ("int8", "consecutive months an enrolled household's counted income has been at or above "
+                           "its line (gradual exit)"),
     "insured": ("bool", "enrolled in basic medical insurance"),
     "housing_safe": ("bool", "house is safe"),
     # shocks in progress
@@ -67,7 +69,13 @@ FIELDS: dict[str, tuple[str, str]] = {
     "ever_monitored": ("bool", "monitored at some time since 2021"),
     "ever_eliminated": ("bool", "risk marked eliminated at some time since 2021"),
     "stable_months": ("int8", "consecutive monitored months above the threshold"),
-    "aid_bits": ("int8", "assistance received: 1 industrial, 2 employment, 4 social, 8 medical"),
+    "aid_bits": ("int8", "assistance received: 1 industrial, 2 employment, 4 social, 8 medical, 16 temporary "
+                 "assistance still to pay"),
+    "aid_wait": ("int8", "months before the assistance of an identified household starts"),
+    "flag_months": ("int8", "months until a shared-data record of the household reaches the county (0 none)"),
+    "shock_month": ("int16", "absolute month of the household's last shock (illness, accident, disaster, job "
+                    "loss, large medical bill), 0 none"),
+    "year_flags": ("uint8", "this year: 1 monitored in January, 2 assisted in January, 4 sudden hardship"),
     "income_est_pc": ("float32", "smoothed annualised per-capita disposable income, yuan/year"),
     "seek_flags": ("uint8", "set by the month's kernel for matching: 1 job seeker, 2 contract seeker, "
                    "4 post candidate, 8 monitored in employment assistance"),
@@ -91,6 +99,9 @@ FIELDS: dict[str, tuple[str, str]] = {
 
 #: Bits of ``seek_flags``: what a household seeks in the month's matching (step 11).
 SEEK_JOB, SEEK_CONTRACT, SEEK_POST, MON_EMPLOYMENT = 1, 2, 4, 8
+#: Bit of ``seek_flags`` the release of a closed enterprise's links sets, read by the next month's
+#: kernel as a job lost to a closure (a shared-data event).
+EMPLOYER_CLOSED = 16
 
 #: The household arrays as one namedtuple (field order of ``FIELDS``), the form the compiled
 #: kernels take them in (:meth:`HouseholdSet.as_tuple`).

@@ -21,17 +21,22 @@ from collections import namedtuple
 import numpy as np
 from numba import njit, prange
 
-from .households import MON_EMPLOYMENT, SEEK_CONTRACT, SEEK_JOB, SEEK_POST, by_county
+from .households import EMPLOYER_CLOSED, MON_EMPLOYMENT, SEEK_CONTRACT, SEEK_JOB, SEEK_POST, by_county
 from .processes import finance, income, labour, monitoring, poverty, shocks, transfers
 from .processes.income import EMP_LOCAL, EMP_MIGRANT, EMP_NONE, EMP_POST
 from .processes.monitoring import (
     AID_EMPLOYMENT,
     AID_INDUSTRIAL,
+    AID_MEDICAL,
     AID_SOCIAL,
+    AID_TEMPORARY,
     CAT_NONE,
     MON_ACTIVE,
     MON_ELIMINATED,
     MON_NONE,
+    YEAR_ASSISTED_JAN,
+    YEAR_HARDSHIP,
+    YEAR_MONITORED_JAN,
 )
 from .rng import (
     D_ACCIDENT,
@@ -56,20 +61,23 @@ from .rng import (
 COLUMNS = (
     "pension", "dibao", "transition_subsidy", "policy_subsidy", "public_posts", "industrial_assistance",
     "employment_assistance", "medical_insurance", "medical_assistance", "education_support",
-    "housing_renovation",
+    "housing_renovation", "temporary_assistance",
     "n_monitored", "n_newly_identified", "n_assisted", "n_migrant", "n_local_job", "n_public_post",
     "n_dibao", "income_est_fp_sum", "fp_weight", "N_post_holders", "N_monitored_employment_nonfp",
     # what the county's assistance would cost this month at intensity 1 (its plan, governments.py)
     "need_industrial", "need_employment",
     # public and private transfers received by registered households (their income composition)
-    "pension_fp", "dibao_fp", "subsidy_fp", "private_fp", "n_tekun",
+    "pension_fp", "dibao_fp", "subsidy_fp", "private_fp", "temporary_fp", "n_tekun",
+    # identification: months from the last shock (weighted sum) of households identified within a
+    # year of one, those households, and those identified from a shared-data record
+    "months_to_identification_sum", "n_identified_after_shock", "n_identified_by_data",
 )
 COL = {name: i for i, name in enumerate(COLUMNS)}
-N_SPEND_COLUMNS = 11
+N_SPEND_COLUMNS = 12
 
 #: Scalar inputs of one month (policy levers in force, indexed prices, parameters).
 MonthInputs = namedtuple("MonthInputs", [
-    "month_abs", "september", "cpi",
+    "month_abs", "september", "january", "months_left", "cpi",
     # keys of the random streams
     "k_illness", "k_disability", "k_accident", "k_housing", "k_operating", "k_labour", "k_monitoring",
     "k_behaviour",
@@ -87,16 +95,20 @@ MonthInputs = namedtuple("MonthInputs", [
     # transfers
     "pension_pp_month", "transition_pc_month", "subsidy_pc_month", "public_scale", "dibao_line", "dibao_for_all",
     "dibao_take_up_weak", "dibao_take_up_able", "earned_disregard", "asset_limit_pc", "tekun_ratio",
-    "tekun_labour_max", "dibao_exit_margin", "medical_inclusive", "medical_preferential",
+    "tekun_labour_max", "dibao_grace_months", "medical_inclusive", "medical_preferential",
     "medical_assistance_share", "education_support_share", "p_repair_self", "p_repair_assisted",
     "renovation_cost",
     # consumption and credit
     "consumption_share", "passthrough", "credit_supported", "credit_other",
     # monitoring
-    "monitoring_enabled", "responsive", "coverage", "threshold", "p_screen", "p_self_report",
+    "monitoring_enabled", "responsive", "coverage", "threshold", "poverty_line", "p_screen", "p_self_report",
     "hardship_share", "stable_months_needed", "smoothing", "employment",
     # assistance cost
     "cost_employment",
+    # early warning (shared data) and the assistance that follows identification
+    "data_sharing", "cov_medical", "cov_disaster", "cov_job_loss", "cov_closure", "cov_dibao", "delay_medical",
+    "delay_disaster", "delay_job_loss", "delay_closure", "delay_dibao", "aid_wait_months", "targeted",
+    "temporary_cap_pc",
 ])
 
 
@@ -130,21 +142,23 @@ def month_record(q: MonthInputs) -> np.ndarray:
 @njit(cache=True)
 def month_inputs_from_record(r):
     """The ``MonthInputs`` of a :func:`month_record` element (same values and types)."""
-    return MonthInputs(r.month_abs, r.september, r.cpi, r.k_illness, r.k_disability, r.k_accident, r.k_housing,
-        r.k_operating, r.k_labour, r.k_monitoring, r.k_behaviour, r.p_illness_year, r.chronic_multiplier,
-        r.elderly_multiplier, r.illness_cost_mean, r.illness_cost_sigma, r.illness_months, r.carer_labour,
-        r.p_disability_month, r.p_accident_month, r.accident_cost_mean, r.accident_cost_sigma, r.accident_months,
-        r.p_housing_damage, r.disaster_loss_months, r.hardship_months, r.education_cost_pc, r.p_migrant_loss,
-        r.p_migrant_find, r.find_boost, r.p_local_separation, r.p_post_end, r.wage_local, r.wage_migrant, r.wage_post,
-        r.productivity_index, r.wage_index, r.operating_sd, r.contract_premium, r.depreciation_month, r.build_rate,
-        r.asset_cost, r.industrial, r.interest_supported, r.interest_market, r.transition_subsidy_on, r.remittance,
-        r.pension_pp_month, r.transition_pc_month, r.subsidy_pc_month, r.public_scale, r.dibao_line, r.dibao_for_all,
-        r.dibao_take_up_weak, r.dibao_take_up_able, r.earned_disregard, r.asset_limit_pc, r.tekun_ratio,
-        r.tekun_labour_max, r.dibao_exit_margin, r.medical_inclusive,
+    return MonthInputs(r.month_abs, r.september, r.january, r.months_left, r.cpi, r.k_illness, r.k_disability,
+        r.k_accident, r.k_housing, r.k_operating, r.k_labour, r.k_monitoring, r.k_behaviour, r.p_illness_year,
+        r.chronic_multiplier, r.elderly_multiplier, r.illness_cost_mean, r.illness_cost_sigma, r.illness_months,
+        r.carer_labour, r.p_disability_month, r.p_accident_month, r.accident_cost_mean, r.accident_cost_sigma,
+        r.accident_months, r.p_housing_damage, r.disaster_loss_months, r.hardship_months, r.education_cost_pc,
+        r.p_migrant_loss, r.p_migrant_find, r.find_boost, r.p_local_separation, r.p_post_end, r.wage_local,
+        r.wage_migrant, r.wage_post, r.productivity_index, r.wage_index, r.operating_sd, r.contract_premium,
+        r.depreciation_month, r.build_rate, r.asset_cost, r.industrial, r.interest_supported, r.interest_market,
+        r.transition_subsidy_on, r.remittance, r.pension_pp_month, r.transition_pc_month, r.subsidy_pc_month,
+        r.public_scale, r.dibao_line, r.dibao_for_all, r.dibao_take_up_weak, r.dibao_take_up_able, r.earned_disregard,
+        r.asset_limit_pc, r.tekun_ratio, r.tekun_labour_max, r.dibao_grace_months, r.medical_inclusive,
         r.medical_preferential, r.medical_assistance_share, r.education_support_share, r.p_repair_self,
         r.p_repair_assisted, r.renovation_cost, r.consumption_share, r.passthrough, r.credit_supported, r.credit_other,
-        r.monitoring_enabled, r.responsive, r.coverage, r.threshold, r.p_screen, r.p_self_report, r.hardship_share,
-        r.stable_months_needed, r.smoothing, r.employment, r.cost_employment)
+        r.monitoring_enabled, r.responsive, r.coverage, r.threshold, r.poverty_line, r.p_screen, r.p_self_report,
+        r.hardship_share, r.stable_months_needed, r.smoothing, r.employment, r.cost_employment, r.data_sharing,
+        r.cov_medical, r.cov_disaster, r.cov_job_loss, r.cov_closure, r.cov_dibao, r.delay_medical, r.delay_disaster,
+        r.delay_job_loss, r.delay_closure, r.delay_dibao, r.aid_wait_months, r.targeted, r.temporary_cap_pc)
 
 
 def household_december(*args):
@@ -187,6 +201,19 @@ def household_month_serial(h, q, county_start, price_rel, village_product, villa
 
 
 @njit(inline="always", cache=True)
+def _record(flag_months, coverage, delay, key, i, month, slot):
+    """A shared-data record of an event: with probability ``coverage`` the platform records it, and
+    the record reaches the county after ``delay`` months (``flag_months`` = delay + 1, the earliest
+    of the household's pending records). The coverage draw is made only where an event happened."""
+    if coverage <= 0.0 or uniform(key, i, month, slot) >= coverage:
+        return flag_months
+    due = delay + 1
+    if flag_months == 0 or due < flag_months:
+        return due
+    return flag_months
+
+
+@njit(inline="always", cache=True)
 def _illness_month(q, chronic, has_elderly):
     return shocks.illness_probability_month(q.p_illness_year, chronic, has_elderly, q.chronic_multiplier,
                                             q.elderly_multiplier)
@@ -218,7 +245,8 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
     sum_n_public_post = sum_n_dibao = sum_income_est_fp_sum = 0.0
     sum_fp_weight = sum_N_post_holders = sum_N_monitored_employment_nonfp = 0.0
     sum_policy_subsidy = sum_need_industrial = sum_need_employment = 0.0
-    sum_pension_fp = sum_dibao_fp = sum_subsidy_fp = sum_private_fp = sum_n_tekun = 0.0
+    sum_pension_fp = sum_dibao_fp = sum_subsidy_fp = sum_private_fp = sum_temporary_fp = sum_n_tekun = 0.0
+    sum_temporary = sum_months_to_identification = sum_n_identified_after_shock = sum_n_identified_by_data = 0.0
     draws = np.empty((5, DRAW_BLOCK))
     u_ill, u_dis, u_acc, noises, u_lab = draws[D_ILLNESS], draws[D_DISABILITY], draws[D_ACCIDENT], draws[D_NOISE], \
         draws[D_LABOUR]
@@ -241,6 +269,21 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             lu = h.labour_units[i]
             aid = h.aid_bits[i]
             op_base = h.op_base_year[i]
+            # assistance of an identified household starts after its wait (days_to_assistance)
+            wait = h.aid_wait[i]
+            if wait > 0:
+                wait -= 1
+                h.aid_wait[i] = wait
+            aid_eff = aid if wait == 0 else 0
+            yf = h.year_flags[i]
+            if q.january:
+                yf = YEAR_MONITORED_JAN if monitored else 0
+                if monitored and aid_eff != 0:
+                    yf |= YEAR_ASSISTED_JAN
+            # records of this month's events on the monitoring platform (0: none)
+            fm = h.flag_months[i]
+            shocked = False
+            closed = (h.seek_flags[i] & EMPLOYER_CLOSED) != 0
             # ---- 3. shocks -------------------------------------------------------------------
             hm = h.hardship_months[i]
             if hm > 0:
@@ -253,6 +296,7 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                 p_ill = p_ill_elderly if n_elderly > 0 else p_ill_none
             ill = h.ill_months[i]
             if ill == 0 and u_ill[j] < p_ill:
+                shocked = True
                 z = normal(q.k_illness, i, q.month_abs, 1, normal_table)
                 med_cost += shocks.lognormal_cost(q.illness_cost_mean, q.illness_cost_sigma, z)
                 h.ill_months[i] = q.illness_months
@@ -262,6 +306,7 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                 h.labour_units[i] = max(lu - 1.0, 0.0)
                 lu = h.labour_units[i]
             if u_acc[j] < q.p_accident_month:
+                shocked = True
                 z = normal(q.k_accident, i, q.month_abs, 1, normal_table)
                 med_cost += shocks.lognormal_cost(q.accident_cost_mean, q.accident_cost_sigma, z)
                 h.ill_months[i] = max(ill, q.accident_months)
@@ -271,6 +316,8 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             h.labour_lost[i] = lost
             v = h.village[i]
             if village_loss[v] > 0.0:
+                shocked = True
+                fm = _record(fm, q.data_sharing * q.cov_disaster, q.delay_disaster, q.k_monitoring, i, q.month_abs, 2)
                 h.disaster_loss[i] = max(h.disaster_loss[i], village_loss[v])
                 h.disaster_months[i] = q.disaster_loss_months
                 if h.housing_safe[i] and uniform(q.k_housing, i, q.month_abs, 0) < q.p_housing_damage:
@@ -284,12 +331,12 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             # the block's labour draw is the one slot the starting job allows; a household whose local
             # job or post ends this month draws its finding draw (SLOT_MIGRANT_FIND) here. 1.0 stands
             # in for an unread draw
-            if emp == EMP_LOCAL and labour.separated(emp, EMP_LOCAL, avail, u_lab[j], q.p_local_separation):
+            if emp == EMP_LOCAL and labour.separated(emp, EMP_LOCAL, lu, u_lab[j], q.p_local_separation):
                 emp = EMP_NONE
                 h.employer[i] = -1
-            elif emp == EMP_POST and labour.separated(emp, EMP_POST, avail, u_lab[j], q.p_post_end):
+            elif emp == EMP_POST and labour.separated(emp, EMP_POST, lu, u_lab[j], q.p_post_end):
                 emp = EMP_NONE
-            boost = 1.0 + q.find_boost * q.employment * intensity_c if (aid & AID_EMPLOYMENT) != 0 else 1.0
+            boost = 1.0 + q.find_boost * q.employment * intensity_c if (aid_eff & AID_EMPLOYMENT) != 0 else 1.0
             willing = h.migrant_willing[i]
             u_loss = u_lab[j] if emp == EMP_MIGRANT else 1.0
             u_find = 1.0
@@ -297,6 +344,13 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                 u_find = u_lab[j] if emp_start == EMP_NONE else uniform(q.k_labour, i, q.month_abs, SLOT_MIGRANT_FIND)
             emp = labour.migrant_transition(emp, avail, willing, u_loss, u_find, q.p_migrant_loss,
                                             min(q.p_migrant_find * boost, 1.0))
+            if emp_start == EMP_MIGRANT and emp == EMP_NONE:
+                shocked = True
+                fm = _record(fm, q.data_sharing * q.cov_job_loss, q.delay_job_loss, q.k_monitoring, i, q.month_abs, 3)
+            if closed or (emp_start == EMP_LOCAL and emp == EMP_NONE):
+                # a local job lost to a closure or a separation
+                shocked = True
+                fm = _record(fm, q.data_sharing * q.cov_closure, q.delay_closure, q.k_monitoring, i, q.month_abs, 4)
             if emp == EMP_POST and willing and avail >= 0.5:
                 # a post holder willing to work away keeps looking, and leaves the post for a migrant job
                 u_post = uniform(q.k_labour, i, q.month_abs, SLOT_MIGRANT_FIND)
@@ -307,7 +361,7 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             workers_eff = income.effective_workers(h.n_workers[i] if emp != EMP_NONE else 0, avail)
             wage = income.wage_income(emp, workers_eff, h.wage_mult[i], q.wage_local, q.wage_migrant, q.wage_post)
             # industrial assistance builds productive assets, which depreciate (1/life a year)
-            supported = fp or (monitored and (aid & AID_INDUSTRIAL) != 0)
+            supported = fp or (monitored and (aid_eff & AID_INDUSTRIAL) != 0)
             stock = h.industry_stock[i]
             invest = 0.0
             if supported:
@@ -347,7 +401,7 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             take_up = 0.0
             assets_ok = False
             if not on_dibao and base_est < line:
-                social_aid = (aid & AID_SOCIAL) != 0
+                social_aid = (aid_eff & AID_SOCIAL) != 0
                 assets_ok = h.savings_yuan[i] <= q.asset_limit_pc * members or social_aid
                 if social_aid and q.responsive:
                     take_up = 1.0
@@ -356,8 +410,16 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                 else:
                     take_up = q.dibao_take_up_able
                 u_take = uniform(q.k_behaviour, i, q.month_abs, 0)
-            on_dibao = transfers.dibao_enrolled(on_dibao, base_est, line, q.dibao_exit_margin, assets_ok, u_take,
-                                                take_up)
+            above = 0
+            if on_dibao and base_est >= line:
+                above = min(h.dibao_above_months[i] + 1, 127)
+            h.dibao_above_months[i] = above
+            on_dibao = transfers.dibao_enrolled(on_dibao, base_est, line, above, q.dibao_grace_months, assets_ok,
+                                                u_take, take_up)
+            if not on_dibao:
+                h.dibao_above_months[i] = 0
+            if on_dibao and not h.dibao[i]:
+                fm = _record(fm, q.data_sharing * q.cov_dibao, q.delay_dibao, q.k_monitoring, i, q.month_abs, 5)
             h.dibao[i] = on_dibao
             dibao = transfers.dibao_topup(on_dibao, base_est, members, line, q.public_scale)
             oop_med = 0.0
@@ -365,7 +427,7 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             med_aid = 0.0
             if med_cost > 0.0:
                 rate_med = max(q.medical_inclusive, q.medical_preferential) if fp else q.medical_inclusive
-                assisted = on_dibao or (monitored and q.responsive)
+                assisted = on_dibao or (monitored and q.responsive and wait == 0)
                 insured = h.insured[i]
                 reimb = transfers.medical_reimbursed(med_cost, insured, rate_med)
                 med_aid = transfers.medical_assistance(med_cost, insured, rate_med, assisted,
@@ -381,7 +443,7 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                 oop_edu = cost - edu_support
             renovated = False
             if not h.housing_safe[i]:
-                renov_ok = monitored and q.responsive
+                renov_ok = monitored and q.responsive and wait == 0
                 p_rep = q.p_repair_assisted * min(intensity_c, 1.0) if renov_ok else q.p_repair_self
                 if uniform(q.k_behaviour, i, q.month_abs, 1) < p_rep:
                     h.housing_safe[i] = True
@@ -423,13 +485,31 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                 h.hardship_months[i] = q.hardship_months
                 hm = h.hardship_months[i]
                 h.pending_oop_yuan[i] = oop_med
+                shocked = True
+                yf |= YEAR_HARDSHIP
+                if oop_med > 0.0:
+                    fm = _record(fm, q.data_sharing * q.cov_medical, q.delay_medical, q.k_monitoring, i, q.month_abs,
+                                 1)
             elif hm == 0:
                 h.pending_oop_yuan[i] = 0.0
             if ill > 0:
                 h.ill_months[i] = ill - 1
             hardship = hm > 0
+            if shocked:
+                h.shock_month[i] = q.month_abs
             # ---- 8. monitoring and assistance (household side) --------------------------------
             new = False
+            # a record reaches the county once its delay has passed: cadres then verify the household
+            matured = False
+            if fm > 0:
+                fm -= 1
+                matured = fm == 0
+            h.flag_months[i] = fm
+            # cadres project the year's net income from what the household has had so far and its
+            # present situation, not from its past months alone
+            ytd_net = (h.y_wage[i] + h.y_operating[i] + h.y_property[i] + h.y_transfer_public[i]
+                       + h.y_transfer_private[i] - h.y_rigid[i])
+            projected = monitoring.projected_net_income_pc(ytd_net, net, est * members / 12.0, q.months_left, members)
             if not q.monitoring_enabled:
                 if monitored:
                     h.mon_state[i] = MON_NONE
@@ -438,22 +518,54 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                     aid = h.aid_bits[i]
                     monitored = False
             else:
-                if not monitored and monitoring.at_risk(est, q.threshold, hardship):
+                # a shared-data record has cadres verify the household on its projected income for
+                # the year; screening visits and self-reporting see its recent income
+                found = False
+                by_data = False
+                if not monitored and matured and monitoring.at_risk(projected, q.threshold, hardship):
+                    found = True
+                    by_data = True
+                elif not monitored and monitoring.at_risk(est, q.threshold, hardship):
                     p_det = monitoring.detection_probability(q.coverage, p_screen, q.p_self_report)
-                    if uniform(q.k_monitoring, i, q.month_abs, 0) < p_det:
+                    found = uniform(q.k_monitoring, i, q.month_abs, 0) < p_det
+                if not monitored:
+                    if found:
                         new = True
                         monitored = True
+                        category = monitoring.category(fp, hardship)
                         h.mon_state[i] = MON_ACTIVE
-                        h.mon_category[i] = monitoring.category(fp, hardship)
+                        h.mon_category[i] = category
                         h.ever_monitored[i] = True
                         h.stable_months[i] = 0
+                        shock = h.shock_month[i]
+                        if shock > 0 and q.month_abs - shock <= 12:
+                            sum_months_to_identification += (q.month_abs - shock) * w
+                            sum_n_identified_after_shock += w
+                        if by_data:
+                            sum_n_identified_by_data += w
                         if q.responsive:
-                            h.aid_bits[i] = monitoring.assistance_bits(lu, op_base, ill_now, base_est < line)
-                            aid = h.aid_bits[i]
+                            # social security for a household that would otherwise end the year poor and
+                            # whose counted income is below its line (the income test)
+                            below_line = base_est < line and projected < q.poverty_line
+                            aid = monitoring.assistance_bits(category, lu, op_base, ill_now, below_line,
+                                                             projected < q.threshold, q.targeted)
+                            h.aid_bits[i] = aid
+                            wait = q.aid_wait_months
+                            h.aid_wait[i] = wait
+                            aid_eff = aid if wait == 0 else 0
                             if not fp:
                                 h.support_target[i] = monitoring.support_target(
-                                    est, q.threshold, members, h.industry_potential_year[i] * productivity)
-                            if hardship:
+                                    projected, q.threshold, members, h.industry_potential_year[i] * productivity)
+                            if (aid & AID_TEMPORARY) != 0:
+                                # temporary assistance: the year's shortfall, paid at once
+                                temp = monitoring.temporary_assistance(projected, q.threshold, members,
+                                                                       q.temporary_cap_pc)
+                                h.y_transfer_public[i] += temp
+                                h.savings_yuan[i] += temp
+                                sum_temporary += temp * w
+                                if fp:
+                                    sum_temporary_fp += temp * w
+                            if hardship and (aid & AID_MEDICAL) != 0:
                                 # medical assistance settles the pending bills retroactively
                                 refund = h.pending_oop_yuan[i] * q.medical_assistance_share
                                 h.y_rigid[i] -= refund
@@ -463,7 +575,8 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                     if not q.responsive:
                         h.aid_bits[i] = 0
                         aid = h.aid_bits[i]
-                    above = est >= q.threshold and not hardship
+                        aid_eff = 0
+                    above = est >= q.threshold and projected >= q.threshold and not hardship
                     h.stable_months[i] = monitoring.stable_months_next(h.stable_months[i], True, above)
                     if monitoring.eliminated(True, h.stable_months[i], q.stable_months_needed, lu):
                         h.mon_state[i] = MON_ELIMINATED
@@ -472,8 +585,10 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                         aid = h.aid_bits[i]
                         h.ever_eliminated[i] = True
                         monitored = False
+                        aid_eff = 0
             # ---- flags for the month's matching -------------------------------------------------
-            mon_emp = monitored and (aid & AID_EMPLOYMENT) != 0
+            h.year_flags[i] = yf
+            mon_emp = monitored and (aid_eff & AID_EMPLOYMENT) != 0
             flags = 0
             if emp == EMP_NONE and avail >= 0.5:
                 # local jobs are for those who stay: a household willing to work away looks for
@@ -493,7 +608,7 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
             # ---- county sums -------------------------------------------------------------------
             post = emp == EMP_POST
             ind_cost = invest * q.asset_cost
-            emp_aided = (aid & AID_EMPLOYMENT) != 0 or post
+            emp_aided = (aid_eff & AID_EMPLOYMENT) != 0 or post
             emp_cost = q.cost_employment * q.employment * intensity_c if emp_aided else 0.0
             if emp_aided:
                 sum_need_employment += q.cost_employment * q.employment * w
@@ -512,7 +627,7 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                 sum_n_monitored += w
             if new:
                 sum_n_newly_identified += w
-            if aid != 0:
+            if aid_eff != 0:
                 sum_n_assisted += w
             if emp == EMP_MIGRANT:
                 sum_n_migrant += w
@@ -532,15 +647,16 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                 sum_dibao_fp += dibao * w
                 sum_subsidy_fp += (trans + subsidy) * w
                 sum_private_fp += private * w
-            elif monitored and (aid & AID_EMPLOYMENT) != 0:
+            elif monitored and (aid_eff & AID_EMPLOYMENT) != 0:
                 sum_N_monitored_employment_nonfp += 1.0
     totals = (sum_pension, sum_dibao, sum_transition_subsidy, sum_policy_subsidy, sum_public_posts,
               sum_industrial_assistance, sum_employment_assistance, sum_medical_insurance, sum_medical_assistance,
-              sum_education_support, sum_housing_renovation, sum_n_monitored, sum_n_newly_identified,
+              sum_education_support, sum_housing_renovation, sum_temporary, sum_n_monitored, sum_n_newly_identified,
               sum_n_assisted, sum_n_migrant, sum_n_local_job, sum_n_public_post, sum_n_dibao,
               sum_income_est_fp_sum, sum_fp_weight, sum_N_post_holders, sum_N_monitored_employment_nonfp,
               sum_need_industrial, sum_need_employment, sum_pension_fp, sum_dibao_fp, sum_subsidy_fp,
-              sum_private_fp, sum_n_tekun)
+              sum_private_fp, sum_temporary_fp, sum_n_tekun, sum_months_to_identification, sum_n_identified_after_shock,
+              sum_n_identified_by_data)
     for k, total in enumerate(totals):
         out[c, k] += total
 
@@ -557,6 +673,9 @@ DEC_COLUMNS = (
     "guarantee_failures", "local_jobs", "N_fp",
     "wage_fp", "operating_fp", "property_fp", "transfer_public_fp", "transfer_private_fp", "persons_dibao",
     "persons_dibao_fp", "N_relapses", "relapse_persons",
+    # stock and flow of the formerly poor's poverty (households)
+    "persistent_fp", "escapes_fp", "prev_poor_fp", "relapses_spending_only", "relapses_guarantee_only",
+    "relapses_monitored_jan", "relapses_assisted_jan", "hardship_fp", "relapses_hardship",
 )
 DEC = {name: i for i, name in enumerate(DEC_COLUMNS)}
 (DEC_PERSONS, DEC_PERSONS_POOR, DEC_PERSONS_FP, DEC_PERSONS_POOR_FP, DEC_HOUSEHOLDS, DEC_FP_HOUSEHOLDS,
@@ -564,7 +683,9 @@ DEC = {name: i for i, name in enumerate(DEC_COLUMNS)}
  DEC_DISPOSABLE, DEC_NET_FP, DEC_WAGE, DEC_OPERATING, DEC_PROPERTY, DEC_TRANSFER_PUBLIC, DEC_TRANSFER_PRIVATE,
  DEC_GUARANTEE_FAILURES, DEC_LOCAL_JOBS, DEC_N_FP, DEC_WAGE_FP, DEC_OPERATING_FP, DEC_PROPERTY_FP,
  DEC_TRANSFER_PUBLIC_FP, DEC_TRANSFER_PRIVATE_FP, DEC_PERSONS_DIBAO, DEC_PERSONS_DIBAO_FP, DEC_N_RELAPSES,
- DEC_RELAPSE_PERSONS) = range(len(DEC_COLUMNS))
+ DEC_RELAPSE_PERSONS, DEC_PERSISTENT_FP, DEC_ESCAPES_FP, DEC_PREV_POOR_FP, DEC_RELAPSES_SPENDING_ONLY,
+ DEC_RELAPSES_GUARANTEE_ONLY, DEC_RELAPSES_MONITORED_JAN, DEC_RELAPSES_ASSISTED_JAN, DEC_HARDSHIP_FP,
+ DEC_RELAPSES_HARDSHIP) = range(len(DEC_COLUMNS))
 
 
 @njit(parallel=True, cache=True)
@@ -600,8 +721,32 @@ def county_december(h, c, start, stop, line, deduct_rigid, check_guarantees, net
         # safe housing is judged on the house's state at year-end
         failure = h.guarantee_failure[i] or not h.housing_safe[i]
         poor = poverty.is_poor(npc, line, failure, check_guarantees)
-        rel = poverty.relapse(fp, poor, h.poor[i])
-        newp = poverty.new_poverty(fp, poor, h.poor[i])
+        was_poor = h.poor[i]
+        rel = poverty.relapse(fp, poor, was_poor)
+        newp = poverty.new_poverty(fp, poor, was_poor)
+        yf = h.year_flags[i]
+        if fp:
+            if was_poor:
+                out[c, DEC_PREV_POOR_FP] += w
+                if poor:
+                    out[c, DEC_PERSISTENT_FP] += w
+                else:
+                    out[c, DEC_ESCAPES_FP] += w
+            if (yf & YEAR_HARDSHIP) != 0:
+                out[c, DEC_HARDSHIP_FP] += w
+        if rel:
+            # why: income below the line before rigid spending, only after it, or neither (a
+            # three-guarantees failure alone)
+            if npc >= line:
+                out[c, DEC_RELAPSES_GUARANTEE_ONLY] += w
+            elif disposable / members >= line:
+                out[c, DEC_RELAPSES_SPENDING_ONLY] += w
+            if (yf & YEAR_MONITORED_JAN) != 0:
+                out[c, DEC_RELAPSES_MONITORED_JAN] += w
+            if (yf & YEAR_ASSISTED_JAN) != 0:
+                out[c, DEC_RELAPSES_ASSISTED_JAN] += w
+            if (yf & YEAR_HARDSHIP) != 0:
+                out[c, DEC_RELAPSES_HARDSHIP] += w
         if rel:
             h.ever_relapsed[i] = True
         if newp:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from .households import MON_EMPLOYMENT, SEEK_CONTRACT, SEEK_JOB, SEEK_POST, by_county
+from .households import EMPLOYER_CLOSED, MON_EMPLOYMENT, SEEK_CONTRACT, SEEK_JOB, SEEK_POST, by_county
 from .processes.income import EMP_NONE
 from .rng import uniform
 
@@ -52,11 +52,14 @@ def _release_links_county(h, start, stop, gone):
         if gone[h.employer[i]]:
             h.emp_type[i] = EMP_NONE
             h.employer[i] = -1
+            # the next month's kernel reads the closure as a job loss (a shared-data event)
+            flags = h.seek_flags[i] | EMPLOYER_CLOSED
             if h.labour_units[i] - h.labour_lost[i] >= 0.5:
-                flags = h.seek_flags[i] if h.migrant_willing[i] else h.seek_flags[i] | SEEK_JOB
+                if not h.migrant_willing[i]:
+                    flags |= SEEK_JOB
                 if h.formerly_poor[i] or (flags & MON_EMPLOYMENT) != 0:
                     flags |= SEEK_POST
-                h.seek_flags[i] = flags
+            h.seek_flags[i] = flags
         if gone[h.contract[i]]:
             h.contract[i] = -1
             if h.op_base_year[i] > 0:

@@ -30,6 +30,24 @@ Definitions (DESIGN §3):
 - **monitored_share**: households under monitoring at year-end ÷ formerly-poor households;
   **risk_eliminated_share**: households ever marked eliminated ÷ households ever monitored.
 - **gini**: Gini of per-capita disposable income over persons.
+- **relapse as stock and flow** (formerly poor households, each year): ``relapse_stock_rate`` the
+  share poor at year-end; ``persistent_relapse_rate`` poor this year and the last (two or more
+  years running); the flow ``relapse_rate`` is the transient part (poor this year, not the last).
+  Each relapse has one cause: ``relapse_spending_only_share`` of relapses are poor only because
+  rigid medical and education spending is deducted (disposable income above the line),
+  ``relapse_guarantee_only_share`` only by a three-guarantees failure (net income above the line),
+  the rest by income loss. ``escape_rate`` is the share of last year's poor formerly poor
+  households not poor this year (0 when none was poor). The summary's ``expected_escape_years`` is
+  the inverse of the escape rate pooled over the run's years, the expected time to escape of a
+  geometric spell (as in Markov escape-time measures of poverty traps); 0 when no formerly poor
+  household was poor, infinite when none escaped.
+- **monitoring that acts**: ``months_to_identification`` is the mean time from a household's last
+  shock (illness, accident, disaster, job loss, a large medical bill) to its identification,
+  over households identified within a year of one; ``months_to_assistance`` adds
+  ``monitoring.days_to_assistance``; ``identified_by_data_share`` is the share identified from a
+  shared-data record; ``relapsers_monitored_share`` and ``relapsers_assisted_share`` the shares of
+  the year's relapsing households already monitored (assisted) in January of that year;
+  ``hardship_relapse_rate`` relapse among formerly poor households with a sudden hardship that year.
 - **fiscal_cost_yuan**: all public spending recorded in the government accounts in the year.
 
 Income levels are person-weighted means of per-capita disposable income (yuan/person/year).
@@ -53,6 +71,9 @@ SUMMARY_KEYS = (
     "income_growth_fpc_mean", "three_excesses_years", "relative_poverty_rate_final", "gini_final",
     "fiscal_cost_total_yuan", "monitored_share_peak", "risk_eliminated_share_final",
     "enterprises_final", "local_jobs_final", "dibao_coverage_fp_final", "assistance_intensity_min",
+    "relapse_stock_rate_final", "persistent_relapse_rate_mean", "expected_escape_years",
+    "relapse_spending_only_share_mean", "months_to_identification_mean", "relapsers_monitored_share_mean",
+    "hardship_relapse_rate_mean",
     *EXCEEDANCE_KEYS,
 )
 
@@ -257,6 +278,39 @@ def annual_outcomes(d: np.ndarray, col: dict[str, int], fpc: np.ndarray, prev_in
         "dibao_coverage_fp": share("persons_dibao_fp", "persons_fp"),
         "dibao_coverage": share("persons_dibao", "persons"),
         **_composition_fp(d, col),
+        **_relapse_stock_and_flow(d, col),
+    }
+
+
+def _relapse_stock_and_flow(d: np.ndarray, col: dict[str, int]) -> dict[str, float]:
+    """The relapse outcomes of the module docstring that December sums give (households, weighted)."""
+    def total(name: str) -> float:
+        return float(d[:, col[name]].sum())
+
+    fp = total("fp_households")
+    relapses = total("relapses")
+    escape = safe_div(total("escapes_fp"), total("prev_poor_fp"))
+    return {
+        "relapse_stock_rate": safe_div(total("persistent_fp") + relapses, fp),
+        "persistent_relapse_rate": safe_div(total("persistent_fp"), fp),
+        "relapse_spending_only_share": safe_div(total("relapses_spending_only"), relapses),
+        "relapse_guarantee_only_share": safe_div(total("relapses_guarantee_only"), relapses),
+        "escape_rate": escape,
+        "n_poor_last_year_fp": total("prev_poor_fp"),
+        "n_escapes_fp": total("escapes_fp"),
+        "relapsers_monitored_share": safe_div(total("relapses_monitored_jan"), relapses),
+        "relapsers_assisted_share": safe_div(total("relapses_assisted_jan"), relapses),
+        "hardship_relapse_rate": safe_div(total("relapses_hardship"), total("hardship_fp")),
+    }
+
+
+def identification_outcomes(flows: np.ndarray, col: dict[str, int], days_to_assistance: float) -> dict[str, float]:
+    """The year's identification outcomes from the kernel's monthly sums added over the year."""
+    months = safe_div(flows[col["months_to_identification_sum"]], flows[col["n_identified_after_shock"]])
+    return {
+        "months_to_identification": months,
+        "months_to_assistance": months + days_to_assistance / 30.0,
+        "identified_by_data_share": safe_div(flows[col["n_identified_by_data"]], flows[col["n_newly_identified"]]),
     }
 
 
@@ -409,6 +463,15 @@ def any_probability(p: np.ndarray) -> float:
     return float(1.0 - np.exp(np.log1p(-np.minimum(p, 1.0 - 1e-15)).sum())) if p.size else 0.0
 
 
+def _expected_escape_years(annual) -> float:
+    """The inverse of the escape rate pooled over the years (module docstring)."""
+    poor = float(annual["n_poor_last_year_fp"].sum())
+    if poor <= 0:
+        return 0.0
+    escapes = float(annual["n_escapes_fp"].sum())
+    return poor / escapes if escapes > 0 else float("inf")
+
+
 def summarise(annual, counties, threshold: float, relapse_cum_share: float,
               new_poverty_cum_share: float) -> dict:
     """Scalar outcomes of a run (keys in ``SUMMARY_KEYS``) from its annual and county tables."""
@@ -441,5 +504,12 @@ def summarise(annual, counties, threshold: float, relapse_cum_share: float,
         "local_jobs_final": float(last["local_jobs"]),
         "dibao_coverage_fp_final": float(last["dibao_coverage_fp"]),
         "assistance_intensity_min": float(annual["assistance_intensity_fpc"].min()),
+        "relapse_stock_rate_final": float(last["relapse_stock_rate"]),
+        "persistent_relapse_rate_mean": float(annual["persistent_relapse_rate"].mean()),
+        "expected_escape_years": _expected_escape_years(annual),
+        "relapse_spending_only_share_mean": float(annual["relapse_spending_only_share"].mean()),
+        "months_to_identification_mean": float(annual["months_to_identification"].mean()),
+        "relapsers_monitored_share_mean": float(annual["relapsers_monitored_share"].mean()),
+        "hardship_relapse_rate_mean": float(annual["hardship_relapse_rate"].mean()),
         **exceed,
     }

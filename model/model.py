@@ -178,9 +178,11 @@ class RuralModel(mesa.Model):
         self._add_enterprises(county, kind, initial=True)
 
         # initial local jobs, contracts and public-welfare posts
-        lv = self.central.levers(self.year, 1)
-        self.levers = lv
-        self._matching(lv, None, p_match=1.0)
+        # the start state's jobs, posts and contracts follow the levers in force at the end of the year
+        # before the start, so that scenarios that differ from the start year on start alike
+        lv_before = self.central.levers(self.year - 1, 12)
+        self.levers = lv_before
+        self._matching(lv_before, None, p_match=1.0)
         wage_2020 = population.split_market_income(p, hh, market_2020, income_2020, pv.fp_county, self._price_base)
         population.finish_start_incomes(p, hh, pv, market_2020, wage_2020, self._price_base)
         del wage_2020
@@ -192,7 +194,9 @@ class RuralModel(mesa.Model):
         if p.sim.historical:
             self.register.on_register[:] = hh.formerly_poor & hh.poor
         # contract farming needs the operating base, known once income is split
-        self._matching(lv, None, p_match=1.0)
+        self._matching(lv_before, None, p_match=1.0)
+        lv = self.central.levers(self.year, 1)
+        self.levers = lv
         self._employees = None
 
         # year state
@@ -527,13 +531,15 @@ class RuralModel(mesa.Model):
         a = p.assistance
         lab = p.labour
         fin = p.finance
+        ds = p.monitoring.sharing
         cpi = self.central.cpi
         keys = {f"k_{name}": rng.stream_key(self.seed, sid) for name, sid in (
             ("illness", rng.S_ILLNESS), ("disability", rng.S_DISABILITY), ("accident", rng.S_ACCIDENT),
             ("housing", rng.S_HOUSING), ("operating", rng.S_OPERATING), ("labour", rng.S_LABOUR),
             ("monitoring", rng.S_MONITORING), ("behaviour", rng.S_BEHAVIOUR))}
         return kernel.MonthInputs(
-            month_abs=int(self.params.sim.start_year * 12 + self.month), september=cal_month == 9, cpi=float(cpi),
+            month_abs=int(self.params.sim.start_year * 12 + self.month), september=cal_month == 9,
+            january=cal_month == 1, months_left=int(12 - cal_month), cpi=float(cpi),
             **keys,
             p_illness_year=float(sh.illness.p_year * lv.illness_multiplier / self._illness_norm),
             chronic_multiplier=float(sh.illness.chronic_multiplier),
@@ -569,7 +575,7 @@ class RuralModel(mesa.Model):
             dibao_take_up_able=float(tr.dibao_take_up_able), earned_disregard=float(tr.dibao_earned_disregard),
             asset_limit_pc=float(tr.dibao_asset_limit_years * lv.dibao_line_yuan),
             tekun_ratio=float(tr.tekun_line_ratio), tekun_labour_max=float(tr.tekun_labour_max),
-            dibao_exit_margin=float(tr.dibao_exit_margin), medical_inclusive=float(lv.medical_inclusive),
+            dibao_grace_months=int(tr.dibao_grace_months), medical_inclusive=float(lv.medical_inclusive),
             medical_preferential=float(lv.medical_preferential),
             medical_assistance_share=float(tr.medical_assistance_share * min(lv.social, 1.0)),
             education_support_share=float(tr.education_support_share * min(max(lv.transition_subsidy, lv.social), 1.0)),
@@ -581,11 +587,20 @@ class RuralModel(mesa.Model):
             credit_other=float(fin.credit_limit_other_yuan * cpi),
             monitoring_enabled=bool(lv.monitoring_enabled), responsive=bool(lv.responsive),
             coverage=float(lv.coverage), threshold=float(lv.threshold_yuan),
+            poverty_line=float(self.poverty_line_yuan()),
             p_screen=float(p.monitoring.p_screen_month), p_self_report=float(p.monitoring.p_self_report_month),
             hardship_share=float(p.monitoring.hardship_expense_share),
             stable_months_needed=int(p.monitoring.stable_months_to_eliminate),
             smoothing=float(1.0 / p.monitoring.income_smoothing_months), employment=float(lv.employment),
             cost_employment=float(a.cost_employment_month_yuan * cpi),
+            data_sharing=float(lv.data_sharing if lv.monitoring_enabled else 0.0),
+            cov_medical=float(ds.coverage_medical), cov_disaster=float(ds.coverage_disaster),
+            cov_job_loss=float(ds.coverage_job_loss), cov_closure=float(ds.coverage_closure),
+            cov_dibao=float(ds.coverage_dibao), delay_medical=int(ds.delay_medical_months),
+            delay_disaster=int(ds.delay_disaster_months), delay_job_loss=int(ds.delay_job_loss_months),
+            delay_closure=int(ds.delay_closure_months), delay_dibao=int(ds.delay_dibao_months),
+            aid_wait_months=int(p.monitoring.days_to_assistance // 30), targeted=bool(lv.targeted),
+            temporary_cap_pc=float(p.monitoring.temporary_assistance_months * lv.dibao_line_yuan / 12.0),
         )
 
     def _households_month(self, lv: Levers, cal_month: int, village_loss: np.ndarray) -> np.ndarray:
@@ -611,6 +626,10 @@ class RuralModel(mesa.Model):
         col = kernel.COL
         acc.intensity_sum += acc.intensity
         acc.months += 1
+        lv = self.levers
+        if lv.monitoring_enabled and lv.data_sharing > 0:
+            acc.record_county("monitoring_platform", self._real_hh * lv.data_sharing * self.central.cpi
+                              * self.params.monitoring.sharing.platform_cost_yuan_per_household_year / 12.0)
         self._flows_year += sums.sum(axis=0)
         acc.remaining_yuan -= sum(sums[:, col[k]] for k in ASSISTANCE_CATEGORIES)
         acc.need_month_yuan = (sums[:, col["need_industrial"]] + sums[:, col["need_employment"]]
@@ -638,6 +657,8 @@ class RuralModel(mesa.Model):
         # support paid (cost of firms: wages are enterprises.wage_cost_share of costs)
         wage_local = self.params.income.wage_local_month_2020_yuan * self.wage_index
         cost = reg.view("jobs_cap") * wage_local / e.wage_cost_share
+        # jobs_cap counts simulated households: real jobs are that many times the county's weight
+        cost = cost * self.province.county_weight[county]
         self.accounts.record("enterprise_support", county[alive], (cost * support * reg.view("weight"))[alive],
                              self.n_counties)
         # exits
@@ -898,13 +919,14 @@ class RuralModel(mesa.Model):
         # the public transfers registered households received, by kind, as shares of their income
         income_fp = sum(d[:, kernel.DEC[f"{k}_fp"]].sum() for k in ("wage", "operating", "property",
                                                                       "transfer_public", "transfer_private"))
-        for name in ("pension", "dibao", "subsidy"):
+        for name in ("pension", "dibao", "subsidy", "temporary"):
             row[f"{name}_share_fp"] = metrics.safe_div(self._flows_year[kernel.COL[f"{name}_fp"]], income_fp)
         fpc = self.province.fp_county
         intensity = acc.intensity_sum / max(acc.months, 1)
         weights = np.maximum(acc.budget_yuan[fpc], 1e-9)
         row["assistance_intensity_fpc"] = float(np.average(intensity[fpc], weights=weights)) if fpc.any() else np.nan
         row["assistance_shortfall_yuan"] = float(acc.shortfall_yuan.sum())
+        row.update(metrics.identification_outcomes(self._flows_year, kernel.COL, p.monitoring.days_to_assistance))
         self.annual_rows.append(row)
         self.last_annual = row
 

@@ -413,9 +413,12 @@ class Transfers(_Node):
                                     "reason: tekun supports persons without labour capacity, income and "
                                     "supporters; an elderly member contributes 0.25 units at start")
 
-    dibao_exit_margin: float = param(1.2, "multiple of dibao line", 1.0, 3.0,
-                                     "Income at which an enrolled household leaves dibao.",
-                                     "reason: 'gradual exit' grace rules")
+    dibao_grace_months: int = param(12, "months", 0, 36,
+                                    "Months an enrolled household whose counted income has reached its line keeps "
+                                    "dibao (gradual exit); it leaves when its income has stayed at or above the "
+                                    "line longer.",
+                                    "reason: 2021 civil-affairs rules give households lifted above the line by work "
+                                    "a gradual-exit period of 6-12 months")
     education_support_share: float = param(0.7, "share of cost", 0.0, 1.0,
                                            "Education cost covered for registered and dibao households.",
                                            "reason: tuition waivers and living subsidies")
@@ -459,6 +462,49 @@ class Assistance(_Node):
                               "reason: job-matching services double finding rates")
 
 
+class DataSharing(_Node):
+    """The monitoring platform's shared departmental records: for each source, the share of events it
+    records and the months before the record reaches the county (at full data sharing). A recorded
+    event has cadres verify the household (its projected income for the year, or its hardship)."""
+
+    coverage_medical: float = param(0.9, "share of events", 0.0, 1.0,
+                                    "Large medical bills (out of pocket above the hardship share) recorded by "
+                                    "medical insurance.",
+                                    "reason: insurance settles almost all inpatient bills (insured_share); no "
+                                    "published share reaching the platform")
+    delay_medical_months: int = param(0, "months", 0, 12, "Delay of medical-insurance records.",
+                                      "reason: settlement data are monthly")
+    coverage_disaster: float = param(0.8, "share of events", 0.0, 1.0,
+                                     "Households hit by a disaster recorded by emergency management.",
+                                     "reason: damage is registered by village for relief; some is missed")
+    delay_disaster_months: int = param(0, "months", 0, 12, "Delay of disaster records.",
+                                       "reason: relief registration within the month")
+    coverage_job_loss: float = param(0.3, "share of events", 0.0, 1.0,
+                                     "Migrant job losses recorded by human resources departments.",
+                                     "reason: migrant work is followed by phone and employer reports; most "
+                                     "losses in the informal sector go unrecorded")
+    delay_job_loss_months: int = param(1, "months", 0, 12, "Delay of job-loss records.",
+                                       "reason: monthly employment follow-up")
+    coverage_closure: float = param(0.6, "share of events", 0.0, 1.0,
+                                    "Local job losses (separations and enterprise closures) recorded from "
+                                    "employers' reports and the enterprise registry.",
+                                    "reason: workshops and paired firms report the registered workers they employ "
+                                    "to draw their subsidies; closures of small firms and cooperatives are "
+                                    "reported late or not at all")
+    delay_closure_months: int = param(1, "months", 0, 12, "Delay of local job-loss records.",
+                                      "reason: monthly employment reports")
+    coverage_dibao: float = param(1.0, "share of events", 0.0, 1.0,
+                                  "Dibao enrolments recorded by civil affairs.",
+                                  "reason: civil affairs data are shared first")
+    delay_dibao_months: int = param(0, "months", 0, 12, "Delay of dibao records.",
+                                    "reason: enrolment lists are monthly")
+    platform_cost_yuan_per_household_year: float = param(
+        2.0, "yuan/real household/year (2020 prices)", 0.0, 100.0,
+        "Cost of the platform and of verifying its flags, per rural household, at full data sharing.",
+        "reason: provincial platforms cost tens of millions of yuan a year for 10-30 million rural households; "
+        "verification visits are part of cadres' work")
+
+
 class Monitoring(_Node):
     p_screen_month: float = param(0.33, "probability/month", 0.0, 1.0,
                                   "Chance a household is screened in a month (quarterly visits).",
@@ -485,6 +531,15 @@ class Monitoring(_Node):
                                  "reason: responsibility system penalises relapse")
     pressure_decay: float = param(0.5, "share/year", 0.0, 1.0, "Yearly decay of extra effort.",
                                   "reason: attention fades without new relapse")
+    days_to_assistance: float = param(15.0, "days", 0.0, 365.0,
+                                      "Time from identification to the start of assistance.",
+                                      "src:F13 (assistance within about half a month of identification)")
+    temporary_assistance_months: float = param(3.0, "months of the dibao line per person", 0.0, 24.0,
+                                               "Most temporary assistance a sudden-hardship household gets at "
+                                               "once; it covers its shortfall below the threshold up to this.",
+                                               "reason: temporary assistance rules pay one-off amounts of a few "
+                                               "months of the local dibao standard (1-6 months common)")
+    sharing: DataSharing = DataSharing()
 
 
 class Finance(_Node):
@@ -714,6 +769,17 @@ class MonitoringPolicy(_Node):
     responsive_assistance: lever_type(0, 1) = lever(1.0, "flag (0/1)", 0, 1,
                                                     "Monitored households receive assistance.",
                                                     "reason: 'monitoring plus assistance'")
+    data_sharing: lever_type(0, 1) = lever({2021: 0.5, 2023: 1.0}, "share of full sharing", 0, 1,
+                                           "Inter-departmental data sharing of the monitoring platform: multiplies "
+                                           "each source's coverage (monitoring.sharing).",
+                                           "reason: the national monitoring platform opened in 2021; departmental "
+                                           "data comparison was extended in 2022-2023 (F13)")
+    targeted: lever_type(0, 1) = lever(1.0, "flag (0/1)", 0, 1,
+                                       "Assistance by category (1): unstable and marginal households with labour "
+                                       "get industrial and employment assistance, those without social "
+                                       "security, sudden-hardship households medical and temporary assistance "
+                                       "first; 0: by labour capacity alone, the same package for every "
+                                       "category.", "reason: the 2021 monitoring guidance; 0 for comparison")
 
 
 class IntensityLever(_Node):

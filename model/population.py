@@ -547,7 +547,7 @@ def finish_start_incomes(params: Params, hh: HouseholdSet, province: Province, m
     counted = market_year - tr.dibao_earned_disregard * wage_year + private + prop + pension
     scale = params.policy.social_protection.public_transfers.at_year(params.sim.start_year - 1, 12)
     line_pc = dibao_line_at_start(params) * np.where(hh.labour_units < tr.tekun_labour_max, tr.tekun_line_ratio, 1.0)
-    on = hh.dibao & (counted < line_pc * members * tr.dibao_exit_margin)
+    on = hh.dibao & (counted < line_pc * members)
     hh.dibao[:] = on
     dibao = np.where(on, np.maximum(line_pc * members - counted, 0.0) * scale, 0.0)
     subsidies = (tr.policy_subsidy_pc_year_2020_yuan * base.cpi

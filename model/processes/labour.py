@@ -29,10 +29,12 @@ def migrant_transition(emp_type, labour_avail, willing, u_loss, u_find, p_loss, 
 
 
 @rule
-def separated(emp_type, code, labour_avail, u, p_sep):
-    """True when the household's job of type ``code`` ends this month (quit, end of term, or less
-    than half a labour unit left)."""
-    return emp_type == code and (u < p_sep or labour_avail < 0.5)
+def separated(emp_type, code, labour_units, u, p_sep):
+    """True when the household's job of type ``code`` ends this month: a quit or the end of a term
+    (``u < p_sep``), or less than half a labour unit of capacity left for good (a disability). An
+    illness keeps the job: the worker's absence lowers the month's wage (effective workers), as sick
+    leave does."""
+    return emp_type == code and (u < p_sep or labour_units < 0.5)
 
 
 def match_within_groups(

@@ -9,7 +9,9 @@ MON_NONE, MON_ACTIVE, MON_ELIMINATED = 0, 1, 2
 #: Monitoring categories.
 CAT_NONE, CAT_UNSTABLE, CAT_MARGINAL, CAT_HARDSHIP = 0, 1, 2, 3
 #: Assistance bits.
-AID_INDUSTRIAL, AID_EMPLOYMENT, AID_SOCIAL, AID_MEDICAL = 1, 2, 4, 8
+AID_INDUSTRIAL, AID_EMPLOYMENT, AID_SOCIAL, AID_MEDICAL, AID_TEMPORARY = 1, 2, 4, 8, 16
+#: Bits of a household's ``year_flags``.
+YEAR_MONITORED_JAN, YEAR_ASSISTED_JAN, YEAR_HARDSHIP = 1, 2, 4
 
 
 @rule
@@ -36,22 +38,63 @@ def category(formerly_poor, hardship):
 
 
 @rule
-def assistance_bits(labour_units, op_base_year, ill, below_line):
-    """Assistance by need and labour capacity: labour ≥ 1 with a farm base → industrial
-    (``AID_INDUSTRIAL``); labour ≥ 0.5 → employment (``AID_EMPLOYMENT``); labour < 0.5, or counted
-    income below the household's dibao (or tekun) line (``below_line``) → social security
-    (``AID_SOCIAL``: dibao without the labour screen, "all who qualify are covered");
-    current illness → medical (``AID_MEDICAL``)."""
+def assistance_bits(category, labour_units, op_base_year, ill, below_line, income_risk, targeted):
+    """The assistance of a newly identified household.
+
+    By category (``targeted``): an unstable formerly poor or marginal household with labour (≥ 0.5
+    units) gets employment assistance (``AID_EMPLOYMENT``), and industrial assistance
+    (``AID_INDUSTRIAL``) with a full labour unit and a farm base; without labour, social security
+    (``AID_SOCIAL``: dibao or tekun without the labour screen). A sudden-hardship household gets
+    medical and temporary assistance first (``AID_MEDICAL | AID_TEMPORARY``), and the package of
+    its labour capacity only when its income for the year is also at risk (``income_risk``). Any
+    household whose counted income is below its dibao (or tekun) line (``below_line``) gets social
+    security ("all who qualify are covered"); current illness adds medical assistance.
+
+    Not targeted: by labour capacity alone, the same for every category (industrial with a full
+    labour unit and a farm base, employment with half a unit, social security without), no
+    temporary assistance.
+    """
+    if not targeted:
+        bits = 0
+        if labour_units >= 1.0 and op_base_year > 0:
+            bits |= AID_INDUSTRIAL
+        if labour_units >= 0.5:
+            bits |= AID_EMPLOYMENT
+        else:
+            bits |= AID_SOCIAL
+        if ill:
+            bits |= AID_MEDICAL
+        return bits
     bits = 0
-    if labour_units >= 1.0 and op_base_year > 0:
-        bits |= AID_INDUSTRIAL
-    if labour_units >= 0.5:
-        bits |= AID_EMPLOYMENT
-    if labour_units < 0.5 or below_line:
+    if category == CAT_HARDSHIP:
+        bits |= AID_MEDICAL | AID_TEMPORARY
+    if category != CAT_HARDSHIP or income_risk:
+        if labour_units >= 0.5:
+            bits |= AID_EMPLOYMENT
+            if labour_units >= 1.0 and op_base_year > 0:
+                bits |= AID_INDUSTRIAL
+        else:
+            bits |= AID_SOCIAL
+    if below_line:
         bits |= AID_SOCIAL
     if ill:
         bits |= AID_MEDICAL
     return bits
+
+
+@rule
+def projected_net_income_pc(ytd_net, month_net, est_month_net, months_left, members):
+    """The year's per-capita net income as cadres project it in a month: what the household has had
+    this year (net of rigid spending), plus the months left at the average of this month's net
+    income and its recent monthly income (yuan/person/year)."""
+    return (ytd_net + months_left * 0.5 * (month_net + est_month_net)) / max(members, 1.0)
+
+
+@rule
+def temporary_assistance(projected_pc, threshold, members, cap_pc):
+    """One-off temporary assistance of a sudden-hardship household (yuan): its shortfall below the
+    threshold for the year, at most ``cap_pc`` per person."""
+    return min(max(threshold - projected_pc, 0.0), cap_pc) * members
 
 
 @rule

@@ -38,16 +38,18 @@ def dibao_topup(enrolled, counted_pc_year, members, line_pc_year, scale):
 
 
 @rule
-def dibao_enrolled(enrolled, counted_pc_year, line_pc_year, exit_margin, assets_ok, u_take_up, take_up):
+def dibao_enrolled(enrolled, counted_pc_year, line_pc_year, months_above, grace_months, assets_ok, u_take_up,
+                   take_up):
     """Dibao enrolment after this month's review (the income test).
 
     A household whose counted income is below its line, whose savings pass the asset test
     (``assets_ok``), enters when it applies (``u_take_up < take_up``: take-up and the labour screen);
-    an enrolled household leaves when its counted income exceeds ``exit_margin ×`` the line (the
-    gradual-exit band).
+    an enrolled household leaves once its counted income has been at or above the line for more
+    than ``grace_months`` consecutive months (``months_above`` includes this month: the gradual
+    exit).
     """
     if enrolled:
-        return counted_pc_year <= exit_margin * line_pc_year
+        return months_above <= grace_months
     return counted_pc_year < line_pc_year and assets_ok and u_take_up < take_up
 
 

@@ -45,6 +45,7 @@ class _Stub:
 
 def _levers(**kw) -> Levers:
     base = dict(year=2021, month=1, monitoring_enabled=True, coverage=0.9, threshold_yuan=6000.0, responsive=True,
+                data_sharing=1.0, targeted=True,
                 industrial=1.0, employment=1.0, social=1.0, transition_subsidy=1.0, medical_inclusive=0.55,
                 medical_preferential=0.8, enterprise_support=1.0, campaign=1.0, key_county_extra=0.0,
                 dibao_line_yuan=6362.0, pension_minimum_month_yuan=93.0, public_transfers=1.0, dibao_for_all=False,
@@ -95,7 +96,9 @@ def test_counties_spend_their_assistance_line_over_the_year(year_run):
     assert (fpc.assistance_intensity > 0.2).all()
     assert (c.shortfall_yuan >= 0).all() and (c.construction_budget_yuan > 0).all()
     spend_cols = [k for k in c.columns if k.startswith("spend_") and k.endswith("_yuan")]
-    assert len(spend_cols) == 13
+    from model.governments import SPEND_CATEGORIES
+
+    assert len(spend_cols) == len(SPEND_CATEGORIES)
     np.testing.assert_allclose(
         c[["spend_industrial_assistance_yuan", "spend_employment_assistance_yuan",
            "spend_housing_renovation_yuan"]].sum(axis=1), c.assistance_spent_yuan)

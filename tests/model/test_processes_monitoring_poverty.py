@@ -14,6 +14,7 @@ from model.processes.monitoring import (
     AID_INDUSTRIAL,
     AID_MEDICAL,
     AID_SOCIAL,
+    AID_TEMPORARY,
     CAT_HARDSHIP,
     CAT_MARGINAL,
     CAT_UNSTABLE,
@@ -63,22 +64,25 @@ def test_category():
 
 
 def test_assistance_bits():
-    labour = np.array([1.5, 1.5, 0.5, 0.25, 0.0, 1.0, 1.5])
-    op_base = np.array([1000.0, 0.0, 1000.0, 1000.0, 0.0, 500.0, 1000.0])
-    ill = np.array([False, False, False, True, True, True, False])
-    below_line = np.array([False, False, False, False, True, False, True])
-    out = assistance_bits(labour, op_base, ill, below_line)
-    expected = [
-        AID_INDUSTRIAL | AID_EMPLOYMENT,               # labour ≥ 1 with a farm: 1 | 2 = 3
-        AID_EMPLOYMENT,                                # no farm base: 2
-        AID_EMPLOYMENT,                                # labour 0.5: 2
-        AID_SOCIAL | AID_MEDICAL,                      # weak labour, ill: 4 | 8 = 12
-        AID_SOCIAL | AID_MEDICAL,                      # 12
-        AID_INDUSTRIAL | AID_EMPLOYMENT | AID_MEDICAL,  # 1 | 2 | 8 = 11
-        AID_INDUSTRIAL | AID_EMPLOYMENT | AID_SOCIAL,  # labour, but counted income below the line: 1 | 2 | 4 = 7
+    U, M_, H = CAT_UNSTABLE, CAT_MARGINAL, CAT_HARDSHIP
+    rows = [
+        # category, labour, farm base, ill, below line, income risk, targeted -> bits
+        (U, 1.5, 1000.0, False, False, True, True, AID_INDUSTRIAL | AID_EMPLOYMENT),  # labour and a farm
+        (M_, 1.5, 0.0, False, False, True, True, AID_EMPLOYMENT),                   # no farm base
+        (U, 0.5, 1000.0, False, False, True, True, AID_EMPLOYMENT),                 # half a unit
+        (U, 0.25, 1000.0, True, False, True, True, AID_SOCIAL | AID_MEDICAL),        # no labour, ill
+        (U, 1.5, 1000.0, False, True, True, True, AID_INDUSTRIAL | AID_EMPLOYMENT | AID_SOCIAL),  # below its line
+        # sudden hardship: medical and temporary first; its labour's package only with income at risk
+        (H, 1.5, 1000.0, False, False, False, True, AID_MEDICAL | AID_TEMPORARY),
+        (H, 1.5, 1000.0, False, False, True, True, AID_MEDICAL | AID_TEMPORARY | AID_INDUSTRIAL | AID_EMPLOYMENT),
+        (H, 0.0, 0.0, False, False, True, True, AID_MEDICAL | AID_TEMPORARY | AID_SOCIAL),
+        # not targeted: by labour alone, whatever the category; no temporary assistance
+        (H, 1.5, 1000.0, False, True, False, False, AID_INDUSTRIAL | AID_EMPLOYMENT),
+        (U, 0.25, 1000.0, True, False, True, False, AID_SOCIAL | AID_MEDICAL),
     ]
-    assert expected == [3, 2, 2, 12, 12, 11, 7]
-    np.testing.assert_array_equal(out, expected)
+    cols = list(zip(*rows, strict=True))
+    out = assistance_bits(*(np.array(c) for c in cols[:7]))
+    np.testing.assert_array_equal(out, cols[7])
 
 
 def test_stable_months_next_counts_and_resets():
@@ -162,3 +166,15 @@ def test_support_target_follows_the_shortfall():
     assert support_target(1000.0, 6000.0, 3, 6000.0) == pytest.approx(1.0)  # at most the full gain
     assert support_target(7000.0, 6000.0, 3, 6000.0) == 0.0  # above the threshold (a hardship case)
     assert support_target(5000.0, 6000.0, 3, 0.0) == 0.0  # nothing to build
+
+
+def test_projected_income_and_temporary_assistance():
+    from model.processes.monitoring import projected_net_income_pc, temporary_assistance
+
+    # 6,000 had so far this year, 6 months left at the mean of 400 (this month) and 600 (recent): 9,000 / 3
+    assert projected_net_income_pc(6000.0, 400.0, 600.0, 6, 3) == pytest.approx(3000.0)
+    assert projected_net_income_pc(6000.0, 400.0, 600.0, 0, 3) == pytest.approx(2000.0)  # December
+    # shortfall 1,000 a person below a 6,000 threshold, capped at 600 a person, 3 persons
+    assert temporary_assistance(5000.0, 6000.0, 3, 600.0) == pytest.approx(1800.0)
+    assert temporary_assistance(5500.0, 6000.0, 3, 600.0) == pytest.approx(1500.0)
+    assert temporary_assistance(6500.0, 6000.0, 3, 600.0) == 0.0

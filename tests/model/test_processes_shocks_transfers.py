@@ -20,8 +20,8 @@ from model.processes.transfers import (
     counted_income,
     dibao_enrolled,
     dibao_topup,
-    household_line,
     education_support,
+    household_line,
     medical_assistance,
     medical_reimbursed,
     pension,
@@ -135,27 +135,29 @@ def test_counted_income_disregards_part_of_wages():
 
 
 def test_dibao_enrolled_enter_stay_leave():
-    # line 6,000; exit above 1.2 × 6,000 = 7,200; take-up 0.8
+    # line 6,000; a gradual exit of 12 months; take-up 0.8
     rows = [
-        # enrolled, counted income, assets ok, u, expected
-        (False, 4000.0, True, 0.5, True),    # below the line, assets ok, applies: enters
-        (False, 4000.0, False, 0.5, False),  # fails the asset test
-        (False, 4000.0, True, 0.8, False),   # does not apply (0.8 is not < 0.8)
-        (False, 6000.0, True, 0.0, False),   # at the line, not below it
-        (True, 7000.0, False, 0.9, True),    # enrolled, in the gradual-exit band: stays
-        (True, 7200.0, True, 0.0, True),     # exactly at the exit margin: stays
-        (True, 7200.5, True, 0.0, False),    # above the exit margin: leaves
+        # enrolled, counted income, months at or above the line, assets ok, u, expected
+        (False, 4000.0, 0, True, 0.5, True),     # below the line, assets ok, applies: enters
+        (False, 4000.0, 0, False, 0.5, False),   # fails the asset test
+        (False, 4000.0, 0, True, 0.8, False),    # does not apply (0.8 is not < 0.8)
+        (False, 6000.0, 0, True, 0.0, False),    # at the line, not below it
+        (True, 9000.0, 5, False, 0.9, True),     # enrolled, above the line for 5 months: gradual exit
+        (True, 9000.0, 12, True, 0.0, True),     # the twelfth month: stays
+        (True, 9000.0, 13, True, 0.0, False),    # the thirteenth: leaves
+        (True, 5000.0, 0, True, 0.9, True),      # enrolled and below the line: stays
     ]
     out = dibao_enrolled(
         np.array([r[0] for r in rows]),  # enrolled
         np.array([r[1] for r in rows]),  # counted_pc_year
         6000.0,                          # line_pc_year
-        1.2,                             # exit_margin
-        np.array([r[2] for r in rows]),  # assets_ok
-        np.array([r[3] for r in rows]),  # u_take_up
+        np.array([r[2] for r in rows]),  # months_above
+        12,                              # grace_months
+        np.array([r[3] for r in rows]),  # assets_ok
+        np.array([r[4] for r in rows]),  # u_take_up
         0.8,                             # take_up
     )
-    np.testing.assert_array_equal(out, [r[4] for r in rows])
+    np.testing.assert_array_equal(out, [r[5] for r in rows])
 
 
 def _medical(cost, insured, rate, assisted, share):
