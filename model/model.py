@@ -2,39 +2,44 @@
 
 One step is one month. The step order (``step()`` follows it line by line):
 
-1. **Calendar and policy** — the central government resolves the dated levers in force; prices,
-   wages and productivity are indexed. In January the province allocates county budgets; in a
-   historical run the 2016-2020 campaign's January instruments act, and in January 2021 the
-   transition period starts (:mod:`model.campaign`).
+1. **Calendar and policy** — the central government resolves the dated levers in force (dated
+   standards grown after their data); prices, wages and productivity are indexed. In January each
+   county states its caseload's need, the province allocates the connection fund by need, and each
+   county sets its construction line aside and plans its assistance intensity; in a historical run
+   the 2016-2020 campaign's January instruments act, and in January 2021 the transition period
+   starts (:mod:`model.campaign`).
 2. **Markets and regional shocks** — county-industry log prices (AR(1) with county and
    industry-wide shocks), the migrant-demand index, county and village disasters.
 3. **Household shocks** — drawn for *all* households whatever the policy (common random numbers):
-   illness, disability, accidents, disaster losses and housing damage.
+   illness, disability, accidents, disaster losses and housing damage; the monitoring platform
+   records some of them (shared data).
 4. **Labour transitions** — local separations, ends of public-welfare posts, migrant job loss and
-   finding (employment assistance raises finding).
-5. **Market income** — wages, operating income (industrial support stock, contract premium and
-   guaranteed price, disaster losses, rural-construction productivity), property and private
-   transfers, microcredit interest.
-6. **Public transfers and cost sharing** — pensions, dibao (enrolment and top-up), transition
-   subsidies, medical reimbursement and assistance, September education costs and support,
-   housing renovation.
+   finding (employment assistance raises finding; post holders may leave for migrant work).
+5. **Market income** — wages, operating income (productive assets built by industrial assistance
+   and depreciating, contract premium and guaranteed price, disaster losses, rural-construction
+   productivity), property income and remittances, microcredit interest.
+6. **Public transfers and cost sharing** — pensions, policy and transition subsidies, dibao and
+   tekun (income test, take-up, gradual exit, top-up), medical reimbursement and assistance,
+   September education costs and support, housing renovation.
 7. **Consumption, savings and microcredit** — incomplete smoothing; borrowing covers shortfalls up
    to a credit limit; rigid needs that cannot be paid are three-guarantees failures.
-8. **Monitoring and assistance (households)** — screening and self-reporting identify at-risk
-   households in three categories; assistance by need and labour capacity; retroactive medical
-   assistance for sudden hardship; risk elimination.
+8. **Monitoring and assistance (households)** — shared-data records, screening and
+   self-reporting identify at-risk households in three categories; the category decides
+   assistance (temporary and medical assistance for sudden hardship, social security below the
+   line); assistance starts after its wait; risk elimination.
    Steps 3-8 run fused per household in :func:`model.kernel.household_month`.
-9. **Government accounts** — county spending by category, budgets and the budget factor; rural
-   construction.
+9. **Government accounts** — county spending by category, the platform's cost, the assistance
+   intensity re-planned for the months left; rural construction.
 10. **Enterprises** — profit from prices and support, exits (age hazard raised by losses; exits end
     jobs and contracts), entries (when expected profit with support is positive).
 11. **Matching** — vacancies filled by local seekers (labour capacity first; campaign rules
     reserve hires for registered households), public-welfare posts, contract farming. New jobs
     pay from the next month.
 12. **Monthly data collection**.
-13. **December accounting** — annual per-capita net income, poverty, relapse and new poverty;
-    county evaluation by the province; annual and county metrics; while the poverty register is
-    kept (historical runs), the exit procedure and dynamic registration.
+13. **December accounting** — annual per-capita net income, poverty, relapse (stock, flow and
+    cause) and new poverty; annual and county metrics, the county relapse estimates; county
+    evaluation by the province; while the poverty register is kept (historical runs), the exit
+    procedure and dynamic registration.
 """
 
 from __future__ import annotations
