@@ -74,18 +74,21 @@ class PriceBase:
 def price_base(params: Params) -> PriceBase:
     """Consumer prices, wages and operating productivity in the start year's predecessor relative
     to 2020: ``1 / Π (1 + growth_y)`` over ``y = start_year … 2020``, growth from the dated macro
-    path (inflation; urban income growth × ``macro.wage_elasticity``; productivity growth with
-    inflation). Identity for runs from 2021."""
+    path (inflation; productivity growth with inflation); wages from the migrant wage data
+    (:func:`model.governments.wage_index_at`). Identity for runs from 2021."""
     start = params.sim.start_year
     if start >= 2021:
         return PriceBase()
+    from .governments import wage_index_at
+
     mac = params.macro
-    cpi = wage = prod = 1.0
+    cpi = prod = 1.0
     for y in range(start, 2021):
         inflation = mac.inflation.at_year(y)
         cpi /= 1.0 + inflation
-        wage /= 1.0 + mac.urban_income_growth.at_year(y) * mac.wage_elasticity
         prod /= (1.0 + params.income.productivity_growth_year) * (1.0 + inflation)
+    # wages follow the migrant wage data (the start state is the year before the start, at mid-year)
+    wage = wage_index_at(params, start - 1, 6)
     return PriceBase(cpi=cpi, wage=wage, productivity=prod)
 
 

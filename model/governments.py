@@ -74,6 +74,7 @@ class Levers:
     public_transfers: float
     dibao_for_all: bool
     central_fund: float
+    labour_export: float
     construction_share: float
     construction_intensity: float
     gdp_growth_real: float
@@ -95,6 +96,36 @@ def standard_at(schedule: Schedule, growth: Schedule, year: int, month: int = 1)
     for y in range(last_year + 1, year + 1):
         value *= 1.0 + growth.at_year(y)
     return value
+
+
+def wage_index_at(params: Params, year: int, month: int) -> float:
+    """Rural wages in ``month`` of ``year`` relative to the 2020 average (``macro.migrant_wage_month_yuan``):
+    the yearly averages stand at mid-year and are interpolated geometrically between them (held
+    before the first); after the middle of the last year of data, wages grow each month with urban
+    income (``macro.urban_income_growth × macro.wage_elasticity``, a twelfth of the year's growth)."""
+    mac = params.macro
+    data = mac.migrant_wage_month_yuan
+    years = [m // 12 for m, _ in data.points]
+    values = [v for _, v in data.points]
+    base = data.at_year(2020)
+    t = year + (month - 0.5) / 12.0  # the middle of the month, in years
+    mids = [y + 0.5 for y in years]
+    if t <= mids[0]:
+        return values[0] / base
+    for k in range(len(mids) - 1):
+        if t <= mids[k + 1]:
+            f = (t - mids[k]) / (mids[k + 1] - mids[k])
+            return values[k] * (values[k + 1] / values[k]) ** f / base
+    # after the data: each month from July of the last year of data compounds a twelfth of its
+    # year's growth
+    index = values[-1] / base
+    for y in range(years[-1], year + 1):
+        first = 7 if y == years[-1] else 1
+        last = month if y == year else 12
+        if last >= first:
+            growth = 1.0 + mac.urban_income_growth.at_year(y) * mac.wage_elasticity
+            index *= growth ** ((last - first + 1) / 12.0)
+    return index
 
 
 class CentralGovernment(mesa.Agent):
@@ -142,6 +173,7 @@ class CentralGovernment(mesa.Agent):
             public_transfers=sp.public_transfers.at(m),
             dibao_for_all=pol.dibao_for_all_eligible.at(m) >= 0.5,
             central_fund=pol.central_fund.at(m),
+            labour_export=pol.labour_export_share.at(m) if year >= 2021 else 0.0,
             construction_share=pol.rural_construction.share.at(m),
             construction_intensity=pol.rural_construction.intensity.at(m),
             gdp_growth_real=mac.gdp_growth_real.at(m),

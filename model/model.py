@@ -67,6 +67,7 @@ from .governments import (
     Levers,
     ProvincialGovernment,
     planned_intensity,
+    wage_index_at,
 )
 from .params import Params, ParamsError, parameter_table
 from .policy import month_index
@@ -148,7 +149,7 @@ class RuralModel(mesa.Model):
         # 2020 figures are annual means (mid-2020 levels); January 2021 is half a year later
         lv0 = self.central.levers(self.year, 1)
         base = self._price_base
-        self.wage_index = base.wage * (1.0 + lv0.urban_income_growth * p.macro.wage_elasticity) ** 0.5
+        self.wage_index = wage_index_at(p, self.year, 1)
         self.productivity_index = base.productivity * ((1.0 + p.income.productivity_growth_year)
                                                        * (1.0 + lv0.inflation)) ** 0.5
         self.central.cpi = base.cpi * (1.0 + lv0.inflation) ** 0.5
@@ -399,13 +400,15 @@ class RuralModel(mesa.Model):
         lv = self.central.levers(self.year, cal_month)
         self.levers = lv
         self.central.advance_prices(lv.inflation)
-        self.wage_index *= (1.0 + lv.urban_income_growth * self.params.macro.wage_elasticity) ** (1 / 12)
+        self.wage_index = wage_index_at(self.params, self.year, cal_month)
         self.productivity_index *= ((1.0 + self.params.income.productivity_growth_year)
                                     * (1.0 + lv.inflation)) ** (1 / 12)
         if cal_month == 1 and self.month > 0:
             self._budget_for_year(lv)
         if cal_month == 1 and self.params.sim.historical and self.year <= 2021:
             self._campaign_january(lv)
+        if cal_month == 1:
+            self._labour_export(lv)
         # 2. markets and regional shocks
         self._markets(lv)
         village_loss = self._disasters(lv)
@@ -489,6 +492,17 @@ class RuralModel(mesa.Model):
         per_household = (invest * a.industrial_asset_value_yuan * cpi
                          + aided * a.cost_employment_month_yuan * cpi * lv.employment)
         return np.bincount(hh.county, weights=per_household * hh.weight, minlength=self.n_counties)
+
+    def _labour_export(self, lv: Levers) -> None:
+        """January after 2020: organised labour export makes a share (``policy.labour_export_share``)
+        of registered households with labour whose members do not work away willing to. One draw
+        for every household every January, whatever the share (common random numbers)."""
+        u = self.streams.export.random(self.households.n)
+        if lv.labour_export <= 0:
+            return
+        hh = self.households
+        able = hh.formerly_poor & ~hh.migrant_willing & (hh.labour_units >= 0.5)
+        hh.migrant_willing[able & (u < lv.labour_export)] = True
 
     # 2. ---------------------------------------------------------------------------------------
 

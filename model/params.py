@@ -733,6 +733,12 @@ class Macro(_Node):
         "share/year", -0.2, 0.3, "Nominal urban per-capita income growth (2025+ assumed).",
         "src:D (urban_income_pc 2015-2016, 2019-2024; 2017-2019 real growth plus CPI, compounding "
         "to the 2016-2019 levels)")
+    migrant_wage_month_yuan: lever_type(0, 100_000) = lever(
+        {2016: 3_275, 2017: 3_485, 2018: 3_721, 2019: 3_962, 2020: 4_072, 2021: 4_432, 2022: 4_615, 2023: 4_780,
+         2024: 4_961}, "yuan/worker/month (current prices)", 0, 100_000,
+        "Average monthly income of migrant workers by year; wages of rural households (migrant and local) "
+        "follow it, interpolated between mid-years; after its last year they grow with urban income "
+        "(wage_elasticity).", "src:J11 (the 2021 rebound of +8.8% after the 2020 shock)")
     wage_elasticity: float = param(1.0, "elasticity", 0.0, 2.0, "Rural wage growth per urban income growth.",
                                    "reason: migrant wages track urban incomes")
     migrant_demand: lever_type(0.0, 2.0) = lever(
@@ -878,6 +884,13 @@ class Policy(_Node):
 
     central_fund: lever_type(0.0, 3.0) = lever(1.0, "share of 2020 level", 0.0, 3.0,
                                                "Central connection fund relative to 2020.", "src:I8")
+    labour_export_share: lever_type(0.0, 1.0) = lever(
+        {2021: 0.05, 2023: 0.044, 2024: 0.0}, "share of registered labour households not working away/year",
+        0.0, 1.0,
+        "Organised labour export after 2020: each January this share of registered households with labour "
+        "whose members do not work away is organised to (they become willing to migrate).",
+        "src:J10 (poverty-freed labour working away grew 4.2% in 2021 and 2022, 3.6% in 2023 and fell in "
+        "2024; with 55% of labour households willing, about 1.2 times the growth converts)")
     dibao_for_all_eligible: lever_type(0, 1) = lever(0.0, "flag (0/1)", 0, 1,
                                                      "Dibao enrolment by the income test alone: households with "
                                                      "labour capacity take up as those without (no labour screen).",

@@ -38,6 +38,7 @@ STREAMS: tuple[str, ...] = (
     "labour",       # vacancies filled, public-welfare posts cut
     "enterprise",   # enterprise entry, exit, margins, contract slots
     "campaign",     # 2016-2020 campaign: labour export and relocation (historical runs only)
+    "export",       # organised labour export after 2020 (drawn every January for every household)
 )
 
 
