@@ -125,7 +125,7 @@ class RuralModel(mesa.Model):
         self.n_industries = p.prices.n_industries
         self.year = p.sim.start_year
         self.month = 0  # set at the start of each step
-        self.end_month = p.sim.n_years * 12
+        self.end_month = p.sim.total_years * 12
         self._cpi_history: dict[int, float] = {}
 
         # governments
@@ -969,8 +969,13 @@ class RuralModel(mesa.Model):
         # the year's relapse estimates, from the county-years so far; the province holds counties
         # responsible for relapse (their real rates: the estimate)
         ls = p.metrics.large_scale
-        estimated = metrics.county_relapse_estimates(pd.concat(self.county_rows, ignore_index=True),
-                                                     ls.county_threshold, ls.min_persons,
+        # a year of the transition period is estimated from the transition period's county-years only
+        # (the campaign years of a historical run are another regime)
+        rows = pd.concat(self.county_rows, ignore_index=True)
+        first = p.sim.first_outcome_year
+        if self.year >= first:
+            rows = rows[rows["year"] >= first]
+        estimated = metrics.county_relapse_estimates(rows, ls.county_threshold, ls.min_persons,
                                                      population.COUNTY_TYPE_NAMES[population.NONPOOR])
         this_year = estimated.iloc[-nc:].reset_index(drop=True)
         self.county_rows[-1] = this_year
@@ -1008,8 +1013,11 @@ class RuralModel(mesa.Model):
         hh = self.households
         w = hh.weight.astype(np.float64)
         fp = hh.formerly_poor
+        first = self.params.sim.first_outcome_year
+        annual, counties = self.annual_frame(), self.county_frame()
         return metrics.summarise(
-            self.annual_frame(), self.county_frame(), self.params.metrics.large_scale.county_threshold,
+            annual[annual["year"] >= first], counties[counties["year"] >= first],
+            self.params.metrics.large_scale.county_threshold,
             relapse_cum_share=metrics.safe_div((w * hh.ever_relapsed).sum(), (w * fp).sum()),
             new_poverty_cum_share=metrics.safe_div((w * hh.ever_new_poor).sum(), (w * ~fp).sum()),
         )

@@ -78,6 +78,8 @@ class _Node(BaseModel):
 
 #: First year of a historical run: the province starts from its end-2016 state (``history``).
 HISTORICAL_START_YEAR = 2017
+#: First year of the transition period (2021-2025): the first year a run's outcomes are about.
+TRANSITION_START_YEAR = 2021
 
 
 class Sim(_Node):
@@ -86,7 +88,10 @@ class Sim(_Node):
                             "from the end-2016 province, 2018-2020 are not allowed.",
                             "reason: the transition period starts 1 January 2021; 2016 is the only earlier "
                             "calibrated state (C5, A6)")
-    n_years: int = param(10, "years", 1, 40, "Simulated horizon.",
+    n_years: int = param(10, "years", 1, 40,
+                         "Horizon: years simulated from the first year of the transition period (2021) on, "
+                         "or from the start year when it is later; a run that starts before 2021 also "
+                         "simulates the years before 2021 (its history).",
                          "reason: transition period 2021-2025 plus five years after it")
 
     @field_validator("start_year", mode="after")
@@ -101,6 +106,22 @@ class Sim(_Node):
     def historical(self) -> bool:
         """A run that starts before the transition period (from the end-2016 province)."""
         return self.start_year < 2021
+
+    @property
+    def first_outcome_year(self) -> int:
+        """The first year the run's outcomes are about: the transition period's start, 2021, or the
+        start year when later (the years before it are history)."""
+        return max(self.start_year, TRANSITION_START_YEAR)
+
+    @property
+    def end_year(self) -> int:
+        """The last simulated year."""
+        return self.first_outcome_year + self.n_years - 1
+
+    @property
+    def total_years(self) -> int:
+        """Simulated years, history included."""
+        return self.end_year - self.start_year + 1
 
 
 class Population(_Node):
