@@ -50,6 +50,8 @@ from .processes.monitoring import (
     CAT_UNSTABLE,
     MON_ACTIVE,
     MON_NONE,
+    assistance_bits,
+    support_target,
 )
 
 #: Assistance bits the campaign sets for register households: industrial and employment; social
@@ -153,9 +155,10 @@ def track_exiters(hh: HouseholdSet, reg: Register, year: int) -> None:
 
 def start_transition(hh: HouseholdSet, reg: Register, threshold_yuan: float) -> None:
     """January 2021: the register closes and the transition period's state starts as in the
-    end-2020 population (:func:`model.population.build`)."""
+    end-2020 population (:func:`model.population.build`): households below the threshold are
+    identified and assisted (:func:`assist_identified`)."""
     reg.on_register[:] = False
-    hh.aid_bits[hh.mon_state != MON_ACTIVE] = 0
+    hh.aid_bits[:] = 0
     for name in ("ever_relapsed", "ever_new_poor", "ever_monitored", "ever_eliminated"):
         getattr(hh, name)[:] = False
     below = hh.income_est_pc < threshold_yuan
@@ -163,6 +166,25 @@ def start_transition(hh: HouseholdSet, reg: Register, threshold_yuan: float) -> 
     hh.mon_category[:] = np.where(below, np.where(hh.formerly_poor, CAT_UNSTABLE, CAT_MARGINAL), CAT_NONE)
     hh.ever_monitored[:] = below
     hh.stable_months[:] = 0
+    assist_identified(hh, below, threshold_yuan)
+
+
+def assist_identified(hh: HouseholdSet, rows: np.ndarray, threshold_yuan: float) -> None:
+    """The assistance of households already identified when the transition period starts (the
+    end-2020 state): by category, as the kernel assigns it on identification
+    (:func:`model.processes.monitoring.assistance_bits`; they are unstable or marginal households
+    whose income is at risk), and a monitored household not registered is supported to its
+    shortfall (:func:`model.processes.monitoring.support_target`)."""
+    if not rows.any():
+        return
+    bits = assistance_bits(hh.mon_category[rows], hh.labour_units[rows], hh.op_base_year[rows],
+                           np.zeros(int(rows.sum()), dtype=bool), np.zeros(int(rows.sum()), dtype=bool),
+                           np.ones(int(rows.sum()), dtype=bool), True)
+    hh.aid_bits[rows] = bits.astype(np.int8)
+    other = rows & ~hh.formerly_poor
+    hh.support_target[other] = support_target(hh.income_est_pc[other], threshold_yuan,
+                                              hh.members[other].astype(np.float64),
+                                              hh.industry_potential_year[other].astype(np.float64))
 
 
 def annual_columns(hh: HouseholdSet, reg: Register, pw: np.ndarray | None = None) -> dict[str, float]:

@@ -98,6 +98,16 @@ def standard_at(schedule: Schedule, growth: Schedule, year: int, month: int = 1)
     return value
 
 
+def year_end_standard_at(schedule: Schedule, growth: Schedule, year: int, month: int = 1) -> float:
+    """A standard whose data are year-end averages (the dibao line, raised by provinces in the
+    course of the year): in ``month`` of ``year`` it moves linearly from the end of the year before
+    (January) to the end of the year (December); year-ends after the data are grown as in
+    :func:`standard_at`."""
+    before = standard_at(schedule, growth, year - 1, 12)
+    end = standard_at(schedule, growth, year, 12)
+    return before + (end - before) * month / 12.0
+
+
 def wage_index_at(params: Params, year: int, month: int) -> float:
     """Rural wages in ``month`` of ``year`` relative to the 2020 average (``macro.migrant_wage_month_yuan``):
     the yearly averages stand at mid-year and are interpolated geometrically between them (held
@@ -167,7 +177,7 @@ class CentralGovernment(mesa.Agent):
             enterprise_support=pol.enterprise_support.intensity.at(m),
             campaign=pol.campaign.intensity.at(m),
             key_county_extra=pol.key_county_extra.at(m),
-            dibao_line_yuan=standard_at(sp.dibao_line_yuan, sp.standard_growth_year, year, month)
+            dibao_line_yuan=year_end_standard_at(sp.dibao_line_yuan, sp.standard_growth_year, year, month)
             * sp.dibao_line_scale.at(m),
             pension_minimum_month_yuan=standard_at(sp.pension_minimum_month_yuan, sp.standard_growth_year, year, month),
             public_transfers=sp.public_transfers.at(m),
@@ -203,7 +213,7 @@ class CountyAccounts:
         self.disaster_exposure = np.zeros(n_counties)      # this year's disaster losses (share of income)
         self.months = 0                                    # months planned this year
         self.effort = np.zeros(n_counties)                 # extra screening effort (responsibility)
-        self.construction_stock_yuan = np.zeros(n_counties)  # cumulative per simulated household
+        self.construction_stock_yuan = np.zeros(n_counties)  # cumulative per real household
         self.construction_effect = np.zeros(n_counties)    # lagged productivity gain (share)
         self.spend_year = np.zeros((n_counties, len(SPEND_CATEGORIES)))
         self.spend_total = np.zeros((n_counties, len(SPEND_CATEGORIES)))

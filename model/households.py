@@ -70,7 +70,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "ever_eliminated": ("bool", "risk marked eliminated at some time since 2021"),
     "stable_months": ("int8", "consecutive monitored months above the threshold"),
     "aid_bits": ("int8", "assistance received: 1 industrial, 2 employment, 4 social, 8 medical, 16 temporary "
-                 "assistance still to pay"),
+                 "assistance (paid at identification)"),
     "aid_wait": ("int8", "months before the assistance of an identified household starts"),
     "flag_months": ("int8", "months until a shared-data record of the household reaches the county (0 none)"),
     "shock_month": ("int16", "absolute month of the household's last shock (illness, accident, disaster, job "

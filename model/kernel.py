@@ -324,6 +324,7 @@ def county_month(h, q, c, start, stop, price_rel, village_product, village_loss,
                     h.housing_safe[i] = False
                     h.hardship_months[i] = q.hardship_months  # a destroyed house is a sudden hardship
                     hm = h.hardship_months[i]
+                    yf |= YEAR_HARDSHIP
             # ---- 4. labour transitions ---------------------------------------------------------
             avail = max(lu - lost, 0.0)
             emp_start = h.emp_type[i]

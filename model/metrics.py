@@ -445,7 +445,8 @@ def county_relapse_estimates(counties, threshold: float, min_persons: float, nev
             if not part.any():
                 continue
             fitted = fitted_relapse_rates(x[part], n[part], year[part], ctype[part], exposure[part])
-            n_params = len(np.unique(year[part])) + len(np.unique(ctype[part])) + 1
+            # the design: an intercept, the other years and county types, the exposure
+            n_params = len(np.unique(year[part])) + len(np.unique(ctype[part]))
             kappa = beta_prior_around(fitted, x[part], n[part], n_params)
             est[part], prob[part] = posterior_rates(x[part], n[part], fitted, kappa, thresholds[part])
     out["relapse_rate_est"] = est

@@ -7,7 +7,7 @@ One step is one month. The step order (``step()`` follows it line by line):
    county states its caseload's need, the province allocates the connection fund by need, and each
    county sets its construction line aside and plans its assistance intensity; in a historical run
    the 2016-2020 campaign's January instruments act, and in January 2021 the transition period
-   starts (:mod:`model.campaign`).
+   starts (:mod:`model.campaign`); from 2021 each January's organised labour export.
 2. **Markets and regional shocks** — county-industry log prices (AR(1) with county and
    industry-wide shocks), the migrant-demand index, county and village disasters.
 3. **Household shocks** — drawn for *all* households whatever the policy (common random numbers):
@@ -192,6 +192,10 @@ class RuralModel(mesa.Model):
         wage_2020 = population.split_market_income(p, hh, market_2020, income_2020, pv.fp_county, self._price_base)
         population.finish_start_incomes(p, hh, pv, market_2020, wage_2020, self._price_base)
         del wage_2020
+        if not p.sim.historical:
+            # the households identified at the end of 2020 are assisted from the first month
+            campaign.assist_identified(hh, hh.mon_state == monitoring.MON_ACTIVE,
+                                       float(p.policy.monitoring.threshold_yuan.at_year(p.sim.start_year)))
         self._income_2020_hh_c = (np.bincount(hh.county, weights=hh.income_est_pc * hh.members,
                                               minlength=self.n_counties)
                                   / np.maximum(self._hh_per_county, 1))
@@ -875,7 +879,7 @@ class RuralModel(mesa.Model):
         alive = reg.view("alive")
         row = {"year": self.year, "month": cal_month}
         for name in ("n_monitored", "n_newly_identified", "n_assisted", "n_migrant", "n_local_job",
-                     "n_public_post", "n_dibao"):
+                     "n_public_post", "n_dibao", "n_tekun"):
             row[name] = float(tot[col[name]])
         row["income_est_pc_fp_yuan"] = metrics.safe_div(tot[col["income_est_fp_sum"]], tot[col["fp_weight"]])
         row["enterprises"] = float(reg.view("weight")[alive].sum())

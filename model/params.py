@@ -855,7 +855,8 @@ class SocialProtectionPolicy(_Node):
     dibao_line_yuan: lever_type(0, 50_000) = lever(
         {2016: 3_744, 2017: 4_301, 2018: 4_833, 2019: 5_336, 2020: 5_962, 2021: 6_362, 2022: 6_985, 2023: 7_484},
         "yuan/person/year (current prices)", 0, 50_000,
-        "Average rural dibao line in force each year (after its last year: grown by standard_growth_year).",
+        "Average rural dibao line at the end of each year (in a year it moves from the year before's value in "
+        "January to its own in December; after its last year: grown by standard_growth_year).",
         "src:H12 (national average rural standard at year-end)")
     pension_minimum_month_yuan: lever_type(0, 5_000) = lever(
         {2016: 70, 2018: 88, 2020: 93, 2022: 98, 2023: 103, 2024: 123, 2025: 143},

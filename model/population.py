@@ -252,7 +252,7 @@ def income_targets_2016(params: Params, fp: np.ndarray, ctype_hh: np.ndarray, pe
         _draw_by_county_type(y, sel, key, persons, target_o, sig_o, line, pop.income_ratio_key, u)
     sel = ~fp & ~g & ~in_fpc
     if sel.any():
-        target_n = max(_rest_mean(h.income_pc_nonpoor_2016_yuan, ~in_fpc & ~sel, sel, y, persons), line * 1.05)
+        target_n = max(_rest_mean(h.income_pc_nonpoor_2016_yuan, ~in_fpc & ~sel & ~fp, sel, y, persons), line * 1.05)
         m_n = _untruncated_mean_for(target_n, pop.income_sigma_nonpoor, line)
         y[sel] = truncated_lognormal(m_n, pop.income_sigma_nonpoor, line, u[sel])
     return y
@@ -550,9 +550,12 @@ def finish_start_incomes(params: Params, hh: HouseholdSet, province: Province, m
     on = hh.dibao & (counted < line_pc * members)
     hh.dibao[:] = on
     dibao = np.where(on, np.maximum(line_pc * members - counted, 0.0) * scale, 0.0)
-    subsidies = (tr.policy_subsidy_pc_year_2020_yuan * base.cpi
-                 + np.where(hh.formerly_poor, tr.transition_subsidy_pc_year_2020_yuan * base.cpi, 0.0)) * members
-    total = counted + tr.dibao_earned_disregard * wage_year + dibao + subsidies * scale
+    year = params.sim.start_year - 1
+    transition = params.policy.transition_subsidy.intensity.at_year(year, 12)
+    subsidies = (tr.policy_subsidy_pc_year_2020_yuan * base.cpi * scale
+                 + np.where(hh.formerly_poor, tr.transition_subsidy_pc_year_2020_yuan * base.cpi * transition, 0.0)
+                 ) * members
+    total = counted + tr.dibao_earned_disregard * wage_year + dibao + subsidies
     hh.base_est_pc[:] = counted / members
     hh.income_est_pc[:] = total / members
     hh.net_income_pc[:] = total / members

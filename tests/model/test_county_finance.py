@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import model
-from model.governments import Levers, ProvincialGovernment, planned_intensity, standard_at
+from model.governments import Levers, ProvincialGovernment, planned_intensity, standard_at, year_end_standard_at
 from model.params import Params
 from model.policy import Schedule
 from scenarios import load_scenario
@@ -24,7 +24,9 @@ def test_standard_grows_after_its_data():
 
 def test_default_dibao_line_and_pension_follow_the_data_then_grow():
     p = Params().policy.social_protection
-    assert standard_at(p.dibao_line_yuan, p.standard_growth_year, 2020) == 5_962
+    assert standard_at(p.dibao_line_yuan, p.standard_growth_year, 2020, 12) == 5_962
+    # a year-end standard moves through the year: half-way in June
+    assert year_end_standard_at(p.dibao_line_yuan, p.standard_growth_year, 2021, 6) == pytest.approx(5_962 + 0.5 * 400)
     assert standard_at(p.dibao_line_yuan, p.standard_growth_year, 2023) == 7_484
     assert standard_at(p.dibao_line_yuan, p.standard_growth_year, 2025) == pytest.approx(7_484 * 1.05**2)
     assert standard_at(p.pension_minimum_month_yuan, p.standard_growth_year, 2024) == 123
