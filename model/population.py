@@ -252,7 +252,7 @@ def income_targets_2016(params: Params, fp: np.ndarray, ctype_hh: np.ndarray, pe
         _draw_by_county_type(y, sel, key, persons, target_o, sig_o, line, pop.income_ratio_key, u)
     sel = ~fp & ~g & ~in_fpc
     if sel.any():
-        target_n = max(_rest_mean(h.income_pc_nonpoor_2016_yuan, ~in_fpc & ~sel & ~fp, sel, y, persons), line * 1.05)
+        target_n = max(_rest_mean(h.income_pc_nonpoor_2016_yuan, ~in_fpc & ~sel, sel, y, persons), line * 1.05)
         m_n = _untruncated_mean_for(target_n, pop.income_sigma_nonpoor, line)
         y[sel] = truncated_lognormal(m_n, pop.income_sigma_nonpoor, line, u[sel])
     return y
@@ -387,11 +387,11 @@ def _income_targets_2020(params: Params, fp: np.ndarray, ctype_hh: np.ndarray, p
         target_o = max(_rest_mean(pop.income_pc_fpc_2020_yuan, in_fpc & ~sel, sel, y, persons), thr * 1.05)
         sig_o = lognormal_sigma_for_share(target_o, thr, pop.marginal_share_nonregistered)
         _draw_by_county_type(y, sel, key, persons, target_o, sig_o, line, pop.income_ratio_key, u)
-    # other households in never-poor counties: the mean that makes their county mean D
+    # other households in never-poor counties: the mean that makes their county mean D (registered
+    # and dibao households included, as in the end-2016 province)
     sel = ~fp & ~g & ~in_fpc
     if sel.any():
-        target_n = max(_rest_mean(pop.income_pc_nonpoor_2020_yuan, ~in_fpc & ~sel & ~fp, sel, y, persons),
-                       line * 1.05)
+        target_n = max(_rest_mean(pop.income_pc_nonpoor_2020_yuan, ~in_fpc & ~sel, sel, y, persons), line * 1.05)
         m_n = _untruncated_mean_for(target_n, pop.income_sigma_nonpoor, line)
         y[sel] = truncated_lognormal(m_n, pop.income_sigma_nonpoor, line, u[sel])
 
