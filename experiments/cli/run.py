@@ -15,16 +15,15 @@ from typing import Any
 import typer
 
 from experiments.cli.console import Progress, check_out, crash, fail, fail_problems, note
+from experiments.tables import format_problems
 from scenarios import ScenarioError, load_scenario, parse_set
-
-FORMATS = ("parquet", "csv")
 
 
 def run(scenario: str, seed: int, years: int | None, households: int | None, counties: int | None,
         set_: list[str] | None, out: Path | None, fmt: str, force: bool) -> None:
+    for problem in format_problems(fmt):
+        fail(problem + ".")
     fmt = fmt.strip().lower()
-    if fmt not in FORMATS:
-        fail(f"--format {fmt!r} is not supported; use one of: {', '.join(FORMATS)}.")
     if seed < 0:
         fail(f"--seed {seed} must be a non-negative integer.")
     try:
@@ -97,21 +96,26 @@ def write_run(out_dir: Path, result: Any, fmt: str, replace: bool) -> list[Path]
 
 
 def format_summary(summary: Mapping[str, Any], title: str = "") -> str:
-    """A plain-text two-column table of scalar outcomes.
+    """A plain-text table of scalar outcomes: the plain name, the value, and the key of ``summary.json``.
 
     Rates, shares and growth rates are shown as percentages, yuan amounts and counts with
     thousands separators, flags as yes/no.
     """
+    from experiments.outcomes import LABELS
+
     if not summary:
         return f"Summary ({title}): no outcomes reported." if title else "No outcomes reported."
-    width = max(len(str(k)) for k in summary)
-    lines = [f"Summary ({title})" if title else "Summary", "-" * (width + 18)]
+    labels = {str(k): LABELS.get(str(k), (str(k).replace("_", " ").capitalize(),))[0] for k in summary}
+    width = max(len(label) for label in labels.values())
+    lines = [f"Summary ({title})" if title else "Summary", "-" * (width + 16)]
     for key, value in summary.items():
-        lines.append(f"{key!s:<{width}}  {_format_value(str(key), value):>14}")
+        lines.append(f"{labels[str(key)]:<{width}}  {_format_value(str(key), value):>14}  {key}")
     return "\n".join(lines)
 
 
 def _format_value(key: str, value: Any) -> str:
+    from experiments.outcomes import LABELS
+
     if hasattr(value, "item") and not isinstance(value, str | bytes):
         value = value.item()  # NumPy scalar → Python scalar
     if isinstance(value, bool):
@@ -123,7 +127,7 @@ def _format_value(key: str, value: Any) -> str:
             return "n/a"
         if key.endswith("_yuan"):
             return f"{value:,.0f}"
-        if any(word in key for word in ("rate", "share", "growth")):
+        if LABELS.get(key, ("", ""))[1] == "pct" or any(word in key for word in ("rate", "share", "growth")):
             return f"{value:.2%}"
         if value.is_integer() and abs(value) >= 1:
             return f"{value:,.0f}"

@@ -14,31 +14,10 @@ from experiments.compare.comparison import (
     BINARY_OUTCOME,
     HEADLINE,
     PRECISION_OUTCOME,
-    RELAPSE_EVENTS,
     Comparison,
     lookup,
 )
-
-#: Outcome → (plain label, kind). Kinds: pct (a share shown in %), yuan_bn, count, years, number.
-OUTCOME_LABELS: dict[str, tuple[str, str]] = {
-    "relapse_rate_peak": ("Highest yearly relapse rate", "pct"),
-    "relapse_cum_share": ("Formerly poor households that relapsed at least once", "pct"),
-    "new_poverty_cum_share": ("Never-registered households that became poor at least once", "pct"),
-    "poverty_rate_final": ("Poverty rate in the last year", "pct"),
-    "county_relapse_rate_max": ("Highest relapse rate of any county in any year", "pct"),
-    "large_scale_relapse": ("Chance of large-scale relapse", "pct"),
-    "large_scale_county_years": ("County-years of large-scale relapse", "number"),
-    "income_growth_fpc_mean": ("Yearly income growth in formerly poor counties (average)", "pct"),
-    "three_excesses_years": ("Years in which the three excesses hold", "number"),
-    "relative_poverty_rate_final": ("Relative poverty rate in the last year", "pct"),
-    "gini_final": ("Gini coefficient of income in the last year", "gini"),
-    "fiscal_cost_total_yuan": ("Public spending over the whole period", "yuan_bn"),
-    "monitored_share_peak": ("Highest share of households under monitoring", "pct"),
-    "risk_eliminated_share_final": ("Monitored households whose risk was eliminated", "pct"),
-    "enterprises_final": ("Rural enterprises at the end", "count"),
-    "local_jobs_final": ("Local enterprise jobs at the end", "count"),
-    RELAPSE_EVENTS: ("Household relapses over the whole period", "count"),
-}
+from experiments.outcomes import LABELS as OUTCOME_LABELS
 
 
 def format_value(outcome: str, value: float, diff: bool = False) -> str:

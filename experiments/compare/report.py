@@ -251,7 +251,9 @@ def _definitions(c: Comparison) -> list[tuple[str, str]]:
             ("formerly_poor", "other formerly poor counties"),
             ("never_poor", "counties never designated poor"))) + "."),
         ("95% interval", "For an average: the range that would contain the model's true average in 95 of 100 "
-         "repetitions of this study (Student t). For a chance: Wilson's interval."),
+         "repetitions of this study (Student t; for shares and rates taken on the logit scale, for counts and "
+         "money on the log scale, so that it stays within the values they can take). For a chance: Wilson's "
+         "interval. For a difference: Student t on the paired differences (Newcombe's interval for a chance)."),
     ]
     return items
 

@@ -146,16 +146,19 @@ def de_sizes(budget: int, n_free: int) -> tuple[int, int]:
 
 def calibrate(scenario: str, target_paths: Sequence[Path], budget: int, seeds: int, households: int | None,
               counties: int | None, seed: int = 1, free: Sequence[FreeParameter] = FREE_PARAMETERS,
-              progress=None) -> dict[str, Any]:
-    """Run the calibration; returns the fitted values, distance, rows and history (no files)."""
+              progress=None, seed_base: int = 1, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run the calibration; returns the fitted values, distance, rows and history (no files).
+
+    ``seed`` is the optimiser's; the replications of every candidate use the seeds ``seed_base`` to
+    ``seed_base + seeds - 1``; ``overrides`` are dotted-path overrides of every run (``--set``)."""
     all_targets = read_all(target_paths)
     targets = fittable(all_targets)
     if not targets:
         raise TargetError(["no fittable targets: give levels or intervals with a tolerance > 0 and weight > 0"])
-    base = load_params(scenario, size_overrides(households, counties, None))
+    base = load_params(scenario, {**(overrides or {}), **size_overrides(households, counties, None)})
     base = base.with_overrides({"sim.n_years": horizon_years(base, targets)})
     pop, maxiter = de_sizes(budget, len(free))
-    obj = Objective(base, free, targets, range(1, seeds + 1), budget, progress)
+    obj = Objective(base, free, targets, range(seed_base, seed_base + seeds), budget, progress)
     t0 = time.perf_counter()
     res = optimize.differential_evolution(
         obj, [(p.lo, p.hi) for p in free], popsize=pop, maxiter=maxiter, init="latinhypercube",
@@ -170,6 +173,7 @@ def calibrate(scenario: str, target_paths: Sequence[Path], budget: int, seeds: i
         r["contribution"] = c
     return {
         "scenario": scenario, "free": list(free), "fitted": dict(zip([p.path for p in free], x, strict=True)),
+        "overrides": dict(overrides or {}),
         "distance": d, "rows": rows, "targets": targets, "reps": reps, "history": [h[1] for h in obj.history],
         "meta": {"budget": budget, "evaluated": len(obj.history), "seeds": list(obj.seeds), "seed": seed,
                  "households": base.population.n_households, "counties": base.population.n_counties,
@@ -187,7 +191,9 @@ def _round(value: float, lo: float, hi: float) -> float:
 
 def scenario_yaml(result: dict[str, Any]) -> str:
     meta = result["meta"]
-    fitted = {p.path: _round(result["fitted"][p.path], p.lo, p.hi) for p in result["free"]}
+    # the --set overrides the fit ran with belong to the fitted scenario too
+    fitted = {**result.get("overrides", {}),
+              **{p.path: _round(result["fitted"][p.path], p.lo, p.hi) for p in result["free"]}}
     params = {k: v for k, v in fitted.items() if not k.startswith("policy.")}
     policy = {k.removeprefix("policy."): v for k, v in fitted.items() if k.startswith("policy.")}
     doc = {

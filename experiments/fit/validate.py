@@ -4,8 +4,9 @@ Pattern-oriented validation (Grimm et al. 2005): the scenario (default ``histori
 ``--seeds`` replications (default 20, common random numbers); each target of the target files
 (default the shipped in-sample targets, :mod:`experiments.fit.targets` for the format) gets the
 simulated mean and 90% interval over replications, its tolerance and pass/fail; the overall score
-is the share of targets that pass. Output directory: ``validation.md``, ``validation.html``,
-``validation.csv``, ``figures/*.png``; ``--json FILE`` writes the rows as a JSON list.
+is the share of targets that pass. Output directory: ``validation.md``, ``validation.html`` (one
+self-contained file, figures inside), the ``validation`` table (``--format``: csv or parquet),
+``figures/*.png``; ``--json FILE`` writes the rows as a JSON list.
 """
 
 from __future__ import annotations
@@ -26,8 +27,38 @@ DEFAULT_SCENARIO = "historical"
 DEFAULT_SEEDS = 20
 #: Replications below which a validation is marked indicative.
 MIN_SEEDS = 20
+#: Plain names of the indicators of the shipped target files (others are shown by their column name).
+INDICATOR_LABELS = {
+    "poverty_rate": "Poverty rate (share of rural residents below the line)",
+    "income_pc_fpc_yuan": "Income per person in formerly poor counties (yuan a year)",
+    "income_growth_fpc": "Income growth in formerly poor counties (nominal)",
+    "income_growth_fpc_real": "Income growth in formerly poor counties (after inflation)",
+    "income_growth_premium_fpc": "Income growth of formerly poor counties above all rural counties",
+    "income_ratio_fpc_nonfpc": "Income in formerly poor counties relative to the other counties",
+    "wage_share_fpc": "Share of wages in income, formerly poor counties",
+    "operating_share_fpc": "Share of farm and business income, formerly poor counties",
+    "property_share_fpc": "Share of property income, formerly poor counties",
+    "transfer_share_fpc": "Share of transfers in income, formerly poor counties",
+    "migrant_share_fp_labour": "Wage workers of registered households working away from home",
+    "relocated_share_fp": "Registered residents relocated from inhospitable areas",
+    "exiter_poor_again_share": "Households that left the register and became poor again",
+}
 JSON_KEYS = ("id", "indicator", "year", "value", "tolerance", "relative_tolerance", "unit", "simulated_mean",
              "simulated_p05", "simulated_p95", "n_runs", "pass", "source", "note")
+
+
+def indicator_label(indicator: str) -> str:
+    """The plain name of a target's indicator (its column name when none is declared)."""
+    return INDICATOR_LABELS.get(indicator, indicator.replace("_", " "))
+
+
+def seed_warnings(seeds: int) -> list[str]:
+    """Why fewer than :data:`MIN_SEEDS` replications give only an indicative validation (empty otherwise)."""
+    if seeds >= MIN_SEEDS:
+        return []
+    return [f"{seeds} replication{'s are' if seeds != 1 else ' is'} too few for the 90% interval over "
+            f"replications (the 5% and 95% marks of {seeds} runs are close to the lowest and highest) and for a "
+            f"stable pass or fail near a tolerance: the result is indicative only; use {MIN_SEEDS} or more"]
 
 
 def score(rows: Sequence[dict[str, Any]]) -> float:
@@ -36,10 +67,13 @@ def score(rows: Sequence[dict[str, Any]]) -> float:
 
 
 def validate(scenario: str, target_paths: Sequence[Path], seeds: int, households: int | None = None,
-             counties: int | None = None, seed_base: int = 1, progress=None) -> dict[str, Any]:
-    """Run the validation; returns ``{"rows", "score", "targets", "reps", "meta"}`` (no files)."""
+             counties: int | None = None, seed_base: int = 1, progress=None, years: int | None = None,
+             overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run the validation; returns ``{"rows", "score", "targets", "reps", "meta"}`` (no files).
+
+    ``overrides`` are dotted-path overrides of every run (``--set``), on top of the scenario."""
     targets = read_all(target_paths)
-    params = load_params(scenario, size_overrides(households, counties, None))
+    params = load_params(scenario, {**(overrides or {}), **size_overrides(households, counties, years)})
     t0 = time.perf_counter()
     reps = replicate(params, range(seed_base, seed_base + seeds), targets, progress)
     rows = target_rows(targets, reps)
@@ -56,15 +90,19 @@ def _table(rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
     for r in rows:
         tol = "" if r["tolerance"] is None else number(r["tolerance"], 4) + (" (relative)" if r["relative_tolerance"]
                                                                             else "")
-        body.append([r["id"], r["indicator"], r["year"], r["value"], tol, number(r["simulated_mean"], 4),
+        body.append([r["id"], indicator_label(r["indicator"]), r["year"], r["value"], tol,
+                     number(r["simulated_mean"], 4),
                      f"{number(r['simulated_p05'], 4)} – {number(r['simulated_p95'], 4)}",
                      "pass" if r["pass"] else "FAIL"])
     return header, body
 
 
-def write_report(result: dict[str, Any], out: Path) -> None:
-    """Markdown, HTML, CSV and figures of a validation into ``out`` (an empty or new directory)."""
+def write_report(result: dict[str, Any], out: Path, fmt: str = "csv") -> None:
+    """Markdown, HTML, the table (``fmt``: csv or parquet) and figures of a validation into ``out`` (an
+    empty or new directory)."""
     import pandas as pd
+
+    from experiments.tables import write_table
 
     rows, meta = result["rows"], result["meta"]
     fig_dir = out / "figures"
@@ -76,23 +114,24 @@ def write_report(result: dict[str, Any], out: Path) -> None:
                                   f"'{meta['scenario']}': mean and 90% band over {len(meta['seeds'])} replications"),
     ) if f is not None]
     n_pass = sum(r["pass"] for r in rows)
-    caveat = (f" Fewer than {MIN_SEEDS} replications: the result is indicative only."
-              if len(meta["seeds"]) < MIN_SEEDS else "")
+    warnings = seed_warnings(len(meta["seeds"]))
     intro = (f"Scenario `{meta['scenario']}`, {meta['households']:,} households in {meta['counties']} counties, "
              f"{meta['years']}, {len(meta['seeds'])} replications (seeds {meta['seeds'][0]}-{meta['seeds'][-1]}). "
              f"Targets: {', '.join(meta['targets'])}. A target passes when the mean over replications is within "
-             f"its tolerance.{caveat}")
+             "its tolerance.")
     header, body = _table(rows)
-    md = [f"# {title}", "", intro, "", f"**Overall score: {n_pass} of {len(rows)} targets pass "
+    md = [f"# {title}", "", intro, "", *(f"**Warning:** {w}.\n" for w in warnings),
+          f"**Overall score: {n_pass} of {len(rows)} targets pass "
           f"({result['score']:.0%}).**", "", markdown_table(header, body), ""]
     md += [f"![{f.stem}](figures/{f.name})" for f in figs]
     md += ["", "Sources: " + "; ".join(f"{r['id']}: {r['source']}" for r in rows), ""]
     (out / "validation.md").write_text("\n".join(md), encoding="utf-8")
     (out / "validation.html").write_text(
         render("validation.html.j2", title=title, intro=intro, n_pass=n_pass, rows=rows, score=result["score"],
-               header=header, body=body, classes=["pass" if r["pass"] else "fail" for r in rows], figures=figs),
+               header=header, body=body, classes=["pass" if r["pass"] else "fail" for r in rows], figures=figs,
+               warnings=warnings),
         encoding="utf-8")
-    pd.DataFrame(rows).to_csv(out / "validation.csv", index=False)
+    write_table(pd.DataFrame(rows), out, "validation", fmt)
     (out / "meta.json").write_text(json.dumps({**meta, "score": result["score"]}, indent=2), encoding="utf-8")
 
 

@@ -322,17 +322,15 @@ def build_report(d: Discovery, figure: Path | None) -> str:
                   min_coverage=d.info.get("min_coverage", MIN_COVERAGE), peel_alpha=PEEL_ALPHA, mass_min=MASS_MIN)
 
 
-def write_outputs(d: Discovery, directory: Path) -> list[Path]:
+def write_outputs(d: Discovery, directory: Path, fmt: str = "csv") -> list[Path]:
+    """The runs, boxes and peeling tables (``fmt``: csv or parquet), the trade-off figure, manifest.json and
+    report.html in ``directory``."""
+    from experiments.tables import write_table
+
     directory = Path(directory)
-    out = []
-    d.runs.to_csv(directory / "runs.csv", index=False)
-    out.append(directory / "runs.csv")
-    boxes_table(d).to_csv(directory / "boxes.csv", index=False)
-    out.append(directory / "boxes.csv")
+    out = [write_table(d.runs, directory, "runs", fmt), write_table(boxes_table(d), directory, "boxes", fmt)]
     for b, box in enumerate(d.boxes, start=1):
-        path = directory / f"peeling_box{b}.csv"
-        box.trajectory.to_csv(path, index=False)
-        out.append(path)
+        out.append(write_table(box.trajectory, directory, f"peeling_box{b}", fmt))
     figure = None
     if d.boxes:
         figure = directory / "tradeoff.png"

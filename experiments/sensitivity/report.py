@@ -3,7 +3,8 @@
 Figures (PNG, matplotlib's object-oriented API on the Agg canvas, no pyplot state):
 
 - ``indices.png``: per output, the method's indices with their 95% intervals (Sobol': S1 and ST;
-  Morris: mu* ; delta: delta and S1), parameters sorted by the main index, levers marked.
+  Morris: mu* ; delta: delta and S1), parameters sorted by the main index, levers marked; a panel
+  whose intervals are wider than the indices says so in red (:func:`~experiments.sensitivity.study.wide_intervals`).
 - ``morris.png`` (Morris only): mu* against sigma per output; points far above the diagonal
   interact or act non-linearly.
 - ``convergence.png``: the main index of each parameter as the sample grows (nested prefixes),
@@ -24,7 +25,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from experiments.report import number, percent, render
-from experiments.sensitivity.study import DELTA_RESAMPLES, INDEX_COLUMNS, MAIN_INDEX, NUM_RESAMPLES, Study
+from experiments.sensitivity.study import (
+    DELTA_RESAMPLES,
+    INDEX_COLUMNS,
+    MAIN_INDEX,
+    NUM_RESAMPLES,
+    Study,
+    wide_intervals,
+)
 
 FOCUS_OUTPUT = "large_scale_relapse"
 LEVER_COLOUR = "#c0392b"
@@ -72,6 +80,8 @@ def indices_figure(indices: pd.DataFrame, method: str, outputs: list[str]) -> Fi
     rows = math.ceil(len(outputs) / cols)
     fig.set_size_inches(6.5 * cols, (0.32 * n_params + 1.4) * rows)
     main = MAIN_INDEX[method]
+    wide = wide_intervals(indices, method)
+    any_wide = False
     for k, output in enumerate(outputs):
         ax = fig.add_subplot(rows, cols, k + 1)
         t = indices[indices["output"] == output].sort_values(main, na_position="first")
@@ -89,7 +99,18 @@ def indices_figure(indices: pd.DataFrame, method: str, outputs: list[str]) -> Fi
         ax.axvline(0, color="0.5", lw=0.6)
         ax.set_title(output, fontsize=9)
         ax.legend(fontsize=7, loc="lower right")
-    fig.suptitle(f"{method} indices with 95% intervals (◆ red = policy lever, blue = uncertainty)", fontsize=9)
+        flagged = wide[(wide["output"] == output) & ((wide["wide"] > 0) | (wide["outside"] > 0))]
+        if len(flagged):
+            any_wide = True
+            text = "; ".join(f"{int(r['wide'])} of {int(r['total'])} {r['index'].replace('_', ' ')} intervals wider "
+                             "than the index" for _, r in flagged.iterrows())
+            ax.text(0.01, 1.0, f"warning: {text}: not told apart from zero", transform=ax.transAxes,
+                    fontsize=6.5, color=LEVER_COLOUR, va="bottom", ha="left")
+            ax.title.set_position((0.5, 1.06))
+    title = f"{method} indices with 95% intervals (◆ red = policy lever, blue = uncertainty)"
+    if any_wide:
+        title += "\nwarning: some intervals are wider than their indices; raise --n (and --seeds) before reading them"
+    fig.suptitle(title, fontsize=9, color=LEVER_COLOUR if any_wide else "black")
     fig.tight_layout()
     return fig
 
@@ -290,6 +311,7 @@ def build_report(study: Study, figures: dict[str, Path]) -> str:
         parameters.append([q.name, q.kind, f"{number(lo)} – {number(hi)}", q.doc or plain(q.name)])
     ev = study.evaluation
     return render("sensitivity.html.j2", study=study, problem=p, ev=ev, main=main, findings=lever_findings(study),
+                  warnings=study.warnings,
                   summary=summary, figures=figures, index_columns=columns, index_rows=index_rows,
                   parameters=parameters, design=_design_words(study),
                   size=", ".join(f"{v:,} {k}" for k, v in p.size.items()),

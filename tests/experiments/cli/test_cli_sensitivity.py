@@ -72,7 +72,7 @@ def test_cli_morris_end_to_end_through_the_store_and_resume(tmp_path, small_prob
     assert "(0 new, 0 failed)" in resumed.output
     pd.testing.assert_frame_equal(pd.read_csv(out / "indices.csv"), indices)
     # resuming with another design is refused as bad input, the store is left as it was
-    other = CliRunner().invoke(app, [*args, "--resume", "--reps", "3"])
+    other = CliRunner().invoke(app, [*args, "--resume", "--seeds", "3"])
     assert other.exit_code == 2 and other.stderr.startswith("error:") and "another experiment" in other.stderr
 
 
