@@ -139,6 +139,7 @@ def compare_command(
 
     seeds = o.take_renamed(seeds, reps, "--reps")
     first_seed = o.take_renamed(first_seed, seed_base, "--seed-base")
+    o.check_seeds(first_seed=first_seed)
     max_seeds = o.take_renamed(max_seeds, max_reps, "--max-reps")
     compare(scenarios, reference, seeds, precision, max_seeds, workers, inprocess, years, households, counties,
             first_seed, set_, out, force, fmt)
@@ -229,6 +230,7 @@ def experiment_command(
     """Run a batch experiment (scenarios x parameters x seeds) into a resumable result store (Parquet parts)."""
     from experiments.cli.experiment import experiment
 
+    o.check_seeds(first_seed=first_seed)
     experiment(file, workers, scheduler, local_cluster, out, resume, retry_failed, yes, inprocess,
                seeds=seeds, first_seed=first_seed, households=households, counties=counties, years=years,
                set_=set_, force=force)
@@ -264,6 +266,7 @@ def sensitivity_command(
 
     o.refuse_changed(old_seed, "--seed")
     seeds = o.take_renamed(seeds, reps, "--reps")
+    o.check_seeds(first_seed=first_seed, design_seed=design_seed)
     sensitivity(problem, method, n, seeds, base, households, counties, years, workers, scheduler, inprocess, out,
                 resume, retry_failed, design_seed, first_seed=first_seed, set_=set_, force=force, fmt=fmt)
 
@@ -301,6 +304,7 @@ def discover_command(
 
     o.refuse_changed(old_seed, "--seed")
     seeds = o.take_renamed(seeds, reps, "--reps")
+    o.check_seeds(first_seed=first_seed, design_seed=design_seed)
     discover(problem, n, seeds, base, households, counties, years, threshold, min_coverage, workers, scheduler,
              inprocess, out, resume, retry_failed, design_seed, first_seed=first_seed, set_=set_, force=force,
              fmt=fmt)
@@ -326,6 +330,7 @@ def validate_command(
     """Check a scenario against target files over replications: report with pass/fail and a score."""
     from experiments.cli.validate import validate
 
+    o.check_seeds(first_seed=first_seed)
     validate(scenario, targets, 20 if seeds is None else seeds, 20_000 if households is None else households,
              counties, json_path, out, first_seed=first_seed, years=years, set_=set_, force=force, fmt=fmt)
 
@@ -349,8 +354,8 @@ def calibrate_command(
     """Fit the historical run's free parameters to the 2017-2020 targets: scenario file, fit report, plots."""
     from experiments.cli.calibrate import calibrate
 
-    if old_seed is not None:
-        o.refuse_changed(old_seed, "--seed")
+    o.refuse_changed(old_seed, "--seed")
+    o.check_seeds(first_seed=first_seed, design_seed=design_seed)
     calibrate(scenario, targets, budget, 4 if seeds is None else seeds, 10_000 if households is None else households,
               10 if counties is None else counties, design_seed, out, first_seed=first_seed, set_=set_, force=force)
 

@@ -57,7 +57,7 @@ def _help(name: str, default: str | None) -> str:
 
 
 def seed(default_text: str) -> Any:
-    return Annotated[int, typer.Option("--seed", metavar="N", min=0, help=_help("--seed", default_text),
+    return Annotated[int, typer.Option("--seed", metavar="N", help=_help("--seed", default_text),
                                        show_default=False)]
 
 
@@ -67,7 +67,7 @@ def seeds(default_text: str) -> Any:
 
 
 def first_seed(default_text: str = "1") -> Any:
-    return Annotated[int | None, typer.Option("--first-seed", metavar="N", min=0,
+    return Annotated[int | None, typer.Option("--first-seed", metavar="N",
                                               help=_help("--first-seed", default_text), show_default=False)]
 
 
@@ -110,7 +110,7 @@ def table_format(default_text: str) -> Any:
 
 
 def design_seed(what: str) -> Any:
-    return Annotated[int, typer.Option("--design-seed", metavar="N", min=0, show_default=False,
+    return Annotated[int, typer.Option("--design-seed", metavar="N", show_default=False,
                                        help=f"Seed of {what} (not of the model runs, which use --first-seed). "
                                             "Default: 1.")]
 
@@ -144,3 +144,12 @@ def refuse_changed(old_value: Any, old: str) -> None:
 
     if old_value is not None:
         fail(MEANING_CHANGED[old] + ".")
+
+
+def check_seeds(**given: int | None) -> None:
+    """Fail when a seed option (``first_seed=...``, ``design_seed=...``) is negative, naming it and its value."""
+    from experiments.cli.console import fail
+
+    for name, value in given.items():
+        if value is not None and value < 0:
+            fail(f"--{name.replace('_', '-')} {value}: a seed is a whole number >= 0.")

@@ -90,16 +90,26 @@ def text_table(comparison: Comparison) -> str:
 
 
 def pairing_summary(comparison: Comparison) -> str:
-    """One sentence on how much common random numbers narrowed the intervals."""
+    """One sentence on how much common random numbers narrowed the intervals (or, with few replications,
+    that they did not)."""
     ratios = [lookup(comparison.table, s, PRECISION_OUTCOME, "pairing_ratio")
               for s in comparison.settings.scenarios if s != comparison.settings.reference]
-    ratios = [r for r in ratios if math.isfinite(r)]
+    ratios = [r for r in ratios if math.isfinite(r) and r > 0]
     if not ratios:
         return ""
     lo, hi = min(ratios), max(ratios)
-    span = f"{lo:.1f} times" if abs(hi - lo) < 0.05 else f"{lo:.1f} to {hi:.1f} times"
-    return (f"Pairing by seed made the intervals of the differences in cumulative relapse share {span} narrower "
-            "than comparing independent runs would.")
+    what = "the intervals of the differences in cumulative relapse share"
+    if lo >= 1:
+        span = f"{lo:.1f} times" if abs(hi - lo) < 0.05 else f"{lo:.1f} to {hi:.1f} times"
+        return f"Pairing by seed made {what} {span} narrower than comparing independent runs would."
+    if hi < 1:
+        span = f"{1 / hi:.1f} times" if abs(1 / lo - 1 / hi) < 0.05 else f"{1 / hi:.1f} to {1 / lo:.1f} times"
+        return (f"Pairing by seed made {what} {span} wider than comparing independent runs would: with "
+                f"{comparison.n_reps} replications the widths are themselves uncertain, or the paths react to "
+                "the same shocks in opposite ways.")
+    return (f"Pairing by seed made {what} between {1 / lo:.1f} times wider and {hi:.1f} times narrower than "
+            f"comparing independent runs would (with {comparison.n_reps} replications the widths are themselves "
+            "uncertain).")
 
 
 def precision_sentence(comparison: Comparison) -> str:
@@ -114,5 +124,5 @@ def precision_sentence(comparison: Comparison) -> str:
                 f"in cumulative relapse share is known to within ±{worst * 100:.2f} percentage points "
                 f"(target below ±{s.precision * 100:.2f}).")
     return (f"Precision NOT reached: stopped at the cap of {len(p.seeds)} replications with a largest half-width of "
-            f"±{worst * 100:.2f} percentage points (target below ±{s.precision * 100:.2f}); raise --max-reps or "
+            f"±{worst * 100:.2f} percentage points (target below ±{s.precision * 100:.2f}); raise --max-seeds or "
             "relax --precision.")

@@ -17,6 +17,7 @@ relapse, in plain words, then the tables, figures and how the numbers were made.
 from __future__ import annotations
 
 import math
+import textwrap
 from datetime import datetime
 from pathlib import Path
 
@@ -74,11 +75,9 @@ def indices_figure(indices: pd.DataFrame, method: str, outputs: list[str]) -> Fi
     """Bars of the indices with 95% intervals, one panel per output."""
     shown = [c for c in INDEX_COLUMNS[method] if not c.endswith("_conf") and f"{c}_conf" in INDEX_COLUMNS[method]]
     n_params = indices["parameter"].nunique()
-    fig = Figure(figsize=(6.5 * min(len(outputs), 2), 0.35 * n_params + 1.6) if len(outputs) > 1
-                 else (7, 0.35 * n_params + 1.6))
     cols = min(len(outputs), 2)
     rows = math.ceil(len(outputs) / cols)
-    fig.set_size_inches(6.5 * cols, (0.32 * n_params + 1.4) * rows)
+    fig = Figure(figsize=(6.5 * cols, (0.32 * n_params + 2.2) * rows), layout="constrained")
     main = MAIN_INDEX[method]
     wide = wide_intervals(indices, method)
     any_wide = False
@@ -102,16 +101,14 @@ def indices_figure(indices: pd.DataFrame, method: str, outputs: list[str]) -> Fi
         flagged = wide[(wide["output"] == output) & ((wide["wide"] > 0) | (wide["outside"] > 0))]
         if len(flagged):
             any_wide = True
-            text = "; ".join(f"{int(r['wide'])} of {int(r['total'])} {r['index'].replace('_', ' ')} intervals wider "
-                             "than the index" for _, r in flagged.iterrows())
-            ax.text(0.01, 1.0, f"warning: {text}: not told apart from zero", transform=ax.transAxes,
-                    fontsize=6.5, color=LEVER_COLOUR, va="bottom", ha="left")
-            ax.title.set_position((0.5, 1.06))
+            counts = ", ".join(f"{int(r['wide'])} of {int(r['total'])} {r['index'].replace('_', ' ')}"
+                               for _, r in flagged.iterrows())
+            ax.set_xlabel(textwrap.fill(f"warning: interval wider than the index for {counts}: not told apart "
+                                        "from zero", 80), color=LEVER_COLOUR, fontsize=7)
     title = f"{method} indices with 95% intervals (◆ red = policy lever, blue = uncertainty)"
     if any_wide:
         title += "\nwarning: some intervals are wider than their indices; raise --n (and --seeds) before reading them"
     fig.suptitle(title, fontsize=9, color=LEVER_COLOUR if any_wide else "black")
-    fig.tight_layout()
     return fig
 
 
