@@ -317,7 +317,8 @@ def validate_command(
     seeds: o.seeds("20 (the 90% interval over replications needs 20 or more)") = None,
     first_seed: FirstSeed = None,
     households: o.households("20,000 (a smaller province than the scenario's 100,000 keeps 20 replications of "
-                             "14 years to a few minutes; the targets are province-wide rates)") = None,
+                             "the nine historical years, 2017-2025, to a few minutes; the targets are province-wide "
+                             "rates)") = None,
     counties: o.counties("the scenario's") = None,
     years: o.years("the scenario's") = None,
     set_: SetValues = None,
