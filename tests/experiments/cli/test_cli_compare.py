@@ -7,6 +7,7 @@ process, one thread per run.
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -242,3 +243,25 @@ def test_worker_processes_give_the_same_comparison_as_this_process(compared, tmp
     assert result.exit_code == 0, result.output
     pd.testing.assert_frame_equal(pd.read_csv(other / "comparison.csv"), pd.read_csv(out / "comparison.csv"),
                                   check_exact=True)
+
+
+def test_two_replications_warn_and_keep_every_interval_in_range(tmp_path):
+    """The issue's case: `compare --reps 2` (the old name of --seeds) warns that two replications are too
+    few, in the terminal and the brief, and no interval leaves its outcome's range."""
+    from experiments.outcomes import outcome_range
+
+    out = tmp_path / "out"
+    result = cli.invoke(app, ["compare", "transition", "abrupt_withdrawal", *TINY, "--reps", "2", "--in-process",
+                              "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "warning: --reps is now called --seeds" in result.stderr
+    assert "warning: 2 replications are too few for the intervals" in result.stderr
+    assert "warning: 2 replications are too few for a probability" in result.stderr
+    assert "Read with care" in (out / "report.html").read_text(encoding="utf-8")
+    table = pd.read_csv(out / "comparison.csv").pivot_table(index=["scenario", "outcome"], columns="statistic",
+                                                            values="value")
+    for (_, outcome), row in table.iterrows():
+        declared = outcome_range(outcome, years=3, counties=4)
+        assert declared.lo <= row["ci_low"] <= row["mean"] <= row["ci_high"] <= float(declared.hi), (outcome, row)
+        if declared.hi == 1.0 and math.isfinite(row["diff_ci_low"]):
+            assert -1.0 <= row["diff_ci_low"] <= row["diff_ci_high"] <= 1.0, (outcome, row)
