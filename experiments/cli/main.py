@@ -350,7 +350,7 @@ def calibrate_command(
     targets: TargetFiles = None,
     out: o.out("a new runs/calibrate-<date>-<time>") = None,
     force: Force = False,
-    old_seed: Annotated[int | None, typer.Option("--seed", hidden=True, show_default=False)] = None,
+    old_seed: OldSeed = None,
 ) -> None:
     """Fit the historical run's free parameters to the 2017-2020 targets: scenario file, fit report, plots."""
     from experiments.cli.calibrate import calibrate

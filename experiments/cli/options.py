@@ -11,11 +11,12 @@ texts and defaults cannot drift apart (a test walks every command's ``--help`` a
 - ``--workers``: local worker processes (a warning when more than the machine's cores);
 - ``--out``, ``--force``, ``--format``: where results go, replacing them, the tables' format.
 
-Where a command's default differs from another's, its help says why (``default`` below). Seeds
-of a *design* rather than of the runs (the sample of a sensitivity study, the optimiser of a
-calibration) are ``--design-seed``. Options that were renamed keep working where the rename is
-all that changed (:data:`RENAMED`), with a note; options whose meaning changed fail with the new
-name (:data:`MEANING_CHANGED`).
+Where a command's default differs from another's, its help says why (the ``default_text`` of the
+factories below). Seeds of a *design* rather than of the runs (the sample of a sensitivity study,
+the optimiser of a calibration) are ``--design-seed``. Options that were renamed keep working where
+the rename is all that changed (:data:`RENAMED`), with a warning; options whose meaning changed
+fail with the new name (:data:`MEANING_CHANGED`). A new shared option (a ``--lang``, say) goes into
+:data:`SHARED` and onto every command; the help test then checks it everywhere.
 """
 
 from __future__ import annotations

@@ -256,10 +256,10 @@ def lever_findings(study: Study, output: str = FOCUS_OUTPUT) -> list[str]:
     if math.isfinite(ns):
         out.append(f"Run-to-run chance makes up {percent(noise['noise_share'], 1)} of the variation between single "
                    f"runs and {percent(ns, 1)} of the variation between the point averages the indices decompose"
-                   + (" — high: add replications (--reps) before trusting small differences." if ns > 0.3 else "."))
+                   + (" — high: add replications (--seeds) before trusting small differences." if ns > 0.3 else "."))
     else:
         out.append("With one replication per point the run-to-run noise cannot be separated from the parameters' "
-                   "effects; use --reps 2 or more.")
+                   "effects; use --seeds 2 or more.")
     if math.isfinite(ns) and ns > 0.5:
         out += _steadier_output(study, output)
     return out

@@ -382,7 +382,7 @@ def run_study(problem: Problem, method: str, n: int, evaluator: Evaluator, reps:
     t0 = time.perf_counter()
     reps = problem.reps if reps is None else reps
     if reps < 1:
-        raise SensitivityError(f"--reps {reps}: at least 1 replication per point is needed")
+        raise SensitivityError(f"--seeds {reps}: at least 1 replication per point is needed")
     X = sample(problem, method, n, seed)
     seeds = list(range(seed_base, seed_base + reps))
     evaluation = evaluator(problem, X, seeds)
