@@ -13,7 +13,11 @@ so that ``ruralsim --help``, ``check`` and ``scenarios`` start without the model
 - ``ruralsim discover PROBLEM``: scenario discovery with PRIM (:mod:`experiments.cli.discover`);
 - ``ruralsim app``: the classroom app (:mod:`experiments.cli.app`);
 - ``ruralsim validate`` and ``ruralsim calibrate``: the fit to target files (:mod:`experiments.cli.validate`,
-  :mod:`experiments.cli.calibrate`).
+  :mod:`experiments.cli.calibrate`);
+- ``ruralsim outputs [NAME]``: the glossary of outputs, levers and terms (:mod:`experiments.cli.outputs`).
+
+``--lang zh|en`` (one definition, :data:`Lang`) chooses the language of what a command prints, reports
+and draws; without it ``RURALSIM_LANG``, else the locale (:mod:`experiments.i18n`).
 
 Exit codes (see :mod:`experiments.cli.console`): 0 success; 2 bad input, reported as one paragraph
 starting with ``error:`` on stderr and no traceback; 1 when the model or the writing of results
@@ -49,6 +53,24 @@ BaseScenario = Annotated[str | None, typer.Option(help="Scenario every run start
 RunHouseholds = Annotated[int | None, typer.Option(help="Households per run.", show_default=False)]
 RunCounties = Annotated[int | None, typer.Option(help="Counties per run.", show_default=False)]
 RunYears = Annotated[int | None, typer.Option(help="Simulated years per run.", show_default=False)]
+
+
+def _use_lang(value: str | None) -> str | None:
+    """Make ``--lang`` (or, without it, ``$RURALSIM_LANG`` or the locale) the language of this command."""
+    from experiments.i18n import LangError, set_lang
+
+    try:
+        set_lang(value)
+    except LangError as exc:
+        from experiments.cli.console import fail
+
+        fail(str(exc))
+    return value
+
+
+Lang = Annotated[str | None, typer.Option(
+    "--lang", metavar="zh|en", callback=_use_lang, show_default=False,
+    help="Language of printed summaries, reports and figures: zh or en (default: $RURALSIM_LANG, else the locale).")]
 ProblemFile = Annotated[str, typer.Argument(help="Problem file, or a shipped name such as 'relapse_risk'.",
                                           show_default=False)]
 
@@ -59,7 +81,7 @@ def main() -> None:
 
 
 @app.command("scenarios")
-def scenarios_command() -> None:
+def scenarios_command(lang: Lang = None) -> None:
     """List the shipped scenarios with their descriptions."""
     from experiments.cli.scenarios import list_command
 
@@ -99,6 +121,7 @@ def run_command(
         help="Output directory (default: runs/<scenario>-seed<N>).", show_default=False)] = None,
     fmt: Annotated[str, typer.Option("--format", help="Table format: parquet or csv.")] = "parquet",
     force: Annotated[bool, typer.Option(help="Replace a non-empty output directory.")] = False,
+    lang: Lang = None,
 ) -> None:
     """Run one scenario and write tables, summary.json and PNG figures to an output directory."""
     from experiments.cli.run import run
@@ -185,6 +208,7 @@ def compare_command(
         help="Override a parameter of every scenario by dotted path (value is YAML). Repeatable.")] = None,
     out: Annotated[Path | None, typer.Option(help="Output directory (default: runs/compare-<date>-<time>).",
                                              show_default=False)] = None,
+    lang: Lang = None,
 ) -> None:
     """Compare policy paths on common random numbers: intervals, paired differences, figures, report.html."""
     from experiments.cli.compare import compare
@@ -212,6 +236,7 @@ def sensitivity_command(
     resume: ResumeStudy = False,
     retry_failed: RetryFailed = False,
     seed: Annotated[int, typer.Option(help="Seed of the sample design and the bootstrap.")] = 1,
+    lang: Lang = None,
 ) -> None:
     """Global sensitivity analysis: indices with intervals, noise share, convergence, report.html."""
     from experiments.cli.sensitivity import sensitivity
@@ -242,6 +267,7 @@ def discover_command(
     resume: ResumeStudy = False,
     retry_failed: RetryFailed = False,
     seed: Annotated[int, typer.Option(help="Seed of the Latin hypercube.")] = 1,
+    lang: Lang = None,
 ) -> None:
     """Scenario discovery: the conditions (PRIM boxes) under which large-scale relapse happens."""
     from experiments.cli.discover import discover
@@ -256,6 +282,7 @@ def app_command(
     port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 8765,
     households: Annotated[int, typer.Option(help="Default simulated households of each of the two provinces.")]
     = 100_000,
+    lang: Lang = None,
 ) -> None:
     """Serve the classroom app: two policies in lockstep, live charts, "withdraw support now"."""
     from experiments.cli.app import app_command as serve_app
@@ -278,6 +305,7 @@ def validate_command(
                                                    show_default=False)] = None,
     out: Annotated[Path | None, typer.Option(help="Output directory (default: runs/validate-<date>-<time>).",
                                              show_default=False)] = None,
+    lang: Lang = None,
 ) -> None:
     """Check a scenario against target files over replications: report with pass/fail and a score."""
     from experiments.cli.validate import validate
@@ -299,8 +327,22 @@ def calibrate_command(
     seed: Annotated[int, typer.Option(help="Seed of the optimiser.")] = 1,
     out: Annotated[Path | None, typer.Option(help="Output directory (default: runs/calibrate-<date>-<time>).",
                                              show_default=False)] = None,
+    lang: Lang = None,
 ) -> None:
     """Fit the historical run's free parameters to the 2017-2020 targets; scenario file, fit report, plots."""
     from experiments.cli.calibrate import calibrate
 
     calibrate(scenario, targets, budget, seeds, households, counties, seed, out)
+
+
+@app.command("outputs")
+def outputs_command(
+    name: Annotated[str | None, typer.Argument(
+        help="An output (summary key or table column), a lever's dotted path or a term; none: list them all.",
+        show_default=False)] = None,
+    lang: Lang = None,
+) -> None:
+    """The glossary: every output and policy lever with its unit, Chinese name and meaning."""
+    from experiments.cli.outputs import outputs
+
+    outputs(name)

@@ -1,0 +1,385 @@
+"""The message catalogue: every word ruralsim shows, in English and Chinese (pure data).
+
+- :data:`MESSAGES`: ``key -> (English, Chinese)``, with ``{name}`` fields filled by
+  :func:`experiments.i18n.tr`; keys are grouped by where they are shown (``cli.``, ``glossary.``,
+  ``compare.``, ``fig.``, ``app.`` ...).
+- :data:`PARAMETER_NAMES`: ``dotted path -> (plain English, Chinese)`` for the policy levers and
+  the settings reports name (a test checks that every lever of ``Params`` has one).
+- :data:`SCENARIOS`: ``scenario -> (Chinese title, Chinese summary)`` for the shipped scenarios.
+
+Outputs (indicators) are named in :mod:`model.indicators`, next to the model. Chinese policy terms
+are the official ones: 过渡期, 防止返贫动态监测和帮扶机制, 三个高于, 规模性返贫, 国家乡村振兴重点帮扶县,
+万企兴万村, 低保, 两不愁三保障, 衔接资金.
+"""
+
+from __future__ import annotations
+
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")
+
+PARAMETER_NAMES: dict[str, tuple[str, str]] = {
+    "policy.monitoring.enabled": ("Dynamic monitoring mechanism in operation", "防止返贫动态监测和帮扶机制运行"),
+    "policy.monitoring.coverage": ("Share of at-risk households the screening can reach", "监测排查覆盖率"),
+    "policy.monitoring.threshold_yuan": ("Monitoring threshold (income per person per year)",
+                                         "防止返贫监测范围（人均年收入标准）"),
+    "policy.monitoring.responsive_assistance": ("Households found by the monitoring receive help",
+                                                "监测对象获得针对性帮扶"),
+    "policy.assistance.industrial.intensity": ("Industrial assistance (relative to 2020)", "产业帮扶力度（2020年=1）"),
+    "policy.assistance.employment.intensity": ("Employment assistance and public-welfare posts (relative to 2020)",
+                                               "就业帮扶和公益性岗位力度（2020年=1）"),
+    "policy.assistance.social.intensity": ("Social-security assistance (relative to 2020)",
+                                           "社会保障帮扶力度（2020年=1）"),
+    "policy.transition_subsidy.intensity": ("Transition subsidies of registered households (relative to 2020)",
+                                            "脱贫户过渡期补贴力度（2020年=1）"),
+    "policy.medical.inclusive_rate": ("Medical reimbursement rate for everybody", "普惠性医疗报销比例"),
+    "policy.medical.preferential_rate": ("Medical reimbursement rate for registered households",
+                                         "脱贫户倾斜性医疗报销比例"),
+    "policy.enterprise_support.intensity": ("Policy support for rural enterprises (relative to 2020)",
+                                            "农村企业政策扶持力度（2020年=1）"),
+    "policy.campaign.intensity": ("Enterprise-village pairing campaign (relative to 2020)",
+                                  "“万企兴万村”行动力度（2020年=1）"),
+    "policy.key_county_extra": ("Extra allocation weight of key counties (0 = the usual tilt)",
+                                "国家乡村振兴重点帮扶县额外资金倾斜（0=常规倾斜）"),
+    "policy.dibao_line_2020_yuan": ("Dibao line (yuan per person per year at 2020 prices)",
+                                    "农村低保标准（2020年价格，元/人/年）"),
+    "policy.central_fund": ("Central connection fund (relative to 2020)",
+                            "中央财政衔接推进乡村振兴补助资金（2020年=1）"),
+    "policy.dibao_for_all_eligible": ("Dibao open to every household below the dibao line",
+                                      "收入低于低保标准的家庭均可纳入低保"),
+    "policy.tackling.registration": ("Poverty register kept (exit procedure, new registrations)",
+                                     "建档立卡（退出程序与新识别）"),
+    "policy.tackling.targeted_assistance": ("Intensive targeted assistance of the campaign", "脱贫攻坚精准帮扶力度"),
+    "policy.tackling.relocation_share": ("Relocation from inhospitable areas (share of registered poor per year)",
+                                         "易地扶贫搬迁（每年占建档立卡贫困户比例）"),
+    "shocks.disaster.stress": ("Extra chance per month that each county is hit by a disaster",
+                               "各县每月额外遭灾概率"),
+    "shocks.illness.p_year": ("Chance of a costly illness per household and year", "每户每年发生大病的概率"),
+    "macro.gdp_growth_real": ("Real GDP growth", "实际GDP增速"),
+    "macro.inflation": ("Consumer price inflation", "居民消费价格涨幅"),
+    "macro.urban_income_growth": ("Urban income growth", "城镇居民收入增速"),
+    "macro.price_level": ("Price of the main characteristic industry (1 = normal)", "特色主导产业产品价格（1=正常）"),
+    "macro.migrant_demand": ("Demand for migrant workers (1 = normal)", "外出务工需求（1=正常）"),
+    "macro.illness_multiplier": ("Frequency of costly illness (1 = normal)", "大病发生频率（1=正常）"),
+    "history.poverty_line_yuan": ("Poverty line in force before 2021", "2021年前现行贫困标准"),
+    "population.n_households": ("Simulated households", "模拟农户数"),
+    "population.n_counties": ("Simulated counties", "模拟县数"),
+    "sim.n_years": ("Simulated years", "模拟年数"),
+    "sim.start_year": ("First simulated year", "起始年份"),
+    "metrics.large_scale.county_threshold": ("Large-scale relapse threshold (county relapse rate)",
+                                             "规模性返贫阈值（县级返贫率）"),
+}
+
+SCENARIOS: dict[str, tuple[str, str]] = {
+    "transition": ("过渡期官方路径",
+                   "官方路径。五年过渡期（2021—2025年）内保持主要帮扶政策总体稳定、逐项优化而不撤出：防止返贫动态监测和帮扶"
+                   "机制全程运行，产业、就业和社会保障帮扶保持2020年力度，脱贫户过渡期补贴自2024年起适度下调，脱贫户倾斜性医疗"
+                   "报销比例保持到2025年。2025年后精准帮扶转为常态化：产业和就业帮扶稳定在2020年水平的80%—90%，倾斜性医疗报销"
+                   "比例部分向普惠比例靠拢，监测继续运行，社会保障兜底完整保留。"),
+    "continuation": ("政策全面延续",
+                     "不作任何调整的对照路径。2020年（脱贫攻坚最后一年）的帮扶政策在整个模拟期内全力保持：产业、就业、社会保障"
+                     "帮扶，过渡期补贴，企业扶持和“万企兴万村”行动均保持2020年力度，脱贫户倾斜性医疗报销比例不下调，监测持续运行。"
+                     "它是衡量其他路径成本和保护效果的标尺。"),
+    "gradual_phaseout": ("逐步退出",
+                         "先保持、后退坡。五年过渡期完全按官方路径运行，2026年起对脱贫户的精准帮扶分三步等量退出，2028年结束："
+                         "产业和就业帮扶2026年降至三分之二、2027年三分之一、2028年为零，过渡期补贴同步退出，倾斜性医疗报销比例逐步"
+                         "降至人人享有的55%。防止返贫动态监测和帮扶机制、社会保障兜底（低保、医疗救助、养老金）和企业扶持保持不变。"
+                         "它回答：过渡期后能否足够缓慢地退出帮扶，使农户和县域平稳适应而不出现返贫潮？"),
+    "abrupt_withdrawal": ("急刹车式退出",
+                          "“急刹车”——过渡期设计所要避免的路径。2021年按官方路径运行，2022年1月1日起精准帮扶全部停止：产业、就业和"
+                          "社会保障帮扶、脱贫户过渡期补贴和防止返贫动态监测机制一并结束，倾斜性医疗报销比例降至人人享有的普惠比例"
+                          "（55%）。企业扶持、低保兜底和养老金照常。依靠帮扶的农户遭遇疾病、灾害和失业时只剩一般性保障。"),
+    "early_phaseout": ("过渡期中途退坡",
+                       "在过渡期中途退坡。前两年按官方路径运行；2023年1月起对脱贫户的精准帮扶分三步等量退出，2025年结束，比逐步"
+                       "退出路径早三年：产业和就业帮扶2023年降至三分之二、2024年三分之一、2025年起为零，过渡期补贴同步退出，倾斜性"
+                       "医疗报销比例逐步降至55%。监测及其帮扶、社会保障兜底和企业扶持保持官方路径。它显示在过渡期结束前取消倾斜政策"
+                       "的风险。"),
+    "enterprise_campaign": ("加强“万企兴万村”",
+                            "更强的“万企兴万村”行动。在官方路径基础上，自2021年起全省把农村企业政策扶持（贴息、补助、用地）和外来"
+                            "企业与村结对行动都提高到2020年水平的1.5倍。更多企业进入、倒闭减少，带来更多本地就业岗位、更多溢价订单"
+                            "农业，以及更多留给脱贫户的岗位。它考察就业和市场能否替代部分直接帮扶，以及代价几何。"),
+    "inclusive_shift": ("由特惠转向普惠",
+                        "由特惠转向普惠。不再为脱贫户单设帮扶政策，而是纳入适用于所有农户的普惠规则：自2024年起提高全民医疗报销"
+                        "比例（55%升至60%，2026年起65%），同时下调脱贫户倾斜比例使二者在2026年统一；自2024年起收入低于低保标准的"
+                        "家庭均可纳入低保；脱贫户过渡期补贴分三步退出。产业和就业帮扶、监测和企业扶持保持官方路径。它考察普遍的安全网"
+                        "能否与倾斜政策同样有效。"),
+    "key_county_focus": ("资金向重点帮扶县集中",
+                         "资金向国家乡村振兴重点帮扶县集中。中央衔接资金总额与官方路径相同，但省里把重点帮扶县的资金分配权重翻倍："
+                         "每个脱贫户的帮扶资金权重由其他县的1.5倍提高到3倍。重点县可以落实全部计划帮扶，包括提高生产率的乡村建设；"
+                         "其他脱贫县所得减少，预算不足时可能要压缩帮扶。它考察把资金集中到贫困最深的地方是否比平均分配更能防止返贫。"),
+    "monitoring_only": ("只保留监测帮扶",
+                        "只在监测发现需要时给予帮扶。与急刹车路径相同，2022年1月1日起对脱贫户的普遍倾斜政策结束；不同的是防止返贫"
+                        "动态监测和帮扶机制继续运行，村干部继续排查收入低于监测标准或遭遇突发困难的农户，识别出的农户获得社会保障方面"
+                        "的针对性帮扶（低保应保尽保、医疗救助事后兜底、优先危房改造）。它考察过渡期的保护中有多少可由安全网加监测提供。"),
+    "no_monitoring": ("不建立监测机制",
+                      "有帮扶、无监测。官方路径的全部帮扶照常，但从未建立防止返贫动态监测机制：不排查低于监测标准的农户、没有农户"
+                      "自主申报渠道，因而陷入困难的农户得不到针对性帮扶，突发困难也没有事后医疗救助；从未建档立卡的农户得不到任何精准"
+                      "帮扶。它分离出监测机制本身的作用。"),
+    "historical": ("历史情景（2017—2020年）",
+                   "按历史实际运行，用于校准和验证。全省从2016年底状态出发（贫困地区收入8452元，4.5%的人口低于贫困线且全部建档"
+                   "立卡），经历脱贫攻坚最后四年：建档立卡及12月退出程序、对贫困户的精准帮扶（产业项目、有组织劳务输出、低保兜底）"
+                   "和易地扶贫搬迁，宏观环境按2017—2020年实际路径；2020年底建档立卡关闭，2021—2025年按官方过渡期路径运行。"),
+    "calibrated": ("校准后的历史情景",
+                   "“historical”情景，其自由参数已用差分进化法拟合2017—2020年样本内目标（ruralsim calibrate）。"),
+    "stress_disaster": ("压力测试：区域性自然灾害",
+                        "压力测试（叠加情景，可与任一政策路径组合，如 transition+stress_disaster）。第三年发生区域性自"
+                        "然灾害："
+                        "2023年汛期（6—8月）各县每月额外有50%的概率受灾。受灾县约一半的村六个月内损失大部分经营收入，部分房屋变为危房。"),
+    "stress_health": ("压力测试：疾病高发",
+                      "压力测试（叠加情景）。疾病高发：2023年全年大病发生频率加倍。每次患病带来医保只能部分报销的医疗费用，患者和"
+                      "照料者数月无法劳动。"),
+    "stress_migrant_shock": ("压力测试：外出务工需求骤降",
+                             "压力测试（叠加情景）。类似2020年初的外出务工需求下降：2023年2月需求降至正常的40%，外出务工者失业更多、"
+                             "再就业更难，此后逐月恢复，2023年10月恢复正常。依靠外出务工工资的家庭损失数月收入。"),
+    "stress_price_collapse": ("压力测试：主导产业价格暴跌",
+                              "压力测试（叠加情景）。“一县一业”的风险：2023年1月起全省特色主导产业产品价格下跌40%且不再回升。生产该"
+                              "产品的农户和企业收入下降，相关企业亏损、倒闭增多，吸纳的工人和订单农户减少。"),
+}
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # ---- command line ----
+    "cli.summary": ("Summary", "结果摘要"),
+    "cli.no_outcomes": ("No outcomes reported.", "没有输出结果。"),
+    "cli.yes": ("yes", "是"),
+    "cli.no": ("no", "否"),
+    "cli.wrote_run": ("Wrote {out} ({fmt} tables, {n} figures) in {seconds:.1f} s.",
+                      "已写入 {out}（{fmt} 表格，{n} 张图），用时 {seconds:.1f} 秒。"),
+    "cli.compare_done": ("{n} paired replications in {seconds:.1f} s on {workers}. Report: {report}",
+                         "{n} 次配对重复模拟，用时 {seconds:.1f} 秒（{workers}）。报告：{report}"),
+    "cli.validate_done": ("{n_pass} of {n} targets pass (score {score:.0%}); report: {report}",
+                          "{n} 个目标中 {n_pass} 个通过（得分 {score:.0%}）；报告：{report}"),
+    "cli.outputs_header": ("Outputs of the model (name, unit, meaning). 'ruralsim outputs NAME' explains one.",
+                           "模型输出（名称、单位、含义）。用“ruralsim outputs 名称”查看单项说明。"),
+    "cli.levers_header": ("Policy levers (dotted path, unit, meaning):", "政策杠杆（参数路径、单位、含义）："),
+    "cli.terms_header": ("Terms:", "术语："),
+    "cli.unknown_output": ("{name!r} is neither an output, a lever nor a term of the glossary{hint}",
+                           "{name!r} 不是词汇表中的输出、政策杠杆或术语{hint}"),
+    "cli.did_you_mean": ("; did you mean {names}?", "；您是否要找 {names}？"),
+    # ---- glossary ----
+    "glossary.title": ("Glossary of ruralsim", "ruralsim 词汇表"),
+    "glossary.intro": ("Every output of the model and every policy lever with its unit, its Chinese name and what it "
+                       "means. Outputs are the columns of the annual, monthly and county tables and the keys of "
+                       "summary.json; levers are dotted paths into the parameters, usable in scenario files and "
+                       "with --set.",
+                       "模型的全部输出指标和政策杠杆，附单位、中英文名称和含义。输出指标即年度表、月度表、县级表的各列"
+                       "和 "
+                       "summary.json 中的键；政策杠杆为参数路径，可用于情景文件和 --set。"),
+    "glossary.terms": ("Terms", "术语"),
+    "glossary.outputs": ("Outputs", "输出指标"),
+    "glossary.levers": ("Policy levers", "政策杠杆"),
+    "glossary.name": ("Name", "名称"),
+    "glossary.english": ("English", "英文"),
+    "glossary.chinese": ("Chinese", "中文"),
+    "glossary.unit": ("Unit", "单位"),
+    "glossary.range": ("Range", "取值范围"),
+    "glossary.default": ("Default", "默认值"),
+    "glossary.meaning": ("Meaning", "含义"),
+    "glossary.tables": ("Where", "所在表"),
+    "glossary.link": ("Glossary: every output and lever explained", "词汇表：全部输出指标和政策杠杆的说明"),
+    "table.summary": ("summary", "结果摘要"),
+    "table.annual": ("annual", "年度表"),
+    "table.monthly": ("monthly", "月度表"),
+    "table.counties": ("counties", "县级表"),
+    "table.app": ("app", "课堂应用"),
+    # ---- numbers ----
+    "num.pp": ("pp", "个百分点"),
+    "num.bn_yuan": ("bn yuan", "亿元"),
+    "num.na": ("n/a", "无"),
+    "num.to": ("to", "至"),
+    "num.of": ("{k} of {n}", "{n}次中{k}次"),
+    "num.times": ("{x:.1f}×", "{x:.1f}倍"),
+    # ---- the comparison (terminal and report) ----
+    "compare.reference": ("reference", "参照"),
+    "compare.versus": ("vs {ref}", "对比 {ref}"),
+    "compare.wilson": (" (probability, Wilson interval)", "（概率，Wilson 区间）"),
+    "compare.pairing": ("Pairing by seed made the intervals of the differences in cumulative relapse share {span} "
+                        "narrower than comparing independent runs would.",
+                        "按随机种子配对，使累计返贫比例差值的区间比独立模拟比较窄了{span}。"),
+    "compare.span_one": ("{lo:.1f} times", "{lo:.1f}倍"),
+    "compare.span_range": ("{lo:.1f} to {hi:.1f} times", "{lo:.1f}至{hi:.1f}倍"),
+    "compare.precision_reached": (
+        "Precision reached after {n} replications ({batches} batches): every difference in cumulative relapse share "
+        "is known to within ±{worst:.2f} percentage points (target below ±{target:.2f}).",
+        "经过 {n} 次重复模拟（{batches} 批）达到精度：累计返贫比例的每个差值误差都在 ±{worst:.2f} 个百分点以内"
+        "（目标低于 ±{target:.2f}）。"),
+    "compare.precision_missed": (
+        "Precision NOT reached: stopped at the cap of {n} replications with a largest half-width of ±{worst:.2f} "
+        "percentage points (target below ±{target:.2f}); raise --max-reps or relax --precision.",
+        "未达到精度：已到 {n} 次重复模拟上限，最大半宽为 ±{worst:.2f} 个百分点（目标低于 ±{target:.2f}）；请提高 "
+        "--max-reps 或放宽 --precision。"),
+    "compare.more": ("more", "更多"),
+    "compare.fewer": ("fewer", "更少"),
+    "compare.costs_more": ("costs {x} more", "多支出 {x}"),
+    "compare.saves": ("saves {x}", "节省 {x}"),
+    "compare.costs_same": ("costs about the same", "支出大致相同"),
+    "compare.per_averted": ("{x:,.0f} yuan of extra spending per household relapse averted",
+                            "每避免一户返贫需多支出 {x:,.0f} 元"),
+    "compare.per_extra": ("{x:,.0f} yuan saved per extra household relapse", "每多一户返贫节省 {x:,.0f} 元"),
+    "compare.no_avert": ("costs more and does not avert relapses", "支出更多且未能减少返贫"),
+    "compare.both_good": ("saves money and averts relapses", "既节省支出又减少返贫"),
+    "compare.policy_path": ("Policy path", "政策路径"),
+    "compare.from": ("{value} from {when}", "{when}起 {value}"),
+    "compare.seeds_range": ("{a} to {b}", "{a}至{b}"),
+    "compare.failures": (" {n} simulation(s) failed; their histories were left out of every path so that the "
+                         "comparison stays paired.",
+                         "有 {n} 次模拟失败；为保持配对，所有路径都剔除了这些随机历史。"),
+    "compare.no_failures": (" No simulation failed.", "没有模拟失败。"),
+    "compare.unknown_commit": ("unknown (not a git checkout)", "未知（不是 git 工作副本）"),
+    "compare.dirty": (" with uncommitted changes", "（含未提交的修改）"),
+    "compare.head.relapse_rate_peak": ("Highest yearly relapse rate (share of formerly poor households)",
+                                       "最高年度返贫率（占脱贫户比例）"),
+    "compare.head.relapse_cum_share": ("Formerly poor households that relapsed at least once",
+                                       "至少返贫一次的脱贫户比例"),
+    "compare.head.large_scale_relapse": ("Chance of large-scale relapse", "发生规模性返贫的概率"),
+    "compare.head.poverty_rate_final": ("Poverty rate in the last year (share of rural residents)",
+                                        "末年贫困发生率（占农村人口比例）"),
+    "compare.head.fiscal_cost_total_yuan": ("Public spending over the period", "模拟期财政支出合计"),
+    "compare.head.three_excesses_years": ("Years (of {years}) in which the three excesses hold",
+                                          "实现“三个高于”的年数（共{years}年）"),
+    "compare.relapse_events_total": ("Household relapses over the whole period", "模拟期返贫户次合计"),
+    "compare.cap.fan_charts": ("How relapse and poverty develop", "返贫和贫困的变化"),
+    "compare.cap.fan_charts.text": (
+        "Each line is the middle simulation (median) of a path; the shaded band holds 80% of the simulations (from "
+        "the 10% to the 90% mark). Relapse rate: formerly poor households that are poor in December but were not "
+        "poor a year before, as a share of all formerly poor households. Poverty rate: residents of poor households "
+        "as a share of all rural residents.",
+        "每条线是一条路径的中位数模拟；阴影带包含80%的模拟（10%至90%分位）。返贫率：12月贫困而一年前不贫困的脱贫户占全部"
+        "脱贫户的比例。贫困发生率：贫困家庭人口占农村总人口的比例。"),
+    "compare.cap.county_heatmap": ("Where relapse happens", "返贫发生在哪里"),
+    "compare.cap.county_heatmap.text": (
+        "Relapse rate of each county in each year, averaged over the simulations. Blue shades lie below the "
+        "large-scale threshold, red shades at or above it; a dot marks a county-year whose average reaches the "
+        "threshold.",
+        "各县各年返贫率（模拟平均值）。蓝色低于规模性返贫阈值，红色达到或超过阈值；圆点标出平均值达到阈值的县·年。"),
+    "compare.cap.large_scale_probability": ("How likely is large-scale relapse?", "发生规模性返贫的可能性有多大？"),
+    "compare.cap.large_scale_probability.text": (
+        "Share of simulations in which at least one county in at least one year reached the large-scale threshold, "
+        "with its 95% Wilson interval.",
+        "至少一个县在至少一年达到规模性返贫阈值的模拟所占比例，及其95% Wilson 区间。"),
+    "compare.cap.three_excesses": ("Do the three excesses hold?", "能否实现“三个高于”？"),
+    "compare.cap.three_excesses.text": (
+        "In how many simulations (of all) the income growth of formerly poor counties exceeded GDP growth, urban "
+        "income growth and rural income growth, year by year.",
+        "逐年统计脱贫县收入增速同时高于GDP增速、城镇居民收入增速和农村居民收入增速的模拟次数。"),
+    "compare.cap.cost_vs_averted": ("Cost against relapses averted", "成本与避免的返贫"),
+    "compare.cap.cost_vs_averted.text": (
+        "Each point compares a path with the reference on the same histories: to the right, fewer household "
+        "relapses; upwards, more public spending. Bars are 95% intervals of the differences.",
+        "每个点在相同随机历史下把一条路径与参照路径比较：越往右返贫户越少，越往上财政支出越多。误差线为差值的95%区间。"),
+    # definitions of the report
+    "def.poverty_line": ("Poverty line", "贫困线"),
+    "def.poverty_line.text": (
+        "{line:,.0f} yuan net income per person per year in 2020 (the official line of 2,300 yuan at 2010 prices), "
+        "raised with prices each year: {first_value:,.0f} yuan in {first} and {last_value:,.0f} yuan in {last}. A "
+        "household is poor when its income per person, after rigid medical and schooling costs, is below the line "
+        "in December{guarantees}.",
+        "2020年人均纯收入 {line:,.0f} 元/年（即2010年不变价2300元的现行标准），逐年按价格调整：{first}年 "
+        "{first_value:,.0f} 元，{last}年 {last_value:,.0f} 元。扣除刚性医疗和教育支出后，12月人均收入低于贫困线的家庭为"
+        "贫困家庭{guarantees}。"),
+    "def.guarantees": (", or when it cannot pay for basic medical care or schooling, or lives in an unsafe house "
+                       "(the “three guarantees”)",
+                       "；无力负担基本医疗或义务教育、或住房不安全（“三保障”未达标）的家庭也视为贫困"),
+    "def.formerly_poor": ("Formerly poor household", "脱贫户"),
+    "def.formerly_poor.text": ("A household registered as poor before 2021 (a fixed list).",
+                               "2021年前建档立卡的贫困户（固定名单）。"),
+    "def.relapse": ("Relapse", "返贫"),
+    "def.relapse.text": ("A formerly poor household that is poor in December of a year and was not poor a year "
+                         "earlier. The relapse rate of a year is the number of relapses divided by all formerly "
+                         "poor households.",
+                         "脱贫户当年12月贫困而上一年末不贫困。年度返贫率＝返贫户数÷全部脱贫户数。"),
+    "def.large_scale": ("Large-scale relapse", "规模性返贫"),
+    "def.large_scale.text": (
+        "A county whose relapse rate in a year reaches {large} of its formerly poor households. There is no "
+        "official figure; this threshold is a modelling choice and can be changed. A simulation has large-scale "
+        "relapse when any county does in any year. Simulated counties have about {per_county:,.0f} households each; "
+        "small simulated counties show more chance variation in their rates than real ones, so the chance of "
+        "large-scale relapse is best compared between paths.",
+        "某县某年返贫率达到其脱贫户的 {large}。官方没有具体数值，该阈值是建模选择，可以调整。任一县任一年达到即视为该次"
+        "模拟发生规模性返贫。模拟县平均约 {per_county:,.0f} 户；模拟县较小，其返贫率的随机波动大于实际县，因此规模性返"
+        "贫"
+        "概率最适合在路径之间比较。"),
+    "def.or": (" or ", "或"),
+    "def.monitoring_threshold": ("Monitoring threshold", "监测标准"),
+    "def.monitoring_threshold.text": (
+        "Households with income per person below it are screened for risk: {mon}; after 2022 raised with prices "
+        "({last_value:,.0f} yuan in {last}).",
+        "人均收入低于该标准的农户纳入风险排查：{mon}；2022年后按价格调整（{last}年 {last_value:,.0f} 元）。"),
+    "def.yuan_from": ("{value:,.0f} yuan from {when}", "{when}起 {value:,.0f} 元"),
+    "def.yuan": ("{value:,.0f} yuan", "{value:,.0f} 元"),
+    "def.three_excesses": ("Three excesses", "三个高于"),
+    "def.three_excesses.text": ("In a year, per-capita income in formerly poor counties grows faster than GDP "
+                                "(nominal), than urban per-capita income and than rural per-capita income of all "
+                                "counties.",
+                                "当年脱贫县农村居民人均可支配收入增速同时高于名义GDP增速、城镇居民人均可支配收入增速和全部县"
+                                "农村居民人均可支配收入增速。"),
+    "def.spending": ("Public spending", "财政支出"),
+    "def.spending.text": (
+        "Everything the simulated governments pay: pensions, dibao, transition subsidies, public-welfare posts, "
+        "industrial and employment assistance, medical insurance and assistance, education support, housing "
+        "renovation, enterprise support and rural construction; in nominal yuan for the whole province "
+        "({counties} counties of about {per_county:,.0f} households each).",
+        "模拟政府的全部支出：养老金、低保、过渡期补贴、公益性岗位、产业和就业帮扶、医疗保险和医疗救助、教育资助、危房改造、"
+        "企业扶持和乡村建设；按全省现价计（{counties}个县，每县约 {per_county:,.0f} 户）。"),
+    "def.events": ("Household relapses over the period", "模拟期返贫户次"),
+    "def.events.text": ("The relapses of all years added up (a household that relapses twice counts twice), scaled "
+                        "to the real province.",
+                        "各年返贫户数之和（同一户返贫两次计两次），按实际全省规模折算。"),
+    "def.relative": ("Relative poverty", "相对贫困"),
+    "def.relative.text": ("Income below {share:.0%} of the rural median.", "收入低于农村中位数的 {share:.0%}。"),
+    "def.counties": ("Counties", "县"),
+    "def.counties.key": ("key counties for national rural revitalisation", "个国家乡村振兴重点帮扶县"),
+    "def.counties.formerly_poor": ("other formerly poor counties", "个其他脱贫县"),
+    "def.counties.never_poor": ("counties never designated poor", "个非贫困县"),
+    "def.interval": ("95% interval", "95%区间"),
+    "def.interval.text": ("For an average: the range that would contain the model's true average in 95 of 100 "
+                          "repetitions of this study (Student t). For a chance: Wilson's interval.",
+                          "平均值：在本研究重复100次中有95次会包含模型真实平均值的范围（Student t）。概率：Wilson 区间"
+                          "。"),
+    # ---- figures ----
+    "fig.year_december": ("year (situation in December)", "年份（12月状况）"),
+    "fig.year": ("year", "年份"),
+    "fig.relapse_rate_title": ("Relapse rate (share of formerly poor households)", "返贫率（占脱贫户比例）"),
+    "fig.poverty_rate_title": ("Poverty rate (share of rural residents)", "贫困发生率（占农村人口比例）"),
+    "fig.fan_suptitle": ("Line: median over replications; band: 10% to 90% of replications",
+                         "线：重复模拟的中位数；阴影带：10%至90%分位"),
+    "fig.year_short": ("year (20..)", "年份（20..）"),
+    "fig.heatmap_bar": ("relapse rate; dot = at or above the large-scale threshold ({threshold:.0%})",
+                        "返贫率；圆点＝达到或超过规模性返贫阈值（{threshold:.0%}）"),
+    "fig.heatmap_title": ("Relapse rate by county and year, mean over replications (K = key county, F = other "
+                          "formerly poor, N = never designated poor)",
+                          "分县分年返贫率（重复模拟平均）。K＝国家乡村振兴重点帮扶县，F＝其他脱贫县，N＝非贫困县"),
+    "fig.runs_of": ("{k} of {n} runs", "{n}次中{k}次"),
+    "fig.ls_xlabel": ("probability that some county's yearly relapse rate reaches {threshold:.0%} (95% Wilson "
+                      "interval)",
+                      "某县年度返贫率达到 {threshold:.0%} 的概率（95% Wilson 区间）"),
+    "fig.ls_title": ("Probability of large-scale relapse", "发生规模性返贫的概率"),
+    "fig.share_of_reps": ("share of replications", "占重复模拟的比例"),
+    "fig.te_title": ("Three excesses: replications in which income growth in formerly poor counties\nexceeds GDP "
+                     "growth, urban and rural income growth",
+                     "“三个高于”：脱贫县收入增速同时高于GDP增速、\n城镇和农村居民收入增速的模拟次数"),
+    "fig.reference_mark": ("{name} (reference)", "{name}（参照）"),
+    "fig.averted_xlabel": ("household relapses averted over the period, compared with {ref}\n(negative: more "
+                           "relapses)",
+                           "与 {ref} 相比模拟期内避免的返贫户次\n（负值：返贫更多）"),
+    "fig.cost_ylabel": ("extra public spending vs {ref} (billion yuan; negative: savings)",
+                        "与 {ref} 相比增加的财政支出（亿元；负值：节省）"),
+    "fig.cost_title": ("Cost against relapses averted (95% intervals of the paired differences)",
+                       "成本与避免的返贫（配对差值的95%区间）"),
+    "fig.run.poverty_title": ("Poverty and relapse, year-end{title}", "贫困与返贫（年末）{title}"),
+    "fig.run.share_ylabel": ("share (persons; households for relapse)", "比例（人口；返贫按户）"),
+    "fig.run.income_title": ("Income by group{title}", "分组收入{title}"),
+    "fig.run.income_ylabel": ("per-capita net income (yuan/year, nominal)", "人均纯收入（元/年，现价）"),
+    "fig.run.monitoring_title": ("Monitoring, as officially reported{title}", "防止返贫监测（官方口径）{title}"),
+    "fig.run.flows_title": ("Monitoring flows, monthly", "监测对象月度变化"),
+    "fig.run.households": ("households", "户"),
+    "fig.run.seed": ("seed {seed}", "随机种子 {seed}"),
+    "fig.run.monitored_share": ("monitored ÷ formerly poor (year-end)", "监测对象 ÷ 脱贫户（年末）"),
+    "fig.run.risk_eliminated_share": ("risk eliminated ÷ ever monitored", "风险消除 ÷ 累计监测"),
+    "fig.run.n_monitored": ("households under monitoring", "监测对象户数"),
+    "fig.run.n_newly_identified": ("newly identified in the month", "当月新识别"),
+    "fig.run.income_pc_registered_yuan": ("registered (formerly poor) households", "脱贫户"),
+    "fig.run.income_pc_fpc_yuan": ("formerly poor counties", "脱贫县"),
+    "fig.run.income_pc_mean_yuan": ("all rural households", "全部农户"),
+    "fig.run.poverty_rate": ("poverty rate (persons)", "贫困发生率（人口）"),
+    "fig.run.relapse_rate": ("relapse rate (formerly poor)", "返贫率（脱贫户）"),
+    "fig.run.new_poverty_rate": ("new poverty rate (never registered)", "新增致贫率（非建档立卡户）"),
+}
