@@ -103,15 +103,15 @@ def parameter_label(path: str, lang: str | None = None, default: str | None = No
     return names[1] if resolve(lang) == "zh" else names[0]
 
 
-def scenario_label(name: str, lang: str | None = None) -> str:
-    """A scenario's name for readers: in Chinese its Chinese title with the name, in English the name.
-
-    Overlays ``a+b`` are labelled part by part.
-    """
+def scenario_label(name: str, lang: str | None = None, short: bool = False) -> str:
+    """A scenario's name for readers: in Chinese its Chinese title with the name (``short``: the title
+    alone), in English the name. Overlays ``a+b`` are labelled part by part."""
     if resolve(lang) != "zh":
         return name
     parts = [catalogue.SCENARIOS.get(p, (p, ""))[0] for p in name.split("+")]
-    return f"{' + '.join(parts)}（{name}）" if parts != name.split("+") else name
+    if parts == name.split("+"):
+        return name
+    return " + ".join(parts) if short else f"{' + '.join(parts)}（{name}）"
 
 
 def scenario_story(name: str, description: str, lang: str | None = None) -> str:

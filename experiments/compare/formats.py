@@ -18,6 +18,7 @@ from experiments.compare.comparison import (
     Comparison,
     lookup,
 )
+from experiments.i18n import indicator_label, resolve, tr
 
 #: Outcome → (plain label, kind). Kinds: pct (a share shown in %), yuan_bn, count, years, number.
 OUTCOME_LABELS: dict[str, tuple[str, str]] = {
@@ -41,19 +42,33 @@ OUTCOME_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def format_value(outcome: str, value: float, diff: bool = False) -> str:
+def outcome_label(outcome: str, lang: str | None = None) -> str:
+    """An outcome's plain name in ``lang`` (English: :data:`OUTCOME_LABELS`; Chinese: :mod:`model.indicators`)."""
+    if resolve(lang) != "zh":
+        return OUTCOME_LABELS.get(outcome, (outcome,))[0]
+    if outcome == RELAPSE_EVENTS:
+        return tr("compare.relapse_events_total", lang)
+    if outcome == BINARY_OUTCOME:
+        return tr("compare.head.large_scale_relapse", lang)
+    return indicator_label(outcome, lang)
+
+
+def format_value(outcome: str, value: float, diff: bool = False, lang: str | None = None) -> str:
     """A value (or, with ``diff``, a difference) in the outcome's plain unit.
 
-    Shares become percentages (differences in percentage points), yuan billions of yuan,
-    counts whole numbers with thousands separators. Differences carry a sign.
+    Shares become percentages (differences in percentage points), yuan billions of yuan (in
+    Chinese 亿元, hundreds of millions), counts whole numbers with thousands separators.
+    Differences carry a sign.
     """
     if value is None or not math.isfinite(value):
-        return "n/a"
+        return tr("num.na", lang)
     kind = OUTCOME_LABELS.get(outcome, (outcome, "number"))[1]
     sign = "+" if diff else ""
     if kind == "pct":
-        return f"{value * 100:{sign},.2f} pp" if diff else f"{value * 100:,.2f}%"
+        return f"{value * 100:{sign},.2f} {tr('num.pp', lang)}" if diff else f"{value * 100:,.2f}%"
     if kind == "yuan_bn":
+        if resolve(lang) == "zh":
+            return f"{value / 1e8:{sign},.2f} {tr('num.bn_yuan', lang)}"
         return f"{value / 1e9:{sign},.2f} bn yuan"
     if kind == "count":
         return f"{value:{sign},.0f}"
@@ -62,55 +77,57 @@ def format_value(outcome: str, value: float, diff: bool = False) -> str:
     return f"{value:{sign},.1f}"
 
 
-def format_interval(outcome: str, low: float, high: float, diff: bool = False) -> str:
+def format_interval(outcome: str, low: float, high: float, diff: bool = False, lang: str | None = None) -> str:
     """``[low to high]`` in the outcome's unit (the unit written once)."""
     if not (math.isfinite(low) and math.isfinite(high)):
         return ""
-    lo, hi = format_value(outcome, low, diff), format_value(outcome, high, diff)
-    for unit in (" pp", " bn yuan", "%"):
+    lo, hi = format_value(outcome, low, diff, lang), format_value(outcome, high, diff, lang)
+    for unit in (f" {tr('num.pp', lang)}", f" {tr('num.bn_yuan', lang)}", " bn yuan", "%"):
         if lo.endswith(unit) and hi.endswith(unit):
             lo = lo[: -len(unit)]
             break
-    return f"[{lo} to {hi}]"
+    return f"[{lo} {tr('num.to', lang)} {hi}]"
 
 
-def headline_cells(table: pd.DataFrame, scenario: str, outcome: str) -> tuple[str, str, str, str]:
+def headline_cells(table: pd.DataFrame, scenario: str, outcome: str,
+                   lang: str | None = None) -> tuple[str, str, str, str]:
     """Value, its interval, difference from the reference and its interval, as report text."""
     if outcome == BINARY_OUTCOME:
-        value = format_value(outcome, lookup(table, scenario, outcome, "probability"))
+        value = format_value(outcome, lookup(table, scenario, outcome, "probability"), lang=lang)
         interval = format_interval(outcome, lookup(table, scenario, outcome, "wilson_low"),
-                                   lookup(table, scenario, outcome, "wilson_high"))
+                                   lookup(table, scenario, outcome, "wilson_high"), lang=lang)
     else:
-        value = format_value(outcome, lookup(table, scenario, outcome, "mean"))
+        value = format_value(outcome, lookup(table, scenario, outcome, "mean"), lang=lang)
         interval = format_interval(outcome, lookup(table, scenario, outcome, "ci_low"),
-                                   lookup(table, scenario, outcome, "ci_high"))
+                                   lookup(table, scenario, outcome, "ci_high"), lang=lang)
     diff = lookup(table, scenario, outcome, "diff_mean")
     if not math.isfinite(diff):
         return value, interval, "", ""
-    return (value, interval, format_value(outcome, diff, diff=True),
+    return (value, interval, format_value(outcome, diff, diff=True, lang=lang),
             format_interval(outcome, lookup(table, scenario, outcome, "diff_ci_low"),
-                            lookup(table, scenario, outcome, "diff_ci_high"), diff=True))
+                            lookup(table, scenario, outcome, "diff_ci_high"), diff=True, lang=lang))
 
 
-def text_table(comparison: Comparison) -> str:
+def text_table(comparison: Comparison, lang: str | None = None) -> str:
     """The headline table for the terminal."""
     table = comparison.table
     ref = comparison.settings.reference
     lines = []
     width = max(len(s) for s in comparison.settings.scenarios)
     for outcome in HEADLINE:
-        label = OUTCOME_LABELS[outcome][0]
-        unit = " (probability, Wilson interval)" if outcome == BINARY_OUTCOME else ""
+        label = outcome_label(outcome, lang)
+        unit = tr("compare.wilson", lang) if outcome == BINARY_OUTCOME else ""
         lines.append(f"{label}{unit}")
         for name in comparison.settings.scenarios:
-            value, interval, diff, diff_iv = headline_cells(table, name, outcome)
-            versus = f"   vs {ref}: {diff} {diff_iv}" if diff else "   (reference)"
+            value, interval, diff, diff_iv = headline_cells(table, name, outcome, lang)
+            versus = (f"   {tr('compare.versus', lang, ref=ref)}: {diff} {diff_iv}" if diff
+                      else f"   ({tr('compare.reference', lang)})")
             lines.append(f"  {name:<{width}}  {value:>16} {interval:<26}{versus}")
         lines.append("")
     return "\n".join(lines).rstrip()
 
 
-def pairing_summary(comparison: Comparison) -> str:
+def pairing_summary(comparison: Comparison, lang: str | None = None) -> str:
     """One sentence on how much common random numbers narrowed the intervals."""
     ratios = [lookup(comparison.table, s, PRECISION_OUTCOME, "pairing_ratio")
               for s in comparison.settings.scenarios if s != comparison.settings.reference]
@@ -118,22 +135,17 @@ def pairing_summary(comparison: Comparison) -> str:
     if not ratios:
         return ""
     lo, hi = min(ratios), max(ratios)
-    span = f"{lo:.1f} times" if abs(hi - lo) < 0.05 else f"{lo:.1f} to {hi:.1f} times"
-    return (f"Pairing by seed made the intervals of the differences in cumulative relapse share {span} narrower "
-            "than comparing independent runs would.")
+    span = (tr("compare.span_one", lang, lo=lo) if abs(hi - lo) < 0.05
+            else tr("compare.span_range", lang, lo=lo, hi=hi))
+    return tr("compare.pairing", lang, span=span)
 
 
-def precision_sentence(comparison: Comparison) -> str:
+def precision_sentence(comparison: Comparison, lang: str | None = None) -> str:
     """Whether --precision was reached, and with how many replications."""
     p = comparison.precision
     s = comparison.settings
     if p is None:
         return ""
     worst = max(p.half_widths.values()) if p.half_widths else math.nan
-    if p.reached:
-        return (f"Precision reached after {len(p.seeds)} replications ({len(p.history)} batches): every difference "
-                f"in cumulative relapse share is known to within ±{worst * 100:.2f} percentage points "
-                f"(target below ±{s.precision * 100:.2f}).")
-    return (f"Precision NOT reached: stopped at the cap of {len(p.seeds)} replications with a largest half-width of "
-            f"±{worst * 100:.2f} percentage points (target below ±{s.precision * 100:.2f}); raise --max-reps or "
-            "relax --precision.")
+    key = "compare.precision_reached" if p.reached else "compare.precision_missed"
+    return tr(key, lang, n=len(p.seeds), batches=len(p.history), worst=worst * 100, target=s.precision * 100)

@@ -18,13 +18,17 @@ from experiments.compare.comparison import (
 from experiments.compare.figures import write_figures
 from experiments.compare.report import write_report
 from experiments.files import jsonable, timestamped_dir, write_json
+from experiments.glossary import write_glossary
+from experiments.i18n import resolve
 
 RUN_COLUMNS = ("scenario", "seed", "run_id")
 
 
-def write_outputs(comparison: Comparison, directory: Path) -> list[Path]:
-    """Write the tables, figures, manifest and report of ``comparison`` into ``directory``."""
+def write_outputs(comparison: Comparison, directory: Path, lang: str | None = None) -> list[Path]:
+    """Write the tables, figures, manifest, report and glossary of ``comparison`` into ``directory``;
+    the figures and the words in ``lang`` (None: the language in force)."""
     directory = Path(directory)
+    lang = resolve(lang)
     written = []
     path = directory / "comparison.csv"
     comparison.table.to_csv(path, index=False)
@@ -41,12 +45,13 @@ def write_outputs(comparison: Comparison, directory: Path) -> list[Path]:
                         ("three_excesses.csv", three_excesses_table(comparison.annual, comparison.seeds))):
         frame.to_csv(directory / name, index=False)
         written.append(directory / name)
-    figures = write_figures(comparison, directory)
+    figures = write_figures(comparison, directory, lang)
     written += list(figures.values())
     manifest = directory / "manifest.json"
     write_json(manifest, manifest_data(comparison))
     written.append(manifest)
-    written.append(write_report(comparison, figures, directory / "report.html"))
+    written.append(write_report(comparison, figures, directory / "report.html", lang))
+    written.append(write_glossary(directory, lang))
     return written
 
 
