@@ -15,6 +15,7 @@ from typing import Any
 import typer
 
 from experiments.cli.console import Progress, check_out, crash, fail, fail_problems, note
+from experiments.i18n import current, indicator_label, scenario_label, tr
 from scenarios import ScenarioError, load_scenario, parse_set
 
 FORMATS = ("parquet", "csv")
@@ -66,8 +67,9 @@ def run(scenario: str, seed: int, years: int | None, households: int | None, cou
     except Exception as exc:
         crash(f"could not write the results to {out_dir}", exc)
 
-    typer.echo(format_summary(getattr(result, "summary", {}) or {}, title=f"{loaded.name}, seed {seed}"))
-    typer.echo(f"\nWrote {out_dir} ({fmt} tables, {len(figures)} figures) in {seconds:.1f} s.")
+    typer.echo(format_summary(getattr(result, "summary", {}) or {},
+                              title=f"{scenario_label(loaded.name)}, {tr('fig.run.seed', seed=seed)}"))
+    typer.echo("\n" + tr("cli.wrote_run", out=out_dir, fmt=fmt, n=len(figures), seconds=seconds))
 
 
 def model_runner():
@@ -100,14 +102,16 @@ def format_summary(summary: Mapping[str, Any], title: str = "") -> str:
     """A plain-text two-column table of scalar outcomes.
 
     Rates, shares and growth rates are shown as percentages, yuan amounts and counts with
-    thousands separators, flags as yes/no.
+    thousands separators, flags as yes/no. In Chinese each line ends with the outcome's Chinese name.
     """
     if not summary:
-        return f"Summary ({title}): no outcomes reported." if title else "No outcomes reported."
+        return f"{tr('cli.summary')} ({title}): {tr('cli.no_outcomes')}" if title else tr("cli.no_outcomes")
     width = max(len(str(k)) for k in summary)
-    lines = [f"Summary ({title})" if title else "Summary", "-" * (width + 18)]
+    zh = current() == "zh"
+    lines = [f"{tr('cli.summary')} ({title})" if title else tr("cli.summary"), "-" * (width + 18)]
     for key, value in summary.items():
-        lines.append(f"{key!s:<{width}}  {_format_value(str(key), value):>14}")
+        name = f"  {indicator_label(str(key))}" if zh else ""
+        lines.append(f"{key!s:<{width}}  {_format_value(str(key), value):>14}{name}")
     return "\n".join(lines)
 
 
@@ -115,7 +119,7 @@ def _format_value(key: str, value: Any) -> str:
     if hasattr(value, "item") and not isinstance(value, str | bytes):
         value = value.item()  # NumPy scalar → Python scalar
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return tr("cli.yes") if value else tr("cli.no")
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):

@@ -184,10 +184,11 @@ def cost_vs_averted(rows: pd.DataFrame, reference: str, lang: str | None = None)
     ax.axhline(0, color="grey", linewidth=0.8)
     ax.axvline(0, color="grey", linewidth=0.8)
     ax.plot([0], [0], marker="s", color=colour[reference], linestyle="none")
-    ax.annotate(tr("fig.reference_mark", lang, name=scenario_label(reference, lang, short=True)), (0, 0), xytext=(-6, 6),
-                textcoords="offset points", fontsize=8, ha="right")
+    ax.annotate(tr("fig.reference_mark", lang, name=scenario_label(reference, lang, short=True)), (0, 0),
+                xytext=(-6, 6), textcoords="offset points", fontsize=8, ha="right")
     for _, r in rows.iterrows():
-        ax.errorbar(r["averted"], r["cost"] / scale, xerr=_err(r["averted"], r["averted_low"], r["averted_high"]),
+        ax.errorbar(r["averted"], r["cost"] / scale,
+                    xerr=_err(r["averted"], r["averted_low"], r["averted_high"]),
                     yerr=_err(r["cost"] / scale, r["cost_low"] / scale, r["cost_high"] / scale),
                     fmt="o", color=colour[r["scenario"]], capsize=3)
         ax.annotate(scenario_label(r["scenario"], lang, short=True), (r["averted"], r["cost"] / scale), xytext=(6, 6),
