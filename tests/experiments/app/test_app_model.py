@@ -88,7 +88,6 @@ def test_app_page_and_parameters_match_the_model():
 
     assert callable(app.page)
     sig = inspect.signature(LockstepModel.__init__).parameters
-    params = app.model_params()
-    assert set(params) <= set(sig)
-    assert params["scenario_name"]["values"] == app_scenarios() and "transition" in app_scenarios()
+    assert set(app.initial_kwargs()) <= set(sig)
+    assert "transition" in app_scenarios()
     assert not any(s.startswith("stress_") for s in app_scenarios())
