@@ -61,6 +61,15 @@ PARAMETER_NAMES: dict[str, tuple[str, str]] = {
     "macro.migrant_demand": ("Demand for migrant workers (1 = normal)", "外出务工需求（1=正常）"),
     "macro.illness_multiplier": ("Frequency of costly illness (1 = normal)", "大病发生频率（1=正常）"),
     "history.poverty_line_yuan": ("Poverty line in force before 2021", "2021年前现行贫困标准"),
+    "shocks.illness.cost_mean_yuan": ("Mean cost of an illness episode", "大病平均费用"),
+    "prices.log_price_sd_month": ("Price volatility of the county industry", "县域产业价格波动"),
+    "shocks.disaster.p_county_year": ("Chance a county is hit by a disaster in a year", "县年度遭灾概率"),
+    "labour.p_migrant_loss_month": ("Monthly migrant job loss", "外出务工者月度失业概率"),
+    "income.operating_noise_sd": ("Noise in farm income", "经营收入随机波动"),
+    "enterprises.margin_mean": ("Mean operating margin of rural enterprises", "农村企业平均经营利润率"),
+    "withdrawal_year": ("Year targeted assistance starts to be withdrawn", "开始撤出精准帮扶的年份"),
+    "taper_years": ("Years over which it is tapered to zero", "逐步撤出至零所用年数"),
+    "assistance_level": ("Size of targeted assistance before withdrawal", "撤出前精准帮扶力度"),
     "population.n_households": ("Simulated households", "模拟农户数"),
     "population.n_counties": ("Simulated counties", "模拟县数"),
     "sim.n_years": ("Simulated years", "模拟年数"),
@@ -521,4 +530,153 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "app.aid.4": ("social", "社保"),
     "app.aid.8": ("medical", "医疗"),
     "app.dibao": ("dibao", "低保"),
+    # ---- sensitivity analysis ----
+    "sens.no_variation": ("The {what} did not vary over the sample (it was {value:.3g} at every point), so the sample "
+                          "cannot tell which levers move it; widen the ranges, change the run size or the threshold, o"
+                          "r "
+                          "add replications.",
+                          "{what}在样本中没有变化（每个点都是 {value:.3g}），因此样本无法判断哪些杠杆影响它；请扩大取"
+                          "值范围、"
+                          "改变模拟规模或阈值，或增加重复次数。"),
+    "sens.top_lever": ("Of the policy levers, the {name} ({path}) matters most for the {what}: {effect}; {direction}.",
+                       "在政策杠杆中，{name}（{path}）对{what}影响最大：{effect}；{direction}。"),
+    "sens.next_lever": ("Next: the {name} ({path}), {effect}; {direction}.", "其次是{name}（{path}）：{effect}；{direc"
+                                                                             "tion}。"),
+    "sens.small": ("The effect of the {names} cannot be told apart from zero with this sample.",
+                   "在本样本中，{names}的作用与零无法区分。"),
+    "sens.no_levers": ("The problem has no policy levers.", "该问题没有政策杠杆。"),
+    "sens.unc_top": ("Among the uncertainties, the {name} matters most ({main} = {value:.3g}){compare}.",
+                     "在不确定因素中，{name}影响最大（{main} = {value:.3g}）{compare}。"),
+    "sens.unc_bigger": (" — more than any lever, so the risk depends on circumstances planners do not control",
+                        "——超过任何政策杠杆，说明风险取决于规划者无法控制的外部条件"),
+    "sens.unc_smaller": (" — less than the most important lever", "——小于最重要的政策杠杆"),
+    "sens.noise": ("Run-to-run chance makes up {runs} of the variation between single runs and {means} of the "
+                   "variation between the point averages the indices decompose{tail}",
+                   "随机因素占单次模拟之间差异的 {runs}，占指数所分解的各点平均值之间差异的 {means}{tail}"),
+    "sens.noise_high": (" — high: add replications (--reps) before trusting small differences.",
+                        "——偏高：在相信细小差别之前请增加重复次数（--reps）。"),
+    "sens.period": (".", "。"),
+    "sens.one_rep": ("With one replication per point the run-to-run noise cannot be separated from the parameters' "
+                     "effects; use --reps 2 or more.",
+                     "每个点只模拟一次时，无法把随机噪声与参数作用分开；请使用 --reps 2 或更多。"),
+    "sens.steadier": ("The {noisy} is mostly chance at this sample size, so its indices are inflated by noise. The "
+                      "{best} ({best_name}) is steadier (noise share of the point means {share}): for it the {lever} i"
+                      "s "
+                      "the lever that matters most, {effect}; {direction}.",
+                      "在此样本规模下，{noisy}主要由随机因素决定，其指数被噪声放大。{best}（{best_name}）更稳定（点平均值"
+                      "中的噪声占比 {share}）：对它而言，{lever}是最重要的杠杆，{effect}；{direction}。"),
+    "sens.effect.sobol": ("with its interactions it accounts for about {total} of the variation (95% interval "
+                          "±{conf}), {first} on its own",
+                          "连同交互作用约解释 {total} 的差异（95%区间 ±{conf}），单独解释 {first}"),
+    "sens.effect.morris": ("mean absolute elementary effect mu* = {value:.3g} (±{conf:.2g})",
+                           "平均绝对基本效应 mu* = {value:.3g}（±{conf:.2g}）"),
+    "sens.effect.delta": ("moment-independent delta = {value:.3f} (±{conf:.3f})", "矩独立 delta = {value:.3f}（±{conf:"
+                                                                                  ".3f}）"),
+    "sens.direction.none": ("no clear direction across the sample", "在样本中方向不明确"),
+    "sens.direction.up": ("raising it raises the risk", "提高它会增加风险"),
+    "sens.direction.down": ("raising it lowers the risk", "提高它会降低风险"),
+    "sens.design.sobol": ("Saltelli design on a Sobol' sequence, N = {n} base rows x (D + 2 = {d2})",
+                          "基于 Sobol' 序列的 Saltelli 设计，N = {n} 个基础行 ×（D + 2 = {d2}）"),
+    "sens.design.morris": ("{n} Morris trajectories of D + 1 = {d1} points on a 4-level grid",
+                           "{n} 条 Morris 轨迹，每条 D + 1 = {d1} 个点，4 级网格"),
+    "sens.design.delta": ("Latin hypercube of {n} points", "{n} 个点的拉丁超立方"),
+    "sens.fig.indices": ("{method} indices with 95% intervals (◆ red = policy lever, blue = uncertainty)",
+                         "{method} 指数及95%区间（◆ 红色＝政策杠杆，蓝色＝不确定因素）"),
+    "sens.fig.mu": ("mu* (mean absolute elementary effect)", "mu*（平均绝对基本效应）"),
+    "sens.fig.sigma": ("sigma (spread of effects)", "sigma（效应的离散程度）"),
+    "sens.fig.morris": ("Morris screening: red = policy lever, blue = uncertainty", "Morris 筛选：红色＝政策杠杆，蓝色"
+                                                                                    "＝不确定因素"),
+    "sens.fig.n": ("sample size N", "样本量 N"),
+    "sens.fig.convergence": ("Convergence of the indices on nested sub-samples (band: 95% interval)",
+                             "嵌套子样本上指数的收敛（阴影：95%区间）"),
+    "sens.did_not_vary": ("did not vary", "没有变化"),
+    "sens.kind.lever": ("lever", "政策杠杆"),
+    "sens.kind.uncertainty": ("uncertainty", "不确定因素"),
+    # ---- scenario discovery ----
+    "disc.too_rare": ("large-scale relapse is too rare in this sample for PRIM: {k} of {n:,} runs ({share}) have it, a"
+                      "t "
+                      "least {min_cases} are needed. Widen the ranges towards harsher conditions, lower --threshold, "
+                      "or add points (--n)",
+                      "本样本中规模性返贫太少，无法运行 PRIM：{n:,} 次模拟中只有 {k} 次（{share}），至少需要 {min_case"
+                      "s} 次。"
+                      "请把取值范围向更严峻的条件扩大、降低 --threshold，或增加样本点（--n）"),
+    "disc.too_common": ("large-scale relapse is too common in this sample for PRIM: {k} of {n:,} runs ({share}) have "
+                        "it, at least {min_cases} runs without it are needed. Widen the ranges towards milder "
+                        "conditions, raise --threshold, or add points (--n)",
+                        "本样本中规模性返贫太多，无法运行 PRIM：{n:,} 次模拟中有 {k} 次（{share}），至少需要 {min_case"
+                        "s} 次"
+                        "未发生的模拟。请把取值范围向更温和的条件扩大、提高 --threshold，或增加样本点（--n）"),
+    "disc.no_box": ("PRIM found no region where large-scale relapse is more frequent than in the sample as a whole; it "
+                    "does not depend on the parameters in a way a box can describe with this sample",
+                    "PRIM 没有找到规模性返贫比整个样本更频繁的区域；在本样本中它与参数的关系无法用一个盒子描述"),
+    "disc.withdraw_before": ("support starts to be withdrawn in {hi} or earlier", "在{hi}年或更早开始撤出帮扶"),
+    "disc.withdraw_after": ("support starts to be withdrawn in {lo} or later", "在{lo}年或更晚开始撤出帮扶"),
+    "disc.withdraw_between": ("support starts to be withdrawn between {lo} and {hi}", "在{lo}年至{hi}年之间开始撤出帮"
+                                                                                      "扶"),
+    "disc.at_most": ("the {what} is at most {hi}", "{what}不高于 {hi}"),
+    "disc.at_least": ("the {what} is at least {lo}", "{what}不低于 {lo}"),
+    "disc.between": ("the {what} is between {lo} and {hi}", "{what}介于 {lo} 和 {hi} 之间"),
+    "disc.and": (" and ", "且"),
+    "disc.sep": (", ", "，"),
+    "disc.box": ("Large-scale relapse in {density} of runs (against {base} over the whole sample) when {conditions}. "
+                 "These conditions hold in {mass} of the runs and contain {coverage} of all runs with large-scale "
+                 "relapse.",
+                 "当{conditions}时，{density} 的模拟发生规模性返贫（整个样本为 {base}）。满足这些条件的模拟占 {mass}，"
+                 "包含"
+                 "全部规模性返贫模拟的 {coverage}。"),
+    "disc.fig.peeling": ("box {b} peeling", "盒子{b}剥离轨迹"),
+    "disc.fig.box": ("box {b}", "盒子{b}"),
+    "disc.fig.restricted": ("restricted parameters", "受限参数个数"),
+    "disc.fig.whole": ("whole sample", "整个样本"),
+    "disc.fig.coverage": ("coverage (share of large-scale-relapse runs inside)", "覆盖率（盒内规模性返贫模拟占全部的比"
+                                                                                 "例）"),
+    "disc.fig.density": ("density (share of runs inside with it)", "密度（盒内模拟中发生规模性返贫的比例）"),
+    "disc.fig.title": ("PRIM peeling trade-off (red circle: chosen box)", "PRIM 剥离权衡（红圈：选定的盒子）"),
+    # ---- validation and calibration ----
+    "fit.validation_title": ("Validation of '{scenario}': score {score:.0%}", "“{scenario}”的验证：得分 {score:.0%}"),
+    "fit.validation_intro": (
+        "Scenario `{scenario}`, {households:,} households in {counties} counties, {years}, {n} replications (seeds "
+        "{first}-{last}). Targets: {targets}. A target passes when the mean over replications is within its "
+        "tolerance.{caveat}",
+        "情景 `{scenario}`，{counties} 个县 {households:,} 户，{years}，{n} 次重复模拟（随机种子 {first}-{last}）。目"
+        "标文件："
+        "{targets}。若重复模拟的平均值落在容差范围内，该目标即为通过。{caveat}"),
+    "fit.caveat": (" Fewer than {min_seeds} replications: the result is indicative only.",
+                   "重复模拟少于 {min_seeds} 次：结果仅供参考。"),
+    "fit.score": ("Overall score: {n_pass} of {n} targets pass ({score:.0%}).", "总得分：{n} 个目标中 {n_pass} 个通过"
+                                                                                "（{score:.0%}）。"),
+    "fit.series_title": ("'{scenario}': mean and 90% band over {n} replications", "“{scenario}”：{n} 次重复模拟的平均"
+                                                                                  "值和90%区间"),
+    "fit.header": ("id|indicator|year|target|tolerance|simulated mean|90% interval|pass",
+                   "编号|指标|年份|目标值|容差|模拟平均值|90%区间|是否通过"),
+    "fit.relative": (" (relative)", "（相对）"),
+    "fit.pass": ("pass", "通过"),
+    "fit.fail": ("FAIL", "未通过"),
+    "fit.sources": ("Sources", "来源"),
+    "fit.fig.band": ("target ± tolerance", "目标值 ± 容差"),
+    "fit.fig.position": ("(simulated − target) / tolerance  (dot: mean; line: 90% of replications)",
+                         "（模拟值 − 目标值）/ 容差（点：平均值；线：90%的重复模拟）"),
+    "fit.fig.candidate": ("candidate", "候选"),
+    "fit.fig.best": ("best so far", "当前最优"),
+    "fit.fig.evaluated": ("candidate evaluated", "已评估的候选"),
+    "fit.fig.distance": ("weighted distance", "加权距离"),
+    "fit.cal_title": ("Calibration of '{scenario}': distance {distance:.4g}", "“{scenario}”的校准：距离 {distance:.4g}"
+                                                                              ""),
+    "fit.cal_best": ("Best candidate: distance {distance:.3g}", "最优候选：距离 {distance:.3g}"),
+    "fit.cal_series": ("Best candidate: mean and 90% band over replications", "最优候选：重复模拟的平均值和90%区间"),
+    "fit.fitted": ("Fitted parameters", "拟合的参数"),
+    "fit.targets": ("Targets", "目标"),
+    "fit.p_header": ("parameter|search range|fitted|why this range", "参数|搜索范围|拟合值|取该范围的理由"),
+    "fit.t_header": ("target|indicator|year|value|tolerance|simulated mean|90% interval|weight|contribution",
+                     "目标|指标|年份|目标值|容差|模拟平均值|90%区间|权重|贡献"),
+    "fit.cal_intro": (
+        "Scenario `{scenario}`, {households:,} households in {counties} counties, {years}; differential evolution "
+        "(population {popsize} per parameter, {maxiter} generations) evaluated {evaluated} candidates (budget "
+        "{budget}), each over {n} replications on the same seeds. Distance = Σ w·((mean − target) / tolerance)² / Σ w; "
+        "the contributions below add up to it.",
+        "情景 `{scenario}`，{counties} 个县 {households:,} 户，{years}；差分进化（每个参数种群 {popsize}，{maxiter} 代"
+        "）"
+        "共评估 {evaluated} 个候选（预算 {budget}），每个候选在相同随机种子上重复模拟 {n} 次。距离 = Σ w·((平均值 − 目"
+        "标值) "
+        "/ 容差)² / Σ w；下表各项贡献之和即为距离。"),
 }

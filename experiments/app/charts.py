@@ -286,8 +286,10 @@ class CountyGridChart:
     """Counties as a grid of squares coloured by relapse rate at the last year-end, A beside B;
     a black frame marks large-scale relapse (rate at or above ``threshold``).
 
-    Kept for a session like :class:`LiveChart`: each year-end only the colours, the labels and
-    the frames change.
+    Kept for a session like :class:`LiveChart`: the axes, their titles and the colour bar are
+    drawn once into a kept background; each year-end only the colours, the labels, the frames and
+    the title are drawn over it. The colour scale is fixed (0 to twice the threshold; higher rates
+    take its darkest colour and their label says the rate), so the background never changes.
     """
 
     def __init__(self, county_types: np.ndarray, threshold: float, lang: str | None = None):
@@ -312,21 +314,22 @@ class CountyGridChart:
             self.texts[name], self.frames[name] = [], []
             for c in range(n):
                 r, k = divmod(c, self.cols)
-                self.texts[name].append(ax.text(k, r, "", ha="center", va="center", fontsize=6.8))
+                self.texts[name].append(ax.text(k, r, "", ha="center", va="center", fontsize=6.8, animated=True))
                 self.frames[name].append(ax.add_patch(_frame(k, r)))
+                self.frames[name][-1].set_animated(True)
+            self.images[name].set_animated(True)
             ax.set_xticks([])
             ax.set_yticks([])
             ax.set_title(label(name, lang), fontsize=LEGEND_PT)
         self.title = self.fig.suptitle("", fontsize=TITLE_PT)
+        self.title.set_animated(True)
+        self._background = None
         bar = self.fig.colorbar(self.images["B"], cax=self.fig.add_axes((0.87, 0.1, 0.03, 0.62)),
                                 format=lambda x, _: f"{100 * x:.0f}%")
         bar.ax.tick_params(labelsize=LEGEND_PT)
 
     def update(self, rates: dict[str, np.ndarray], year: int | None) -> bytes:
         """Draw the rates of A and B (``{policy: rate by county}``, NaN: none yet) at ``year``."""
-        values = np.concatenate([rates["A"], rates["B"]])
-        top = max(2 * self.threshold, float(np.nanmax(values)) if np.isfinite(values).any() else 0.0)
-        self.norm.vmax = top
         n = len(self.types)
         for name in ("A", "B"):
             grid = np.full(self.rows * self.cols, np.nan)
@@ -340,9 +343,19 @@ class CountyGridChart:
                 frame.set_visible(bool(np.isfinite(v) and v >= self.threshold))
         when = f"{year}" if year is not None else tr("app.no_year_end", self.lang)
         self.title.set_text(tr("app.chart.counties", self.lang, when=when, threshold=100 * self.threshold))
-        buf = io.BytesIO()
         with figure_fonts(self.lang):
-            self.canvas.print_png(buf, pil_kwargs={"compress_level": LiveChart.PNG_COMPRESS_LEVEL})
+            if self._background is None:
+                self.canvas.draw()
+                self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self.canvas.restore_region(self._background)
+            for name in ("A", "B"):
+                ax = self.images[name].axes
+                for artist in (self.images[name], *self.frames[name], *self.texts[name]):
+                    ax.draw_artist(artist)
+            self.fig.draw_artist(self.title)
+        buf = io.BytesIO()
+        image = Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        image.save(buf, format="png", compress_level=LiveChart.PNG_COMPRESS_LEVEL)
         return buf.getvalue()
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from experiments.fit.figures import series_figure, targets_figure
 from experiments.fit.replications import load_params, replicate, size_overrides, target_rows
 from experiments.fit.targets import read_all
+from experiments.i18n import resolve, tr
 from experiments.report import markdown_table, number, render
 
 DEFAULT_SCENARIO = "historical"
@@ -50,48 +51,52 @@ def validate(scenario: str, target_paths: Sequence[Path], seeds: int, households
     return {"rows": rows, "score": score(rows), "targets": targets, "reps": reps, "meta": meta}
 
 
-def _table(rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
-    header = ["id", "indicator", "year", "target", "tolerance", "simulated mean", "90% interval", "pass"]
+def _table(rows: Sequence[dict[str, Any]], lang: str = "en") -> tuple[list[str], list[list[str]]]:
+    header = tr("fit.header", lang).split("|")
     body = []
     for r in rows:
-        tol = "" if r["tolerance"] is None else number(r["tolerance"], 4) + (" (relative)" if r["relative_tolerance"]
-                                                                            else "")
+        relative = tr("fit.relative", lang) if r["relative_tolerance"] else ""
+        tol = "" if r["tolerance"] is None else number(r["tolerance"], 4) + relative
         body.append([r["id"], r["indicator"], r["year"], r["value"], tol, number(r["simulated_mean"], 4),
                      f"{number(r['simulated_p05'], 4)} – {number(r['simulated_p95'], 4)}",
-                     "pass" if r["pass"] else "FAIL"])
+                     tr("fit.pass", lang) if r["pass"] else tr("fit.fail", lang)])
     return header, body
 
 
-def write_report(result: dict[str, Any], out: Path) -> None:
-    """Markdown, HTML, CSV and figures of a validation into ``out`` (an empty or new directory)."""
+def write_report(result: dict[str, Any], out: Path, lang: str | None = None) -> None:
+    """Markdown, HTML, CSV, figures and glossary of a validation into ``out`` (an empty or new directory),
+    the words in ``lang`` (None: the language in force)."""
     import pandas as pd
 
+    from experiments.glossary import write_glossary
+
+    lang = resolve(lang)
     rows, meta = result["rows"], result["meta"]
     fig_dir = out / "figures"
     fig_dir.mkdir()
-    title = f"Validation of '{meta['scenario']}': score {result['score']:.0%}"
+    title = tr("fit.validation_title", lang, scenario=meta["scenario"], score=result["score"])
     figs = [f for f in (
-        targets_figure(result["targets"], rows, fig_dir / "targets.png", title),
+        targets_figure(result["targets"], rows, fig_dir / "targets.png", title, lang),
         series_figure(result["targets"], result["reps"].annual_long(), fig_dir / "series.png",
-                                  f"'{meta['scenario']}': mean and 90% band over {len(meta['seeds'])} replications"),
+                      tr("fit.series_title", lang, scenario=meta["scenario"], n=len(meta["seeds"])), lang),
     ) if f is not None]
     n_pass = sum(r["pass"] for r in rows)
-    caveat = (f" Fewer than {MIN_SEEDS} replications: the result is indicative only."
-              if len(meta["seeds"]) < MIN_SEEDS else "")
-    intro = (f"Scenario `{meta['scenario']}`, {meta['households']:,} households in {meta['counties']} counties, "
-             f"{meta['years']}, {len(meta['seeds'])} replications (seeds {meta['seeds'][0]}-{meta['seeds'][-1]}). "
-             f"Targets: {', '.join(meta['targets'])}. A target passes when the mean over replications is within "
-             f"its tolerance.{caveat}")
-    header, body = _table(rows)
-    md = [f"# {title}", "", intro, "", f"**Overall score: {n_pass} of {len(rows)} targets pass "
-          f"({result['score']:.0%}).**", "", markdown_table(header, body), ""]
+    caveat = tr("fit.caveat", lang, min_seeds=MIN_SEEDS) if len(meta["seeds"]) < MIN_SEEDS else ""
+    intro = tr("fit.validation_intro", lang, scenario=meta["scenario"], households=meta["households"],
+               counties=meta["counties"], years=meta["years"], n=len(meta["seeds"]), first=meta["seeds"][0],
+               last=meta["seeds"][-1], targets=", ".join(meta["targets"]), caveat=caveat)
+    header, body = _table(rows, lang)
+    score_text = tr("fit.score", lang, n_pass=n_pass, n=len(rows), score=result["score"])
+    md = [f"# {title}", "", intro, "", f"**{score_text}**", "", markdown_table(header, body), ""]
     md += [f"![{f.stem}](figures/{f.name})" for f in figs]
-    md += ["", "Sources: " + "; ".join(f"{r['id']}: {r['source']}" for r in rows), ""]
+    md += ["", tr("fit.sources", lang) + ": " + "; ".join(f"{r['id']}: {r['source']}" for r in rows), ""]
     (out / "validation.md").write_text("\n".join(md), encoding="utf-8")
     (out / "validation.html").write_text(
-        render("validation.html.j2", title=title, intro=intro, n_pass=n_pass, rows=rows, score=result["score"],
-               header=header, body=body, classes=["pass" if r["pass"] else "fail" for r in rows], figures=figs),
+        render("validation.html.j2", lang=lang, title=title, intro=intro, score_text=score_text, rows=rows,
+               header=header, body=body, classes=["pass" if r["pass"] else "fail" for r in rows], figures=figs,
+               glossary_link=True),
         encoding="utf-8")
+    write_glossary(out, lang)
     pd.DataFrame(rows).to_csv(out / "validation.csv", index=False)
     (out / "meta.json").write_text(json.dumps({**meta, "score": result["score"]}, indent=2), encoding="utf-8")
 
