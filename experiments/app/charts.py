@@ -392,6 +392,12 @@ def three_excesses_figure(annual: pd.DataFrame, lang: str | None = None) -> Figu
                                                                             strict=True)]
     ax.set_xticks(x, ticks, fontsize=TICK_PT)
     ax.tick_params(labelsize=TICK_PT)
+    # headroom above the bars for the legend
+    values = 100 * b[[c for c, _, _, _ in series]].to_numpy(dtype=float)
+    finite = values[np.isfinite(values)]
+    if finite.size:
+        lo, hi = min(float(finite.min()), 0.0), max(float(finite.max()), 0.0)
+        ax.set_ylim(lo - 0.05 * (hi - lo), hi + 0.6 * (hi - lo) + 1e-9)
     ax.legend(fontsize=LEGEND_PT - 1, ncol=2, loc="upper right", handlelength=1.2, columnspacing=0.6)
     return fig
 

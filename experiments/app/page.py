@@ -241,7 +241,7 @@ def Layout(children=()):
     return solara.Column(children=list(children), style={"padding": "0", "margin": "0"})
 
 
-def _image(png: bytes, px: tuple[int, int], alt: str = ""):
+def _image(png: bytes, px: tuple[int, int]):
     return rw.Image(value=png, format="png", layout={"width": f"{px[0]}px", "height": f"{px[1]}px"})
 
 
@@ -351,10 +351,15 @@ def DifferenceTab(model: LockstepModel, lang: str, tick: int):
             LiveChartView(model, figs.EnterpriseChart, lang, tick)
 
 
+def household_labels(model: LockstepModel, lang: str) -> dict[str, int]:
+    """``'#row · group'`` of each followed household, to its row."""
+    return {f"#{int(i)} · {tr('app.group.' + GROUPS[int(model.groups[int(i)])].replace(' ', '_'), lang)}": int(i)
+            for i in model.followed}
+
+
 @solara.component
 def HouseholdTab(model: LockstepModel, lang: str, tick: int, bump):
-    labels = {f"#{int(i)} · {tr('app.group.' + GROUPS[int(model.groups[int(i)])].replace(' ', '_'), lang)}": int(i)
-              for i in model.followed}
+    labels = household_labels(model, lang)
     first = next(iter(labels))
     chosen, set_chosen = solara.use_state(first)
     other, set_other = solara.use_state(0)
@@ -366,9 +371,7 @@ def HouseholdTab(model: LockstepModel, lang: str, tick: int, bump):
         row = int(other)
         if 0 <= row < model.a.households.n:
             model.follow(row)
-            set_chosen(next(k for k, v in {f"#{int(j)} · {tr('app.group.' + GROUPS[int(model.groups[int(j)])]
-                                                             .replace(' ', '_'), lang)}": int(j)
-                                             for j in model.followed}.items() if v == row))
+            set_chosen(next(k for k, v in household_labels(model, lang).items() if v == row))
             bump()
 
     view = model.household_view(i)
@@ -487,6 +490,8 @@ def Page():
         tick.set(tick.value + 1)
 
     def one_month() -> None:
+        # the views are given the new month (bump) before the busy indicator goes: when it has gone,
+        # everything on screen is of the same month
         with lock:
             busy.set(True)
             try:
@@ -494,9 +499,9 @@ def Page():
                 m_now.step()
                 if not m_now.running:
                     playing.set(False)
+                bump()
             finally:
                 busy.set(False)
-            bump()
 
     def play_loop() -> None:
         while playing.value and model.value.running:
@@ -513,9 +518,9 @@ def Page():
             busy.set(True)
             try:
                 model.set(LockstepModel(**settings.value))
+                bump()
             finally:
                 busy.set(False)
-        bump()
 
     lang_value = lang.value
     working = busy.value or step_task.pending

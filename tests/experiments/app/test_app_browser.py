@@ -109,10 +109,16 @@ def _month(k: int) -> str:
     return f"{2021 + year}-{month + 1:02d}"
 
 
+def _idle(page) -> None:
+    """Wait until the busy indicator has gone: every view then shows the same month."""
+    page.wait_for_function("() => !document.querySelector('.rs-busy').innerText.trim()", timeout=UI_TIMEOUT_MS)
+
+
 def _step(page, done: int, n: int = 1) -> int:
     for k in range(done + 1, done + n + 1):
         _click(page, "Step one month")
         page.locator("#rs-month", has_text=_month(k)).wait_for(timeout=UI_TIMEOUT_MS)
+        _idle(page)
     return done + n
 
 
@@ -193,6 +199,10 @@ def test_app_in_headless_chromium(server, tmp_path):
             page.get_by_text(re.compile(r"B: withdrawal now, from 2021-03")).wait_for()
             done = _step(page, done, 10)  # to December 2021: B's first year is complete
             _assert_fits(page)
+            # December's accounting is on screen: the year-end rate and the county grid of 2021
+            page.get_by_text("Relapse rate, last December", exact=True).wait_for()
+            assert page.locator("tr", has_text="Relapse rate, last December").locator("td").nth(2).inner_text() \
+                != "0.00%"
             page.screenshot(path=str(shots / "app_en.png"))
 
             # export the series on screen, save B as a scenario
