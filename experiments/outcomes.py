@@ -13,6 +13,10 @@ declared range and kind, and the statistics pick an interval from it, never from
 
 An upper bound may depend on the run's size: ``"years"`` (the simulated years) or
 ``"county_years"`` (years x counties), resolved by :func:`outcome_range`.
+
+:data:`SHOWN` says how each outcome's value is shown (a percentage, billions of yuan, a count...);
+its name in words comes from the glossary and the catalogue, in English and Chinese
+(:func:`experiments.i18n.outcome_label`).
 """
 
 from __future__ import annotations
@@ -67,28 +71,30 @@ PATTERNS: tuple[tuple[re.Pattern[str], OutcomeRange], ...] = (
 )
 
 
-#: Outcome → (plain label, how it is shown): pct (a share in %), yuan_bn, count, gini, number.
-LABELS: dict[str, tuple[str, str]] = {
-    "relapse_rate_peak": ("Highest yearly relapse rate", "pct"),
-    "relapse_cum_share": ("Formerly poor households that relapsed at least once", "pct"),
-    "new_poverty_cum_share": ("Never-registered households that became poor at least once", "pct"),
-    "poverty_rate_final": ("Poverty rate in the last year", "pct"),
-    "county_relapse_rate_max": ("Highest relapse rate of any county in any year", "pct"),
-    "large_scale_relapse": ("Chance of large-scale relapse", "pct"),
-    "large_scale_county_years": ("County-years of large-scale relapse", "number"),
-    "income_growth_fpc_mean": ("Yearly income growth in formerly poor counties (average)", "pct"),
-    "three_excesses_years": ("Years in which the three excesses hold", "number"),
-    "relative_poverty_rate_final": ("Relative poverty rate in the last year", "pct"),
-    "gini_final": ("Gini coefficient of income in the last year", "gini"),
-    "fiscal_cost_total_yuan": ("Public spending over the whole period", "yuan_bn"),
-    "monitored_share_peak": ("Highest share of households under monitoring", "pct"),
-    "risk_eliminated_share_final": ("Monitored households whose risk was eliminated", "pct"),
-    "enterprises_final": ("Rural enterprises at the end", "count"),
-    "local_jobs_final": ("Local enterprise jobs at the end", "count"),
-    "large_scale_threshold": ("County relapse rate that counts as large-scale", "pct"),
-    "relapse_events_total": ("Household relapses over the whole period", "count"),
+#: Outcome → how its value is shown: ``pct`` (a share, in %), ``yuan_bn`` (billions of yuan), ``count``
+#: (a whole number), ``gini`` (a coefficient), ``number`` (one decimal). The outcome's name in words, in
+#: English and Chinese, is not here but in the glossary and the catalogue
+#: (:func:`experiments.i18n.outcome_label`), the one source of every label.
+SHOWN: dict[str, str] = {
+    "relapse_rate_peak": "pct",
+    "relapse_cum_share": "pct",
+    "new_poverty_cum_share": "pct",
+    "poverty_rate_final": "pct",
+    "county_relapse_rate_max": "pct",
+    "large_scale_relapse": "pct",
+    "large_scale_county_years": "number",
+    "income_growth_fpc_mean": "pct",
+    "three_excesses_years": "number",
+    "relative_poverty_rate_final": "pct",
+    "gini_final": "gini",
+    "fiscal_cost_total_yuan": "yuan_bn",
+    "monitored_share_peak": "pct",
+    "risk_eliminated_share_final": "pct",
+    "enterprises_final": "count",
+    "local_jobs_final": "count",
+    "large_scale_threshold": "pct",
+    "relapse_events_total": "count",
 }
-
 
 
 class UnknownOutcomeError(KeyError):

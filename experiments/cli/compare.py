@@ -24,6 +24,7 @@ from experiments.compare.comparison import (
 from experiments.compare.formats import pairing_summary, precision_sentence, text_table
 from experiments.compare.outputs import default_out_dir, write_outputs
 from experiments.files import write_directory
+from experiments.i18n import tr
 from experiments.tables import format_problems
 from scenarios import ScenarioError, parse_set
 
@@ -86,10 +87,10 @@ def compare(scenarios: list[str] | None, reference: str, reps: int | None, preci
         typer.echo(f"\n{pairing}")
     if comparison.precision is not None:
         typer.echo(f"\n{precision_sentence(comparison)}")
-    typer.echo(f"\n{comparison.n_reps} paired replications in {comparison.wall_time_s:.1f} s on "
-               f"{comparison.workers_text}. Report: {out_dir / 'report.html'}")
+    typer.echo("\n" + tr("cli.compare_done", n=comparison.n_reps, seconds=comparison.wall_time_s,
+                         workers=comparison.workers_text, report=out_dir / "report.html"))
     for text in comparison.warnings:
-        warn(text + ".")
+        warn(text)
     if len(comparison.failures):
         fail(f"{len(comparison.failures)} run(s) failed; their seeds were left out of every scenario so that the "
              f"comparison stays paired. Errors and tracebacks are in {out_dir / 'store'}/*/failures.jsonl.",

@@ -7,6 +7,7 @@ Commands are listed in the order a newcomer needs them:
 - ``ruralsim compare SCENARIO...``: policy paths on common random numbers, the main job
   (:mod:`experiments.cli.compare`);
 - ``ruralsim scenarios`` and ``ruralsim check FILE...`` (:mod:`experiments.cli.scenarios`);
+- ``ruralsim outputs [NAME]``: the glossary of outputs, levers and terms (:mod:`experiments.cli.outputs`);
 - ``ruralsim run SCENARIO|FILE``: one run's tables, ``summary.json`` and figures (:mod:`experiments.cli.run`);
 - ``ruralsim app``: the classroom app (:mod:`experiments.cli.app`);
 - ``ruralsim experiment FILE``: a batch experiment into a result store (:mod:`experiments.cli.experiment`);
@@ -21,7 +22,10 @@ Commands are listed in the order a newcomer needs them:
 Every command that runs the model takes the shared options of :mod:`experiments.cli.options`
 (``--seed`` or ``--seeds N`` with ``--first-seed``, ``--households``, ``--counties``, ``--years``,
 ``--set``, ``--workers``, ``--out``, ``--force``, ``--format``), with the same names, help texts
-and, where the meaning is the same, defaults; where a default differs, the help says why.
+and, where the meaning is the same, defaults; where a default differs, the help says why. Every
+command that prints, reports or draws words takes ``--lang zh|en`` from the same module: the
+language of its summaries, reports and figures (without it ``RURALSIM_LANG``, else the locale;
+:mod:`experiments.i18n`).
 
 Exit codes (see :mod:`experiments.cli.console`): 0 success; 2 bad input, usage errors included,
 reported as one paragraph starting with ``error:`` on stderr and no traceback; 1 when the model or
@@ -85,6 +89,7 @@ ScenarioSize = "the scenario's (100,000)"
 Workers = o.workers()
 SetValues = o.set_values()
 Force = o.force()
+Lang = o.lang()
 FirstSeed = o.first_seed()
 StudySeeds = o.seeds("the problem file's (paired seeds: every point meets the same histories)")
 StudyHouseholds = o.households("the problem file's; sample points are many, so problems use smaller provinces")
@@ -130,6 +135,7 @@ def compare_command(
     out: o.out("a new runs/compare-<date>-<time>") = None,
     force: Force = False,
     fmt: o.table_format("csv (small tables, for spreadsheets)") = "csv",
+    lang: Lang = None,
     reps: OldReps = None,
     seed_base: OldSeedBase = None,
     max_reps: OldMaxReps = None,
@@ -151,11 +157,24 @@ def compare_command(
 
 
 @app.command("scenarios")
-def scenarios_command() -> None:
+def scenarios_command(lang: Lang = None) -> None:
     """List the shipped scenarios with their descriptions."""
     from experiments.cli.scenarios import list_command
 
     list_command()
+
+
+@app.command("outputs")
+def outputs_command(
+    name: Annotated[str | None, typer.Argument(
+        help="An output (summary key or table column), a lever's dotted path or a term; none: list them all.",
+        show_default=False)] = None,
+    lang: Lang = None,
+) -> None:
+    """The glossary: every output and policy lever with its unit, Chinese name and meaning."""
+    from experiments.cli.outputs import outputs
+
+    outputs(name)
 
 
 @app.command("check")
@@ -182,6 +201,7 @@ def run_command(
     out: o.out("runs/<scenario>-seed<N>") = None,
     force: Force = False,
     fmt: o.table_format("parquet (the monthly table is large)") = "parquet",
+    lang: Lang = None,
 ) -> None:
     """Run one scenario and write tables, summary.json and PNG figures to an output directory."""
     from experiments.cli.run import run
@@ -194,6 +214,7 @@ def app_command(
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 8765,
     households: o.households("100,000, as the scenarios; each of the two provinces is this size") = None,
+    lang: Lang = None,
 ) -> None:
     """Serve the classroom app: two policies in lockstep, live charts, "withdraw support now"."""
     from experiments.cli.app import app_command as serve_app
@@ -258,6 +279,7 @@ def sensitivity_command(
     fmt: StudyFormat = "csv",
     resume: ResumeStudy = False,
     retry_failed: RetryFailed = False,
+    lang: Lang = None,
     reps: OldReps = None,
     old_seed: OldSeed = None,
 ) -> None:
@@ -296,6 +318,7 @@ def discover_command(
     fmt: StudyFormat = "csv",
     resume: ResumeStudy = False,
     retry_failed: RetryFailed = False,
+    lang: Lang = None,
     reps: OldReps = None,
     old_seed: OldSeed = None,
 ) -> None:
@@ -327,6 +350,7 @@ def validate_command(
     out: o.out("a new runs/validate-<date>-<time>") = None,
     force: Force = False,
     fmt: o.table_format("csv") = "csv",
+    lang: Lang = None,
 ) -> None:
     """Check a scenario against target files over replications: report with pass/fail and a score."""
     from experiments.cli.validate import validate
@@ -350,6 +374,7 @@ def calibrate_command(
     targets: TargetFiles = None,
     out: o.out("a new runs/calibrate-<date>-<time>") = None,
     force: Force = False,
+    lang: Lang = None,
     old_seed: OldSeed = None,
 ) -> None:
     """Fit the historical run's free parameters to the 2017-2020 targets: scenario file, fit report, plots."""

@@ -9,14 +9,18 @@ texts and defaults cannot drift apart (a test walks every command's ``--help`` a
 - ``--households``, ``--counties``, ``--years``: the size and horizon of every run; ``--set``:
   a parameter override by dotted path;
 - ``--workers``: local worker processes (a warning when more than the machine's cores);
-- ``--out``, ``--force``, ``--format``: where results go, replacing them, the tables' format.
+- ``--out``, ``--force``, ``--format``: where results go, replacing them, the tables' format;
+- ``--lang zh|en``: the language of what a command prints, reports and draws (without it
+  ``RURALSIM_LANG``, else the locale; :mod:`experiments.i18n`). Every command that shows words a
+  reader reads takes it; the help test names the few that do not, and why.
 
 Where a command's default differs from another's, its help says why (the ``default_text`` of the
 factories below). Seeds of a *design* rather than of the runs (the sample of a sensitivity study,
 the optimiser of a calibration) are ``--design-seed``. Options that were renamed keep working where
 the rename is all that changed (:data:`RENAMED`), with a warning; options whose meaning changed
-fail with the new name (:data:`MEANING_CHANGED`). A new shared option (a ``--lang``, say) goes into
-:data:`SHARED` and onto every command; the help test then checks it everywhere.
+fail with the new name (:data:`MEANING_CHANGED`). A new shared option goes into :data:`SHARED`
+(its help text), gets a factory here and goes onto every command; the help test then checks it
+everywhere (a command that goes without it says why in the test).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ SHARED: dict[str, str] = {
     "--out": "Output directory.",
     "--force": "Replace the results in a non-empty --out.",
     "--format": "Format of the tables written: csv or parquet.",
+    "--lang": "Language of printed summaries, reports and figures: zh or en.",
 }
 
 #: Old option names that still work, and their new names (only the name changed).
@@ -108,6 +113,23 @@ def force() -> Any:
 def table_format(default_text: str) -> Any:
     return Annotated[str, typer.Option("--format", metavar="csv|parquet", help=_help("--format", default_text),
                                        show_default=False)]
+
+
+def _use_lang(value: str | None) -> str | None:
+    """Make ``--lang`` (or, without it, ``$RURALSIM_LANG`` or the locale) the language of this command."""
+    from experiments.cli.console import fail
+    from experiments.i18n import LangError, set_lang
+
+    try:
+        set_lang(value)
+    except LangError as exc:
+        fail(str(exc) + ".")
+    return value
+
+
+def lang() -> Any:
+    return Annotated[str | None, typer.Option("--lang", metavar="zh|en", callback=_use_lang, show_default=False,
+                                              help=_help("--lang", "$RURALSIM_LANG, else the locale"))]
 
 
 def design_seed(what: str) -> Any:

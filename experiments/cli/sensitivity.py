@@ -164,4 +164,4 @@ def sensitivity(problem_ref: str, method: str, n: int | None, reps: int | None, 
                f"{study.wall_time_s:,.1f} s. Indices: {out_dir}/indices.{fmt.strip().lower()}; report: "
                f"{out_dir / 'report.html'}")
     for text in study.warnings:
-        warn(text + ".")
+        warn(text)

@@ -17,6 +17,7 @@ from experiments.fit.replications import IN_SAMPLE, load_params, size_overrides
 from experiments.fit.targets import TargetError, read_all
 from experiments.fit.validate import json_rows, seed_warnings, write_report
 from experiments.fit.validate import validate as run_validation
+from experiments.i18n import tr
 from experiments.tables import format_problems
 from scenarios import ScenarioError, parse_set
 
@@ -53,10 +54,10 @@ def validate(scenario: str, targets: list[Path] | None, seeds: int, households: 
     except Exception as exc:
         crash("cannot write the validation report", exc)
     n_pass = sum(r["pass"] for r in result["rows"])
-    typer.echo(f"{n_pass} of {len(result['rows'])} targets pass (score {result['score']:.0%}); "
-               f"report: {out_dir / 'validation.html'}")
+    typer.echo(tr("cli.validate_done", n_pass=n_pass, n=len(result["rows"]), score=result["score"],
+                  report=out_dir / "validation.html"))
     for text in seed_warnings(seeds):
-        warn(text + ".")
+        warn(text)
 
 
 def parse_overrides(set_: list[str] | None) -> dict:

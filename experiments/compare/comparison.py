@@ -269,15 +269,15 @@ def lookup(table: pd.DataFrame, scenario: str, outcome: str, statistic: str) -> 
     return float(hit["value"].iloc[0]) if len(hit) else math.nan
 
 
-def warnings_for(n_reps: int, outcomes: Sequence[str]) -> list[str]:
+def warnings_for(n_reps: int, outcomes: Sequence[str], lang: str | None = None) -> list[str]:
     """What ``n_reps`` paired replications are too few for (the intervals, the probability of a yes/no
-    outcome among ``outcomes``, the 10%-90% bands), as sentences."""
+    outcome among ``outcomes``, the 10%-90% bands), as sentences in ``lang`` (None: the language in force)."""
     from experiments.outcomes import declared
 
     wanted = ["interval", "quantiles"]
     if any(declared(o).kind == "binary" for o in outcomes):
         wanted.insert(1, "probability")
-    return replication_warnings(n_reps, wanted)
+    return replication_warnings(n_reps, wanted, lang)
 
 
 def annual_bands(annual: pd.DataFrame, seeds: Sequence[int],
@@ -450,7 +450,7 @@ class Comparison:
 
     @property
     def warnings(self) -> list[str]:
-        """What the replications are too few for (empty when they are enough)."""
+        """What the replications are too few for, in the language in force (empty when they are enough)."""
         return warnings_for(self.n_reps, outcome_columns(self.runs))
 
     @property

@@ -18,15 +18,18 @@ from experiments.compare.comparison import (
 from experiments.compare.figures import write_figures
 from experiments.compare.report import write_report
 from experiments.files import jsonable, timestamped_dir, write_json
+from experiments.glossary import write_glossary
+from experiments.i18n import resolve
 from experiments.tables import write_table
 
 RUN_COLUMNS = ("scenario", "seed", "run_id")
 
 
-def write_outputs(comparison: Comparison, directory: Path, fmt: str = "csv") -> list[Path]:
-    """Write the tables (``fmt``: csv or parquet), figures, manifest and report of ``comparison`` into
-    ``directory``."""
+def write_outputs(comparison: Comparison, directory: Path, fmt: str = "csv", lang: str | None = None) -> list[Path]:
+    """Write the tables (``fmt``: csv or parquet), figures, manifest, report and glossary of ``comparison``
+    into ``directory``; the figures and the words in ``lang`` (None: the language in force)."""
     directory = Path(directory)
+    lang = resolve(lang)
     written = [write_table(comparison.table, directory, "comparison", fmt)]
     runs = comparison.runs
     columns = [*RUN_COLUMNS, *outcome_columns(runs), "wall_time_s", "worker"]
@@ -37,12 +40,13 @@ def write_outputs(comparison: Comparison, directory: Path, fmt: str = "csv") -> 
                         ("county_relapse", county_relapse(comparison.counties, comparison.seeds)),
                         ("three_excesses", three_excesses_table(comparison.annual, comparison.seeds))):
         written.append(write_table(frame, directory, name, fmt))
-    figures = write_figures(comparison, directory)
+    figures = write_figures(comparison, directory, lang)
     written += list(figures.values())
     manifest = directory / "manifest.json"
     write_json(manifest, manifest_data(comparison))
     written.append(manifest)
-    written.append(write_report(comparison, figures, directory / "report.html"))
+    written.append(write_report(comparison, figures, directory / "report.html", lang))
+    written.append(write_glossary(directory, lang))
     return written
 
 

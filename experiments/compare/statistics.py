@@ -24,15 +24,9 @@ from experiments.outcomes import REAL, OutcomeRange
 #: Confidence level of every interval.
 LEVEL = 0.95
 
-#: Fewest replications each kind of statistic needs to be worth reading, and why.
-MIN_REPLICATIONS: dict[str, tuple[int, str]] = {
-    "interval": (10, "95% intervals of averages and of paired differences rest on Student's t, whose quantile is "
-                     "{t:.1f} with {n} replications (2.3 with 10, 1.96 with many): they are very wide and assume "
-                     "nearly normal outcomes"),
-    "probability": (20, "a probability estimated from {n} runs can only take the values 0, 1/{n}, 2/{n}, ...: "
-                        "its Wilson interval is wide and the chance of a rare event is easily estimated as zero"),
-    "quantiles": (10, "the 10% and 90% marks of {n} replications are just the lowest and highest run"),
-}
+#: Fewest replications each kind of statistic needs to be worth reading (why: the catalogue's
+#: ``warn.why.<kind>``, in English and Chinese).
+MIN_REPLICATIONS: dict[str, int] = {"interval": 10, "probability": 20, "quantiles": 10}
 
 
 @dataclass(frozen=True)
@@ -290,17 +284,19 @@ def replications_needed(sd: float, target: float, n_now: int, level: float = LEV
     return max(n_now, int(math.ceil((q * sd / target) ** 2)) + 1)
 
 
-def replication_warnings(n: int, statistics: Sequence[str] = ("interval", "quantiles")) -> list[str]:
+def replication_warnings(n: int, statistics: Sequence[str] = ("interval", "quantiles"),
+                         lang: str | None = None) -> list[str]:
     """Sentences saying which of the ``statistics`` (keys of :data:`MIN_REPLICATIONS`) ``n``
-    replications are too few for, and how many they need (none when ``n`` is enough)."""
+    replications are too few for, why, and how many they need (none when ``n`` is enough), in
+    ``lang`` (None: the language in force)."""
+    from experiments.i18n import tr
+
     out = []
     for stat in statistics:
-        least, why = MIN_REPLICATIONS[stat]
+        least = MIN_REPLICATIONS[stat]
         if n < least:
             t = _t_quantile(max(n - 1, 1), LEVEL)
-            out.append(f"{n} replication{'s' if n != 1 else ''} {'are' if n != 1 else 'is'} too few for "
-                       f"{_WHAT[stat]}: {why.format(n=n, t=t)}; use {least} or more")
+            out.append(tr("warn.too_few", lang, reps=tr("warn.reps_one" if n == 1 else "warn.reps_many", lang, n=n),
+                          what=tr(f"warn.what.{stat}", lang), why=tr(f"warn.why.{stat}", lang, n=n, t=t),
+                          least=least))
     return out
-
-
-_WHAT = {"interval": "the intervals", "probability": "a probability", "quantiles": "the 10%-90% bands"}

@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments import catalogue
 from experiments.files import write_json
 from experiments.sensitivity.evaluators import Evaluation, Evaluator
 from experiments.sensitivity.problem import Problem
@@ -231,11 +232,6 @@ def indices_table(problem: Problem, method: str, X: np.ndarray, means: Mapping[s
     return pd.DataFrame(rows)
 
 
-#: Plain names of the indices, for the warnings.
-INDEX_NAMES = {"S1": "first-order indices (S1)", "ST": "total-order indices (ST)", "mu_star": "mu* values",
-               "delta": "delta indices"}
-
-
 def wide_intervals(indices: pd.DataFrame, method: str) -> pd.DataFrame:
     """Per output and index: how many parameters have a 95% interval wider than the index itself.
 
@@ -261,19 +257,23 @@ def wide_intervals(indices: pd.DataFrame, method: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["output", "index", "wide", "total", "largest_conf", "outside"])
 
 
-def interval_warnings(indices: pd.DataFrame, method: str) -> list[str]:
-    """Sentences for the outputs whose indices have intervals wider than themselves (see :func:`wide_intervals`)."""
+def interval_warnings(indices: pd.DataFrame, method: str, lang: str | None = None) -> list[str]:
+    """Sentences for the outputs whose indices have intervals wider than themselves (see :func:`wide_intervals`),
+    in ``lang`` (None: the language in force)."""
+    from experiments.i18n import tr
+
     out = []
     for _, r in wide_intervals(indices, method).iterrows():
         if not r["wide"] and not r["outside"]:
             continue
-        what = INDEX_NAMES.get(r["index"], r["index"])
-        text = (f"{r['output']}: {r['wide']} of {r['total']} {what} have 95% intervals wider than the index itself "
-                f"(up to ±{r['largest_conf']:.2g}), so the sample cannot tell those effects from none")
+        key = f"sens.index.{r['index']}"
+        what = tr(key, lang) if key in catalogue.MESSAGES else r["index"]
+        outside = ""
         if r["outside"]:
-            text += (f"; {r['outside']} estimate{'s lie' if r['outside'] != 1 else ' lies'} outside [0, 1], where "
-                     "an index cannot be")
-        out.append(text + "; raise --n (and --seeds where the noise share is high) before reading them")
+            outside = tr("warn.sens.outside_one" if r["outside"] == 1 else "warn.sens.outside_many", lang,
+                         k=r["outside"])
+        out.append(tr("warn.sens.wide", lang, output=r["output"], wide=r["wide"], total=r["total"], what=what,
+                      conf=r["largest_conf"], outside=outside))
     return out
 
 
@@ -341,7 +341,8 @@ class Study:
 
     @property
     def warnings(self) -> list[str]:
-        """Outputs whose indices the sample cannot tell from zero (:func:`interval_warnings`)."""
+        """Outputs whose indices the sample cannot tell from zero (:func:`interval_warnings`), in the language in
+        force."""
         return interval_warnings(self.indices, self.method)
 
     def points_table(self) -> pd.DataFrame:

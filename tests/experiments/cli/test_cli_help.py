@@ -1,8 +1,9 @@
 """One grammar: every command's --help, the shared options with one name, help text and meaning.
 
-The shared options are :data:`experiments.cli.options.SHARED`; a new one (``--lang``, say) added
-there is checked on every command that runs the model unless :data:`NOT_OFFERED` says why a command
-goes without it.
+The shared options are :data:`experiments.cli.options.SHARED`; each is checked on every command that
+runs the model unless :data:`NOT_OFFERED` says why a command goes without it. ``--lang`` is shared
+by every command that shows words to a reader, whether it runs the model or not; :data:`NO_LANG`
+says why the others go without it.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from experiments.cli.main import app
 runner = CliRunner()
 
 #: Every command, in the order ``ruralsim --help`` lists them (a newcomer's order: the main job first).
-ORDER = ["compare", "scenarios", "check", "run", "app", "experiment", "sensitivity", "discover", "validate",
-         "calibrate", "bench", "odd", "schemas"]
+ORDER = ["compare", "scenarios", "outputs", "check", "run", "app", "experiment", "sensitivity", "discover",
+         "validate", "calibrate", "bench", "odd", "schemas"]
 #: The commands that run the model, and so take the shared options.
 RUNS_THE_MODEL = ["compare", "run", "app", "experiment", "sensitivity", "discover", "validate", "calibrate", "bench"]
 #: Shared options a command that runs the model goes without, and why (the reason is part of the test).
@@ -30,7 +31,8 @@ NOT_OFFERED: dict[str, dict[str, str]] = {
             "--counties": "set in the app", "--years": "the app runs until stopped", "--set": "the app's sliders",
             "--workers": "two provinces in this process", "--out": "writes nothing", "--force": "writes nothing",
             "--format": "writes nothing"},
-    "experiment": {"--seed": "many runs: --seeds", "--format": "the result store is Parquet parts"},
+    "experiment": {"--seed": "many runs: --seeds", "--format": "the result store is Parquet parts",
+                   "--lang": "writes a result store of tables and prints only progress"},
     "sensitivity": {"--seed": "many runs: --seeds; the sample's seed is --design-seed"},
     "discover": {"--seed": "many runs: --seeds; the sample's seed is --design-seed"},
     "compare": {"--seed": "many runs: --seeds"},
@@ -42,7 +44,15 @@ NOT_OFFERED: dict[str, dict[str, str]] = {
     "bench": {"--seed": "measures speed", "--seeds": "measures speed", "--first-seed": "measures speed",
               "--households": "--sizes lists the households of each measurement", "--set": "measures the scenario",
               "--workers": "--threads: one process", "--out": "--json FILE", "--force": "--json FILE",
-              "--format": "--json FILE"},
+              "--format": "--json FILE", "--lang": "prints measurements"},
+}
+#: Commands that go without ``--lang``, and why: everything else prints, reports or draws words for readers.
+NO_LANG: dict[str, str] = {
+    "check": "names each problem by file, key path and value, as the validators word them",
+    "experiment": NOT_OFFERED["experiment"]["--lang"],
+    "bench": NOT_OFFERED["bench"]["--lang"],
+    "odd": "writes the English ODD document",
+    "schemas": "writes JSON Schemas",
 }
 
 
@@ -105,6 +115,29 @@ def test_a_default_that_differs_between_commands_says_why(name):
         default = help_.split("Default:", 1)[1]
         if option == "--households" and "scenario" not in default and "file" not in default:
             assert "(" in default, f"{name} {option}: a default of its own needs its reason: {help_}"
+
+
+def test_every_command_that_shows_words_takes_lang_and_the_others_say_why():
+    assert set(NO_LANG) <= set(ORDER)
+    for name in ORDER:
+        declared = declared_options(name)
+        if name in NO_LANG:
+            assert "--lang" not in declared, f"{name} takes --lang: drop it from NO_LANG"
+            continue
+        assert "--lang" in declared, f"{name} lacks --lang; add it or say why in NO_LANG"
+        assert declared["--lang"].startswith(options.SHARED["--lang"]), (name, declared["--lang"])
+        assert "--lang" in help_text(name), name
+
+
+@pytest.mark.parametrize("args", [["scenarios"], ["outputs", "relapse_rate_peak"]])
+def test_lang_sets_the_language_of_what_a_command_prints(args):
+    english = runner.invoke(app, [*args, "--lang", "en"])
+    chinese = runner.invoke(app, [*args, "--lang", "zh"])
+    assert english.exit_code == 0 and chinese.exit_code == 0, (english.output, chinese.output)
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    assert len(cjk.findall(chinese.stdout)) > 2 * len(cjk.findall(english.stdout)) + 10, chinese.stdout
+    bad = runner.invoke(app, [*args, "--lang", "fr"])
+    assert bad.exit_code == 2 and bad.stderr.startswith("error: --lang is 'fr'; allowed: en or zh"), bad.stderr
 
 
 def test_no_command_keeps_an_old_name_visible():

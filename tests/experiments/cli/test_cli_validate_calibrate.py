@@ -38,7 +38,8 @@ def test_validate_end_to_end(tmp_path):
     assert json.loads((out / "meta.json").read_text())["seeds"] == [5, 6]
     html = (out / "validation.html").read_text()
     assert html.count('src="data:image/png;base64,') == 2 and 'src="figures/' not in html  # one self-contained file
-    assert "Poverty rate (share of rural residents below the line)" in html and "Read with care" in html
+    # indicators by their glossary names (model.indicators), the warning in a box
+    assert "<td>Poverty rate</td>" in html and "Read with care" in html
     rows = json.loads(js.read_text())
     assert [(x["id"], x["pass"]) for x in rows] == [("wide", True), ("far", False), ("catch_up", True),
                                                     ("gini", True)]
