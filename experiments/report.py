@@ -7,6 +7,11 @@ Python side hands the templates plain data; the words around the numbers live in
 
 Values are escaped as :func:`html.escape` does (quotes too), so a report can be mailed and opened
 offline without surprises; figures are embedded as base64 PNG by the ``png`` filter.
+
+Languages: every report is rendered in a language (``lang``: ``en`` or ``zh``, by default the one
+in force, :mod:`experiments.i18n`). The page carries ``lang`` and a CJK font stack; templates read
+labels with ``t(key)`` from the catalogue, and a report whose prose differs by language has one
+template per language, ``NAME.zh.html.j2`` beside ``NAME.html.j2``.
 """
 
 from __future__ import annotations
@@ -22,15 +27,25 @@ from typing import Any
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def render(template: str, **context: Any) -> str:
-    """The text of ``template`` (a name in ``experiments/templates``) with ``context``."""
-    return _environment().get_template(template).render(**context)
+def render(template: str, lang: str | None = None, **context: Any) -> str:
+    """The text of ``template`` (a name in ``experiments/templates``) with ``context``, in ``lang``
+    (None: the language in force): ``NAME.zh.html.j2`` is used for Chinese where it exists."""
+    from experiments.i18n import resolve, tr
+
+    lang = resolve(lang)
+    if lang != "en" and template.endswith(".html.j2"):
+        localised = template[: -len(".html.j2")] + f".{lang}.html.j2"
+        if (TEMPLATES / localised).exists():
+            template = localised
+    context.setdefault("glossary_link", False)
+    return _environment().get_template(template).render(
+        lang=lang, t=lambda key, **values: tr(key, lang, **values), **context)
 
 
-def write_report(path: Path, template: str, **context: Any) -> Path:
-    """Render ``template`` into the file ``path``."""
+def write_report(path: Path, template: str, lang: str | None = None, **context: Any) -> Path:
+    """Render ``template`` into the file ``path`` (in ``lang``, None: the language in force)."""
     path = Path(path)
-    path.write_text(render(template, **context), encoding="utf-8")
+    path.write_text(render(template, lang=lang, **context), encoding="utf-8")
     return path
 
 

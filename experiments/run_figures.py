@@ -14,28 +14,18 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-_RATES = (
-    ("poverty_rate", "poverty rate (persons)"),
-    ("relapse_rate", "relapse rate (formerly poor)"),
-    ("new_poverty_rate", "new poverty rate (never registered)"),
-)
-_INCOMES = (
-    ("income_pc_mean_yuan", "all rural households"),
-    ("income_pc_fpc_yuan", "formerly poor counties"),
-    ("income_pc_registered_yuan", "registered (formerly poor) households"),
-)
-_MONITORING_SHARES = (
-    ("monitored_share", "monitored ÷ formerly poor (year-end)"),
-    ("risk_eliminated_share", "risk eliminated ÷ ever monitored"),
-)
-_MONITORING_COUNTS = (
-    ("n_monitored", "households under monitoring"),
-    ("n_newly_identified", "newly identified in the month"),
-)
+from experiments.fonts import figure_fonts
+from experiments.i18n import tr
+
+# the series of each figure; their labels are the catalogue's "fig.run.<column>"
+_RATES = ("poverty_rate", "relapse_rate", "new_poverty_rate")
+_INCOMES = ("income_pc_mean_yuan", "income_pc_fpc_yuan", "income_pc_registered_yuan")
+_MONITORING_SHARES = ("monitored_share", "risk_eliminated_share")
+_MONITORING_COUNTS = ("n_monitored", "n_newly_identified")
 
 
-def run_figures(result: Any, out_dir: Path) -> list[Path]:
-    """Write the figures of one run as PNG files.
+def run_figures(result: Any, out_dir: Path, lang: str | None = None) -> list[Path]:
+    """Write the figures of one run as PNG files, in ``lang`` (None: the language in force).
 
     Args:
         result: A ``model.RunResult`` (anything with ``annual`` and ``monthly`` DataFrames and an
@@ -50,11 +40,17 @@ def run_figures(result: Any, out_dir: Path) -> list[Path]:
     annual = _frame(getattr(result, "annual", None))
     monthly = _frame(getattr(result, "monthly", None))
     title = _title(getattr(result, "meta", None))
+    with figure_fonts(lang):
+        written = _draw_all(out_dir, annual, monthly, title, lang)
+    return written
+
+
+def _draw_all(out_dir: Path, annual: pd.DataFrame, monthly: pd.DataFrame, title: str, lang: str | None) -> list[Path]:
     written = []
     for name, draw in (
-        ("poverty_relapse.png", lambda: _poverty_relapse(annual, title)),
-        ("income.png", lambda: _income(annual, title)),
-        ("monitoring.png", lambda: _monitoring(annual, monthly, title)),
+        ("poverty_relapse.png", lambda: _poverty_relapse(annual, title, lang)),
+        ("income.png", lambda: _income(annual, title, lang)),
+        ("monitoring.png", lambda: _monitoring(annual, monthly, title, lang)),
     ):
         fig = draw()
         if fig is None:
@@ -65,8 +61,8 @@ def run_figures(result: Any, out_dir: Path) -> list[Path]:
     return written
 
 
-def _poverty_relapse(annual: pd.DataFrame, title: str) -> Figure | None:
-    series = _present(annual, _RATES)
+def _poverty_relapse(annual: pd.DataFrame, title: str, lang: str | None) -> Figure | None:
+    series = _present(annual, _RATES, lang)
     if not series or "year" not in annual:
         return None
     fig = Figure(figsize=(7, 4.2), layout="constrained")
@@ -75,16 +71,16 @@ def _poverty_relapse(annual: pd.DataFrame, title: str) -> Figure | None:
         ax.plot(annual["year"], annual[column], marker="o", label=label)
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
     ax.set_ylim(bottom=0)
-    _years_axis(ax)
-    ax.set_ylabel("share (persons; households for relapse)")
-    ax.set_title(f"Poverty and relapse, year-end{title}")
+    _years_axis(ax, lang)
+    ax.set_ylabel(tr("fig.run.share_ylabel", lang))
+    ax.set_title(tr("fig.run.poverty_title", lang, title=title))
     ax.legend(frameon=False)
     ax.grid(alpha=0.3)
     return fig
 
 
-def _income(annual: pd.DataFrame, title: str) -> Figure | None:
-    series = _present(annual, _INCOMES)
+def _income(annual: pd.DataFrame, title: str, lang: str | None) -> Figure | None:
+    series = _present(annual, _INCOMES, lang)
     if not series or "year" not in annual:
         return None
     fig = Figure(figsize=(7, 4.2), layout="constrained")
@@ -92,17 +88,17 @@ def _income(annual: pd.DataFrame, title: str) -> Figure | None:
     for column, label in series:
         ax.plot(annual["year"], annual[column], marker="o", label=label)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    _years_axis(ax)
-    ax.set_ylabel("per-capita net income (yuan/year, nominal)")
-    ax.set_title(f"Income by group{title}")
+    _years_axis(ax, lang)
+    ax.set_ylabel(tr("fig.run.income_ylabel", lang))
+    ax.set_title(tr("fig.run.income_title", lang, title=title))
     ax.legend(frameon=False)
     ax.grid(alpha=0.3)
     return fig
 
 
-def _monitoring(annual: pd.DataFrame, monthly: pd.DataFrame, title: str) -> Figure | None:
-    shares = _present(annual, _MONITORING_SHARES) if "year" in annual else []
-    counts = _present(monthly, _MONITORING_COUNTS)
+def _monitoring(annual: pd.DataFrame, monthly: pd.DataFrame, title: str, lang: str | None) -> Figure | None:
+    shares = _present(annual, _MONITORING_SHARES, lang) if "year" in annual else []
+    counts = _present(monthly, _MONITORING_COUNTS, lang)
     time = _monthly_time(monthly) if counts else None
     if time is None:
         counts = []
@@ -118,8 +114,8 @@ def _monitoring(annual: pd.DataFrame, monthly: pd.DataFrame, title: str) -> Figu
             ax.plot(annual["year"], annual[column], marker="o", label=label)
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
         ax.set_ylim(bottom=0)
-        _years_axis(ax)
-        ax.set_title(f"Monitoring, as officially reported{title}")
+        _years_axis(ax, lang)
+        ax.set_title(tr("fig.run.monitoring_title", lang, title=title))
         ax.legend(frameon=False)
         ax.grid(alpha=0.3)
         panel += 1
@@ -128,9 +124,9 @@ def _monitoring(annual: pd.DataFrame, monthly: pd.DataFrame, title: str) -> Figu
         for column, label in counts:
             ax.plot(time, monthly[column], label=label)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-        ax.set_ylabel("households")
-        ax.set_xlabel("year")
-        ax.set_title("Monitoring flows, monthly")
+        ax.set_ylabel(tr("fig.run.households", lang))
+        ax.set_xlabel(tr("fig.year", lang))
+        ax.set_title(tr("fig.run.flows_title", lang))
         ax.legend(frameon=False)
         ax.grid(alpha=0.3)
     return fig
@@ -140,8 +136,8 @@ def _frame(obj: Any) -> pd.DataFrame:
     return obj if isinstance(obj, pd.DataFrame) else pd.DataFrame()
 
 
-def _present(df: pd.DataFrame, columns: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
-    return [(c, label) for c, label in columns if c in df and df[c].notna().any()]
+def _present(df: pd.DataFrame, columns: tuple[str, ...], lang: str | None) -> list[tuple[str, str]]:
+    return [(c, tr(f"fig.run.{c}", lang)) for c in columns if c in df and df[c].notna().any()]
 
 
 def _monthly_time(monthly: pd.DataFrame) -> pd.Series | None:
@@ -158,9 +154,9 @@ def _monthly_time(monthly: pd.DataFrame) -> pd.Series | None:
     return None
 
 
-def _years_axis(ax: Any) -> None:
+def _years_axis(ax: Any, lang: str | None) -> None:
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel("year")
+    ax.set_xlabel(tr("fig.year", lang))
 
 
 def _title(meta: Any) -> str:
@@ -169,5 +165,5 @@ def _title(meta: Any) -> str:
     scenario, seed = meta.get("scenario"), meta.get("seed")
     parts = [str(scenario)] if scenario else []
     if seed is not None:
-        parts.append(f"seed {seed}")
+        parts.append(tr("fig.run.seed", seed=seed))
     return f" — {', '.join(parts)}" if parts else ""

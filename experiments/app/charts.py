@@ -2,8 +2,12 @@
 
 The monthly time series are :class:`LiveChart` objects kept for a session (new data, same
 figure); the yearly and household figures are functions of the tables of
-:class:`experiments.app.lockstep.LockstepModel` returning a new figure. Policy A (the reference) is
-drawn grey and dashed, policy B (your policy) in colour.
+:class:`experiments.app.lockstep.LockstepModel` returning a new figure. Colours are the
+Okabe-Ito palette, safe for colour-blind readers, and every pair of series also differs in line
+style: policy A (the reference) blue and dashed, policy B (your policy) vermillion and solid.
+Charts are drawn at the size they are shown (no scaling in the browser) with large text, in the
+language of the session (:mod:`experiments.i18n`; Chinese with the CJK font of
+:mod:`experiments.fonts`).
 """
 
 from __future__ import annotations
@@ -19,14 +23,27 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from PIL import Image
 
-COLOUR = {"A": "#7f7f7f", "B": "#d6452a"}
+from experiments.fonts import figure_fonts
+from experiments.i18n import tr
+
+#: Okabe-Ito colours: A blue, B vermillion (told apart without colour by the line style too).
+COLOUR = {"A": "#0072B2", "B": "#D55E00"}
 STYLE = {"A": "--", "B": "-"}
-LABEL = {"A": "A (reference)", "B": "B (your policy)"}
-GROUP_COLOUR = {"formerly poor": "#d6452a", "marginal": "#e69f00", "others": "#0072b2"}
-SIZE = (6.0, 3.1)
-#: Resolution: drawing the PNGs is what a month costs in the browser loop (72 dpi: about a quarter
-#: less than 90, and sharp enough in a half-width grid cell).
-DPI = 72
+GROUP_COLOUR = {"formerly poor": "#CC79A7", "marginal": "#E69F00", "others": "#009E73"}
+GROUP_KEY = {"formerly poor": "app.group.formerly_poor", "marginal": "app.group.marginal",
+             "others": "app.group.others"}
+#: Pixels of a chart of the live view (three to a row on a 1366 x 768 projector).
+CHART_PX = (344, 228)
+#: Resolution: one inch is this many pixels, so a chart is drawn at the size it is shown.
+DPI = 100
+SIZE = (CHART_PX[0] / DPI, CHART_PX[1] / DPI)
+#: Text sizes (points at 100 dpi: 1 pt = 1.39 px): titles and tick labels readable from the back row.
+TITLE_PT, TICK_PT, LEGEND_PT = 10.5, 9.5, 8.5
+
+
+def label(policy: str, lang: str | None = None) -> str:
+    """``A (reference)`` / ``B (your policy)``."""
+    return tr(f"app.policy.{policy}", lang)
 
 
 def month_label(t: float, _pos: object = None) -> str:
@@ -39,17 +56,18 @@ def month_label(t: float, _pos: object = None) -> str:
 def _figure(n_cols: int = 1, size: tuple[float, float] = SIZE) -> tuple[Figure, list]:
     # fixed margins: constrained layout costs more than drawing the figure
     fig = Figure(figsize=size, dpi=DPI)
-    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.12, top=0.88, wspace=0.28)
+    fig.subplots_adjust(left=0.14, right=0.97, bottom=0.14, top=0.86, wspace=0.28)
     axes = fig.subplots(1, n_cols, squeeze=False)[0]
     for ax in axes:
         ax.xaxis.set_major_formatter(FuncFormatter(month_label))
         ax.xaxis.set_major_locator(MaxNLocator(4))
         ax.yaxis.set_major_locator(MaxNLocator(5))
+        ax.tick_params(labelsize=TICK_PT)
     return fig, list(axes)
 
 
-def _empty(ax, text: str = "press Step or Play") -> None:
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="#777777")
+def _empty(ax, text: str) -> None:
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="#555555", fontsize=TITLE_PT)
     ax.set_xticks([])
     ax.set_yticks([])
 
@@ -87,23 +105,24 @@ class LiveChart:
     HEADROOM = 0.25
 
     def __init__(self, n_cols: int = 1, size: tuple[float, float] = SIZE, n_rows: int = 1,
-                 zero_based: tuple[int, ...] = (), horizon_years: int | None = None):
+                 zero_based: tuple[int, ...] = (), horizon_years: int | None = None, lang: str | None = None):
         self.horizon_years = horizon_years
+        self.lang = lang
         self.fig = Figure(figsize=size, dpi=DPI, facecolor="white")
         self.canvas = FigureCanvasAgg(self.fig)
         # the right margin leaves room for the label of the tick at the end of the time axis
-        self.fig.subplots_adjust(left=0.09, right=0.95, bottom=0.12, top=0.88, wspace=0.3, hspace=0.45)
+        self.fig.subplots_adjust(left=0.15, right=0.93, bottom=0.13, top=0.86, wspace=0.3, hspace=0.5)
         self.axes = list(self.fig.subplots(n_rows, n_cols, squeeze=False).ravel())
         self.zero_based = zero_based
         self.hints = []
         for ax in self.axes:
             ax.xaxis.set_major_formatter(FuncFormatter(month_label))
-            ax.xaxis.set_major_locator(MaxNLocator(4))
-            ax.yaxis.set_major_locator(MaxNLocator(5))
-            ax.tick_params(labelsize=8)
+            ax.xaxis.set_major_locator(MaxNLocator(3))
+            ax.yaxis.set_major_locator(MaxNLocator(4))
+            ax.tick_params(labelsize=TICK_PT)
             ax.set_autoscale_on(False)
-            self.hints.append(ax.text(0.5, 0.5, "press Step or Play", ha="center", va="center",
-                                      transform=ax.transAxes, color="#777777"))
+            self.hints.append(ax.text(0.5, 0.5, tr("app.press_step", lang), ha="center", va="center",
+                                      transform=ax.transAxes, color="#555555", fontsize=TITLE_PT))
         self.data: list[list] = [[] for _ in self.axes]  # animated artists of each axes
         self._layout: tuple | None = None
         self._background = None
@@ -144,7 +163,8 @@ class LiveChart:
                  else (0.0, 1.0) for k in range(len(self.axes))]
         layout = (has_data, xlim, ylims)
         if layout != self._layout:
-            self._draw_background(layout)
+            with figure_fonts(self.lang):
+                self._draw_background(layout)
         self.canvas.restore_region(self._background)
         for ax, artists in zip(self.axes, self.data, strict=True):
             for artist in artists:
@@ -178,18 +198,21 @@ class LiveChart:
 
 class _PolicyLinesChart(LiveChart):
     """Panels of policy A and B lines: ``panels`` is ``[(title, [(column, scale, policy, style
-    keywords)])]``; the legend goes on the first panel."""
+    keywords)])]``; a legend (``legend``: its keywords) goes on the first panel."""
 
     def __init__(self, panels, horizon_years: int | None, zero_based: tuple[int, ...] = (),
-                 legend: dict | None = None):
-        super().__init__(len(panels), zero_based=zero_based, horizon_years=horizon_years)
-        self.lines = []
-        for k, (ax, (title, lines)) in enumerate(zip(self.axes, panels, strict=True)):
-            for col, scale, name, style in lines:
-                (line,) = ax.plot([], [], style.pop("ls", STYLE[name]), **{"color": COLOUR[name], "lw": 1.6, **style})
-                self.lines.append((self.add(k, line), col, scale, name))
-            ax.set_title(title, fontsize=10)
-        self.axes[0].legend(fontsize=7, **(legend or {}))
+                 legend: dict | None = None, lang: str | None = None, size: tuple[float, float] = SIZE):
+        with figure_fonts(lang):
+            super().__init__(len(panels), size=size, zero_based=zero_based, horizon_years=horizon_years, lang=lang)
+            self.lines = []
+            for k, (ax, (title, lines)) in enumerate(zip(self.axes, panels, strict=True)):
+                for col, scale, name, style in lines:
+                    (line,) = ax.plot([], [], style.pop("ls", STYLE[name]),
+                                      **{"color": COLOUR[name], "lw": 2.0, **style})
+                    self.lines.append((self.add(k, line), col, scale, name))
+                ax.set_title(title, fontsize=TITLE_PT)
+            if legend is not None:
+                self.axes[0].legend(**{"fontsize": LEGEND_PT, "handlelength": 2.2, "framealpha": 0.85, **legend})
 
     def update(self, series: dict[str, dict[str, np.ndarray]]) -> bytes:
         """Draw ``series`` (:meth:`experiments.app.lockstep.LockstepModel.series`) and return the PNG."""
@@ -199,45 +222,60 @@ class _PolicyLinesChart(LiveChart):
 
 
 class RatesChart(_PolicyLinesChart):
-    """Relapse and poverty: the official year-end rates and the monthly early signal."""
+    """Relapse: the official December rate (thick) and the rolling 12-month measure, updated every
+    month (thin, with dots), of A and B."""
 
-    def __init__(self, horizon_years: int | None = None):
-        super().__init__([(title, [(col, 100, name, {"label": LABEL[name]}) for name in ("A", "B")])
-                          for col, title in (("relapse_rate", "Relapse rate at year-end, %"),
-                                             ("below_line_fp_share", "Formerly poor below the line now, %"))],
-                         horizon_years, zero_based=(0, 1), legend={"loc": "upper left"})
+    def __init__(self, horizon_years: int | None = None, lang: str | None = None):
+        lines = []
+        for name in ("A", "B"):
+            lines.append(("relapse_rate", 100, name, {"lw": 2.6, "label": tr("app.legend.december", lang, p=name)}))
+            lines.append(("relapse_rate_12m", 100, name, {"lw": 1.3, "marker": "o", "ms": 2.5, "markevery": 3,
+                                                          "label": tr("app.legend.rolling", lang, p=name)}))
+        super().__init__([(tr("app.chart.relapse", lang), lines)], horizon_years, zero_based=(0,),
+                         legend={"loc": "upper left", "ncol": 2, "handlelength": 1.6, "columnspacing": 0.8},
+                         lang=lang)
+
+
+class BelowLineChart(_PolicyLinesChart):
+    """Formerly poor households below the line now (the monthly early signal)."""
+
+    def __init__(self, horizon_years: int | None = None, lang: str | None = None):
+        super().__init__([(tr("app.chart.below_line", lang),
+                           [("below_line_fp_share", 100, name, {}) for name in ("A", "B")])],
+                         horizon_years, zero_based=(0,), lang=lang)
 
 
 class MonitoringChart(_PolicyLinesChart):
     """Households under monitoring and households receiving assistance (real households)."""
 
-    def __init__(self, horizon_years: int | None = None):
+    def __init__(self, horizon_years: int | None = None, lang: str | None = None):
         lines = []
         for name in ("A", "B"):
-            lines.append(("n_monitored", 1e-3, name, {"label": f"monitored, {name}"}))
-            lines.append(("n_assisted", 1e-3, name, {"label": f"assisted, {name}", "lw": 0.9, "alpha": 0.6}))
-        super().__init__([("Monitored (thick) and assisted (thin) households, thousands", lines)],
-                         horizon_years, zero_based=(0,), legend={"ncol": 2})
+            lines.append(("n_monitored", 1e-3, name, {"lw": 2.4}))
+            lines.append(("n_assisted", 1e-3, name, {"lw": 1.1, "alpha": 0.75}))
+        super().__init__([(tr("app.chart.monitoring", lang), lines)], horizon_years, zero_based=(0,), lang=lang)
 
 
 class IncomeChart(_PolicyLinesChart):
     """Mean smoothed income per person by group, yuan/year."""
 
-    def __init__(self, horizon_years: int | None = None):
+    def __init__(self, horizon_years: int | None = None, lang: str | None = None):
         lines = [(f"income_{group.replace(' ', '_')}_yuan", 1e-3, name,
-                  {"color": colour, "lw": 1.5 if name == "B" else 1.0, "label": group if name == "B" else None})
+                  {"color": colour, "lw": 2.2 if name == "B" else 1.5,
+                   "label": tr(GROUP_KEY[group], lang) if name == "B" else None})
                  for group, colour in GROUP_COLOUR.items() for name in ("A", "B")]
-        super().__init__([("Income per person by group, thousand yuan/year (B solid, A dashed)", lines)],
-                         horizon_years)
+        super().__init__([(tr("app.chart.income", lang), lines)], horizon_years,
+                         legend={"loc": "upper left", "ncol": 3, "handlelength": 1.2, "columnspacing": 0.8}, lang=lang)
 
 
 class EnterpriseChart(_PolicyLinesChart):
     """Enterprises and local jobs (real counts)."""
 
-    def __init__(self, horizon_years: int | None = None):
-        super().__init__([(title, [(col, 1e-3, name, {"label": LABEL[name]}) for name in ("A", "B")])
-                          for col, title in (("enterprises", "Enterprises, thousands"),
-                                             ("n_local_job", "Local jobs, thousands"))], horizon_years)
+    def __init__(self, horizon_years: int | None = None, lang: str | None = None):
+        super().__init__([(title, [(col, 1e-3, name, {"label": label(name, lang)}) for name in ("A", "B")])
+                          for col, title in (("enterprises", tr("app.chart.enterprises", lang)),
+                                             ("n_local_job", tr("app.chart.jobs", lang)))], horizon_years,
+                         legend={"loc": "lower left"}, lang=lang, size=(7.0, 2.6))
 
 
 def _frame(x: float, y: float) -> Rectangle:
@@ -248,11 +286,19 @@ class CountyGridChart:
     """Counties as a grid of squares coloured by relapse rate at the last year-end, A beside B;
     a black frame marks large-scale relapse (rate at or above ``threshold``).
 
-    Kept for a session like :class:`LiveChart`: each year-end only the colours, the labels and
-    the frames change.
+    Kept for a session like :class:`LiveChart`: the axes, their titles and the colour bar are
+    drawn once into a kept background; each year-end only the colours, the labels, the frames and
+    the title are drawn over it. The colour scale is fixed (0 to twice the threshold; higher rates
+    take its darkest colour and their label says the rate), so the background never changes.
     """
 
-    def __init__(self, county_types: np.ndarray, threshold: float):
+    def __init__(self, county_types: np.ndarray, threshold: float, lang: str | None = None):
+        self.lang = lang
+        with figure_fonts(lang):
+            self._build(county_types, threshold)
+
+    def _build(self, county_types: np.ndarray, threshold: float) -> None:
+        lang = self.lang
         self.fig = Figure(figsize=SIZE, dpi=DPI, facecolor="white")
         self.canvas = FigureCanvasAgg(self.fig)
         self.threshold = float(threshold)
@@ -261,27 +307,29 @@ class CountyGridChart:
         self.cols = int(np.ceil(np.sqrt(n)))
         self.rows = int(np.ceil(n / self.cols))
         self.norm = Normalize(0.0, 2 * self.threshold)
-        self.fig.subplots_adjust(left=0.02, right=0.86, bottom=0.04, top=0.84, wspace=0.08)
+        self.fig.subplots_adjust(left=0.02, right=0.84, bottom=0.03, top=0.80, wspace=0.08)
         self.images, self.texts, self.frames = {}, {}, {}
         for ax, name in zip(self.fig.subplots(1, 2), ("A", "B"), strict=True):
-            self.images[name] = ax.imshow(np.full((self.rows, self.cols), np.nan), cmap="Reds", norm=self.norm)
+            self.images[name] = ax.imshow(np.full((self.rows, self.cols), np.nan), cmap="cividis_r", norm=self.norm)
             self.texts[name], self.frames[name] = [], []
             for c in range(n):
                 r, k = divmod(c, self.cols)
-                self.texts[name].append(ax.text(k, r, "", ha="center", va="center", fontsize=6.5))
+                self.texts[name].append(ax.text(k, r, "", ha="center", va="center", fontsize=6.8, animated=True))
                 self.frames[name].append(ax.add_patch(_frame(k, r)))
+                self.frames[name][-1].set_animated(True)
+            self.images[name].set_animated(True)
             ax.set_xticks([])
             ax.set_yticks([])
-            ax.set_title(LABEL[name], fontsize=9)
-        self.title = self.fig.suptitle("", fontsize=9)
-        self.fig.colorbar(self.images["B"], cax=self.fig.add_axes((0.89, 0.12, 0.025, 0.66)),
-                          format=lambda x, _: f"{100 * x:.0f}%")
+            ax.set_title(label(name, lang), fontsize=LEGEND_PT)
+        self.title = self.fig.suptitle("", fontsize=TITLE_PT)
+        self.title.set_animated(True)
+        self._background = None
+        bar = self.fig.colorbar(self.images["B"], cax=self.fig.add_axes((0.87, 0.1, 0.03, 0.62)),
+                                format=lambda x, _: f"{100 * x:.0f}%")
+        bar.ax.tick_params(labelsize=LEGEND_PT)
 
     def update(self, rates: dict[str, np.ndarray], year: int | None) -> bytes:
         """Draw the rates of A and B (``{policy: rate by county}``, NaN: none yet) at ``year``."""
-        values = np.concatenate([rates["A"], rates["B"]])
-        top = max(2 * self.threshold, float(np.nanmax(values)) if np.isfinite(values).any() else 0.0)
-        self.norm.vmax = top
         n = len(self.types)
         for name in ("A", "B"):
             grid = np.full(self.rows * self.cols, np.nan)
@@ -289,60 +337,92 @@ class CountyGridChart:
             self.images[name].set_data(grid.reshape(self.rows, self.cols))
             for c, (text, frame) in enumerate(zip(self.texts[name], self.frames[name], strict=True)):
                 v = rates[name][c]
-                text.set_text(f"{c}{self.types[c][0].upper()}\n" + ("–" if not np.isfinite(v) else f"{100 * v:.1f}%"))
+                text.set_text(f"{self.types[c][0].upper()}{c + 1}\n"
+                              + ("–" if not np.isfinite(v) else f"{100 * v:.1f}%"))
                 text.set_color("white" if np.isfinite(v) and self.norm(v) > 0.6 else "black")
                 frame.set_visible(bool(np.isfinite(v) and v >= self.threshold))
-        when = f"{year}" if year is not None else "no year-end yet"
-        self.title.set_text(f"County relapse rate at year-end ({when}); frame: large-scale "
-                            f"(≥{100 * self.threshold:.0f}%)")
+        when = f"{year}" if year is not None else tr("app.no_year_end", self.lang)
+        self.title.set_text(tr("app.chart.counties", self.lang, when=when, threshold=100 * self.threshold))
+        with figure_fonts(self.lang):
+            if self._background is None:
+                self.canvas.draw()
+                self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self.canvas.restore_region(self._background)
+            for name in ("A", "B"):
+                ax = self.images[name].axes
+                for artist in (self.images[name], *self.frames[name], *self.texts[name]):
+                    ax.draw_artist(artist)
+            self.fig.draw_artist(self.title)
         buf = io.BytesIO()
-        self.canvas.print_png(buf, pil_kwargs={"compress_level": LiveChart.PNG_COMPRESS_LEVEL})
+        image = Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        image.save(buf, format="png", compress_level=LiveChart.PNG_COMPRESS_LEVEL)
         return buf.getvalue()
 
 
-def three_excesses_figure(annual: pd.DataFrame) -> Figure:
+def three_excesses_png(annual: pd.DataFrame, lang: str | None = None) -> bytes:
+    """:func:`three_excesses_figure` as PNG bytes, drawn with the fonts of ``lang``."""
+    with figure_fonts(lang):
+        fig = three_excesses_figure(annual, lang)
+        buf = io.BytesIO()
+        FigureCanvasAgg(fig).print_png(buf)
+    return buf.getvalue()
+
+
+def three_excesses_figure(annual: pd.DataFrame, lang: str | None = None) -> Figure:
     """Income growth of formerly poor counties against GDP, urban and rural income growth (B)."""
     fig, (ax,) = _figure()
+    fig.subplots_adjust(left=0.12, bottom=0.12, top=0.86)
     b = annual[annual["policy"] == "B"] if not annual.empty else annual
+    ax.set_title(tr("app.chart.three_excesses", lang), fontsize=TITLE_PT)
     if b.empty:
-        _empty(ax, "shown from the first December")
+        _empty(ax, tr("app.from_december", lang))
+        ax.set_xticks([])
+        ax.set_yticks([])
         return fig
     x = np.arange(len(b))
-    series = (("income_growth_fpc", "formerly poor counties", "#d6452a"), ("gdp_growth", "GDP", "#555555"),
-              ("urban_income_growth", "urban income", "#0072b2"),
-              ("rural_income_growth", "rural income", "#009e73"))
+    # Okabe-Ito colours and hatches: the bars are told apart without colour
+    series = (("income_growth_fpc", "app.te.fpc", "#D55E00", ""), ("gdp_growth", "app.te.gdp", "#000000", "//"),
+              ("urban_income_growth", "app.te.urban", "#0072B2", ".."),
+              ("rural_income_growth", "app.te.rural", "#009E73", "xx"))
     width = 0.2
-    for k, (col, label, colour) in enumerate(series):
-        ax.bar(x + (k - 1.5) * width, 100 * b[col].to_numpy(dtype=float), width, color=colour, label=label)
-    ticks = [f"{int(y)}{' ✓' if bool(t) else ''}" for y, t in zip(b["year"], b["three_excesses"], strict=True)]
-    ax.set_xticks(x, ticks, fontsize=8)
-    ax.set_title("Three excesses (B): growth, %/year; ✓ = all three exceeded", fontsize=10)
-    ax.tick_params(labelsize=8)
-    ax.legend(fontsize=7, ncol=2)
+    for k, (col, key, colour, hatch) in enumerate(series):
+        ax.bar(x + (k - 1.5) * width, 100 * b[col].to_numpy(dtype=float), width, color=colour, hatch=hatch,
+               edgecolor="white", lw=0, label=tr(key, lang))
+    ticks = [f"{str(int(y))[-2:]}{'✓' if bool(t) else ''}" for y, t in zip(b["year"], b["three_excesses"],
+                                                                            strict=True)]
+    ax.set_xticks(x, ticks, fontsize=TICK_PT)
+    ax.tick_params(labelsize=TICK_PT)
+    # headroom above the bars for the legend
+    values = 100 * b[[c for c, _, _, _ in series]].to_numpy(dtype=float)
+    finite = values[np.isfinite(values)]
+    if finite.size:
+        lo, hi = min(float(finite.min()), 0.0), max(float(finite.max()), 0.0)
+        ax.set_ylim(lo - 0.05 * (hi - lo), hi + 0.6 * (hi - lo) + 1e-9)
+    ax.legend(fontsize=LEGEND_PT - 1, ncol=2, loc="upper right", handlelength=1.2, columnspacing=0.6)
     return fig
 
 
-#: Panels of the difference figure: column, title, scale.
-DIFFERENCES = (("relapse_cum_share", "Formerly poor ever relapsed, points", 100),
-               ("below_line_fp_share", "Formerly poor below the line now, points", 100),
-               ("n_monitored", "Monitored households, thousands", 1e-3),
-               ("income_formerly_poor_yuan", "Income of formerly poor, yuan/person/year", 1.0))
+#: Panels of the difference figure: column, title (catalogue key), scale.
+DIFFERENCES = (("relapse_cum_share", "app.diff.relapse_cum_share", 100),
+               ("below_line_fp_share", "app.diff.below_line_fp_share", 100),
+               ("n_monitored", "app.diff.n_monitored", 1e-3),
+               ("income_formerly_poor_yuan", "app.diff.income_formerly_poor_yuan", 1.0))
 
 
 class DifferenceChart(LiveChart):
     """B minus A, month by month: the effect of policy on the same households and shocks."""
 
-    def __init__(self, horizon_years: int | None = None):
-        super().__init__(2, size=(6.0, 4.6), n_rows=2, horizon_years=horizon_years)
-        self.fig.subplots_adjust(left=0.1, bottom=0.08, wspace=0.3)
-        self.lines, self.fills = [], [None] * len(DIFFERENCES)
-        for k, (ax, (_, title, _)) in enumerate(zip(self.axes, DIFFERENCES, strict=True)):
-            ax.axhline(0, color="#999999", lw=0.8)
-            (line,) = ax.plot([], [], color=COLOUR["B"], lw=1.5)
-            self.lines.append(self.add(k, line))
-            ax.tick_params(labelsize=7)
-            ax.set_title(title, fontsize=9)
-        self.fig.suptitle("Difference B − A (same seed: same households, same shocks)", fontsize=10)
+    def __init__(self, horizon_years: int | None = None, lang: str | None = None):
+        with figure_fonts(lang):
+            super().__init__(2, size=(7.0, 4.2), n_rows=2, horizon_years=horizon_years, lang=lang)
+            self.fig.subplots_adjust(left=0.09, right=0.96, bottom=0.08, top=0.86, wspace=0.25, hspace=0.55)
+            self.lines, self.fills = [], [None] * len(DIFFERENCES)
+            for k, (ax, (_, key, _)) in enumerate(zip(self.axes, DIFFERENCES, strict=True)):
+                ax.axhline(0, color="#999999", lw=0.8)
+                (line,) = ax.plot([], [], color=COLOUR["B"], lw=2.0)
+                self.lines.append(self.add(k, line))
+                ax.set_title(tr(key, lang), fontsize=TITLE_PT)
+            self.fig.suptitle(tr("app.diff.title", lang), fontsize=TITLE_PT + 1)
 
     def update(self, series: dict[str, dict[str, np.ndarray]]) -> bytes:
         """Draw B − A of ``series`` (:meth:`experiments.app.lockstep.LockstepModel.series`)."""
@@ -359,39 +439,50 @@ class DifferenceChart(LiveChart):
         return self.show(a["t"])
 
 
-#: Income components of the household figure: watch-table column, label, colour.
-COMPONENTS = (("wage_yuan", "wages", "#0072b2"), ("operating_yuan", "farm and business", "#009e73"),
-              ("public_transfer_yuan", "public transfers", "#e69f00"),
-              ("private_transfer_yuan", "private transfers", "#cc79a7"), ("property_yuan", "property", "#56b4e9"))
+#: Income components of the household figure: watch-table column, label (catalogue key), colour.
+COMPONENTS = (("wage_yuan", "app.hh.wage", "#0072B2"), ("operating_yuan", "app.hh.operating", "#009E73"),
+              ("public_transfer_yuan", "app.hh.public", "#E69F00"),
+              ("private_transfer_yuan", "app.hh.private", "#CC79A7"), ("property_yuan", "app.hh.property", "#56B4E9"))
 
 
-def household_figure(history: dict[str, pd.DataFrame], line_pc_year: float, members: int) -> Figure:
+def household_png(history: dict[str, pd.DataFrame], line_pc_year: float, members: int,
+                  lang: str | None = None) -> bytes:
+    """:func:`household_figure` as PNG bytes, drawn with the fonts of ``lang``."""
+    with figure_fonts(lang):
+        fig = household_figure(history, line_pc_year, members, lang)
+        buf = io.BytesIO()
+        FigureCanvasAgg(fig).print_png(buf)
+    return buf.getvalue()
+
+
+def household_figure(history: dict[str, pd.DataFrame], line_pc_year: float, members: int,
+                     lang: str | None = None) -> Figure:
     """One household month by month under B (bars by income component, rigid spending below
     zero) with A's net income as a dashed line; shading marks illness (red) and monitoring (blue)."""
-    fig, (ax,) = _figure(size=(6.0, 3.4))
+    fig, (ax,) = _figure(size=(7.0, 3.6))
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.9)
     b, a = history["B"], history["A"]
+    ax.set_title(tr("app.hh.title", lang), fontsize=TITLE_PT)
     if b.empty:
-        _empty(ax, "followed from the next month")
+        _empty(ax, tr("app.hh.from_next_month", lang))
         return fig
     x = np.arange(len(b))
     bottom = np.zeros(len(b))
-    for col, label, colour in COMPONENTS:
+    for col, key, colour in COMPONENTS:
         v = b[col].to_numpy(dtype=float)
-        ax.bar(x, v, 0.8, bottom=bottom, color=colour, label=label)
+        ax.bar(x, v, 0.8, bottom=bottom, color=colour, label=tr(key, lang))
         bottom += v
-    ax.bar(x, -b["rigid_spending_yuan"].to_numpy(dtype=float), 0.8, color="#444444", label="medical & school costs")
+    ax.bar(x, -b["rigid_spending_yuan"].to_numpy(dtype=float), 0.8, color="#444444", label=tr("app.hh.rigid", lang))
     for i, row in b.iterrows():
         if row["ill_months"] > 0 or row["labour_lost"] > 0:
-            ax.axvspan(i - 0.5, i + 0.5, color="#d6452a", alpha=0.12, lw=0)
+            ax.axvspan(i - 0.5, i + 0.5, color="#D55E00", alpha=0.15, lw=0)
         if row["mon_state"] == 1:
-            ax.plot(i, 0, marker="s", color="#1f4e9c", ms=3)
+            ax.plot(i, 0, marker="s", color="#000000", ms=4)
     net_a = (a[[c for c, _, _ in COMPONENTS]].sum(axis=1) - a["rigid_spending_yuan"]).to_numpy(dtype=float)
-    ax.plot(np.arange(len(a)), net_a, "--", color=COLOUR["A"], lw=1.2, label="net income under A")
-    ax.axhline(line_pc_year * members / 12, color="black", lw=0.8, ls=":", label="poverty line (month)")
+    ax.plot(np.arange(len(a)), net_a, "--", color=COLOUR["A"], lw=1.6, label=tr("app.hh.net_a", lang))
+    ax.axhline(line_pc_year * members / 12, color="black", lw=1.0, ls=":", label=tr("app.hh.line", lang))
     labels = [f"{int(y)}-{int(m):02d}" if m in (1, 7) else "" for y, m in zip(b["year"], b["month"], strict=True)]
-    ax.set_xticks(x, labels, fontsize=7, rotation=0)
-    ax.set_title("Household income by month under B, yuan (red: illness, blue squares: monitored)", fontsize=9)
-    ax.tick_params(labelsize=7)
+    ax.set_xticks(x, labels, fontsize=TICK_PT - 1, rotation=0)
     fig.subplots_adjust(bottom=0.3)
-    ax.legend(fontsize=6, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.1), frameon=False)
+    ax.legend(fontsize=LEGEND_PT - 1, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
     return fig

@@ -17,7 +17,9 @@ computed from public household arrays (no pass in Python over households); offic
 
 from __future__ import annotations
 
+import json
 import threading
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -220,7 +222,11 @@ class LockstepModel(mesa.Model):
         self.a.watch(self.followed)
         self.b.watch(self.followed)
         self.actions: list[str] = []
+        #: Mid-run actions as (what, "YYYY-MM" from which it applies): "withdraw" or "stop_monitoring".
+        self.action_log: list[tuple[str, str]] = []
         self.rows: list[dict[str, Any]] = []
+        # formerly poor households below the line, month by month (the rolling relapse measure's memory)
+        self._below = {name: deque([below_line_fp(m)], maxlen=13) for name, m in self.pair.items()}
         self._series: dict[str, dict[str, np.ndarray]] = {}
         self._series_rows = -1
         self._lock = threading.Lock()
@@ -252,7 +258,12 @@ class LockstepModel(mesa.Model):
             self.a.step()
             self.b.step()
             for name, m in self.pair.items():
-                self.rows.append({"policy": name, **month_indicators(m, self.groups)})
+                below = below_line_fp(m)
+                history = self._below[name]
+                row = month_indicators(m, self.groups)
+                row["relapse_rate_12m"] = rolling_relapse(m, below, history[0])
+                history.append(below)
+                self.rows.append({"policy": name, **row})
             self.running = self.a.running
 
     def withdraw_support_now(self) -> str:
@@ -263,19 +274,55 @@ class LockstepModel(mesa.Model):
             changes = {path: 0.0 for path in TARGETED_LEVERS}
             changes["policy.medical.preferential_rate"] = m.params.policy.medical.inclusive_rate.at(m.next_month_abs)
             m.change_policy(changes)
-            return self._note("targeted assistance withdrawn")
+            return self._note("withdraw", "targeted assistance withdrawn")
 
     def stop_monitoring_now(self) -> str:
         """Policy B: the dynamic monitoring mechanism stops from the next month."""
         with self._lock:
             self.b.change_policy({"policy.monitoring.enabled": 0.0})
-            return self._note("monitoring stopped")
+            return self._note("stop_monitoring", "monitoring stopped")
 
-    def _note(self, what: str) -> str:
+    def _note(self, action: str, what: str) -> str:
         year, month = divmod(self.b.next_month_abs, 12)
-        text = f"B: {what} from {year}-{month + 1:02d}"
+        when = f"{year}-{month + 1:02d}"
+        text = f"B: {what} from {when}"
         self.actions.append(text)
+        self.action_log.append((action, when))
         return text
+
+    def action_month(self, action: str) -> str | None:
+        """The month (``YYYY-MM``) from which ``action`` ("withdraw", "stop_monitoring") applies to B, or None."""
+        return next((when for what, when in self.action_log if what == action), None)
+
+    def scenario_b(self, name: str = "policy_b") -> dict[str, Any]:
+        """Policy B as a scenario (the mapping of a scenario YAML file): it extends the chosen scenario
+        and states every parameter in which B, as it now stands (controls, world and mid-run
+        actions), differs from it, the province's size included; ``ruralsim run`` of it with this
+        pair's seed reproduces B."""
+        from model.params import leaf_paths
+
+        base = load_scenario(self.scenario_name).params
+        policy: dict[str, Any] = {}
+        parameters: dict[str, Any] = {}
+        for path in leaf_paths():
+            value, old = self.b.params.get(path), base.get(path)
+            data = value.to_data() if hasattr(value, "to_data") else value
+            old_data = old.to_data() if hasattr(old, "to_data") else old
+            if json.dumps(data, sort_keys=True, default=str) == json.dumps(old_data, sort_keys=True, default=str):
+                continue
+            if path.startswith("policy."):
+                policy[path[len("policy."):]] = data
+            else:
+                parameters[path] = data
+        actions = "; ".join(self.actions)
+        description = (f"Policy B of the classroom app (seed {self.seed}): {self.scenario_name} with the controls "
+                       f"{self.controls} and the world {self.world}" + (f"; {actions}" if actions else "") + ".")
+        out: dict[str, Any] = {"name": name, "extends": self.scenario_name, "description": description}
+        if policy:
+            out["policy"] = policy
+        if parameters:
+            out["parameters"] = parameters
+        return out
 
     def follow(self, household: int) -> None:
         """Follow one more household from the next month on (both policies)."""
@@ -356,8 +403,22 @@ class LockstepModel(mesa.Model):
 
 #: Columns of the monthly indicator table (after ``policy``).
 INDICATORS = ("year", "month", "t", "n_monitored", "n_assisted", "n_dibao", "enterprises", "n_local_job",
-              "below_line_fp_share", "relapse_cum_share", "relapse_rate", "poverty_rate",
+              "below_line_fp_share", "relapse_cum_share", "relapse_rate", "relapse_rate_12m", "poverty_rate",
               "income_formerly_poor_yuan", "income_marginal_yuan", "income_others_yuan", "fiscal_cost_month_yuan")
+
+
+def below_line_fp(m: RuralModel) -> np.ndarray:
+    """Formerly poor households whose smoothed income estimate is below this month's poverty line."""
+    hh = m.households
+    return hh.formerly_poor & (hh.income_est_pc < m.params.poverty_line_2020_yuan * m.central.cpi)
+
+
+def rolling_relapse(m: RuralModel, below_now: np.ndarray, below_before: np.ndarray) -> float:
+    """The 12-month relapse measure: formerly poor households below the line now and not 12 months
+    earlier (``below_before``), as a weighted share of formerly poor households."""
+    w = m.households.weight
+    w_fp = float(w[m.households.formerly_poor].sum(dtype=np.float64))
+    return float(w[below_now & ~below_before].sum(dtype=np.float64)) / w_fp if w_fp > 0 else 0.0
 
 
 def month_indicators(m: RuralModel, groups: np.ndarray) -> dict[str, float]:

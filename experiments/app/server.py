@@ -1,14 +1,17 @@
 """Serving the classroom app: checks the options, then runs Solara's server on this machine.
 
 The server runs offline: Solara's usage telemetry, its version check and Font Awesome (fetched
-from a CDN) are switched off, and the app draws with matplotlib on the server (no JavaScript
-chart libraries to fetch).
+from a CDN) are switched off, the app draws with matplotlib on the server (no JavaScript chart
+libraries to fetch) and carries its own Chinese font. The terminal stays quiet: the server logs
+warnings only, and Solara's note on session cookies (repeated at every page load on an address
+other than "localhost") is silenced.
 """
 
 from __future__ import annotations
 
 import os
 import socket
+import warnings
 
 #: Solara settings for an offline, private server (environment variables read by Solara).
 SOLARA_ENV = {
@@ -53,6 +56,9 @@ def serve(host: str, port: int, households: int) -> None:
     for key, value in SOLARA_ENV.items():
         os.environ.setdefault(key, value)
     os.environ[HOUSEHOLDS_ENV] = str(households)
+    # Solara warns on every page load served on an address other than "localhost" that cookies fall
+    # back to samesite=lax: the right setting for an app that is not embedded in another site
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     from solara.__main__ import run as solara_run
 
     print(f"ruralsim app: http://{host}:{port}/ (Ctrl-C stops)", flush=True)

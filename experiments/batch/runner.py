@@ -294,8 +294,12 @@ def run_experiment(experiment: str | Path | ExperimentSpec, out: str | Path, *, 
     Args:
         experiment: An experiment file, shipped name, or a loaded :class:`ExperimentSpec`.
         out: The result directory.
-        workers, scheduler, local_cluster, inprocess: The executor (see :func:`make_executor`).
-        resume, retry_failed: As on the command line.
+        workers: Local worker processes (the executor: see :func:`make_executor`).
+        scheduler: A Dask scheduler's address.
+        local_cluster: Workers of a local Dask cluster.
+        inprocess: Run in this process.
+        resume: Complete an interrupted experiment in ``out``, as on the command line.
+        retry_failed: Also redo the runs that failed.
 
     Returns:
         The session's counts. Load the results with :func:`experiments.load`.

@@ -12,11 +12,15 @@ An experiment file is YAML::
     samples:                                       # design points: a list of {dotted path: value}
       - {income.productivity_growth_year: 0.02}
       - {income.productivity_growth_year: 0.04}
-    replications: 10                               # seeds 1..10 (or: seeds: [3, 7, 11])
+    seeds: 10                                      # seeds 1..10 (first_seed: 5 -> 5..14; or a list [3, 7, 11])
     households: 20000                              # population.n_households
     counties: 10                                   # population.n_counties
     years: 10                                      # sim.n_years
     keep: [summary, annual, counties]              # tables stored per run (monthly too if asked)
+
+``seeds`` is a count (seeds ``first_seed``, ``first_seed + 1``, ..., ``first_seed`` defaulting to
+1) or a list of seeds; ``replications: N``, its older spelling, still means ``seeds: N``. The
+command line's shared options replace the file's values (:func:`apply_options`).
 
 Design points are the grid's combinations crossed with the samples (either may be absent). Runs
 are ordered seed by seed, then design point, then scenario, so an interrupted experiment still has
@@ -56,7 +60,7 @@ from scenarios.inputs import (
 EXPERIMENT_DIR = Path(__file__).resolve().parents[1]
 """Directory of the shipped experiment files."""
 
-TOP_LEVEL_KEYS = ("name", "description", "scenarios", "parameters", "grid", "samples", "seeds",
+TOP_LEVEL_KEYS = ("name", "description", "scenarios", "parameters", "grid", "samples", "seeds", "first_seed",
                   "replications", "households", "counties", "years", "keep")
 TABLE_CHOICES = ("summary", "annual", "counties", "monthly")
 DEFAULT_KEEP = ("summary", "annual")
@@ -214,8 +218,9 @@ class ExperimentSpec:
 
 
 
-def load_experiment(ref: str | Path) -> ExperimentSpec:
-    """Read and validate an experiment file (a path, or the name of a shipped experiment).
+def load_experiment(ref: str | Path, options: Mapping[str, Any] | None = None) -> ExperimentSpec:
+    """Read and validate an experiment file (a path, or the name of a shipped experiment), with the
+    command line's ``options`` applied (:func:`apply_options`).
 
     Every run's parameters are built once, so a returned spec expands into runs that all start.
 
@@ -226,7 +231,48 @@ def load_experiment(ref: str | Path) -> ExperimentSpec:
         file = read_named_yaml(ref, EXPERIMENT_DIR, "experiment")
     except ProblemsError as exc:
         raise ExperimentSpecError(exc.problems) from None
-    return validate(file.data, label=file.label, path=file.path, text=file.text)
+    data = file.data
+    if options and isinstance(data, Mapping):
+        data = apply_options(data, options, file.label)
+    return validate(data, label=file.label, path=file.path, text=file.text)
+
+
+def apply_options(data: Mapping[str, Any], options: Mapping[str, Any], label: str = "experiment") -> dict[str, Any]:
+    """The experiment data with the command line's shared options in place of the file's values.
+
+    ``options`` may hold ``seeds`` (a count), ``first_seed``, ``households``, ``counties``,
+    ``years`` and ``parameters`` (the ``--set`` overrides, added to the file's ``parameters``);
+    None values are left out.
+
+    Raises:
+        ExperimentSpecError: When an option cannot apply to the file (``--first-seed`` with a list of
+            seeds, ``--set`` of a parameter the file varies).
+    """
+    out = dict(data)
+    given = {k: v for k, v in options.items() if v is not None and v != {}}
+    problems = []
+    if "seeds" in given:
+        out.pop("replications", None)
+        out["seeds"] = given["seeds"]
+    if "first_seed" in given:
+        if isinstance(out.get("seeds"), list):
+            problems.append(f"{label}: --first-seed {given['first_seed']}: the file lists its seeds; give --seeds N "
+                            "too for N seeds from it")
+        out["first_seed"] = given["first_seed"]
+    for key in SIZE_KEYS:
+        if key in given:
+            out[key] = given[key]
+    if given.get("parameters"):
+        varied = set(out.get("grid") or {}) | {k for s in (out.get("samples") or []) if isinstance(s, Mapping)
+                                               for k in s}
+        for path in given["parameters"]:
+            if path in varied:
+                problems.append(f"{label}: --set {path}: the file varies it (grid: or samples:); leave it out of --set "
+                                "or out of the file's design")
+        out["parameters"] = {**(out.get("parameters") or {}), **given["parameters"]}
+    if problems:
+        raise ExperimentSpecError(problems)
+    return out
 
 
 def validate(data: Any, label: str = "experiment", path: Path | None = None, text: str = "") -> ExperimentSpec:
@@ -409,20 +455,32 @@ def _samples(value: Any, label: str, problems: list[str]) -> list[dict[str, Any]
 
 
 def _seeds(data: Mapping[str, Any], label: str, problems: list[str]) -> list[int]:
-    seeds, reps = data.get("seeds"), data.get("replications")
+    seeds, reps, first = data.get("seeds"), data.get("replications"), data.get("first_seed")
     if seeds is not None and reps is not None:
-        problems.append(f"{label}: give either 'seeds' (a list) or 'replications' (seeds 1..N), not both")
+        problems.append(f"{label}: give either 'seeds' or its older spelling 'replications', not both")
         return []
     if seeds is None and reps is None:
-        problems.append(f"{label}: missing 'seeds' or 'replications'; e.g. replications: 10 (seeds 1..10)")
+        problems.append(f"{label}: missing 'seeds'; e.g. seeds: 10 (seeds 1..10) or seeds: [3, 7, 11]")
         return []
-    if reps is not None:
-        if not is_whole_number(reps) or not 1 <= reps <= MAX_RUNS:
-            problems.append(f"{label}: replications = {reps!r}: expected a whole number in [1, {MAX_RUNS:,}]")
+    count_key = "seeds" if reps is None else "replications"
+    count = seeds if reps is None else reps
+    if first is not None and not (is_whole_number(first) and 0 <= first <= MAX_SEED - MAX_RUNS):
+        problems.append(f"{label}: first_seed = {first!r}: expected a whole number in [0, 2**63-1]")
+        return []
+    if is_whole_number(count) or (reps is not None):
+        if not is_whole_number(count) or not 1 <= count <= MAX_RUNS:
+            problems.append(f"{label}: {count_key} = {count!r}: expected a whole number in [1, {MAX_RUNS:,}] "
+                            "(how many seeds; or a list of seeds)")
             return []
-        return list(range(1, int(reps) + 1))
+        start = 1 if first is None else int(first)
+        return list(range(start, start + int(count)))
+    if first is not None:
+        problems.append(f"{label}: first_seed = {first!r} applies to a count of seeds (seeds: N); the file lists its "
+                        "seeds, so leave first_seed out")
+        return []
     if not isinstance(seeds, list) or not seeds:
-        problems.append(f"{label}: seeds = {seeds!r}: expected a non-empty list of whole numbers >= 0")
+        problems.append(f"{label}: seeds = {seeds!r}: expected a number of seeds (seeds: 10) or a non-empty list "
+                        "of whole numbers >= 0")
         return []
     out: list[int] = []
     for i, seed in enumerate(seeds):

@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from experiments.cli.console import Progress, check_out, crash, fail, fail_problems
-from experiments.cli.validate import check_fit_inputs
+from experiments.cli.validate import check_fit_inputs, parse_overrides
 from experiments.files import timestamped_dir, write_directory
 from experiments.fit.calibrate import FREE_PARAMETERS, de_sizes, write_outputs
 from experiments.fit.calibrate import calibrate as run_calibration
@@ -19,28 +19,36 @@ from experiments.fit.targets import TargetError
 
 
 def calibrate(scenario: str, targets: list[Path] | None, budget: int, seeds: int, households: int | None,
-              counties: int | None, seed: int, out: Path | None) -> None:
+              counties: int | None, seed: int, out: Path | None, *, first_seed: int | None = None,
+              set_: list[str] | None = None, force: bool = False) -> None:
+    """The command; ``seed`` is the optimiser's (``--design-seed``), ``first_seed`` the replications' first."""
     if seeds < 1:
         fail(f"--seeds {seeds}: allowed 1 or more")
     try:
         de_sizes(budget, len(FREE_PARAMETERS))
     except ValueError as exc:
         fail(str(exc))
+    overrides = parse_overrides(set_)
+    free = {p.path for p in FREE_PARAMETERS}
+    fitted = [path for path in overrides if path in free]
+    if fitted:
+        fail(f"--set {', '.join(fitted)}: a free parameter of the calibration; the fit chooses its value.")
     out_dir = out if out is not None else timestamped_dir("calibrate")
-    check_out(out_dir)
-    paths = check_fit_inputs("calibrate", scenario, targets, households, counties)
+    check_out(out_dir, replace=force, remedy="use --force to replace it or choose another --out")
+    paths = check_fit_inputs("calibrate", scenario, targets, households, counties, None, overrides)
 
     try:
         with Progress("calibrate", unit="candidate", total=budget) as bar:
             result = run_calibration(scenario, paths, budget, seeds, households, counties, seed,
                                      progress=lambda done, total, d, best: bar.update(
-                                         done, total, detail=f"distance {d:.4g}, best {best:.4g}"))
+                                         done, total, detail=f"distance {d:.4g}, best {best:.4g}"),
+                                     seed_base=1 if first_seed is None else first_seed, overrides=overrides)
     except TargetError as exc:
         fail_problems("invalid target file(s)", exc.problems)
     except Exception as exc:
         crash("the calibration failed", exc)
     try:
-        write_directory(out_dir, lambda d: write_outputs(result, d))
+        write_directory(out_dir, lambda d: write_outputs(result, d), replace=force)
     except Exception as exc:
         crash("cannot write the calibration outputs", exc)
     fitted = ", ".join(f"{k} = {v:.4g}" for k, v in result["fitted"].items())

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import typer
 
-from experiments.cli.console import Progress, check_out, crash, fail, fail_problems, note
+from experiments.cli.console import Progress, check_out, crash, fail, fail_problems, note, warn, warn_workers
 from experiments.compare.comparison import (
     DEFAULT_REPS,
     DEFAULT_SCENARIOS,
+    PRECISION_CAP,
     CompareError,
     CompareSettings,
     prepare,
@@ -23,21 +24,27 @@ from experiments.compare.comparison import (
 from experiments.compare.formats import pairing_summary, precision_sentence, text_table
 from experiments.compare.outputs import default_out_dir, write_outputs
 from experiments.files import write_directory
+from experiments.i18n import tr
+from experiments.tables import format_problems
 from scenarios import ScenarioError, parse_set
 
 
 def compare(scenarios: list[str] | None, reference: str, reps: int | None, precision: float | None,
-            max_reps: int, workers: int | None, inprocess: bool, years: int | None,
-            households: int | None, counties: int | None, seed_base: int, set_: list[str] | None,
-            out: Path | None) -> None:
+            max_reps: int | None, workers: int | None, inprocess: bool, years: int | None,
+            households: int | None, counties: int | None, seed_base: int | None, set_: list[str] | None,
+            out: Path | None, force: bool = False, fmt: str = "csv") -> None:
+    problems = format_problems(fmt)
+    if problems:
+        fail(problems[0] + ".")
     try:
         overrides = parse_set(set_ or [])
     except ScenarioError as exc:
         fail("invalid --set: " + "; ".join(exc.problems))
     settings = CompareSettings(scenarios=list(scenarios or DEFAULT_SCENARIOS), reference=reference, reps=reps,
-                               precision=precision, max_reps=max_reps, households=households, counties=counties,
-                               years=years, seed_base=seed_base, overrides=overrides, workers=workers,
-                               inprocess=inprocess)
+                               precision=precision, max_reps=PRECISION_CAP if max_reps is None else max_reps,
+                               households=households, counties=counties, years=years,
+                               seed_base=1 if seed_base is None else seed_base, overrides=overrides,
+                               workers=workers, inprocess=inprocess)
     try:
         loaded = prepare(settings)
     except CompareError as exc:
@@ -46,7 +53,10 @@ def compare(scenarios: list[str] | None, reference: str, reps: int | None, preci
         fail_problems(f"cannot compare ({len(exc.problems)} problems)", exc.problems)
 
     out_dir = out if out is not None else default_out_dir()
-    check_out(out_dir, remedy="choose another --out (the default is a new runs/compare-<date>-<time> directory)")
+    check_out(out_dir, replace=force,
+              remedy="use --force to replace it or choose another --out (the default is a new "
+                     "runs/compare-<date>-<time> directory)")
+    warn_workers(workers)
     params = next(iter(loaded.values())).params
     how = (f"{settings.reps or DEFAULT_REPS} replications" if settings.precision is None else
            f"replications until the difference in cumulative relapse share is known to within "
@@ -58,11 +68,11 @@ def compare(scenarios: list[str] | None, reference: str, reps: int | None, preci
     def run_and_write(tmp: Path):
         with Progress("compare") as bar:
             comparison = run_comparison(settings, loaded, tmp, progress=bar.update, note=bar.write)
-        write_outputs(comparison, tmp)
+        write_outputs(comparison, tmp, fmt.strip().lower())
         return comparison
 
     try:
-        comparison = write_directory(out_dir, run_and_write)
+        comparison = write_directory(out_dir, run_and_write, replace=force)
     except KeyboardInterrupt:
         note("\nInterrupted; nothing was written.")
         raise typer.Exit(130) from None
@@ -77,8 +87,10 @@ def compare(scenarios: list[str] | None, reference: str, reps: int | None, preci
         typer.echo(f"\n{pairing}")
     if comparison.precision is not None:
         typer.echo(f"\n{precision_sentence(comparison)}")
-    typer.echo(f"\n{comparison.n_reps} paired replications in {comparison.wall_time_s:.1f} s on "
-               f"{comparison.workers_text}. Report: {out_dir / 'report.html'}")
+    typer.echo("\n" + tr("cli.compare_done", n=comparison.n_reps, seconds=comparison.wall_time_s,
+                         workers=comparison.workers_text, report=out_dir / "report.html"))
+    for text in comparison.warnings:
+        warn(text)
     if len(comparison.failures):
         fail(f"{len(comparison.failures)} run(s) failed; their seeds were left out of every scenario so that the "
              f"comparison stays paired. Errors and tracebacks are in {out_dir / 'store'}/*/failures.jsonl.",

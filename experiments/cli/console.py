@@ -53,6 +53,11 @@ def note(text: str) -> None:
     typer.echo(text, err=True)
 
 
+def warn(text: str) -> None:
+    """``warning: text`` on stderr: the command goes on, but the user should know."""
+    typer.echo(f"warning: {text}", err=True)
+
+
 def count(n: int, noun: str) -> str:
     """``'1 scenario'``, ``'3 scenarios'``."""
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
@@ -84,6 +89,22 @@ def check_out(out: Path, replace: bool = False, remedy: str = "choose another --
         fail(f"--out {out}: {out.parent} is not a directory.")
 
 
+def clear_previous_results(out: Path, markers: Sequence[str]) -> None:
+    """``--force`` for a command that fills ``--out`` as it goes (a result store): remove the earlier
+    results first. Only a directory that ruralsim wrote, holding one of ``markers`` (paths inside it),
+    is removed; anything else fails, so that ``--force`` cannot delete a directory of the user's."""
+    import shutil
+
+    if not out.exists() or (out.is_dir() and not any(out.iterdir())):
+        return
+    if not out.is_dir():
+        fail(f"--out {out} exists and is not a directory; choose another --out.")
+    if not any((out / m).is_file() for m in markers):
+        fail(f"--force: {out} does not hold ruralsim results (no {' or '.join(markers)}); it is left alone: "
+             "choose another --out.")
+    shutil.rmtree(out)
+
+
 def check_file_out(path: Path, option: str) -> None:
     """Fail unless a result file can be written at ``path`` (checked before minutes of work)."""
     parent = path.parent
@@ -113,6 +134,78 @@ def executor_problems(workers: int | None = None, scheduler: str | None = None, 
         problems.append(f"--scheduler {scheduler!r} is not a scheduler address; expected tcp://HOST:PORT "
                         "(as printed by 'dask scheduler')")
     return problems
+
+
+def cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def warn_workers(workers: int | None, option: str = "--workers") -> None:
+    """Warn when more worker processes are asked for than there are cores."""
+    n = cores()
+    if workers is not None and workers > n:
+        warn(f"{option} {workers} is more than the {count(n, 'core')} of this machine: the workers will take turns "
+             f"on them, which makes the runs slower, not faster (leave out {option} for one per core).")
+
+
+# --------------------------------------------------------------------------------------------
+# Usage errors in the same style as every other error
+# --------------------------------------------------------------------------------------------
+
+
+def _click_class(name: str) -> type:
+    """Click's exception class ``name`` (``UsageError``, ``ClickException``), found through Typer's public
+    ``BadParameter`` whether Typer carries its own copy of Click or uses the installed one."""
+    return next(c for c in typer.BadParameter.__mro__ if c.__name__ == name)
+
+
+def usage_error_text(exc: Exception, command: str = "ruralsim") -> str:
+    """The paragraph of a usage error (a bad option, a missing argument): what is wrong and where to look
+    (``command``'s help when the error does not say which command it came from)."""
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    ctx = getattr(exc, "ctx", None)
+    path = ctx.command_path if ctx is not None else command
+    return f"error: {message.rstrip('.')}. See '{path} --help'."
+
+
+def error_style_group() -> type:
+    """The Typer group class of ``ruralsim``: usage errors print as ``error:`` paragraphs (exit 2), as every
+    other bad input does, instead of Typer's framed box."""
+    from typer.core import TyperGroup
+
+    usage_error, click_exception = _click_class("UsageError"), _click_class("ClickException")
+
+    class ErrorStyleGroup(TyperGroup):
+        def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+                 complete_var: str | None = None, standalone_mode: bool = True, **extra: object) -> object:
+            try:
+                rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False,
+                                  **extra)
+            except usage_error as exc:
+                if type(exc).__name__ == "NoArgsIsHelpError":  # 'ruralsim' or a command alone: its help
+                    ctx = getattr(exc, "ctx", None)
+                    typer.echo(ctx.get_help() if ctx is not None else exc.format_message())
+                    rv = 0
+                else:
+                    given = list(sys.argv[1:] if args is None else args)
+                    name = next((a for a in given if a in self.commands), None)
+                    typer.echo(usage_error_text(exc, f"ruralsim {name}" if name else "ruralsim"), err=True)
+                    rv = 2
+            except click_exception as exc:
+                typer.echo(f"error: {exc.format_message()}", err=True)
+                rv = exc.exit_code
+            except typer.Abort:  # a question with no answer (end of input)
+                typer.echo("error: aborted; nothing was started.", err=True)
+                rv = 1
+            if not standalone_mode:
+                return rv
+            sys.exit(rv if isinstance(rv, int) else 0)
+
+    return ErrorStyleGroup
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """``ruralsim discover PROBLEM``: scenario discovery of large-scale relapse (PRIM boxes) through the store.
 
 Output directory (``--out``, default ``runs/discover-<problem>``): ``store/`` (resumable with
-``--resume``), ``runs.csv``, ``boxes.csv``, ``peeling_box*.csv``, ``tradeoff.png``,
+``--resume``), the ``runs``, ``boxes`` and ``peeling_box*`` tables (``--format``), ``tradeoff.png``,
 ``manifest.json`` and ``report.html``. Exit codes as in :mod:`experiments.cli.console`.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from experiments.cli.console import executor_problems, fail, fail_problems, note
+from experiments.cli.console import executor_problems, fail, fail_problems, note, warn_workers
 from experiments.cli.sensitivity import check_study_out, prepare_problem, study_evaluator
 from experiments.files import publish_files
 from experiments.report import percent
@@ -22,13 +22,14 @@ from experiments.sensitivity.discovery import DiscoveryError, box_words, prim_mo
 def discover(problem_ref: str, n: int | None, reps: int | None, base: str | None, households: int | None,
              counties: int | None, years: int | None, threshold: float | None, min_coverage: float,
              workers: int | None, scheduler: str | None, inprocess: bool, out: Path | None, resume: bool,
-             retry_failed: bool, seed: int) -> None:
+             retry_failed: bool, seed: int, *, first_seed: int | None = None, set_: list[str] | None = None,
+             force: bool = False, fmt: str = "csv") -> None:
     problems = executor_problems(workers, scheduler, inprocess)
     if threshold is not None and not (math.isfinite(threshold) and 0 < threshold <= 1):
         problems.append(f"--threshold {threshold:g}: a county relapse rate in (0, 1], e.g. 0.05")
     if not (math.isfinite(min_coverage) and 0 < min_coverage <= 1):
         problems.append(f"--min-coverage {min_coverage:g}: a share in (0, 1], e.g. 0.5")
-    problem, more = prepare_problem(problem_ref, base, households, counties, years, reps, seed)
+    problem, more = prepare_problem(problem_ref, base, households, counties, years, reps, seed, set_, fmt)
     problems += more
     if problem is not None:
         n = problem.n["discover"] if n is None else n
@@ -42,7 +43,8 @@ def discover(problem_ref: str, n: int | None, reps: int | None, base: str | None
         fail(str(exc) + ".")
     assert problem is not None and n is not None
     out_dir = out if out is not None else Path("runs") / f"discover-{problem.name}"
-    check_study_out(out_dir, resume or retry_failed)
+    check_study_out(out_dir, resume or retry_failed, force)
+    warn_workers(workers)
 
     def announce(total: int, todo: int) -> None:
         note(f"Scenario discovery of {problem.name}: {n:,} Latin-hypercube points x {problem.reps} paired "
@@ -50,8 +52,9 @@ def discover(problem_ref: str, n: int | None, reps: int | None, base: str | None
 
     with study_evaluator(out_dir, "discovery", f"discover-{problem.name}", workers, scheduler, inprocess, resume,
                          retry_failed, announce) as evaluator:
-        d = run_discovery(problem, n, evaluator, seed=seed, threshold=threshold, min_coverage=min_coverage)
-        publish_files(out_dir, lambda tmp: write_outputs(d, tmp))
+        d = run_discovery(problem, n, evaluator, seed=seed, seed_base=1 if first_seed is None else first_seed,
+                          threshold=threshold, min_coverage=min_coverage)
+        publish_files(out_dir, lambda tmp: write_outputs(d, tmp, fmt.strip().lower()))
     typer.echo(f"Large-scale relapse (county relapse rate >= {d.threshold:g}) in {int(d.y.sum()):,} of "
                f"{len(d.y):,} runs ({percent(d.base_rate)}).")
     if d.reason:

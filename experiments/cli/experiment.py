@@ -23,22 +23,49 @@ from experiments.batch.executors import ExecutorError, make_executor
 from experiments.batch.runner import CONFIRM_RUNS, ExperimentSession
 from experiments.batch.spec import ExperimentSpecError, load_experiment
 from experiments.batch.store import StoreError
-from experiments.cli.console import Progress, count, crash, duration, executor_problems, fail, fail_problems
+from experiments.cli.console import (
+    Progress,
+    clear_previous_results,
+    count,
+    crash,
+    duration,
+    executor_problems,
+    fail,
+    fail_problems,
+    warn_workers,
+)
+from scenarios import ScenarioError, parse_set
 
 
 def experiment(file: str, workers: int | None, scheduler: str | None, local_cluster: int | None, out: Path | None,
-               resume: bool, retry_failed: bool, yes: bool, inprocess: bool) -> None:
-    """Run an experiment file from the command line (see the module docstring)."""
+               resume: bool, retry_failed: bool, yes: bool, inprocess: bool, *, seeds: int | None = None,
+               first_seed: int | None = None, households: int | None = None, counties: int | None = None,
+               years: int | None = None, set_: list[str] | None = None, force: bool = False) -> None:
+    """Run an experiment file from the command line (see the module docstring); the shared options replace
+    the file's values."""
     problems = executor_problems(workers, scheduler, inprocess, local_cluster)
+    if force and (resume or retry_failed):
+        problems.append("--force and --resume/--retry-failed cannot be combined: --force starts the experiment "
+                        "afresh, --resume completes the one in --out")
+    try:
+        overrides = parse_set(set_ or [])
+    except ScenarioError as exc:
+        problems += [f"invalid --set: {p}" for p in exc.problems]
     if problems:
         fail_problems("cannot run the experiment", problems)
 
+    options = {"seeds": seeds, "first_seed": first_seed, "households": households, "counties": counties,
+               "years": years, "parameters": overrides}
     try:
-        spec = load_experiment(file)
+        spec = load_experiment(file, options)
     except ExperimentSpecError as exc:
         fail_problems(f"invalid experiment {file} ({count(len(exc.problems), 'problem')})", exc.problems)
 
     out_dir = out if out is not None else Path("runs") / spec.name
+    if force:
+        clear_previous_results(out_dir, ("manifest.json",))
+    warn_workers(workers)
+    warn_workers(local_cluster, "--local-cluster")
     try:
         session = ExperimentSession(spec, out_dir, resume=resume, retry_failed=retry_failed)
     except StoreError as exc:

@@ -15,16 +15,16 @@ from typing import Any
 import typer
 
 from experiments.cli.console import Progress, check_out, crash, fail, fail_problems, note
+from experiments.i18n import outcome_label, scenario_label, tr
+from experiments.tables import format_problems
 from scenarios import ScenarioError, load_scenario, parse_set
-
-FORMATS = ("parquet", "csv")
 
 
 def run(scenario: str, seed: int, years: int | None, households: int | None, counties: int | None,
         set_: list[str] | None, out: Path | None, fmt: str, force: bool) -> None:
+    for problem in format_problems(fmt):
+        fail(problem + ".")
     fmt = fmt.strip().lower()
-    if fmt not in FORMATS:
-        fail(f"--format {fmt!r} is not supported; use one of: {', '.join(FORMATS)}.")
     if seed < 0:
         fail(f"--seed {seed} must be a non-negative integer.")
     try:
@@ -66,8 +66,9 @@ def run(scenario: str, seed: int, years: int | None, households: int | None, cou
     except Exception as exc:
         crash(f"could not write the results to {out_dir}", exc)
 
-    typer.echo(format_summary(getattr(result, "summary", {}) or {}, title=f"{loaded.name}, seed {seed}"))
-    typer.echo(f"\nWrote {out_dir} ({fmt} tables, {len(figures)} figures) in {seconds:.1f} s.")
+    typer.echo(format_summary(getattr(result, "summary", {}) or {},
+                              title=f"{scenario_label(loaded.name)}, {tr('fig.run.seed', seed=seed)}"))
+    typer.echo("\n" + tr("cli.wrote_run", out=out_dir, fmt=fmt, n=len(figures), seconds=seconds))
 
 
 def model_runner():
@@ -97,33 +98,45 @@ def write_run(out_dir: Path, result: Any, fmt: str, replace: bool) -> list[Path]
 
 
 def format_summary(summary: Mapping[str, Any], title: str = "") -> str:
-    """A plain-text two-column table of scalar outcomes.
+    """A plain-text table of scalar outcomes: the plain name, the value, and the key of ``summary.json``.
 
-    Rates, shares and growth rates are shown as percentages, yuan amounts and counts with
-    thousands separators, flags as yes/no.
+    Names are in the language in force (:func:`experiments.i18n.outcome_label`). Rates, shares and
+    growth rates are shown as percentages, yuan amounts and counts with thousands separators, flags
+    as yes/no.
     """
     if not summary:
-        return f"Summary ({title}): no outcomes reported." if title else "No outcomes reported."
-    width = max(len(str(k)) for k in summary)
-    lines = [f"Summary ({title})" if title else "Summary", "-" * (width + 18)]
+        return f"{tr('cli.summary')} ({title}): {tr('cli.no_outcomes')}" if title else tr("cli.no_outcomes")
+    labels = {str(k): outcome_label(str(k)) for k in summary}
+    width = max(_width(label) for label in labels.values())
+    lines = [f"{tr('cli.summary')} ({title})" if title else tr("cli.summary"), "-" * (width + 16)]
     for key, value in summary.items():
-        lines.append(f"{key!s:<{width}}  {_format_value(str(key), value):>14}")
+        label = labels[str(key)]
+        lines.append(f"{label}{' ' * (width - _width(label))}  {_format_value(str(key), value):>14}  {key}")
     return "\n".join(lines)
 
 
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Chinese characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _format_value(key: str, value: Any) -> str:
+    from experiments.outcomes import SHOWN
+
     if hasattr(value, "item") and not isinstance(value, str | bytes):
         value = value.item()  # NumPy scalar → Python scalar
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return tr("cli.yes") if value else tr("cli.no")
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
         if math.isnan(value):
-            return "n/a"
+            return tr("num.na")
         if key.endswith("_yuan"):
             return f"{value:,.0f}"
-        if any(word in key for word in ("rate", "share", "growth")):
+        if SHOWN.get(key) == "pct" or any(word in key for word in ("rate", "share", "growth")):
             return f"{value:.2%}"
         if value.is_integer() and abs(value) >= 1:
             return f"{value:,.0f}"

@@ -7,18 +7,23 @@ from pathlib import Path
 
 import typer
 
+from experiments.i18n import current, scenario_label, scenario_story
 from scenarios import check_file, list_scenarios
 
 
 def list_command() -> None:
-    """Print every shipped scenario with its policy story."""
+    """Print every shipped scenario with its policy story (in Chinese: its Chinese title and summary)."""
     infos = list_scenarios()
     if not infos:
         typer.echo("No scenarios found.")
         return
+    zh = current() == "zh"
     for info in infos:
-        typer.echo(info.name)
-        typer.echo(textwrap.fill(info.description, width=96, initial_indent="    ", subsequent_indent="    "))
+        typer.echo(scenario_label(info.name))
+        story = scenario_story(info.name, info.description)
+        # Chinese has no spaces to break at: wrap it by characters, at half the width
+        typer.echo(textwrap.fill(story, width=48 if zh else 96, initial_indent="    ", subsequent_indent="    ",
+                                 break_long_words=zh))
         typer.echo()
 
 

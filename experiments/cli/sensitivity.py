@@ -3,7 +3,7 @@
 Output directory (``--out``, default ``runs/sensitivity-<problem>-<method>``):
 
 - ``store/``: the batch-experiment store of the runs (resumable with ``--resume``);
-- ``indices.csv``, ``convergence.csv``, ``noise.csv``, ``points.csv``, ``manifest.json``;
+- ``indices``, ``convergence``, ``noise``, ``points`` (``--format``: csv or parquet), ``manifest.json``;
 - ``indices.png``, ``convergence.png`` (and ``morris.png`` for Morris), ``report.html``.
 
 The result files are written to a temporary directory inside ``--out`` and moved into place
@@ -21,29 +21,55 @@ from pathlib import Path
 import typer
 
 from experiments.batch.store import StoreError
-from experiments.cli.console import Progress, check_out, crash, executor_problems, fail, fail_problems, note
+from experiments.cli.console import (
+    Progress,
+    check_out,
+    clear_previous_results,
+    crash,
+    executor_problems,
+    fail,
+    fail_problems,
+    note,
+    warn,
+    warn_workers,
+)
 from experiments.files import publish_files
 from experiments.sensitivity.evaluators import StoreEvaluator
 from experiments.sensitivity.problem import Problem, ProblemError, load_problem, with_options
 from experiments.sensitivity.study import METHODS, MIN_N, SensitivityError
+from experiments.tables import format_problems
+from scenarios import ScenarioError, parse_set
 
 STORE = "store"
 
 
 def prepare_problem(problem_ref: str, base: str | None, households: int | None, counties: int | None,
-                    years: int | None, reps: int | None, seed: int) -> tuple[Problem | None, list[str]]:
+                    years: int | None, reps: int | None, seed: int, set_: list[str] | None = None,
+                    fmt: str = "csv") -> tuple[Problem | None, list[str]]:
     """The problem with the command-line replacements applied (None when it cannot be had), and every
-    problem found with it and with ``--seed``."""
-    problems = [] if seed >= 0 else [f"--seed {seed}: must be a whole number >= 0"]
+    problem found with it, with ``--design-seed``, ``--set`` and ``--format``."""
+    problems = [] if seed >= 0 else [f"--design-seed {seed}: must be a whole number >= 0"]
+    problems += format_problems(fmt)
+    try:
+        fixed = parse_set(set_ or [])
+    except ScenarioError as exc:
+        return None, problems + [f"invalid --set: {p}" for p in exc.problems]
     try:
         return with_options(load_problem(problem_ref), base=base, households=households, counties=counties,
-                            years=years, reps=reps), problems
+                            years=years, reps=reps, fixed=fixed), problems
     except ProblemError as exc:
         return None, problems + exc.problems
 
 
-def check_study_out(out: Path, resume: bool) -> None:
-    """Fail unless ``--out`` can hold the study: new or empty, or with ``resume`` holding a store."""
+def check_study_out(out: Path, resume: bool, force: bool = False) -> None:
+    """Fail unless ``--out`` can hold the study: new or empty, or with ``resume`` holding a store; with
+    ``force`` the results of an earlier study there are removed first."""
+    if force:
+        if resume:
+            fail("--force and --resume/--retry-failed cannot be combined: --force starts the study afresh, "
+                 "--resume completes the one in --out.")
+        clear_previous_results(out, (f"{STORE}/manifest.json", "manifest.json"))
+        return
     if resume and not (out.exists() and not out.is_dir()):
         store = out / STORE
         if not (store / "manifest.json").is_file():
@@ -81,14 +107,15 @@ def study_evaluator(out_dir: Path, label: str, name: str, workers: int | None, s
 def sensitivity(problem_ref: str, method: str, n: int | None, reps: int | None, base: str | None,
                 households: int | None, counties: int | None, years: int | None, workers: int | None,
                 scheduler: str | None, inprocess: bool, out: Path | None, resume: bool, retry_failed: bool,
-                seed: int) -> None:
-    """The command (exit codes as in :mod:`experiments.cli.console`)."""
+                seed: int, *, first_seed: int | None = None, set_: list[str] | None = None, force: bool = False,
+                fmt: str = "csv") -> None:
+    """The command (exit codes as in :mod:`experiments.cli.console`); ``seed`` is the design seed."""
     method = method.strip().lower()
     problems: list[str] = []
     if method not in METHODS:
         problems.append(f"--method {method!r}: allowed are {', '.join(METHODS)}")
     problems += executor_problems(workers, scheduler, inprocess)
-    problem, more = prepare_problem(problem_ref, base, households, counties, years, reps, seed)
+    problem, more = prepare_problem(problem_ref, base, households, counties, years, reps, seed, set_, fmt)
     problems += more
     if problem is not None and method in METHODS:
         n = problem.n[method] if n is None else n
@@ -103,7 +130,8 @@ def sensitivity(problem_ref: str, method: str, n: int | None, reps: int | None, 
         fail_problems("cannot run the sensitivity study", problems)
     assert problem is not None and n is not None
     out_dir = out if out is not None else Path("runs") / f"sensitivity-{problem.name}-{method}"
-    check_study_out(out_dir, resume or retry_failed)
+    check_study_out(out_dir, resume or retry_failed, force)
+    warn_workers(workers)
 
     from experiments.sensitivity.report import lever_findings, write_figures, write_report
     from experiments.sensitivity.study import block_size, run_study, write_tables
@@ -118,12 +146,13 @@ def sensitivity(problem_ref: str, method: str, n: int | None, reps: int | None, 
     with study_evaluator(out_dir, "sensitivity", f"sensitivity-{problem.name}-{method}", workers, scheduler,
                          inprocess, resume, retry_failed, announce) as evaluator:
         try:
-            study = run_study(problem, method, n, evaluator, seed=seed)
+            study = run_study(problem, method, n, evaluator, seed=seed,
+                              seed_base=1 if first_seed is None else first_seed)
         except SensitivityError as exc:
             fail(f"{exc}; failures are listed in {out_dir / STORE / 'failures.jsonl'}.", code=1)
 
         def writer(tmp: Path) -> None:
-            write_tables(study, tmp)
+            write_tables(study, tmp, fmt.strip().lower())
             figures = write_figures(study, tmp)
             write_report(study, figures, tmp / "report.html")
 
@@ -132,4 +161,7 @@ def sensitivity(problem_ref: str, method: str, n: int | None, reps: int | None, 
     ev = study.evaluation
     typer.echo("\n".join(lever_findings(study)))
     typer.echo(f"\n{ev.info.get('runs', 0):,} runs ({ev.info.get('new_runs', 0):,} new, {ev.n_failed} failed) in "
-               f"{study.wall_time_s:,.1f} s. Indices: {out_dir / 'indices.csv'}; report: {out_dir / 'report.html'}")
+               f"{study.wall_time_s:,.1f} s. Indices: {out_dir}/indices.{fmt.strip().lower()}; report: "
+               f"{out_dir / 'report.html'}")
+    for text in study.warnings:
+        warn(text)

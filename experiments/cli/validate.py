@@ -11,46 +11,65 @@ from pathlib import Path
 
 import typer
 
-from experiments.cli.console import Progress, check_file_out, check_out, crash, fail, fail_problems
+from experiments.cli.console import Progress, check_file_out, check_out, crash, fail, fail_problems, warn
 from experiments.files import atomic_write, timestamped_dir, write_directory
 from experiments.fit.replications import IN_SAMPLE, load_params, size_overrides
 from experiments.fit.targets import TargetError, read_all
-from experiments.fit.validate import json_rows, write_report
+from experiments.fit.validate import json_rows, seed_warnings, write_report
 from experiments.fit.validate import validate as run_validation
-from scenarios import ScenarioError
+from experiments.i18n import tr
+from experiments.tables import format_problems
+from scenarios import ScenarioError, parse_set
 
 
 def validate(scenario: str, targets: list[Path] | None, seeds: int, households: int | None,
-             counties: int | None, json_path: Path | None, out: Path | None) -> None:
+             counties: int | None, json_path: Path | None, out: Path | None, *, first_seed: int | None = None,
+             years: int | None = None, set_: list[str] | None = None, force: bool = False,
+             fmt: str = "csv") -> None:
     if seeds < 2:
         fail(f"--seeds {seeds}: a validation needs at least 2 replications (20 or more for a real check)")
+    for problem in format_problems(fmt):
+        fail(problem + ".")
+    overrides = parse_overrides(set_)
     out_dir = out if out is not None else timestamped_dir("validate")
-    check_out(out_dir)
+    check_out(out_dir, replace=force, remedy="use --force to replace it or choose another --out")
     if json_path is not None:
         check_file_out(json_path, "--json")
-    paths = check_fit_inputs("validate", scenario, targets, households, counties)
+    paths = check_fit_inputs("validate", scenario, targets, households, counties, years, overrides)
 
     try:
         with Progress("validate", unit="replication", total=seeds) as progress:
-            result = run_validation(scenario, paths, seeds, households, counties, progress=progress)
+            result = run_validation(scenario, paths, seeds, households, counties, progress=progress,
+                                    seed_base=1 if first_seed is None else first_seed, years=years,
+                                    overrides=overrides)
     except TargetError as exc:
         fail_problems("invalid target file(s)", exc.problems)
     except Exception as exc:  # the model failed: exit 1
         crash("the validation runs failed", exc)
     try:
-        write_directory(out_dir, lambda d: write_report(result, d))
+        write_directory(out_dir, lambda d: write_report(result, d, fmt.strip().lower()), replace=force)
         if json_path is not None:
             json_path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(json_path, json.dumps(json_rows(result["rows"]), indent=2).encode("utf-8"))
     except Exception as exc:
         crash("cannot write the validation report", exc)
     n_pass = sum(r["pass"] for r in result["rows"])
-    typer.echo(f"{n_pass} of {len(result['rows'])} targets pass (score {result['score']:.0%}); "
-               f"report: {out_dir / 'validation.html'}")
+    typer.echo(tr("cli.validate_done", n_pass=n_pass, n=len(result["rows"]), score=result["score"],
+                  report=out_dir / "validation.html"))
+    for text in seed_warnings(seeds):
+        warn(text)
+
+
+def parse_overrides(set_: list[str] | None) -> dict:
+    """The ``--set`` overrides, or fail with every problem."""
+    try:
+        return parse_set(set_ or [])
+    except ScenarioError as exc:
+        fail_problems("invalid --set", exc.problems)
 
 
 def check_fit_inputs(verb: str, scenario: str, targets: list[Path] | None, households: int | None,
-                     counties: int | None) -> list[Path]:
+                     counties: int | None, years: int | None = None, overrides: dict | None = None) -> list[Path]:
     """The target files (default: the shipped in-sample ones), read, and the scenario at the size asked, loaded:
     fail with every problem before any run (``ruralsim calibrate`` checks its inputs the same way)."""
     if households is not None and households < 100:
@@ -58,7 +77,7 @@ def check_fit_inputs(verb: str, scenario: str, targets: list[Path] | None, house
     paths = list(targets) if targets else [IN_SAMPLE]
     try:
         read_all(paths)
-        load_params(scenario, size_overrides(households, counties, None))
+        load_params(scenario, {**(overrides or {}), **size_overrides(households, counties, years)})
     except TargetError as exc:
         fail_problems("invalid target file(s)", exc.problems)
     except ScenarioError as exc:

@@ -8,11 +8,14 @@ removes the shared noise from the comparison.
 For every scalar outcome of a run (``model.metrics.SUMMARY_KEYS``, plus ``relapse_events_total``,
 the household relapses of all years at province scale) the comparison reports, per scenario:
 
-- the mean over replications with its 95% t interval;
+- the mean over replications with its 95% interval, which stays inside the outcome's declared
+  range (:mod:`experiments.outcomes`): Wilson's for yes/no outcomes such as
+  ``large_scale_relapse`` (the mean is then the probability), a logit-scale t interval for shares,
+  rates and probabilities, a log-scale one for counts and money
+  (:func:`experiments.compare.statistics.outcome_interval`);
 - the paired difference from the reference (mean of the seed-by-seed differences) with its 95% t
-  interval; for the yes/no outcome ``large_scale_relapse`` the difference interval is Newcombe's
-  score interval for paired proportions (Newcombe 1998, method 10);
-- for ``large_scale_relapse`` the probability with its Wilson score interval;
+  interval, kept within the range a difference can take; for yes/no outcomes the difference
+  interval is Newcombe's score interval for paired proportions (Newcombe 1998, method 10);
 - how much pairing narrowed the interval of the difference: the ratio of the half-width an
   unpaired (Welch) comparison of the same runs would give to the paired half-width.
 
@@ -43,19 +46,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.compare.statistics import LEVEL, paired_difference, replications_needed, t_interval, wilson_interval
+from experiments.compare.statistics import (
+    LEVEL,
+    outcome_interval,
+    paired_difference,
+    replication_warnings,
+    replications_needed,
+    t_interval,
+)
+from experiments.outcomes import outcome_range
 from scenarios import ProblemsError
 
 #: Scenarios compared when none are named.
 DEFAULT_SCENARIOS = ("transition", "continuation", "gradual_phaseout", "abrupt_withdrawal")
 DEFAULT_REFERENCE = "transition"
-#: Replications when neither --reps nor --precision is given (about a minute on 2 cores).
+#: Replications when neither --seeds nor --precision is given (about a minute on 2 cores).
 DEFAULT_REPS = 20
 #: --precision: replications of the first batch, fewest added per batch, and the default cap.
 PRECISION_START = 10
 PRECISION_MIN_BATCH = 5
 PRECISION_CAP = 200
-#: Largest --reps accepted.
+#: Largest --seeds accepted.
 MAX_REPS = 10_000
 #: Outcome whose paired-difference half-width --precision controls.
 PRECISION_OUTCOME = "relapse_cum_share"
@@ -65,6 +76,10 @@ BINARY_OUTCOME = "large_scale_relapse"
 #: Headline outcomes of the report, in order.
 HEADLINE = ("relapse_rate_peak", "relapse_cum_share", "large_scale_relapse", "poverty_rate_final",
             "fiscal_cost_total_yuan", "three_excesses_years")
+#: Every statistic of the tidy comparison table (see :func:`analyse`).
+STATISTICS = ("n", "mean", "sd", "ci_low", "ci_high", "half_width", "median", "p10", "p90", "probability",
+              "wilson_low", "wilson_high", "diff_mean", "diff_sd", "diff_ci_low", "diff_ci_high", "diff_half_width",
+              "unpaired_half_width", "pairing_ratio", "cost_per_relapse_averted")
 
 
 class CompareError(ProblemsError):
@@ -186,18 +201,22 @@ def outcome_columns(runs: pd.DataFrame) -> list[str]:
     return [k for k in (*SUMMARY_KEYS, RELAPSE_EVENTS) if k in runs.columns]
 
 
-def analyse(runs: pd.DataFrame, scenarios: Sequence[str], reference: str, level: float = LEVEL) -> pd.DataFrame:
+def analyse(runs: pd.DataFrame, scenarios: Sequence[str], reference: str, level: float = LEVEL,
+            sizes: dict[str, tuple[int, int]] | None = None) -> pd.DataFrame:
     """The tidy comparison table: one row per (scenario, outcome, statistic).
 
     Statistics per scenario and outcome: ``n``, ``mean``, ``sd``, ``ci_low``, ``ci_high``,
-    ``half_width`` (t interval), ``median``, ``p10``, ``p90``; for ``large_scale_relapse`` also
+    ``half_width`` (the interval of the mean, inside the outcome's declared range:
+    :func:`~experiments.compare.statistics.outcome_interval`), ``median``, ``p10``, ``p90``; for
+    yes/no outcomes (``large_scale_relapse``) the mean is the probability, also given as
     ``probability``, ``wilson_low``, ``wilson_high``; for every scenario but the reference
     ``diff_mean``, ``diff_sd``, ``diff_ci_low``, ``diff_ci_high``, ``diff_half_width`` (paired),
     ``unpaired_half_width`` and ``pairing_ratio``. For ``fiscal_cost_total_yuan`` the scenario
     rows also carry ``cost_per_relapse_averted`` (extra yuan per household relapse averted, ratio
     of the mean differences; NaN unless the scenario averts relapses at a cost, or saves money
-    at the price of extra relapses).
+    at the price of extra relapses). The names are :data:`STATISTICS`.
 
+    ``sizes`` gives each scenario's (years, counties), which bound counts of years and county-years.
     Only seeds complete in every scenario are used.
     """
     seeds = complete_seeds(runs, scenarios)
@@ -206,22 +225,21 @@ def analyse(runs: pd.DataFrame, scenarios: Sequence[str], reference: str, level:
     outcomes = outcome_columns(used)
     wide = {o: used.pivot(index="seed", columns="scenario", values=o).astype(float) for o in outcomes}
     for name in scenarios:
+        years, counties = (sizes or {}).get(name, (None, None))
         for outcome in outcomes:
+            declared = outcome_range(outcome, years, counties)
             x = wide[outcome][name].to_numpy()
-            iv = t_interval(x, level)
+            iv = outcome_interval(x, declared, level)
             finite = x[np.isfinite(x)]
             stats = {"n": iv.n, "mean": iv.mean, "sd": iv.sd, "ci_low": iv.low, "ci_high": iv.high,
                      "half_width": iv.half_width,
                      "median": float(np.median(finite)) if len(finite) else math.nan,
                      "p10": float(np.quantile(finite, 0.1)) if len(finite) else math.nan,
                      "p90": float(np.quantile(finite, 0.9)) if len(finite) else math.nan}
-            binary = outcome == BINARY_OUTCOME
-            if binary:
-                k = int(np.sum(finite > 0.5))
-                p, lo, hi = wilson_interval(k, len(finite), level)
-                stats.update({"probability": p, "wilson_low": lo, "wilson_high": hi})
+            if declared.kind == "binary":
+                stats.update({"probability": iv.mean, "wilson_low": iv.low, "wilson_high": iv.high})
             if name != reference:
-                d = paired_difference(x, wide[outcome][reference].to_numpy(), level, binary=binary)
+                d = paired_difference(x, wide[outcome][reference].to_numpy(), level, declared=declared)
                 stats.update({"diff_mean": d.mean, "diff_sd": d.sd, "diff_ci_low": d.low, "diff_ci_high": d.high,
                               "diff_half_width": d.half_width, "unpaired_half_width": d.unpaired_half_width,
                               "pairing_ratio": d.pairing_ratio})
@@ -235,9 +253,31 @@ def analyse(runs: pd.DataFrame, scenarios: Sequence[str], reference: str, level:
 
 
 def lookup(table: pd.DataFrame, scenario: str, outcome: str, statistic: str) -> float:
-    """One value of the tidy comparison table (NaN when absent)."""
+    """One value of the tidy comparison table; NaN when the statistic does not apply (the difference of
+    the reference from itself, the probability of an outcome that is not yes/no).
+
+    Raises:
+        KeyError: For a statistic, scenario or outcome the table does not know, with the valid names.
+    """
+    if statistic not in STATISTICS:
+        raise KeyError(f"unknown statistic {statistic!r}; the statistics are {', '.join(STATISTICS)}")
+    for column, value in (("scenario", scenario), ("outcome", outcome)):
+        known = table[column].unique()
+        if value not in known:
+            raise KeyError(f"unknown {column} {value!r}; the table has {', '.join(map(str, known))}")
     hit = table[(table["scenario"] == scenario) & (table["outcome"] == outcome) & (table["statistic"] == statistic)]
     return float(hit["value"].iloc[0]) if len(hit) else math.nan
+
+
+def warnings_for(n_reps: int, outcomes: Sequence[str], lang: str | None = None) -> list[str]:
+    """What ``n_reps`` paired replications are too few for (the intervals, the probability of a yes/no
+    outcome among ``outcomes``, the 10%-90% bands), as sentences in ``lang`` (None: the language in force)."""
+    from experiments.outcomes import declared
+
+    wanted = ["interval", "quantiles"]
+    if any(declared(o).kind == "binary" for o in outcomes):
+        wanted.insert(1, "probability")
+    return replication_warnings(n_reps, wanted, lang)
 
 
 def annual_bands(annual: pd.DataFrame, seeds: Sequence[int],
@@ -329,23 +369,23 @@ def prepare(settings: CompareSettings) -> dict[str, Any]:
 
     problems: list[str] = []
     if settings.reps is not None and settings.precision is not None:
-        problems.append(f"--reps {settings.reps} and --precision {settings.precision:g} cannot be combined: give "
-                        "--reps N for a fixed number of replications, or --precision X to add replications until "
+        problems.append(f"--seeds {settings.reps} and --precision {settings.precision:g} cannot be combined: give "
+                        "--seeds N for a fixed number of replications, or --precision X to add replications until "
                         "the interval of the difference in cumulative relapse share is narrower than X")
     if settings.reps is not None and not 2 <= settings.reps <= MAX_REPS:
-        problems.append(f"--reps {settings.reps}: allowed 2 to {MAX_REPS:,} (an interval needs at least 2 "
+        problems.append(f"--seeds {settings.reps}: allowed 2 to {MAX_REPS:,} (an interval needs at least 2 "
                         "replications)")
     if settings.precision is not None and not (math.isfinite(settings.precision) and 0 < settings.precision < 1):
         problems.append(f"--precision {settings.precision:g}: must be a share strictly between 0 and 1, the "
                         "half-width of the 95% interval of the difference in cumulative relapse share "
                         "(e.g. 0.005 for half a percentage point)")
     if settings.precision is None and settings.max_reps != PRECISION_CAP:
-        problems.append(f"--max-reps {settings.max_reps} applies only with --precision; use --reps N for a fixed "
+        problems.append(f"--max-seeds {settings.max_reps} applies only with --precision; use --seeds N for a fixed "
                         "number of replications")
     if not 2 <= settings.max_reps <= MAX_REPS:
-        problems.append(f"--max-reps {settings.max_reps}: allowed 2 to {MAX_REPS:,}")
+        problems.append(f"--max-seeds {settings.max_reps}: allowed 2 to {MAX_REPS:,}")
     if settings.precision is not None and settings.max_reps < PRECISION_START:
-        problems.append(f"--max-reps {settings.max_reps}: must be at least {PRECISION_START}, the first batch "
+        problems.append(f"--max-seeds {settings.max_reps}: must be at least {PRECISION_START}, the first batch "
                         "of --precision")
     if settings.workers is not None and settings.workers < 1:
         problems.append(f"--workers {settings.workers}: must be a whole number >= 1")
@@ -353,7 +393,7 @@ def prepare(settings: CompareSettings) -> dict[str, Any]:
         problems.append("--workers and --in-process cannot be combined: choose worker processes or this process")
     most = settings.max_reps if settings.precision is not None else (settings.reps or DEFAULT_REPS)
     if settings.seed_base < 0 or settings.seed_base + most > 2**63 - 1:
-        problems.append(f"--seed-base {settings.seed_base}: must be a whole number >= 0 (seeds run from it upward)")
+        problems.append(f"--first-seed {settings.seed_base}: must be a whole number >= 0 (seeds run from it upward)")
 
     names = [s.strip() for s in settings.scenarios]
     seen: set[str] = set()
@@ -407,6 +447,11 @@ class Comparison:
     @property
     def n_reps(self) -> int:
         return len(self.seeds)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the replications are too few for, in the language in force (empty when they are enough)."""
+        return warnings_for(self.n_reps, outcome_columns(self.runs))
 
     @property
     def all_seeds(self) -> list[int]:
@@ -521,6 +566,7 @@ def run_comparison(settings: CompareSettings, scenarios: dict[str, Any], work_di
               f"{first['error']}" if first is not None else ""
         raise RuntimeError(f"only {len(seeds)} replication(s) finished for every scenario, at least 2 are "
                            f"needed ({len(failures)} run(s) failed{why})")
-    table = analyse(runs, names, settings.reference)
+    sizes = {n: (scenarios[n].params.sim.n_years, scenarios[n].params.population.n_counties) for n in names}
+    table = analyse(runs, names, settings.reference, sizes=sizes)
     return Comparison(settings, scenarios, runs, annual, counties, seeds, table, failures, precision,
                       time.perf_counter() - t0, workers_text)

@@ -28,6 +28,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from experiments.compare.comparison import Comparison, annual_bands, county_relapse, lookup, three_excesses_table
+from experiments.fonts import figure_fonts
+from experiments.i18n import resolve, scenario_label, tr
 
 FIGURES = ("fan_charts", "county_heatmap", "large_scale_probability", "three_excesses", "cost_vs_averted")
 _TYPE_LETTER = {"key": "K", "formerly_poor": "F", "never_poor": "N"}
@@ -42,32 +44,34 @@ def colours(scenarios: Sequence[str]) -> dict[str, Any]:
     return {name: cmap(i % cmap.N) for i, name in enumerate(scenarios)}
 
 
-def fan_charts(bands: pd.DataFrame, scenarios: Sequence[str]) -> Figure:
+def fan_charts(bands: pd.DataFrame, scenarios: Sequence[str], lang: str | None = None) -> Figure:
     """Median and 10-90% band of the relapse rate and the poverty rate per scenario and year."""
     colour = colours(scenarios)
     fig = Figure(figsize=(11, 4.4), layout="constrained")
     axes = fig.subplots(1, 2)
-    panels = (("relapse_rate", "Relapse rate (share of formerly poor households)"),
-              ("poverty_rate", "Poverty rate (share of rural residents)"))
+    panels = (("relapse_rate", tr("fig.relapse_rate_title", lang)),
+              ("poverty_rate", tr("fig.poverty_rate_title", lang)))
     for ax, (outcome, title) in zip(axes, panels, strict=True):
         for name in scenarios:
             d = bands[(bands["scenario"] == name) & (bands["outcome"] == outcome)].sort_values("year")
             if d.empty:
                 continue
             ax.fill_between(d["year"], d["p10"], d["p90"], color=colour[name], alpha=0.18, linewidth=0)
-            ax.plot(d["year"], d["median"], color=colour[name], marker="o", markersize=3, label=name)
+            ax.plot(d["year"], d["median"], color=colour[name], marker="o", markersize=3,
+                    label=scenario_label(name, lang, short=True))
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
         ax.set_ylim(bottom=0)
         ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.set_xlabel("year (situation in December)")
+        ax.set_xlabel(tr("fig.year_december", lang))
         ax.set_title(title, fontsize=10)
         ax.grid(alpha=0.3)
     axes[0].legend(frameon=False, fontsize=8)
-    fig.suptitle("Line: median over replications; band: 10% to 90% of replications", fontsize=9)
+    fig.suptitle(tr("fig.fan_suptitle", lang), fontsize=9)
     return fig
 
 
-def county_heatmap(county: pd.DataFrame, scenarios: Sequence[str], threshold: float) -> Figure:
+def county_heatmap(county: pd.DataFrame, scenarios: Sequence[str], threshold: float,
+                   lang: str | None = None) -> Figure:
     """Relapse rate by county (rows) and year (columns), mean over replications, per scenario.
 
     Cells whose mean is at or above ``threshold`` carry a black dot; the colour scale is shared
@@ -105,22 +109,21 @@ def county_heatmap(county: pd.DataFrame, scenarios: Sequence[str], threshold: fl
         hot = np.argwhere(grid.to_numpy(float) >= threshold)
         if len(hot):
             ax.scatter(hot[:, 1], hot[:, 0], s=6, color="black")
-        ax.set_title(name, fontsize=9)
+        ax.set_title(scenario_label(name, lang, short=True), fontsize=9)
         ax.set_xticks(range(len(years)), [str(y)[-2:] for y in years], fontsize=7)
         ax.set_yticks(range(len(labels)), labels, fontsize=6)
-        ax.set_xlabel("year (20..)", fontsize=7)
+        ax.set_xlabel(tr("fig.year_short", lang), fontsize=7)
     for ax in axes[n:]:
         ax.set_visible(False)
     if image is not None:
         bar = fig.colorbar(image, ax=list(axes[:n]), shrink=0.85, format=PercentFormatter(xmax=1.0, decimals=1))
-        bar.set_label(f"relapse rate; dot = at or above the large-scale threshold ({threshold:.0%})", fontsize=8)
+        bar.set_label(tr("fig.heatmap_bar", lang, threshold=threshold), fontsize=8)
         bar.ax.tick_params(labelsize=7)
-    fig.suptitle("Relapse rate by county and year, mean over replications "
-                 "(K = key county, F = other formerly poor, N = never designated poor)", fontsize=9)
+    fig.suptitle(tr("fig.heatmap_title", lang), fontsize=9)
     return fig
 
 
-def large_scale_probability(rows: pd.DataFrame, threshold: float) -> Figure:
+def large_scale_probability(rows: pd.DataFrame, threshold: float, lang: str | None = None) -> Figure:
     """Probability of large-scale relapse per scenario with its Wilson interval.
 
     ``rows``: scenario, probability, wilson_low, wilson_high, n (in display order).
@@ -133,19 +136,18 @@ def large_scale_probability(rows: pd.DataFrame, threshold: float) -> Figure:
         ax.errorbar(r["probability"], yi, xerr=_err(r["probability"], r["wilson_low"], r["wilson_high"]),
                     fmt="o", color=colour[r["scenario"]], capsize=4)
         k = int(round(r["probability"] * r["n"]))
-        ax.annotate(f"{k} of {int(r['n'])} runs", (r["wilson_high"], yi), xytext=(6, 0),
+        ax.annotate(tr("fig.runs_of", lang, k=k, n=int(r["n"])), (r["wilson_high"], yi), xytext=(6, 0),
                     textcoords="offset points", va="center", fontsize=8)
-    ax.set_yticks(y, list(rows["scenario"]))
+    ax.set_yticks(y, [scenario_label(n, lang, short=True) for n in rows["scenario"]])
     ax.set_xlim(-0.02, 1.15)
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0))
-    ax.set_xlabel(f"probability that some county's yearly relapse rate reaches {threshold:.0%} "
-                  "(95% Wilson interval)")
+    ax.set_xlabel(tr("fig.ls_xlabel", lang, threshold=threshold))
     ax.grid(axis="x", alpha=0.3)
-    ax.set_title("Probability of large-scale relapse", fontsize=10)
+    ax.set_title(tr("fig.ls_title", lang), fontsize=10)
     return fig
 
 
-def three_excesses(te: pd.DataFrame, scenarios: Sequence[str]) -> Figure:
+def three_excesses(te: pd.DataFrame, scenarios: Sequence[str], lang: str | None = None) -> Figure:
     """Share of replications in which the three excesses hold, scenario by year, with counts."""
     years = sorted(te["year"].unique())
     grid = te.pivot(index="scenario", columns="year", values="share").reindex(index=list(scenarios), columns=years)
@@ -163,39 +165,39 @@ def three_excesses(te: pd.DataFrame, scenarios: Sequence[str]) -> Figure:
             ax.text(j, i, f"{int(held.iat[i, j])}/{int(n.iat[i, j])}", ha="center", va="center", fontsize=7,
                     color="white" if share > 0.6 else "black")
     ax.set_xticks(range(len(years)), [str(y) for y in years], fontsize=8)
-    ax.set_yticks(range(len(scenarios)), list(scenarios), fontsize=8)
+    ax.set_yticks(range(len(scenarios)), [scenario_label(n, lang, short=True) for n in scenarios], fontsize=8)
     bar = fig.colorbar(image, ax=ax, format=PercentFormatter(xmax=1.0))
-    bar.set_label("share of replications", fontsize=8)
-    ax.set_title("Three excesses: replications in which income growth in formerly poor counties\n"
-                 "exceeds GDP growth, urban and rural income growth", fontsize=9)
+    bar.set_label(tr("fig.share_of_reps", lang), fontsize=8)
+    ax.set_title(tr("fig.te_title", lang), fontsize=9)
     return fig
 
 
-def cost_vs_averted(rows: pd.DataFrame, reference: str) -> Figure:
+def cost_vs_averted(rows: pd.DataFrame, reference: str, lang: str | None = None) -> Figure:
     """Extra public spending (y) against household relapses averted (x), paired differences.
 
     ``rows``: scenario, averted, averted_low, averted_high, cost, cost_low, cost_high (yuan).
     """
     colour = colours([reference, *rows["scenario"]])
+    scale = 1e8 if resolve(lang) == "zh" else 1e9  # 亿元 in Chinese, billions in English
     fig = Figure(figsize=(7.5, 5.2), layout="constrained")
     ax = fig.add_subplot()
     ax.axhline(0, color="grey", linewidth=0.8)
     ax.axvline(0, color="grey", linewidth=0.8)
     ax.plot([0], [0], marker="s", color=colour[reference], linestyle="none")
-    ax.annotate(f"{reference} (reference)", (0, 0), xytext=(-6, 6), textcoords="offset points", fontsize=8,
-                ha="right")
+    ax.annotate(tr("fig.reference_mark", lang, name=scenario_label(reference, lang, short=True)), (0, 0),
+                xytext=(-6, 6), textcoords="offset points", fontsize=8, ha="right")
     for _, r in rows.iterrows():
-        ax.errorbar(r["averted"], r["cost"] / 1e9, xerr=_err(r["averted"], r["averted_low"], r["averted_high"]),
-                    yerr=_err(r["cost"] / 1e9, r["cost_low"] / 1e9, r["cost_high"] / 1e9),
+        ax.errorbar(r["averted"], r["cost"] / scale,
+                    xerr=_err(r["averted"], r["averted_low"], r["averted_high"]),
+                    yerr=_err(r["cost"] / scale, r["cost_low"] / scale, r["cost_high"] / scale),
                     fmt="o", color=colour[r["scenario"]], capsize=3)
-        ax.annotate(r["scenario"], (r["averted"], r["cost"] / 1e9), xytext=(6, 6), textcoords="offset points",
-                    fontsize=8)
+        ax.annotate(scenario_label(r["scenario"], lang, short=True), (r["averted"], r["cost"] / scale), xytext=(6, 6),
+                    textcoords="offset points", fontsize=8)
     ax.margins(x=0.15, y=0.1)  # room for the labels
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.set_xlabel(f"household relapses averted over the period, compared with {reference}\n"
-                  "(negative: more relapses)")
-    ax.set_ylabel(f"extra public spending vs {reference} (billion yuan; negative: savings)")
-    ax.set_title("Cost against relapses averted (95% intervals of the paired differences)", fontsize=10)
+    ax.set_xlabel(tr("fig.averted_xlabel", lang, ref=reference))
+    ax.set_ylabel(tr("fig.cost_ylabel", lang, ref=reference))
+    ax.set_title(tr("fig.cost_title", lang), fontsize=10)
     ax.grid(alpha=0.3)
     return fig
 
@@ -206,22 +208,29 @@ def _err(value: float, low: float, high: float) -> list[list[float]]:
     return [[max(below, 0.0) if math.isfinite(below) else 0.0], [max(above, 0.0) if math.isfinite(above) else 0.0]]
 
 
-def write_figures(comparison: Comparison, directory: Path) -> dict[str, Path]:
-    """Draw every figure of ``comparison`` into ``directory``; returns name → path."""
-    directory = Path(directory)
+def write_figures(comparison: Comparison, directory: Path, lang: str | None = None) -> dict[str, Path]:
+    """Draw every figure of ``comparison`` into ``directory`` in ``lang`` (None: the language in force);
+    returns name → path."""
+    with figure_fonts(lang):
+        return _write_figures(comparison, Path(directory), resolve(lang))
+
+
+def _write_figures(comparison: Comparison, directory: Path, lang: str) -> dict[str, Path]:
     s = comparison.settings
     names = list(s.scenarios)
     table = comparison.table
     threshold = float(comparison.scenarios[s.reference].params.metrics.large_scale.county_threshold)
     figures: dict[str, Figure] = {
-        "fan_charts": fan_charts(annual_bands(comparison.annual, comparison.seeds), names),
-        "county_heatmap": county_heatmap(county_relapse(comparison.counties, comparison.seeds), names, threshold),
+        "fan_charts": fan_charts(annual_bands(comparison.annual, comparison.seeds), names, lang),
+        "county_heatmap": county_heatmap(county_relapse(comparison.counties, comparison.seeds), names, threshold,
+                                         lang),
     }
     ls = pd.DataFrame([{"scenario": n, "n": lookup(table, n, "large_scale_relapse", "n"),
                         **{k: lookup(table, n, "large_scale_relapse", k)
                            for k in ("probability", "wilson_low", "wilson_high")}} for n in names])
-    figures["large_scale_probability"] = large_scale_probability(ls, threshold)
-    figures["three_excesses"] = three_excesses(three_excesses_table(comparison.annual, comparison.seeds), names)
+    figures["large_scale_probability"] = large_scale_probability(ls, threshold, lang)
+    figures["three_excesses"] = three_excesses(three_excesses_table(comparison.annual, comparison.seeds), names,
+                                               lang)
     rows = []
     for n in names:
         if n == s.reference:
@@ -232,7 +241,7 @@ def write_figures(comparison: Comparison, directory: Path) -> dict[str, Path]:
         rows.append({"scenario": n, "averted": -ev["diff_mean"], "averted_low": -ev["diff_ci_high"],
                      "averted_high": -ev["diff_ci_low"], "cost": cost["diff_mean"], "cost_low": cost["diff_ci_low"],
                      "cost_high": cost["diff_ci_high"]})
-    figures["cost_vs_averted"] = cost_vs_averted(pd.DataFrame(rows), s.reference)
+    figures["cost_vs_averted"] = cost_vs_averted(pd.DataFrame(rows), s.reference, lang)
     out = {}
     for name, fig in figures.items():
         path = directory / f"{name}.png"

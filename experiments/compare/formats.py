@@ -14,46 +14,38 @@ from experiments.compare.comparison import (
     BINARY_OUTCOME,
     HEADLINE,
     PRECISION_OUTCOME,
-    RELAPSE_EVENTS,
     Comparison,
     lookup,
 )
-
-#: Outcome → (plain label, kind). Kinds: pct (a share shown in %), yuan_bn, count, years, number.
-OUTCOME_LABELS: dict[str, tuple[str, str]] = {
-    "relapse_rate_peak": ("Highest yearly relapse rate", "pct"),
-    "relapse_cum_share": ("Formerly poor households that relapsed at least once", "pct"),
-    "new_poverty_cum_share": ("Never-registered households that became poor at least once", "pct"),
-    "poverty_rate_final": ("Poverty rate in the last year", "pct"),
-    "county_relapse_rate_max": ("Highest relapse rate of any county in any year", "pct"),
-    "large_scale_relapse": ("Chance of large-scale relapse", "pct"),
-    "large_scale_county_years": ("County-years of large-scale relapse", "number"),
-    "income_growth_fpc_mean": ("Yearly income growth in formerly poor counties (average)", "pct"),
-    "three_excesses_years": ("Years in which the three excesses hold", "number"),
-    "relative_poverty_rate_final": ("Relative poverty rate in the last year", "pct"),
-    "gini_final": ("Gini coefficient of income in the last year", "gini"),
-    "fiscal_cost_total_yuan": ("Public spending over the whole period", "yuan_bn"),
-    "monitored_share_peak": ("Highest share of households under monitoring", "pct"),
-    "risk_eliminated_share_final": ("Monitored households whose risk was eliminated", "pct"),
-    "enterprises_final": ("Rural enterprises at the end", "count"),
-    "local_jobs_final": ("Local enterprise jobs at the end", "count"),
-    RELAPSE_EVENTS: ("Household relapses over the whole period", "count"),
-}
+from experiments.i18n import outcome_label as i18n_outcome_label
+from experiments.i18n import resolve, tr
+from experiments.outcomes import SHOWN
 
 
-def format_value(outcome: str, value: float, diff: bool = False) -> str:
+def outcome_label(outcome: str, lang: str | None = None) -> str:
+    """An outcome's plain name in ``lang`` (:func:`experiments.i18n.outcome_label`); a yes/no outcome is
+    named as the chance it has over the replications."""
+    if outcome == BINARY_OUTCOME:
+        return tr("compare.head.large_scale_relapse", lang)
+    return i18n_outcome_label(outcome, lang)
+
+
+def format_value(outcome: str, value: float, diff: bool = False, lang: str | None = None) -> str:
     """A value (or, with ``diff``, a difference) in the outcome's plain unit.
 
-    Shares become percentages (differences in percentage points), yuan billions of yuan,
-    counts whole numbers with thousands separators. Differences carry a sign.
+    Shares become percentages (differences in percentage points), yuan billions of yuan (in
+    Chinese 亿元, hundreds of millions), counts whole numbers with thousands separators.
+    Differences carry a sign.
     """
     if value is None or not math.isfinite(value):
-        return "n/a"
-    kind = OUTCOME_LABELS.get(outcome, (outcome, "number"))[1]
+        return tr("num.na", lang)
+    kind = SHOWN.get(outcome, "number")
     sign = "+" if diff else ""
     if kind == "pct":
-        return f"{value * 100:{sign},.2f} pp" if diff else f"{value * 100:,.2f}%"
+        return f"{value * 100:{sign},.2f} {tr('num.pp', lang)}" if diff else f"{value * 100:,.2f}%"
     if kind == "yuan_bn":
+        if resolve(lang) == "zh":
+            return f"{value / 1e8:{sign},.2f} {tr('num.bn_yuan', lang)}"
         return f"{value / 1e9:{sign},.2f} bn yuan"
     if kind == "count":
         return f"{value:{sign},.0f}"
@@ -62,78 +54,82 @@ def format_value(outcome: str, value: float, diff: bool = False) -> str:
     return f"{value:{sign},.1f}"
 
 
-def format_interval(outcome: str, low: float, high: float, diff: bool = False) -> str:
+def format_interval(outcome: str, low: float, high: float, diff: bool = False, lang: str | None = None) -> str:
     """``[low to high]`` in the outcome's unit (the unit written once)."""
     if not (math.isfinite(low) and math.isfinite(high)):
         return ""
-    lo, hi = format_value(outcome, low, diff), format_value(outcome, high, diff)
-    for unit in (" pp", " bn yuan", "%"):
+    lo, hi = format_value(outcome, low, diff, lang), format_value(outcome, high, diff, lang)
+    for unit in (f" {tr('num.pp', lang)}", f" {tr('num.bn_yuan', lang)}", " bn yuan", "%"):
         if lo.endswith(unit) and hi.endswith(unit):
             lo = lo[: -len(unit)]
             break
-    return f"[{lo} to {hi}]"
+    return f"[{lo} {tr('num.to', lang)} {hi}]"
 
 
-def headline_cells(table: pd.DataFrame, scenario: str, outcome: str) -> tuple[str, str, str, str]:
+def headline_cells(table: pd.DataFrame, scenario: str, outcome: str,
+                   lang: str | None = None) -> tuple[str, str, str, str]:
     """Value, its interval, difference from the reference and its interval, as report text."""
     if outcome == BINARY_OUTCOME:
-        value = format_value(outcome, lookup(table, scenario, outcome, "probability"))
+        value = format_value(outcome, lookup(table, scenario, outcome, "probability"), lang=lang)
         interval = format_interval(outcome, lookup(table, scenario, outcome, "wilson_low"),
-                                   lookup(table, scenario, outcome, "wilson_high"))
+                                   lookup(table, scenario, outcome, "wilson_high"), lang=lang)
     else:
-        value = format_value(outcome, lookup(table, scenario, outcome, "mean"))
+        value = format_value(outcome, lookup(table, scenario, outcome, "mean"), lang=lang)
         interval = format_interval(outcome, lookup(table, scenario, outcome, "ci_low"),
-                                   lookup(table, scenario, outcome, "ci_high"))
+                                   lookup(table, scenario, outcome, "ci_high"), lang=lang)
     diff = lookup(table, scenario, outcome, "diff_mean")
     if not math.isfinite(diff):
         return value, interval, "", ""
-    return (value, interval, format_value(outcome, diff, diff=True),
+    return (value, interval, format_value(outcome, diff, diff=True, lang=lang),
             format_interval(outcome, lookup(table, scenario, outcome, "diff_ci_low"),
-                            lookup(table, scenario, outcome, "diff_ci_high"), diff=True))
+                            lookup(table, scenario, outcome, "diff_ci_high"), diff=True, lang=lang))
 
 
-def text_table(comparison: Comparison) -> str:
+def text_table(comparison: Comparison, lang: str | None = None) -> str:
     """The headline table for the terminal."""
     table = comparison.table
     ref = comparison.settings.reference
     lines = []
     width = max(len(s) for s in comparison.settings.scenarios)
     for outcome in HEADLINE:
-        label = OUTCOME_LABELS[outcome][0]
-        unit = " (probability, Wilson interval)" if outcome == BINARY_OUTCOME else ""
+        label = outcome_label(outcome, lang)
+        unit = tr("compare.wilson", lang) if outcome == BINARY_OUTCOME else ""
         lines.append(f"{label}{unit}")
         for name in comparison.settings.scenarios:
-            value, interval, diff, diff_iv = headline_cells(table, name, outcome)
-            versus = f"   vs {ref}: {diff} {diff_iv}" if diff else "   (reference)"
+            value, interval, diff, diff_iv = headline_cells(table, name, outcome, lang)
+            versus = (f"   {tr('compare.versus', lang, ref=ref)}: {diff} {diff_iv}" if diff
+                      else f"   ({tr('compare.reference', lang)})")
             lines.append(f"  {name:<{width}}  {value:>16} {interval:<26}{versus}")
         lines.append("")
     return "\n".join(lines).rstrip()
 
 
-def pairing_summary(comparison: Comparison) -> str:
-    """One sentence on how much common random numbers narrowed the intervals."""
+def pairing_summary(comparison: Comparison, lang: str | None = None) -> str:
+    """One sentence on how much common random numbers narrowed the intervals (or, with few replications,
+    that they did not), in ``lang`` (None: the language in force)."""
     ratios = [lookup(comparison.table, s, PRECISION_OUTCOME, "pairing_ratio")
               for s in comparison.settings.scenarios if s != comparison.settings.reference]
-    ratios = [r for r in ratios if math.isfinite(r)]
+    ratios = [r for r in ratios if math.isfinite(r) and r > 0]
     if not ratios:
         return ""
     lo, hi = min(ratios), max(ratios)
-    span = f"{lo:.1f} times" if abs(hi - lo) < 0.05 else f"{lo:.1f} to {hi:.1f} times"
-    return (f"Pairing by seed made the intervals of the differences in cumulative relapse share {span} narrower "
-            "than comparing independent runs would.")
+    if lo >= 1:
+        span = (tr("compare.span_one", lang, lo=lo) if abs(hi - lo) < 0.05
+                else tr("compare.span_range", lang, lo=lo, hi=hi))
+        return tr("compare.pairing", lang, span=span)
+    if hi < 1:
+        span = (tr("compare.span_one", lang, lo=1 / hi) if abs(1 / lo - 1 / hi) < 0.05
+                else tr("compare.span_range", lang, lo=1 / hi, hi=1 / lo))
+        return tr("compare.pairing_wider", lang, span=span, n=comparison.n_reps)
+    return tr("compare.pairing_mixed", lang, wider=1 / lo, narrower=hi, n=comparison.n_reps)
 
 
-def precision_sentence(comparison: Comparison) -> str:
+def precision_sentence(comparison: Comparison, lang: str | None = None) -> str:
     """Whether --precision was reached, and with how many replications."""
     p = comparison.precision
     s = comparison.settings
     if p is None:
         return ""
     worst = max(p.half_widths.values()) if p.half_widths else math.nan
-    if p.reached:
-        return (f"Precision reached after {len(p.seeds)} replications ({len(p.history)} batches): every difference "
-                f"in cumulative relapse share is known to within ±{worst * 100:.2f} percentage points "
-                f"(target below ±{s.precision * 100:.2f}).")
-    return (f"Precision NOT reached: stopped at the cap of {len(p.seeds)} replications with a largest half-width of "
-            f"±{worst * 100:.2f} percentage points (target below ±{s.precision * 100:.2f}); raise --max-reps or "
-            "relax --precision.")
+    key = "compare.precision_reached" if p.reached else "compare.precision_missed"
+    return tr(key, lang, n=len(p.seeds), batches=len(p.history), worst=worst * 100, target=s.precision * 100)

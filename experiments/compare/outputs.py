@@ -18,35 +18,35 @@ from experiments.compare.comparison import (
 from experiments.compare.figures import write_figures
 from experiments.compare.report import write_report
 from experiments.files import jsonable, timestamped_dir, write_json
+from experiments.glossary import write_glossary
+from experiments.i18n import resolve
+from experiments.tables import write_table
 
 RUN_COLUMNS = ("scenario", "seed", "run_id")
 
 
-def write_outputs(comparison: Comparison, directory: Path) -> list[Path]:
-    """Write the tables, figures, manifest and report of ``comparison`` into ``directory``."""
+def write_outputs(comparison: Comparison, directory: Path, fmt: str = "csv", lang: str | None = None) -> list[Path]:
+    """Write the tables (``fmt``: csv or parquet), figures, manifest, report and glossary of ``comparison``
+    into ``directory``; the figures and the words in ``lang`` (None: the language in force)."""
     directory = Path(directory)
-    written = []
-    path = directory / "comparison.csv"
-    comparison.table.to_csv(path, index=False)
-    written.append(path)
+    lang = resolve(lang)
+    written = [write_table(comparison.table, directory, "comparison", fmt)]
     runs = comparison.runs
     columns = [*RUN_COLUMNS, *outcome_columns(runs), "wall_time_s", "worker"]
     runs_out = runs[[c for c in columns if c in runs.columns]].sort_values(["seed", "scenario"], kind="stable")
     runs_out = runs_out.assign(paired=runs_out["seed"].isin(comparison.seeds))
-    path = directory / "runs.csv"
-    runs_out.to_csv(path, index=False)
-    written.append(path)
-    for name, frame in (("annual_bands.csv", annual_bands(comparison.annual, comparison.seeds)),
-                        ("county_relapse.csv", county_relapse(comparison.counties, comparison.seeds)),
-                        ("three_excesses.csv", three_excesses_table(comparison.annual, comparison.seeds))):
-        frame.to_csv(directory / name, index=False)
-        written.append(directory / name)
-    figures = write_figures(comparison, directory)
+    written.append(write_table(runs_out, directory, "runs", fmt))
+    for name, frame in (("annual_bands", annual_bands(comparison.annual, comparison.seeds)),
+                        ("county_relapse", county_relapse(comparison.counties, comparison.seeds)),
+                        ("three_excesses", three_excesses_table(comparison.annual, comparison.seeds))):
+        written.append(write_table(frame, directory, name, fmt))
+    figures = write_figures(comparison, directory, lang)
     written += list(figures.values())
     manifest = directory / "manifest.json"
     write_json(manifest, manifest_data(comparison))
     written.append(manifest)
-    written.append(write_report(comparison, figures, directory / "report.html"))
+    written.append(write_report(comparison, figures, directory / "report.html", lang))
+    written.append(write_glossary(directory, lang))
     return written
 
 

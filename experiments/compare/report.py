@@ -27,75 +27,55 @@ from experiments.compare.comparison import (
     lookup,
     outcome_columns,
     three_excesses_table,
+    warnings_for,
 )
 from experiments.compare.formats import (
-    OUTCOME_LABELS,
     format_value,
     headline_cells,
+    outcome_label,
     pairing_summary,
     precision_sentence,
 )
+from experiments.i18n import month_name, parameter_label, resolve, scenario_label, scenario_story, tr
 from experiments.report import render
 
-#: Plain names of the settings a scenario may change (dotted paths are not shown to readers).
-PLAIN_NAMES: dict[str, str] = {
-    "policy.monitoring.enabled": "Dynamic monitoring mechanism in operation",
-    "policy.monitoring.coverage": "Share of at-risk households the screening can reach",
-    "policy.monitoring.threshold_yuan": "Monitoring threshold (income per person per year)",
-    "policy.monitoring.responsive_assistance": "Households found by the monitoring receive help",
-    "policy.assistance.industrial.intensity": "Industrial assistance (relative to 2020)",
-    "policy.assistance.employment.intensity": "Employment assistance and public-welfare posts (relative to 2020)",
-    "policy.assistance.social.intensity": "Social-security assistance (relative to 2020)",
-    "policy.transition_subsidy.intensity": "Transition subsidies of registered households (relative to 2020)",
-    "policy.medical.inclusive_rate": "Medical reimbursement rate for everybody",
-    "policy.medical.preferential_rate": "Medical reimbursement rate for registered households",
-    "policy.enterprise_support.intensity": "Policy support for rural enterprises (relative to 2020)",
-    "policy.campaign.intensity": "Enterprise-village pairing campaign (relative to 2020)",
-    "policy.key_county_extra": "Extra allocation weight of key counties (0 = the usual tilt)",
-    "policy.dibao_line_2020_yuan": "Dibao line (yuan per person per year at 2020 prices)",
-    "policy.central_fund": "Central connection fund (relative to 2020)",
-    "policy.dibao_for_all_eligible": "Dibao open to every household below the dibao line",
-    "shocks.disaster.stress": "Extra chance per month that each county is hit by a disaster",
-    "macro.price_level": "Price of the main characteristic industry (1 = normal)",
-    "macro.migrant_demand": "Demand for migrant workers (1 = normal)",
-    "macro.illness_multiplier": "Frequency of costly illness (1 = normal)",
-    "population.n_households": "Simulated households",
-    "population.n_counties": "Simulated counties",
-    "sim.n_years": "Simulated years",
-}
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
-
-
-def write_report(comparison: Comparison, figures: Mapping[str, Path], path: Path) -> Path:
-    """Write ``report.html`` for ``comparison`` with the PNG ``figures`` embedded."""
+def write_report(comparison: Comparison, figures: Mapping[str, Path], path: Path, lang: str | None = None) -> Path:
+    """Write ``report.html`` for ``comparison`` with the PNG ``figures`` embedded, in ``lang`` (None:
+    the language in force)."""
     path = Path(path)
-    path.write_text(build_report(comparison, figures), encoding="utf-8")
+    path.write_text(build_report(comparison, figures, lang), encoding="utf-8")
     return path
 
 
-def build_report(comparison: Comparison, figures: Mapping[str, Path]) -> str:
-    """The HTML text of the brief (template ``comparison.html.j2``)."""
+def build_report(comparison: Comparison, figures: Mapping[str, Path], lang: str | None = None) -> str:
+    """The HTML text of the brief (template ``comparison.html.j2``, in Chinese ``comparison.zh.html.j2``)."""
     c = comparison
     s = c.settings
+    lang = resolve(lang)
     start = c.scenarios[s.reference].params.sim
+    now = datetime.now()
+    produced = f"{now.year}年{now.month}月{now.day}日" if lang == "zh" else now.strftime("%d %B %Y")
     return render(
-        "comparison.html.j2", c=c, reference=s.reference, scenarios=list(s.scenarios),
+        "comparison.html.j2", lang=lang, c=c, reference=scenario_label(s.reference, lang),
+        scenarios=[scenario_label(n, lang) for n in s.scenarios],
         first_year=start.start_year, last_year=start.start_year + start.n_years - 1,
-        produced=datetime.now().strftime("%d %B %Y"),
-        findings=_findings(c), p_reference=lookup(c.table, s.reference, BINARY_OUTCOME, "probability"),
-        stories=[(name + (" (reference)" if name == s.reference else ""),
-                  [p for p in c.scenarios[name].description.split("\n\n") if p.strip()]) for name in s.scenarios],
-        headline_labels=[_headline_label(o, c) for o in HEADLINE],
-        headline_rows=[(name, [headline_cells(c.table, name, o) for o in HEADLINE]) for name in s.scenarios],
-        figures=[(path, *_CAPTIONS.get(name, (name, ""))) for name, path in figures.items()],
-        costs=_costs(c), excesses=_three_excesses(c), pairing=_pairing(c),
-        pairing_sentence=pairing_summary(c), precision=precision_sentence(c),
-        definitions=_definitions(c), differences=_differences(c),
-        outcomes=[(OUTCOME_LABELS.get(o, (o,))[0], [headline_cells(c.table, n, o) for n in s.scenarios])
+        produced=produced, glossary_link=True, warnings=warnings_for(c.n_reps, outcome_columns(c.runs), lang),
+        findings=_findings(c, lang), p_reference=lookup(c.table, s.reference, BINARY_OUTCOME, "probability"),
+        stories=[(scenario_label(name, lang) + (f" ({tr('compare.reference', lang)})" if name == s.reference else ""),
+                  [p for p in scenario_story(name, c.scenarios[name].description, lang).split("\n\n") if p.strip()])
+                 for name in s.scenarios],
+        headline_labels=[_headline_label(o, c, lang) for o in HEADLINE],
+        headline_rows=[(scenario_label(name, lang), [headline_cells(c.table, name, o, lang) for o in HEADLINE])
+                       for name in s.scenarios],
+        figures=[(path, tr(f"compare.cap.{name}", lang), tr(f"compare.cap.{name}.text", lang))
+                 if f"compare.cap.{name}" in _CAPTION_KEYS else (path, name, "") for name, path in figures.items()],
+        costs=_costs(c, lang), excesses=_three_excesses(c, lang), pairing=_pairing(c, lang),
+        pairing_sentence=pairing_summary(c, lang), precision=precision_sentence(c, lang),
+        definitions=_definitions(c, lang), differences=_differences(c, lang),
+        outcomes=[(outcome_label(o, lang), [headline_cells(c.table, n, o, lang) for n in s.scenarios])
                   for o in outcome_columns(c.runs)],
-        made=_made(c),
+        made=_made(c, lang),
     )
 
 
@@ -104,7 +84,7 @@ def build_report(comparison: Comparison, figures: Mapping[str, Path]) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _findings(c: Comparison) -> list[dict[str, Any]]:
+def _findings(c: Comparison, lang: str) -> list[dict[str, Any]]:
     s = c.settings
     table = c.table
     items = []
@@ -114,56 +94,36 @@ def _findings(c: Comparison) -> list[dict[str, Any]]:
         diff = lookup(table, name, PRECISION_OUTCOME, "diff_mean")
         lo = lookup(table, name, PRECISION_OUTCOME, "diff_ci_low")
         hi = lookup(table, name, PRECISION_OUTCOME, "diff_ci_high")
-        change = "more" if lo > 0 else "fewer" if hi < 0 else ""
+        change = tr("compare.more", lang) if lo > 0 else tr("compare.fewer", lang) if hi < 0 else ""
         cost = lookup(table, name, "fiscal_cost_total_yuan", "diff_mean")
         clo = lookup(table, name, "fiscal_cost_total_yuan", "diff_ci_low")
         chi = lookup(table, name, "fiscal_cost_total_yuan", "diff_ci_high")
         if clo > 0:
-            money = f"costs {format_value('fiscal_cost_total_yuan', cost)} more"
+            money = tr("compare.costs_more", lang, x=format_value("fiscal_cost_total_yuan", cost, lang=lang))
         elif chi < 0:
-            money = f"saves {format_value('fiscal_cost_total_yuan', -cost)}"
+            money = tr("compare.saves", lang, x=format_value("fiscal_cost_total_yuan", -cost, lang=lang))
         else:
-            money = "costs about the same"
-        items.append({"name": name, "change": change, "points": f"{abs(diff) * 100:.2f}",
+            money = tr("compare.costs_same", lang)
+        items.append({"name": scenario_label(name, lang), "change": change, "points": f"{abs(diff) * 100:.2f}",
                       "p": lookup(table, name, BINARY_OUTCOME, "probability"), "money": money})
     return items
 
 
-def _headline_label(outcome: str, c: Comparison) -> str:
+def _headline_label(outcome: str, c: Comparison, lang: str) -> str:
     years = c.scenarios[c.settings.reference].params.sim.n_years
-    labels = {
-        "relapse_rate_peak": "Highest yearly relapse rate (share of formerly poor households)",
-        "relapse_cum_share": "Formerly poor households that relapsed at least once",
-        "large_scale_relapse": "Chance of large-scale relapse",
-        "poverty_rate_final": "Poverty rate in the last year (share of rural residents)",
-        "fiscal_cost_total_yuan": "Public spending over the period",
-        "three_excesses_years": f"Years (of {years}) in which the three excesses hold",
-    }
-    return labels.get(outcome, OUTCOME_LABELS[outcome][0])
+    key = f"compare.head.{outcome}"
+    return tr(key, lang, years=years) if key in _HEADLINE_KEYS else outcome_label(outcome, lang)
 
 
-_CAPTIONS = {
-    "fan_charts": ("How relapse and poverty develop", "Each line is the middle simulation (median) of a path; "
-                   "the shaded band holds 80% of the simulations (from the 10% to the 90% mark). Relapse rate: "
-                   "formerly poor households that are poor in December but were not poor a year before, as a share "
-                   "of all formerly poor households. Poverty rate: residents of poor households as a share of all "
-                   "rural residents."),
-    "county_heatmap": ("Where relapse happens", "Relapse rate of each county in each year, averaged over the "
-                       "simulations. Blue shades lie below the large-scale threshold, red shades at or above it; a "
-                       "dot marks a county-year whose average reaches the threshold."),
-    "large_scale_probability": ("How likely is large-scale relapse?", "Share of simulations in which at least "
-                                "one county in at least one year reached the large-scale threshold, with its 95% "
-                                "Wilson interval."),
-    "three_excesses": ("Do the three excesses hold?", "In how many simulations (of all) the income growth of "
-                       "formerly poor counties exceeded GDP growth, urban income growth and rural income growth, "
-                       "year by year."),
-    "cost_vs_averted": ("Cost against relapses averted", "Each point compares a path with the reference on the "
-                        "same histories: to the right, fewer household relapses; upwards, more public spending. "
-                        "Bars are 95% intervals of the differences."),
-}
+#: Outcomes with a headline label of their own, and figures with a caption, in the catalogue.
+_HEADLINE_KEYS = {f"compare.head.{o}" for o in ("relapse_rate_peak", "relapse_cum_share", "large_scale_relapse",
+                                                "poverty_rate_final", "fiscal_cost_total_yuan",
+                                                "three_excesses_years")}
+_CAPTION_KEYS = {f"compare.cap.{f}" for f in ("fan_charts", "county_heatmap", "large_scale_probability",
+                                              "three_excesses", "cost_vs_averted")}
 
 
-def _costs(c: Comparison) -> list[list[str]]:
+def _costs(c: Comparison, lang: str) -> list[list[str]]:
     s = c.settings
     rows = []
     for name in s.scenarios:
@@ -173,90 +133,78 @@ def _costs(c: Comparison) -> list[list[str]]:
         cost = lookup(c.table, name, "fiscal_cost_total_yuan", "diff_mean")
         ratio = lookup(c.table, name, "fiscal_cost_total_yuan", "cost_per_relapse_averted")
         if math.isfinite(ratio) and cost > 0:
-            meaning = f"{ratio:,.0f} yuan of extra spending per household relapse averted"
+            meaning = tr("compare.per_averted", lang, x=ratio)
         elif math.isfinite(ratio):
-            meaning = f"{ratio:,.0f} yuan saved per extra household relapse"
+            meaning = tr("compare.per_extra", lang, x=ratio)
         elif cost > 0:
-            meaning = "costs more and does not avert relapses"
+            meaning = tr("compare.no_avert", lang)
         else:
-            meaning = "saves money and averts relapses"
-        rows.append([name, format_value(RELAPSE_EVENTS, -events),
-                     format_value("fiscal_cost_total_yuan", cost, diff=True), meaning])
+            meaning = tr("compare.both_good", lang)
+        rows.append([scenario_label(name, lang), format_value(RELAPSE_EVENTS, -events, lang=lang),
+                     format_value("fiscal_cost_total_yuan", cost, diff=True, lang=lang), meaning])
     return rows
 
 
-def _three_excesses(c: Comparison) -> dict[str, Any]:
+def _three_excesses(c: Comparison, lang: str) -> dict[str, Any]:
     te = three_excesses_table(c.annual, c.seeds)
     years = sorted(te["year"].unique())
     rows = []
     for name in c.settings.scenarios:
         d = te[te["scenario"] == name].set_index("year")
-        rows.append([name, *(f'{int(d.at[y, "years_held"])} of {int(d.at[y, "n"])}' if y in d.index else ""
-                             for y in years)])
-    return {"header": ["Policy path", *years], "rows": rows}
+        rows.append([scenario_label(name, lang),
+                     *(tr("num.of", lang, k=int(d.at[y, "years_held"]), n=int(d.at[y, "n"])) if y in d.index else ""
+                       for y in years)])
+    return {"header": [tr("compare.policy_path", lang), *years], "rows": rows}
 
 
-def _pairing(c: Comparison) -> dict[str, Any]:
+def _pairing(c: Comparison, lang: str) -> dict[str, Any]:
     s = c.settings
     outcomes = [o for o in HEADLINE if o != BINARY_OUTCOME]
-    rows = [[name, *(_ratio(lookup(c.table, name, o, "pairing_ratio")) for o in outcomes)]
+    rows = [[scenario_label(name, lang), *(_ratio(lookup(c.table, name, o, "pairing_ratio"), lang) for o in outcomes)]
             for name in s.scenarios if name != s.reference]
-    return {"header": ["Policy path", *(OUTCOME_LABELS[o][0] for o in outcomes)], "rows": rows}
+    return {"header": [tr("compare.policy_path", lang), *(outcome_label(o, lang) for o in outcomes)], "rows": rows}
 
 
-def _definitions(c: Comparison) -> list[tuple[str, str]]:
+def _definitions(c: Comparison, lang: str) -> list[tuple[str, str]]:
     s = c.settings
     p = c.scenarios[s.reference].params
     ref_annual = c.annual[(c.annual["scenario"] == s.reference) & c.annual["seed"].isin(c.seeds)]
     by_year = ref_annual.groupby("year")[["poverty_line_yuan", "monitoring_threshold_yuan"]].mean()
     first, last = by_year.index.min(), by_year.index.max()
     thresholds = sorted({float(sc.params.metrics.large_scale.county_threshold) for sc in c.scenarios.values()})
-    large = " or ".join(f"{t:.0%}" for t in thresholds)
+    large = tr("def.or", lang).join(f"{t:.0%}" for t in thresholds)
     mon = p.policy.monitoring.threshold_yuan.to_data()
-    mon_text = (", ".join(f"{v:,.0f} yuan from {_when(k)}" for k, v in mon.items()) if isinstance(mon, dict)
-                else f"{mon:,.0f} yuan")
+    sep = "，" if lang == "zh" else ", "
+    mon_text = (sep.join(tr("def.yuan_from", lang, value=v, when=_when(k, lang)) for k, v in mon.items())
+                if isinstance(mon, dict) else tr("def.yuan", lang, value=mon))
     counties = c.counties[(c.counties["scenario"] == s.reference)].drop_duplicates("county")
     kinds = counties["county_type"].value_counts()
     pop = p.population
     per_county = pop.n_households / pop.n_counties
+    kinds_text = ("、" if lang == "zh" else ", ").join(
+        f"{int(kinds.get(k, 0))} {tr(f'def.counties.{k}', lang)}" for k in ("key", "formerly_poor", "never_poor"))
     items = [
-        ("Poverty line", f"{p.poverty_line_2020_yuan:,.0f} yuan net income per person per year in 2020 (the "
-         "official line of 2,300 yuan at 2010 prices), raised with prices each year: "
-         f"{by_year.at[first, 'poverty_line_yuan']:,.0f} yuan in {first} and "
-         f"{by_year.at[last, 'poverty_line_yuan']:,.0f} yuan in {last}. A household is poor when its income per "
-         "person, after rigid medical and schooling costs, is below the line in December"
-         + (", or when it cannot pay for basic medical care or schooling, or lives in an unsafe house (the "
-            "“three guarantees”)" if p.metrics.three_guarantees_check else "") + "."),
-        ("Formerly poor household", "A household registered as poor before 2021 (a fixed list)."),
-        ("Relapse", "A formerly poor household that is poor in December of a year and was not poor a year "
-         "earlier. The relapse rate of a year is the number of relapses divided by all formerly poor households."),
-        ("Large-scale relapse", f"A county whose relapse rate in a year reaches {large} of its formerly poor "
-         "households. There is no official figure; this threshold is a modelling choice and can be changed. A "
-         "simulation has large-scale relapse when any county does in any year. Simulated counties have about "
-         f"{per_county:,.0f} households each; small simulated counties show more chance variation in their rates "
-         "than real ones, so the chance of large-scale relapse is best compared between paths."),
-        ("Monitoring threshold", f"Households with income per person below it are screened for risk: {mon_text}; "
-         f"after 2022 raised with prices ({by_year.at[last, 'monitoring_threshold_yuan']:,.0f} yuan in {last})."),
-        ("Three excesses", "In a year, per-capita income in formerly poor counties grows faster than GDP "
-         "(nominal), than urban per-capita income and than rural per-capita income of all counties."),
-        ("Public spending", "Everything the simulated governments pay: pensions, dibao, transition subsidies, "
-         "public-welfare posts, industrial and employment assistance, medical insurance and assistance, education "
-         "support, housing renovation, enterprise support and rural construction; in nominal yuan for the whole "
-         f"province ({pop.n_counties} counties of about {pop.real_households_per_county:,.0f} households each)."),
-        ("Household relapses over the period", "The relapses of all years added up (a household that relapses "
-         "twice counts twice), scaled to the real province."),
-        ("Relative poverty", f"Income below {p.metrics.relative_poverty_share:.0%} of the rural median."),
-        ("Counties", ", ".join(f"{int(kinds.get(k, 0))} {label}" for k, label in (
-            ("key", "key counties for national rural revitalisation"),
-            ("formerly_poor", "other formerly poor counties"),
-            ("never_poor", "counties never designated poor"))) + "."),
-        ("95% interval", "For an average: the range that would contain the model's true average in 95 of 100 "
-         "repetitions of this study (Student t). For a chance: Wilson's interval."),
+        (tr("def.poverty_line", lang), tr(
+            "def.poverty_line.text", lang, line=p.poverty_line_2020_yuan, first=first, last=last,
+            first_value=by_year.at[first, "poverty_line_yuan"], last_value=by_year.at[last, "poverty_line_yuan"],
+            guarantees=tr("def.guarantees", lang) if p.metrics.three_guarantees_check else "")),
+        (tr("def.formerly_poor", lang), tr("def.formerly_poor.text", lang)),
+        (tr("def.relapse", lang), tr("def.relapse.text", lang)),
+        (tr("def.large_scale", lang), tr("def.large_scale.text", lang, large=large, per_county=per_county)),
+        (tr("def.monitoring_threshold", lang), tr("def.monitoring_threshold.text", lang, mon=mon_text, last=last,
+                                                  last_value=by_year.at[last, "monitoring_threshold_yuan"])),
+        (tr("def.three_excesses", lang), tr("def.three_excesses.text", lang)),
+        (tr("def.spending", lang), tr("def.spending.text", lang, counties=pop.n_counties,
+                                      per_county=pop.real_households_per_county)),
+        (tr("def.events", lang), tr("def.events.text", lang)),
+        (tr("def.relative", lang), tr("def.relative.text", lang, share=p.metrics.relative_poverty_share)),
+        (tr("def.counties", lang), kinds_text + ("。" if lang == "zh" else ".")),
+        (tr("def.interval", lang), tr("def.interval.text", lang)),
     ]
     return items
 
 
-def _differences(c: Comparison) -> dict[str, Any]:
+def _differences(c: Comparison, lang: str) -> dict[str, Any]:
     from model.params import parameter_table
 
     names = list(c.settings.scenarios)
@@ -267,25 +215,25 @@ def _differences(c: Comparison) -> dict[str, Any]:
         values = [_data(c.scenarios[n].params.get(path)) for n in names]
         if len({json.dumps(v, sort_keys=True) for v in values}) <= 1:
             continue
-        label = PLAIN_NAMES.get(path, row["doc"].rstrip("."))
-        rows.append((path, label, [_plain_value(v, row["unit"]) for v in values]))
-    return {"names": names, "rows": rows, "params": c.scenarios[c.settings.reference].params}
+        label = parameter_label(path, lang, default=row["doc"].rstrip("."))
+        rows.append((path, label, [_plain_value(v, row["unit"], lang) for v in values]))
+    return {"names": [scenario_label(n, lang) for n in names], "rows": rows,
+            "params": c.scenarios[c.settings.reference].params}
 
 
-def _made(c: Comparison) -> dict[str, Any]:
+def _made(c: Comparison, lang: str) -> dict[str, Any]:
     from model.results import environment
 
     env = environment()
     git = env.get("git") or {}
     seeds = c.seeds
-    seed_text = f"{seeds[0]} to {seeds[-1]}" if seeds == list(range(seeds[0], seeds[-1] + 1)) else \
-        ", ".join(map(str, seeds))
+    seed_text = (tr("compare.seeds_range", lang, a=seeds[0], b=seeds[-1])
+                 if seeds == list(range(seeds[0], seeds[-1] + 1)) else ", ".join(map(str, seeds)))
     failed = len(c.failures)
     return {"seeds": seed_text,
-            "failures": (f" {failed} simulation(s) failed; their histories were left out of every path so that the "
-                         "comparison stays paired." if failed else " No simulation failed."),
-            "commit": git.get("commit") or "unknown (not a git checkout)",
-            "dirty": " with uncommitted changes" if git.get("dirty") else "",
+            "failures": tr("compare.failures", lang, n=failed) if failed else tr("compare.no_failures", lang),
+            "commit": git.get("commit") or tr("compare.unknown_commit", lang),
+            "dirty": tr("compare.dirty", lang) if git.get("dirty") else "",
             "version": env.get("packages", {}).get("ruralsim", "unknown"), "python": env.get("python", "")}
 
 
@@ -294,45 +242,46 @@ def _made(c: Comparison) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 
 
-def _ratio(r: float) -> str:
-    return f"{r:.1f}×" if math.isfinite(r) else "n/a"
+def _ratio(r: float, lang: str) -> str:
+    return tr("num.times", lang, x=r) if math.isfinite(r) else tr("num.na", lang)
 
 
 def _data(value: Any) -> Any:
     return value.to_data() if hasattr(value, "to_data") else value
 
 
-def _when(key: str) -> str:
-    """'2023' → '2023'; '2023-06' → 'June 2023'."""
+def _when(key: str, lang: str = "en") -> str:
+    """'2023' → '2023'; '2023-06' → 'June 2023' (Chinese: '2023年6月')."""
     key = str(key)
     if "-" in key:
         year, month = key.split("-", 1)
-        return f"{_MONTHS[int(month) - 1]} {year}"
-    return key
+        return f"{year}年{int(month)}月" if lang == "zh" else f"{month_name(int(month), lang)} {year}"
+    return f"{key}年" if lang == "zh" else key
 
 
-def _plain_number(value: float, unit: str) -> str:
+def _plain_number(value: float, unit: str, lang: str = "en") -> str:
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return tr("cli.yes", lang) if value else tr("cli.no", lang)
     u = unit.lower()
     if u.startswith("flag"):
-        return "yes" if value >= 0.5 else "no"
+        return tr("cli.yes", lang) if value >= 0.5 else tr("cli.no", lang)
     if u.startswith("share") or u.startswith("probability"):
         return f"{value * 100:.0f}%" if abs(value * 100 - round(value * 100)) < 1e-9 else f"{value * 100:.1f}%"
     if "yuan" in u:
-        return f"{value:,.0f} yuan"
+        return tr("def.yuan", lang, value=value)
     if isinstance(value, float) and value.is_integer() and abs(value) >= 100:
         return f"{value:,.0f}"
     return f"{value:,g}"
 
 
-def _plain_value(value: Any, unit: str) -> str:
+def _plain_value(value: Any, unit: str, lang: str = "en") -> str:
     """A setting's value in words: schedules as 'A from 2021; B from June 2023'."""
     if isinstance(value, Mapping):
-        return "; ".join(f"{_plain_number(v, unit)} from {_when(k)}" for k, v in value.items())
+        return "; ".join(tr("compare.from", lang, value=_plain_number(v, unit, lang), when=_when(k, lang))
+                         for k, v in value.items())
     if isinstance(value, list | tuple):
-        return ", ".join(_plain_number(v, unit) for v in value)
+        return ", ".join(_plain_number(v, unit, lang) for v in value)
     if isinstance(value, int | float):
-        return _plain_number(value, unit)
+        return _plain_number(value, unit, lang)
     return str(value)
 

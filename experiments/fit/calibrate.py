@@ -146,16 +146,19 @@ def de_sizes(budget: int, n_free: int) -> tuple[int, int]:
 
 def calibrate(scenario: str, target_paths: Sequence[Path], budget: int, seeds: int, households: int | None,
               counties: int | None, seed: int = 1, free: Sequence[FreeParameter] = FREE_PARAMETERS,
-              progress=None) -> dict[str, Any]:
-    """Run the calibration; returns the fitted values, distance, rows and history (no files)."""
+              progress=None, seed_base: int = 1, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run the calibration; returns the fitted values, distance, rows and history (no files).
+
+    ``seed`` is the optimiser's; the replications of every candidate use the seeds ``seed_base`` to
+    ``seed_base + seeds - 1``; ``overrides`` are dotted-path overrides of every run (``--set``)."""
     all_targets = read_all(target_paths)
     targets = fittable(all_targets)
     if not targets:
         raise TargetError(["no fittable targets: give levels or intervals with a tolerance > 0 and weight > 0"])
-    base = load_params(scenario, size_overrides(households, counties, None))
+    base = load_params(scenario, {**(overrides or {}), **size_overrides(households, counties, None)})
     base = base.with_overrides({"sim.n_years": horizon_years(base, targets)})
     pop, maxiter = de_sizes(budget, len(free))
-    obj = Objective(base, free, targets, range(1, seeds + 1), budget, progress)
+    obj = Objective(base, free, targets, range(seed_base, seed_base + seeds), budget, progress)
     t0 = time.perf_counter()
     res = optimize.differential_evolution(
         obj, [(p.lo, p.hi) for p in free], popsize=pop, maxiter=maxiter, init="latinhypercube",
@@ -170,6 +173,7 @@ def calibrate(scenario: str, target_paths: Sequence[Path], budget: int, seeds: i
         r["contribution"] = c
     return {
         "scenario": scenario, "free": list(free), "fitted": dict(zip([p.path for p in free], x, strict=True)),
+        "overrides": dict(overrides or {}),
         "distance": d, "rows": rows, "targets": targets, "reps": reps, "history": [h[1] for h in obj.history],
         "meta": {"budget": budget, "evaluated": len(obj.history), "seeds": list(obj.seeds), "seed": seed,
                  "households": base.population.n_households, "counties": base.population.n_counties,
@@ -187,7 +191,9 @@ def _round(value: float, lo: float, hi: float) -> float:
 
 def scenario_yaml(result: dict[str, Any]) -> str:
     meta = result["meta"]
-    fitted = {p.path: _round(result["fitted"][p.path], p.lo, p.hi) for p in result["free"]}
+    # the --set overrides the fit ran with belong to the fitted scenario too
+    fitted = {**result.get("overrides", {}),
+              **{p.path: _round(result["fitted"][p.path], p.lo, p.hi) for p in result["free"]}}
     params = {k: v for k, v in fitted.items() if not k.startswith("policy.")}
     policy = {k.removeprefix("policy."): v for k, v in fitted.items() if k.startswith("policy.")}
     doc = {
@@ -206,42 +212,43 @@ def scenario_yaml(result: dict[str, Any]) -> str:
     return yaml.safe_dump(doc, sort_keys=False, width=100, allow_unicode=True)
 
 
-def write_outputs(result: dict[str, Any], out: Path) -> None:
-    """``calibrated.yaml``, the fit report (Markdown, HTML), ``calibration.json`` and figures."""
+def write_outputs(result: dict[str, Any], out: Path, lang: str | None = None) -> None:
+    """``calibrated.yaml``, the fit report (Markdown, HTML; headings, tables and figures in ``lang``,
+    None: the language in force), ``calibration.json`` and figures."""
+    from experiments.i18n import resolve, tr
+
+    lang = resolve(lang)
     meta = result["meta"]
     (out / "calibrated.yaml").write_text(scenario_yaml(result), encoding="utf-8")
     fig_dir = out / "figures"
     fig_dir.mkdir()
     figs = [f for f in (
         targets_figure(result["targets"], result["rows"], fig_dir / "targets.png",
-                                   f"Best candidate: distance {result['distance']:.3g}"),
+                       tr("fit.cal_best", lang, distance=result["distance"]), lang),
         series_figure(result["targets"], result["reps"].annual_long(), fig_dir / "series.png",
-                                  "Best candidate: mean and 90% band over replications")
+                      tr("fit.cal_series", lang), lang)
         if result["reps"] is not None else None,
-        history_figure(result["history"], fig_dir / "history.png"),
+        history_figure(result["history"], fig_dir / "history.png", lang),
     ) if f is not None]
-    p_header = ["parameter", "search range", "fitted", "why this range"]
+    p_header = tr("fit.p_header", lang).split("|")
     p_rows = [[p.path, f"[{number(p.lo, 4)}, {number(p.hi, 4)}]", number(result["fitted"][p.path], 4), p.reason]
               for p in result["free"]]
-    t_header = ["target", "indicator", "year", "value", "tolerance", "simulated mean", "90% interval", "weight",
-                "contribution"]
+    t_header = tr("fit.t_header", lang).split("|")
     t_rows = [[r["id"], r["indicator"], r["year"], r["value"],
-               number(r["tolerance"], 4) + (" (relative)" if r["relative_tolerance"] else ""),
+               number(r["tolerance"], 4) + (tr("fit.relative", lang) if r["relative_tolerance"] else ""),
                number(r["simulated_mean"], 4), f"{number(r['simulated_p05'], 4)} – {number(r['simulated_p95'], 4)}",
                number(r["weight"], 4), f"{r['contribution']:.4f}"] for r in result["rows"]]
-    intro = (f"Scenario `{result['scenario']}`, {meta['households']:,} households in {meta['counties']} counties, "
-             f"{meta['years']}; differential evolution (population {meta['popsize']} per parameter, "
-             f"{meta['maxiter']} generations) evaluated {meta['evaluated']} candidates (budget {meta['budget']}), "
-             f"each over {len(meta['seeds'])} replications on the same seeds. Distance = Σ w·((mean − target) / "
-             f"tolerance)² / Σ w; the contributions below add up to it.")
-    title = f"Calibration of '{result['scenario']}': distance {result['distance']:.4g}"
-    md = [f"# {title}", "", intro, "", "## Fitted parameters", "", markdown_table(p_header, p_rows), "",
-          "## Targets", "", markdown_table(t_header, t_rows), ""]
+    intro = tr("fit.cal_intro", lang, scenario=result["scenario"], households=meta["households"],
+               counties=meta["counties"], years=meta["years"], popsize=meta["popsize"], maxiter=meta["maxiter"],
+               evaluated=meta["evaluated"], budget=meta["budget"], n=len(meta["seeds"]))
+    title = tr("fit.cal_title", lang, scenario=result["scenario"], distance=result["distance"])
+    md = [f"# {title}", "", intro, "", f"## {tr('fit.fitted', lang)}", "", markdown_table(p_header, p_rows), "",
+          f"## {tr('fit.targets', lang)}", "", markdown_table(t_header, t_rows), ""]
     md += [f"![{f.stem}](figures/{f.name})" for f in figs]
     (out / "fit_report.md").write_text("\n".join(md) + "\n", encoding="utf-8")
     (out / "fit_report.html").write_text(
-        render("calibration.html.j2", title=title, intro=intro, parameter_header=p_header, parameter_rows=p_rows,
-               target_header=t_header, target_rows=t_rows, figures=figs), encoding="utf-8")
+        render("calibration.html.j2", lang=lang, title=title, intro=intro, parameter_header=p_header,
+               parameter_rows=p_rows, target_header=t_header, target_rows=t_rows, figures=figs), encoding="utf-8")
     clean = [{k: v for k, v in r.items()} for r in result["rows"]]
     (out / "calibration.json").write_text(json.dumps({
         "fitted": result["fitted"], "distance": result["distance"], "history": result["history"],

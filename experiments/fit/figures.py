@@ -19,6 +19,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from experiments.fit.targets import INTERVAL_TAIL, Target
+from experiments.fonts import figure_fonts
+from experiments.i18n import indicator_label, resolve, tr
 
 
 def _band(t: Target) -> tuple[float, float] | None:
@@ -33,7 +35,7 @@ def _band(t: Target) -> tuple[float, float] | None:
 
 
 def targets_figure(targets: Sequence[Target], rows: Sequence[Mapping[str, Any]], path: Path,
-                   title: str) -> Path | None:
+                   title: str, lang: str | None = None) -> Path | None:
     """Standardised position of each level/interval target's simulation inside its band."""
     items = []
     for t, r in zip(targets, rows, strict=True):
@@ -45,17 +47,22 @@ def targets_figure(targets: Sequence[Target], rows: Sequence[Mapping[str, Any]],
                       (r["simulated_p95"] - c) / h, r["pass"]))
     if not items:
         return None
+    with figure_fonts(lang):
+        return _targets_figure(items, path, title, lang)
+
+
+def _targets_figure(items: list, path: Path, title: str, lang: str | None) -> Path:
     fig = Figure(figsize=(8, 0.32 * len(items) + 1.4))
     ax = fig.add_subplot()
     y = np.arange(len(items))[::-1]
-    ax.axvspan(-1, 1, color="#d9efd9", zorder=0, label="target ± tolerance")
+    ax.axvspan(-1, 1, color="#d9efd9", zorder=0, label=tr("fit.fig.band", lang))
     ax.axvline(0, color="#4a4", lw=0.8)
     for yi, (_, m, lo, hi, ok) in zip(y, items, strict=True):
         color = "#2a7" if ok else "#c33"
         ax.plot([lo, hi], [yi, yi], color=color, lw=2)
         ax.plot([m], [yi], "o", color=color)
     ax.set_yticks(y, [i[0] for i in items], fontsize=8)
-    ax.set_xlabel("(simulated − target) / tolerance  (dot: mean; line: 90% of replications)")
+    ax.set_xlabel(tr("fit.fig.position", lang))
     ax.set_title(title, fontsize=10)
     lim = max(3.0, min(10.0, max(abs(v) for i in items for v in i[1:4] if math.isfinite(v)) * 1.1))
     ax.set_xlim(-lim, lim)
@@ -64,7 +71,8 @@ def targets_figure(targets: Sequence[Target], rows: Sequence[Mapping[str, Any]],
     return path
 
 
-def series_figure(targets: Sequence[Target], annual_long: pd.DataFrame, path: Path, title: str) -> Path | None:
+def series_figure(targets: Sequence[Target], annual_long: pd.DataFrame, path: Path, title: str,
+                  lang: str | None = None) -> Path | None:
     """Annual indicators with targets: mean and 90% band over replications, targets as bars."""
     names = []
     for t in targets:
@@ -72,6 +80,12 @@ def series_figure(targets: Sequence[Target], annual_long: pd.DataFrame, path: Pa
             names.append(t.indicator)
     if not names:
         return None
+    with figure_fonts(lang):
+        return _series_figure(targets, annual_long, names, path, title, lang)
+
+
+def _series_figure(targets: Sequence[Target], annual_long: pd.DataFrame, names: list[str], path: Path, title: str,
+                   lang: str | None) -> Path:
     n = len(names)
     cols = min(3, n)
     rows_n = math.ceil(n / cols)
@@ -94,7 +108,7 @@ def series_figure(targets: Sequence[Target], annual_long: pd.DataFrame, path: Pa
                 ax.errorbar([(a + b) / 2], [t.lo], yerr=[[tol], [tol]], fmt="s", color="#c60", ms=4, capsize=3)
             else:
                 ax.fill_between([a - 0.3, b + 0.3], t.lo - tol, t.hi + tol, color="#c60", alpha=0.2, lw=0)
-        ax.set_title(name, fontsize=9)
+        ax.set_title(f"{indicator_label(name, lang)}\n{name}" if resolve(lang) == "zh" else name, fontsize=9)
         ax.tick_params(labelsize=7)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
@@ -102,19 +116,20 @@ def series_figure(targets: Sequence[Target], annual_long: pd.DataFrame, path: Pa
     return path
 
 
-def history_figure(history: Sequence[float], path: Path) -> Path | None:
+def history_figure(history: Sequence[float], path: Path, lang: str | None = None) -> Path | None:
     """Distance of each evaluated candidate (dots) and the best so far (line)."""
     if not history:
         return None
     d = np.asarray(history, dtype=float)
-    fig = Figure(figsize=(6, 3.2))
-    ax = fig.add_subplot()
-    ax.plot(np.arange(1, len(d) + 1), d, ".", color="#999", label="candidate")
-    ax.plot(np.arange(1, len(d) + 1), np.minimum.accumulate(d), color="#247", label="best so far")
-    ax.set_yscale("log")
-    ax.set_xlabel("candidate evaluated")
-    ax.set_ylabel("weighted distance")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    with figure_fonts(lang):
+        fig = Figure(figsize=(6, 3.2))
+        ax = fig.add_subplot()
+        ax.plot(np.arange(1, len(d) + 1), d, ".", color="#999", label=tr("fit.fig.candidate", lang))
+        ax.plot(np.arange(1, len(d) + 1), np.minimum.accumulate(d), color="#247", label=tr("fit.fig.best", lang))
+        ax.set_yscale("log")
+        ax.set_xlabel(tr("fit.fig.evaluated", lang))
+        ax.set_ylabel(tr("fit.fig.distance", lang))
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(path, dpi=110)
     return path

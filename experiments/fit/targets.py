@@ -1,7 +1,8 @@
 """Target files: what the model should reproduce, and the rules that say whether it does.
 
 Shipped target files live in ``experiments/targets/`` (``in_sample.csv``: the 2017-2020 patterns
-the calibration fits, derived from the reference calibration targets (data/calibration_targets.csv) with their source keys;
+the calibration fits, derived from the reference calibration targets (data/calibration_targets.csv) with
+their source keys;
 ``out_of_sample.csv``: patterns the calibration does not see — the first transition year and
 poverty again after exit).
 

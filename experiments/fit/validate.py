@@ -4,8 +4,9 @@ Pattern-oriented validation (Grimm et al. 2005): the scenario (default ``histori
 ``--seeds`` replications (default 20, common random numbers); each target of the target files
 (default the shipped in-sample targets, :mod:`experiments.fit.targets` for the format) gets the
 simulated mean and 90% interval over replications, its tolerance and pass/fail; the overall score
-is the share of targets that pass. Output directory: ``validation.md``, ``validation.html``,
-``validation.csv``, ``figures/*.png``; ``--json FILE`` writes the rows as a JSON list.
+is the share of targets that pass. Output directory: ``validation.md``, ``validation.html`` (one
+self-contained file, figures inside), the ``validation`` table (``--format``: csv or parquet),
+``figures/*.png``; ``--json FILE`` writes the rows as a JSON list.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from experiments.fit.figures import series_figure, targets_figure
 from experiments.fit.replications import load_params, replicate, size_overrides, target_rows
 from experiments.fit.targets import read_all
+from experiments.i18n import indicator_label, resolve, tr
 from experiments.report import markdown_table, number, render
 
 DEFAULT_SCENARIO = "historical"
@@ -30,16 +32,28 @@ JSON_KEYS = ("id", "indicator", "year", "value", "tolerance", "relative_toleranc
              "simulated_p05", "simulated_p95", "n_runs", "pass", "source", "note")
 
 
+def seed_warnings(seeds: int, lang: str | None = None) -> list[str]:
+    """Why fewer than :data:`MIN_SEEDS` replications give only an indicative validation (empty otherwise), in
+    ``lang`` (None: the language in force)."""
+    if seeds >= MIN_SEEDS:
+        return []
+    reps = tr("warn.reps_one" if seeds == 1 else "warn.reps_many", lang, n=seeds)
+    return [tr("warn.validation", lang, reps=reps, n=seeds, least=MIN_SEEDS)]
+
+
 def score(rows: Sequence[dict[str, Any]]) -> float:
     """Share of targets that pass."""
     return sum(bool(r["pass"]) for r in rows) / len(rows) if rows else float("nan")
 
 
 def validate(scenario: str, target_paths: Sequence[Path], seeds: int, households: int | None = None,
-             counties: int | None = None, seed_base: int = 1, progress=None) -> dict[str, Any]:
-    """Run the validation; returns ``{"rows", "score", "targets", "reps", "meta"}`` (no files)."""
+             counties: int | None = None, seed_base: int = 1, progress=None, years: int | None = None,
+             overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run the validation; returns ``{"rows", "score", "targets", "reps", "meta"}`` (no files).
+
+    ``overrides`` are dotted-path overrides of every run (``--set``), on top of the scenario."""
     targets = read_all(target_paths)
-    params = load_params(scenario, size_overrides(households, counties, None))
+    params = load_params(scenario, {**(overrides or {}), **size_overrides(households, counties, years)})
     t0 = time.perf_counter()
     reps = replicate(params, range(seed_base, seed_base + seeds), targets, progress)
     rows = target_rows(targets, reps)
@@ -50,49 +64,57 @@ def validate(scenario: str, target_paths: Sequence[Path], seeds: int, households
     return {"rows": rows, "score": score(rows), "targets": targets, "reps": reps, "meta": meta}
 
 
-def _table(rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
-    header = ["id", "indicator", "year", "target", "tolerance", "simulated mean", "90% interval", "pass"]
+def _table(rows: Sequence[dict[str, Any]], lang: str = "en") -> tuple[list[str], list[list[str]]]:
+    header = tr("fit.header", lang).split("|")
     body = []
     for r in rows:
-        tol = "" if r["tolerance"] is None else number(r["tolerance"], 4) + (" (relative)" if r["relative_tolerance"]
-                                                                            else "")
-        body.append([r["id"], r["indicator"], r["year"], r["value"], tol, number(r["simulated_mean"], 4),
+        relative = tr("fit.relative", lang) if r["relative_tolerance"] else ""
+        tol = "" if r["tolerance"] is None else number(r["tolerance"], 4) + relative
+        body.append([r["id"], indicator_label(r["indicator"], lang), r["year"], r["value"], tol,
+                     number(r["simulated_mean"], 4),
                      f"{number(r['simulated_p05'], 4)} – {number(r['simulated_p95'], 4)}",
-                     "pass" if r["pass"] else "FAIL"])
+                     tr("fit.pass", lang) if r["pass"] else tr("fit.fail", lang)])
     return header, body
 
 
-def write_report(result: dict[str, Any], out: Path) -> None:
-    """Markdown, HTML, CSV and figures of a validation into ``out`` (an empty or new directory)."""
+def write_report(result: dict[str, Any], out: Path, fmt: str = "csv", lang: str | None = None) -> None:
+    """Markdown, HTML, the table (``fmt``: csv or parquet), figures and glossary of a validation into ``out``
+    (an empty or new directory), the words in ``lang`` (None: the language in force)."""
     import pandas as pd
 
+    from experiments.glossary import write_glossary
+    from experiments.tables import write_table
+
+    lang = resolve(lang)
     rows, meta = result["rows"], result["meta"]
     fig_dir = out / "figures"
     fig_dir.mkdir()
-    title = f"Validation of '{meta['scenario']}': score {result['score']:.0%}"
+    title = tr("fit.validation_title", lang, scenario=meta["scenario"], score=result["score"])
     figs = [f for f in (
-        targets_figure(result["targets"], rows, fig_dir / "targets.png", title),
+        targets_figure(result["targets"], rows, fig_dir / "targets.png", title, lang),
         series_figure(result["targets"], result["reps"].annual_long(), fig_dir / "series.png",
-                                  f"'{meta['scenario']}': mean and 90% band over {len(meta['seeds'])} replications"),
+                      tr("fit.series_title", lang, scenario=meta["scenario"], n=len(meta["seeds"])), lang),
     ) if f is not None]
     n_pass = sum(r["pass"] for r in rows)
-    caveat = (f" Fewer than {MIN_SEEDS} replications: the result is indicative only."
-              if len(meta["seeds"]) < MIN_SEEDS else "")
-    intro = (f"Scenario `{meta['scenario']}`, {meta['households']:,} households in {meta['counties']} counties, "
-             f"{meta['years']}, {len(meta['seeds'])} replications (seeds {meta['seeds'][0]}-{meta['seeds'][-1]}). "
-             f"Targets: {', '.join(meta['targets'])}. A target passes when the mean over replications is within "
-             f"its tolerance.{caveat}")
-    header, body = _table(rows)
-    md = [f"# {title}", "", intro, "", f"**Overall score: {n_pass} of {len(rows)} targets pass "
-          f"({result['score']:.0%}).**", "", markdown_table(header, body), ""]
+    warnings = seed_warnings(len(meta["seeds"]), lang)
+    intro = tr("fit.validation_intro", lang, scenario=meta["scenario"], households=meta["households"],
+               counties=meta["counties"], years=meta["years"], n=len(meta["seeds"]), first=meta["seeds"][0],
+               last=meta["seeds"][-1], targets=", ".join(meta["targets"]))
+    header, body = _table(rows, lang)
+    score_text = tr("fit.score", lang, n_pass=n_pass, n=len(rows), score=result["score"])
+    careful = tr("report.read_with_care", lang)
+    md = [f"# {title}", "", intro, "", *(f"**{careful}:** {w}\n" for w in warnings), f"**{score_text}**", "",
+          markdown_table(header, body), ""]
     md += [f"![{f.stem}](figures/{f.name})" for f in figs]
-    md += ["", "Sources: " + "; ".join(f"{r['id']}: {r['source']}" for r in rows), ""]
+    md += ["", tr("fit.sources", lang) + ": " + "; ".join(f"{r['id']}: {r['source']}" for r in rows), ""]
     (out / "validation.md").write_text("\n".join(md), encoding="utf-8")
     (out / "validation.html").write_text(
-        render("validation.html.j2", title=title, intro=intro, n_pass=n_pass, rows=rows, score=result["score"],
-               header=header, body=body, classes=["pass" if r["pass"] else "fail" for r in rows], figures=figs),
+        render("validation.html.j2", lang=lang, title=title, intro=intro, score_text=score_text, rows=rows,
+               header=header, body=body, classes=["pass" if r["pass"] else "fail" for r in rows], figures=figs,
+               warnings=warnings, glossary_link=True),
         encoding="utf-8")
-    pd.DataFrame(rows).to_csv(out / "validation.csv", index=False)
+    write_glossary(out, lang)
+    write_table(pd.DataFrame(rows), out, "validation", fmt)
     (out / "meta.json").write_text(json.dumps({**meta, "score": result["score"]}, indent=2), encoding="utf-8")
 
 

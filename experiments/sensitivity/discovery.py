@@ -35,6 +35,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.fonts import figure_fonts
+from experiments.i18n import resolve, tr
 from experiments.report import number, percent, render
 from experiments.sensitivity.problem import Problem
 from experiments.sensitivity.report import plain
@@ -108,17 +110,13 @@ def prim_module() -> Any:
     return prim
 
 
-def too_rare_or_common(y: np.ndarray, min_cases: int = MIN_CASES) -> str:
-    """Why PRIM cannot run on ``y`` (empty string when it can)."""
+def too_rare_or_common(y: np.ndarray, min_cases: int = MIN_CASES, lang: str | None = "en") -> str:
+    """Why PRIM cannot run on ``y`` (empty string when it can), in ``lang`` (None: the language in force)."""
     k, n = int(np.sum(y)), len(y)
     if k < min_cases:
-        return (f"large-scale relapse is too rare in this sample for PRIM: {k} of {n:,} runs "
-                f"({percent(k / max(n, 1))}) have it, at least {min_cases} are needed. Widen the ranges towards "
-                "harsher conditions, lower --threshold, or add points (--n)")
+        return tr("disc.too_rare", lang, k=k, n=n, share=percent(k / max(n, 1)), min_cases=min_cases)
     if n - k < min_cases:
-        return (f"large-scale relapse is too common in this sample for PRIM: {k} of {n:,} runs "
-                f"({percent(k / max(n, 1))}) have it, at least {min_cases} runs without it are needed. Widen the "
-                "ranges towards milder conditions, raise --threshold, or add points (--n)")
+        return tr("disc.too_common", lang, k=k, n=n, share=percent(k / max(n, 1)), min_cases=min_cases)
     return ""
 
 
@@ -176,34 +174,37 @@ def find_boxes(x: pd.DataFrame, y: np.ndarray, min_coverage: float = MIN_COVERAG
 # --------------------------------------------------------------------------------------------
 
 
-def limit_words(name: str, lo: float | None, hi: float | None, integer: bool = False) -> str:
+def limit_words(name: str, lo: float | None, hi: float | None, integer: bool = False,
+                lang: str | None = None) -> str:
     """``'the withdrawal year is 2023 or earlier'`` style description of one restriction."""
-    what = plain(name)
+    what = plain(name, lang)
     if integer:  # limits of whole-number parameters may fall between two values (PRIM pastes half steps)
         lo = None if lo is None else float(math.ceil(lo - 1e-9))
         hi = None if hi is None else float(math.floor(hi + 1e-9))
     fmt = (lambda v: f"{int(v)}") if integer else _fmt
+    lo_text = None if lo is None else fmt(lo)
+    hi_text = None if hi is None else fmt(hi)
     if name == "withdrawal_year":
         if lo is None:
-            return f"support starts to be withdrawn in {fmt(hi)} or earlier"
+            return tr("disc.withdraw_before", lang, hi=hi_text)
         if hi is None:
-            return f"support starts to be withdrawn in {fmt(lo)} or later"
-        return f"support starts to be withdrawn between {fmt(lo)} and {fmt(hi)}"
+            return tr("disc.withdraw_after", lang, lo=lo_text)
+        return tr("disc.withdraw_between", lang, lo=lo_text, hi=hi_text)
     if lo is None:
-        return f"the {what} is at most {fmt(hi)}"
+        return tr("disc.at_most", lang, what=what, hi=hi_text)
     if hi is None:
-        return f"the {what} is at least {fmt(lo)}"
-    return f"the {what} is between {fmt(lo)} and {fmt(hi)}"
+        return tr("disc.at_least", lang, what=what, lo=lo_text)
+    return tr("disc.between", lang, what=what, lo=lo_text, hi=hi_text)
 
 
-def box_words(box: Box, problem: Problem, base_rate: float) -> str:
-    """One sentence: density, the conditions, coverage and mass."""
+def box_words(box: Box, problem: Problem, base_rate: float, lang: str | None = None) -> str:
+    """One sentence: density, the conditions, coverage and mass (in ``lang``, None: the language in force)."""
     integer = {p.name: p.integer for p in problem.parameters}
-    conditions = [limit_words(k, lo, hi, integer.get(k, False)) for k, (lo, hi) in box.limits.items()]
-    joined = conditions[0] if len(conditions) == 1 else ", ".join(conditions[:-1]) + " and " + conditions[-1]
-    return (f"Large-scale relapse in {percent(box.density)} of runs (against {percent(base_rate)} over the whole "
-            f"sample) when {joined}. These conditions hold in {percent(box.mass)} of the runs and contain "
-            f"{percent(box.coverage)} of all runs with large-scale relapse.")
+    conditions = [limit_words(k, lo, hi, integer.get(k, False), lang) for k, (lo, hi) in box.limits.items()]
+    joined = (conditions[0] if len(conditions) == 1
+              else tr("disc.sep", lang).join(conditions[:-1]) + tr("disc.and", lang) + conditions[-1])
+    return tr("disc.box", lang, density=percent(box.density), base=percent(base_rate), conditions=joined,
+              mass=percent(box.mass), coverage=percent(box.coverage))
 
 
 # --------------------------------------------------------------------------------------------
@@ -245,8 +246,7 @@ def run_discovery(problem: Problem, n: int, evaluator: Any, reps: int | None = N
     reason = too_rare_or_common(y)
     boxes = [] if reason else find_boxes(x, y, min_coverage=min_coverage, max_boxes=max_boxes)
     if not reason and not boxes:
-        reason = ("PRIM found no region where large-scale relapse is more frequent than in the sample as a whole; "
-                  "it does not depend on the parameters in a way a box can describe with this sample")
+        reason = tr("disc.no_box", "en")
     info = dict(evaluation.info)
     info.update({"n": n, "reps": reps, "seeds": seeds, "sample_seed": seed, "failed_runs": evaluation.n_failed,
                  "min_coverage": min_coverage})
@@ -286,7 +286,7 @@ def boxes_table(d: Discovery) -> pd.DataFrame:
                                        "n_large_scale"])
 
 
-def tradeoff_figure(d: Discovery) -> Any:
+def tradeoff_figure(d: Discovery, lang: str | None = "en") -> Any:
     """The peeling trajectories: density against coverage, coloured by restricted dimensions."""
     from matplotlib.figure import Figure
 
@@ -295,60 +295,65 @@ def tradeoff_figure(d: Discovery) -> Any:
     for b, box in enumerate(d.boxes, start=1):
         t = box.trajectory
         sc = ax.scatter(t["coverage"], t["density"], c=t["res_dim"], cmap="viridis", s=16,
-                        marker="o" if b == 1 else "s", label=f"box {b} peeling")
+                        marker="o" if b == 1 else "s", label=tr("disc.fig.peeling", lang, b=b))
         ax.scatter([box.coverage], [box.density], s=120, facecolors="none", edgecolors="red", lw=1.5)
-        ax.annotate(f"box {b}", (box.coverage, box.density), xytext=(6, -10), textcoords="offset points",
-                    fontsize=8, color="red")
+        ax.annotate(tr("disc.fig.box", lang, b=b), (box.coverage, box.density), xytext=(6, -10),
+                    textcoords="offset points", fontsize=8, color="red")
     if d.boxes:
-        fig.colorbar(sc, ax=ax, label="restricted parameters")
-    ax.axhline(d.base_rate, color="0.5", ls="--", lw=0.8, label="whole sample")
-    ax.set_xlabel("coverage (share of large-scale-relapse runs inside)")
-    ax.set_ylabel("density (share of runs inside with it)")
+        fig.colorbar(sc, ax=ax, label=tr("disc.fig.restricted", lang))
+    ax.axhline(d.base_rate, color="0.5", ls="--", lw=0.8, label=tr("disc.fig.whole", lang))
+    ax.set_xlabel(tr("disc.fig.coverage", lang))
+    ax.set_ylabel(tr("disc.fig.density", lang))
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0, 1.02)
     ax.legend(fontsize=7, loc="lower left")
-    ax.set_title("PRIM peeling trade-off (red circle: chosen box)", fontsize=9)
+    ax.set_title(tr("disc.fig.title", lang), fontsize=9)
     fig.tight_layout()
     return fig
 
 
-def build_report(d: Discovery, figure: Path | None) -> str:
-    """The HTML text of the report (template ``discovery.html.j2``)."""
-    rows = [[r["box"], {"plain": plain(r["parameter"]), "path": r["parameter"]},
+def build_report(d: Discovery, figure: Path | None, lang: str | None = None) -> str:
+    """The HTML text of the report (template ``discovery.html.j2``; in Chinese ``discovery.zh.html.j2``)."""
+    lang = resolve(lang)
+    rows = [[r["box"], {"plain": plain(r["parameter"], lang), "path": r["parameter"]},
              number(r["low"]) if pd.notna(r["low"]) else "–", number(r["high"]) if pd.notna(r["high"]) else "–",
              percent(r["coverage"]), percent(r["density"]), percent(r["mass"])] for _, r in boxes_table(d).iterrows()]
-    return render("discovery.html.j2", d=d, problem=d.problem, figure=figure, rows=rows,
-                  boxes=[box_words(box, d.problem, d.base_rate) for box in d.boxes],
+    reason = (too_rare_or_common(d.y, lang=lang) or tr("disc.no_box", lang)) if d.reason else ""
+    return render("discovery.html.j2", lang=lang, d=d, problem=d.problem, figure=figure, rows=rows, reason=reason,
+                  boxes=[box_words(box, d.problem, d.base_rate, lang) for box in d.boxes], glossary_link=True,
                   min_coverage=d.info.get("min_coverage", MIN_COVERAGE), peel_alpha=PEEL_ALPHA, mass_min=MASS_MIN)
 
 
-def write_outputs(d: Discovery, directory: Path) -> list[Path]:
+def write_outputs(d: Discovery, directory: Path, fmt: str = "csv", lang: str | None = None) -> list[Path]:
+    """The runs, boxes and peeling tables (``fmt``: csv or parquet), the trade-off figure, manifest.json,
+    report.html and glossary.html in ``directory`` (the report and the figure in ``lang``, None: the
+    language in force; the manifest in English)."""
+    from experiments.glossary import write_glossary
+    from experiments.tables import write_table
+
     directory = Path(directory)
-    out = []
-    d.runs.to_csv(directory / "runs.csv", index=False)
-    out.append(directory / "runs.csv")
-    boxes_table(d).to_csv(directory / "boxes.csv", index=False)
-    out.append(directory / "boxes.csv")
+    lang = resolve(lang)
+    out = [write_table(d.runs, directory, "runs", fmt), write_table(boxes_table(d), directory, "boxes", fmt)]
     for b, box in enumerate(d.boxes, start=1):
-        path = directory / f"peeling_box{b}.csv"
-        box.trajectory.to_csv(path, index=False)
-        out.append(path)
+        out.append(write_table(box.trajectory, directory, f"peeling_box{b}", fmt))
     figure = None
     if d.boxes:
         figure = directory / "tradeoff.png"
-        tradeoff_figure(d).savefig(figure, dpi=110)
+        with figure_fonts(lang):
+            tradeoff_figure(d, lang).savefig(figure, dpi=110)
         out.append(figure)
     manifest = {"format": "ruralsim-discovery/1", "problem": d.problem.name, "base": d.problem.base,
                 "size": dict(d.problem.size), "threshold": d.threshold, "runs": int(len(d.y)),
                 "large_scale_runs": int(d.y.sum()), "reason_no_box": d.reason or None,
                 "boxes": [{"limits": {k: list(v) for k, v in b.limits.items()}, "coverage": b.coverage,
-                           "density": b.density, "mass": b.mass, "words": box_words(b, d.problem, d.base_rate)}
+                           "density": b.density, "mass": b.mass, "words": box_words(b, d.problem, d.base_rate, "en")}
                           for b in d.boxes], **{k: v for k, v in d.info.items() if k != "seeds"},
                 "seeds": d.info.get("seeds")}
     (directory / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
     out.append(directory / "manifest.json")
-    (directory / "report.html").write_text(build_report(d, figure), encoding="utf-8")
+    (directory / "report.html").write_text(build_report(d, figure, lang), encoding="utf-8")
     out.append(directory / "report.html")
+    out.append(write_glossary(directory, lang))
     return out
 
 

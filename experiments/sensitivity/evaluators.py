@@ -110,6 +110,8 @@ class StoreEvaluator:
             "scenarios": [problem.base], "samples": points, "seeds": [int(s) for s in seeds], "keep": ["summary"],
         }
         data.update(problem.size)
+        if problem.fixed:
+            data["parameters"] = dict(problem.fixed)
         return data
 
     def __call__(self, problem: Problem, X: np.ndarray, seeds: Sequence[int]) -> Evaluation:

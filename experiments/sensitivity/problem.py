@@ -8,7 +8,7 @@ A problem file is YAML (``experiments/problems/*.yaml``)::
     households: 20000                    # run size defaults (overridable on the command line)
     counties: 10
     years: 10
-    reps: 2                              # replications per sample point (paired seeds 1..R)
+    seeds: 2                             # replications per sample point (paired seeds 1..R; older: reps)
     n: {sobol: 64, morris: 20, delta: 256, discover: 400}   # base sample size per method
     uncertainties:                       # dotted Params paths; bounds default to the declared range
       shocks.illness.p_year: {bounds: [0.05, 0.25]}
@@ -59,7 +59,7 @@ from scenarios.inputs import ProblemsError, is_number, is_whole_number, read_nam
 PROBLEM_DIR = Path(__file__).resolve().parents[1] / "problems"
 """Directory of the shipped problem files."""
 
-TOP_LEVEL_KEYS = ("name", "description", "base", "households", "counties", "years", "reps", "n",
+TOP_LEVEL_KEYS = ("name", "description", "base", "households", "counties", "years", "seeds", "reps", "n",
                   "uncertainties", "levers", "withdrawal", "outputs")
 PARAMETER_KEYS = ("bounds", "doc")
 METHODS = ("sobol", "morris", "delta", "discover")
@@ -107,6 +107,7 @@ class Problem:
         start_year: First year of the withdrawal schedules.
         withdrawal_levers: Lever paths (without ``policy.``) the derived parameters set.
         path: The file read (None when built in code).
+        fixed: Dotted-path overrides of every run (``--set``), on top of the base scenario.
     """
 
     name: str
@@ -120,6 +121,7 @@ class Problem:
     start_year: int = 2021
     withdrawal_levers: tuple[str, ...] = ()
     path: Path | None = None
+    fixed: dict[str, Any] = field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:
@@ -233,9 +235,12 @@ def validate_problem(data: Any, label: str = "problem", path: Path | None = None
                 problems.append(f"{label}: {key} = {value!r}: expected an integer in [{lo:g}, {hi:g}] ({dotted})")
             else:
                 size[key] = int(value)
-    reps = data.get("reps", 2)
+    if "seeds" in data and "reps" in data:
+        problems.append(f"{label}: give either 'seeds' or its older spelling 'reps', not both")
+    reps_key = "reps" if "reps" in data and "seeds" not in data else "seeds"
+    reps = data.get(reps_key, 2)
     if not is_whole_number(reps) or not 1 <= reps <= 1000:
-        problems.append(f"{label}: reps = {reps!r}: expected an integer in [1, 1000]")
+        problems.append(f"{label}: {reps_key} = {reps!r}: expected an integer in [1, 1000] (replications per point)")
         reps = 2
     n = dict(DEFAULT_N)
     given_n = data.get("n", {})
@@ -419,7 +424,8 @@ def _check_corners(problem: Problem, label: str) -> None:
     for corner in ("lo", "hi"):
         row = [getattr(p, corner) for p in problem.parameters]
         try:
-            Params().with_overrides({**base, **size, **problem.overrides(row)}, origin=f"{label}: {corner} corner")
+            Params().with_overrides({**base, **size, **problem.fixed, **problem.overrides(row)},
+                                    origin=f"{label}: {corner} corner")
         except ParamsError as exc:
             problems += exc.problems
     if problems:
@@ -430,8 +436,9 @@ def _check_corners(problem: Problem, label: str) -> None:
 
 def with_options(problem: Problem, base: str | None = None, households: int | None = None,
                  counties: int | None = None, years: int | None = None, reps: int | None = None,
-                 label: str = "command line") -> Problem:
-    """The problem with command-line replacements of its base scenario, run size and replications.
+                 label: str = "command line", fixed: Mapping[str, Any] | None = None) -> Problem:
+    """The problem with command-line replacements of its base scenario, run size and replications, and
+    the ``--set`` overrides of every run (``fixed``).
 
     Raises:
         ProblemError: When a replacement is out of range or the new base cannot be loaded.
@@ -450,13 +457,21 @@ def with_options(problem: Problem, base: str | None = None, households: int | No
         else:
             size[key] = int(value)
     if reps is not None and (not is_whole_number(reps) or not 1 <= reps <= 1000):
-        problems.append(f"{label}: --reps {reps!r}: expected a whole number in [1, 1000]")
+        problems.append(f"{label}: --seeds {reps!r}: expected a whole number in [1, 1000] (replications per point)")
+    sampled = set(problem.names) | {f"policy.{lever}" for lever in problem.withdrawal_levers}
+    for path in fixed or {}:
+        if path in sampled:
+            problems.append(f"{label}: --set {path}: the problem samples it; leave it out of --set")
+        elif path in SIZE_PATHS.values():
+            key = next(k for k, v in SIZE_PATHS.items() if v == path)
+            problems.append(f"{label}: --set {path}: give the run size as --{key}")
     if base is not None and (not isinstance(base, str) or not base.strip()):
         problems.append(f"{label}: --base {base!r}: expected a scenario name, file or overlay 'a+b'")
     if problems:
         raise ProblemError(problems)
     new = dataclasses.replace(problem, base=base.strip() if base else problem.base, size=size,
-                              reps=int(reps) if reps is not None else problem.reps)
+                              reps=int(reps) if reps is not None else problem.reps,
+                              fixed={**problem.fixed, **dict(fixed or {})})
     if new != problem:
         _check_corners(new, label)
     return new

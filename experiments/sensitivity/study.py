@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments import catalogue
 from experiments.files import write_json
 from experiments.sensitivity.evaluators import Evaluation, Evaluator
 from experiments.sensitivity.problem import Problem
@@ -231,6 +232,51 @@ def indices_table(problem: Problem, method: str, X: np.ndarray, means: Mapping[s
     return pd.DataFrame(rows)
 
 
+def wide_intervals(indices: pd.DataFrame, method: str) -> pd.DataFrame:
+    """Per output and index: how many parameters have a 95% interval wider than the index itself.
+
+    An interval wider than the index (half-width above the index's absolute value) includes zero:
+    the sample cannot tell that parameter's effect from none, and the index's value, whatever it
+    reads, is mostly bootstrap noise. Columns: ``output``, ``index``, ``wide`` (parameters with
+    such an interval), ``total`` (parameters with a finite index), ``largest_conf`` (the widest
+    half-width), ``outside`` (estimates outside [0, 1], where a Sobol' or delta index cannot lie).
+    """
+    pairs = [c for c in INDEX_COLUMNS[method] if f"{c}_conf" in INDEX_COLUMNS[method]]
+    rows = []
+    for output, t in indices.groupby("output", sort=False):
+        for col in pairs:
+            value = t[col].to_numpy(dtype=float)
+            conf = t[f"{col}_conf"].to_numpy(dtype=float)
+            ok = np.isfinite(value) & np.isfinite(conf)
+            if not ok.any():
+                continue
+            bounded = col in ("S1", "ST", "delta")
+            outside = int(np.sum((value[ok] < 0) | (value[ok] > 1))) if bounded else 0
+            rows.append({"output": output, "index": col, "wide": int(np.sum(conf[ok] > np.abs(value[ok]))),
+                         "total": int(ok.sum()), "largest_conf": float(conf[ok].max()), "outside": outside})
+    return pd.DataFrame(rows, columns=["output", "index", "wide", "total", "largest_conf", "outside"])
+
+
+def interval_warnings(indices: pd.DataFrame, method: str, lang: str | None = None) -> list[str]:
+    """Sentences for the outputs whose indices have intervals wider than themselves (see :func:`wide_intervals`),
+    in ``lang`` (None: the language in force)."""
+    from experiments.i18n import tr
+
+    out = []
+    for _, r in wide_intervals(indices, method).iterrows():
+        if not r["wide"] and not r["outside"]:
+            continue
+        key = f"sens.index.{r['index']}"
+        what = tr(key, lang) if key in catalogue.MESSAGES else r["index"]
+        outside = ""
+        if r["outside"]:
+            outside = tr("warn.sens.outside_one" if r["outside"] == 1 else "warn.sens.outside_many", lang,
+                         k=r["outside"])
+        out.append(tr("warn.sens.wide", lang, output=r["output"], wide=r["wide"], total=r["total"], what=what,
+                      conf=r["largest_conf"], outside=outside))
+    return out
+
+
 def convergence_sizes(method: str, n: int) -> list[int]:
     """Nested sample sizes for the convergence check (the full ``n`` last)."""
     if method == "sobol":
@@ -293,6 +339,12 @@ class Study:
     convergence: pd.DataFrame
     wall_time_s: float = 0.0
 
+    @property
+    def warnings(self) -> list[str]:
+        """Outputs whose indices the sample cannot tell from zero (:func:`interval_warnings`), in the language in
+        force."""
+        return interval_warnings(self.indices, self.method)
+
     def points_table(self) -> pd.DataFrame:
         """One row per sample point: values run, per-output mean and sd over replications."""
         rows = []
@@ -331,7 +383,7 @@ def run_study(problem: Problem, method: str, n: int, evaluator: Evaluator, reps:
     t0 = time.perf_counter()
     reps = problem.reps if reps is None else reps
     if reps < 1:
-        raise SensitivityError(f"--reps {reps}: at least 1 replication per point is needed")
+        raise SensitivityError(f"--seeds {reps}: at least 1 replication per point is needed")
     X = sample(problem, method, n, seed)
     seeds = list(range(seed_base, seed_base + reps))
     evaluation = evaluator(problem, X, seeds)
@@ -363,14 +415,15 @@ def manifest_data(study: Study) -> dict[str, Any]:
     }
 
 
-def write_tables(study: Study, directory: Path) -> list[Path]:
-    """indices.csv, convergence.csv, noise.csv, points.csv and manifest.json in ``directory``."""
+def write_tables(study: Study, directory: Path, fmt: str = "csv") -> list[Path]:
+    """indices, convergence, noise and points tables (``fmt``: csv or parquet) and manifest.json in ``directory``."""
+    from experiments.tables import write_table
+
     directory = Path(directory)
     out = []
-    for name, frame in (("indices.csv", study.indices), ("convergence.csv", study.convergence),
-                        ("noise.csv", study.noise_table()), ("points.csv", study.points_table())):
-        frame.to_csv(directory / name, index=False)
-        out.append(directory / name)
+    for name, frame in (("indices", study.indices), ("convergence", study.convergence),
+                        ("noise", study.noise_table()), ("points", study.points_table())):
+        out.append(write_table(frame, directory, name, fmt))
     path = directory / "manifest.json"
     write_json(path, manifest_data(study))
     out.append(path)

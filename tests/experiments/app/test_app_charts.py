@@ -15,7 +15,7 @@ from experiments.app.lockstep import DEFAULT_HOUSEHOLDS, LockstepModel
 #: Generous bound on one month on the server (both models' step and all page-0 views), seconds:
 #: measured about 0.1-0.2 s on a 2-core machine; the bound holds on a loaded machine too.
 MONTH_BOUND_S = 1.5
-PAGE0_CHARTS = (figs.RatesChart, figs.MonitoringChart, figs.IncomeChart, figs.EnterpriseChart)
+PAGE0_CHARTS = (figs.RatesChart, figs.BelowLineChart, figs.MonitoringChart, figs.IncomeChart)
 
 
 def test_time_span_years_exact():
@@ -25,15 +25,41 @@ def test_time_span_years_exact():
 
 
 def _series(t: np.ndarray, y: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
-    cols = {"t": t, "relapse_rate": y, "below_line_fp_share": 2 * y}
+    cols = {"t": t, "relapse_rate": y, "relapse_rate_12m": 0.5 * y, "below_line_fp_share": 2 * y}
     return {"A": dict(cols), "B": {**cols, "relapse_rate": 1.5 * y}}
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_live_charts_draw_in_both_languages_without_missing_glyphs(lang):
+    import warnings
+
+    t = 2021 + (np.arange(3) + 0.5) / 12
+    series = _series(t, np.array([0.01, 0.02, 0.03]))
+    series = {p: {**cols, **{c: np.full(3, 1000.0) for c in ("n_monitored", "n_assisted", "income_formerly_poor_yuan",
+                                                            "income_marginal_yuan", "income_others_yuan",
+                                                            "relapse_cum_share", "enterprises", "n_local_job")}}
+              for p, cols in series.items()}
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=r"(?s).*missing from font")
+        for chart_class in (*PAGE0_CHARTS, figs.DifferenceChart, figs.EnterpriseChart):
+            assert chart_class(10, lang=lang).update(series)[:4] == b"\x89PNG"
+        grid = figs.CountyGridChart(np.array(["key", "formerly poor", "never poor"]), 0.05, lang=lang)
+        assert grid.update({"A": np.array([0.01, 0.06, np.nan]), "B": np.array([0.0, 0.1, 0.02])}, 2021)[:4] \
+            == b"\x89PNG"
+
+
 def test_live_chart_limits_hold_the_data_grow_only_and_background_is_kept():
-    chart = figs.RatesChart(horizon_years=10)
+    rates, below = figs.RatesChart(horizon_years=10), figs.BelowLineChart(horizon_years=10)
+    for chart, top_of in ((rates, lambda n: 1.5 * y[n - 1]), (below, lambda n: 2 * y[n - 1])):
+        _check_limits(chart, top_of)
+
+
+t = 2021 + (np.arange(24) + 0.5) / 12
+y = np.linspace(0.001, 0.02, 24)
+
+
+def _check_limits(chart, top_of):
     empty = chart.update(_series(np.zeros(0), np.zeros(0)))
-    t = 2021 + (np.arange(24) + 0.5) / 12
-    y = np.linspace(0.001, 0.02, 24)
     draws = []
     draw_background = chart._draw_background
     chart._draw_background = lambda layout: (draws.append(layout), draw_background(layout))
@@ -41,7 +67,7 @@ def test_live_chart_limits_hold_the_data_grow_only_and_background_is_kept():
     for n in range(1, 25):
         pngs.append(chart.update(_series(t[:n], y[:n])))
         limits.append([ax.get_ylim() for ax in chart.axes])
-        for ax, top in zip(chart.axes, (1.5 * y[n - 1], 2 * y[n - 1]), strict=True):
+        for ax, top in zip(chart.axes, (top_of(n),), strict=True):
             lo, hi = ax.get_ylim()
             assert lo == 0.0 and hi >= 100 * top  # zero-based, holds every value (percent)
         assert chart.axes[0].get_xlim() == (2021.0, 2023.0)

@@ -88,7 +88,37 @@ def test_app_page_and_parameters_match_the_model():
 
     assert callable(app.page)
     sig = inspect.signature(LockstepModel.__init__).parameters
-    params = app.model_params()
-    assert set(params) <= set(sig)
-    assert params["scenario_name"]["values"] == app_scenarios() and "transition" in app_scenarios()
+    assert set(app.initial_kwargs()) <= set(sig)
+    assert "transition" in app_scenarios()
     assert not any(s.startswith("stress_") for s in app_scenarios())
+
+
+def test_policy_b_saved_as_a_scenario_reproduces_b(tmp_path):
+    """'Save B as scenario': the file is a valid scenario, and a run of it with the pair's seed gives B's
+    first year exactly (controls, world, both mid-run actions and the province's size carried over)."""
+    import yaml
+
+    from experiments.app.page import SCENARIO_FILE, scenario_yaml
+    from model import run
+    from scenarios import check_file, load_scenario
+
+    m = LockstepModel(households=1500, counties=3, years=2, seed=4, coverage=0.6, taper_years=1,
+                      withdrawal_year=2022, illness_rate=0.15, disaster=0.3)
+    for _ in range(3):
+        m.step()
+    m.withdraw_support_now()
+    for _ in range(2):
+        m.step()
+    m.stop_monitoring_now()
+    for _ in range(7):
+        m.step()
+    path = tmp_path / SCENARIO_FILE
+    path.write_bytes(scenario_yaml(m))
+    assert check_file(path) == []
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["extends"] == "transition" and data["parameters"]["population.n_households"] == 1500
+    assert list(data["policy"]["monitoring.enabled"].items())[-1] == ("2021-06", 0.0)  # stopped from June
+    result = run(load_scenario(str(path)).params, seed=4)
+    b = m.b.annual_frame()
+    for col in ("relapse_rate", "poverty_rate", "monitored_share", "fiscal_cost_yuan"):
+        assert result.annual[col].iloc[0] == b[col].iloc[0], col

@@ -147,13 +147,13 @@ def test_every_problem_is_reported_with_file_key_value_and_allowed(tmp_path: Pat
     assert "households = 50: out of range; allowed [100, 100,000,000]" in text
     assert "counties = 2.5: expected a whole number" in text
     assert "keep[1] = 'anual': did you mean 'annual'?" in text
-    assert "missing 'seeds' or 'replications'" in text
+    assert "missing 'seeds'" in text
 
 
 @pytest.mark.parametrize(("body", "fragment"), [
     ("scenarios: []\nreplications: 2", "scenarios = []: expected a non-empty list"),
     ("scenarios: [transition, transition]\nreplications: 2", "scenarios[1] = 'transition' is listed twice"),
-    ("scenarios: [transition]\nseeds: [1, 2]\nreplications: 2", "either 'seeds' (a list) or 'replications'"),
+    ("scenarios: [transition]\nseeds: [1, 2]\nreplications: 2", "either 'seeds' or its older spelling 'replications'"),
     ("scenarios: [transition]\nseeds: [1, 1]", "seeds[1] = 1 is listed twice"),
     ("scenarios: [transition]\nseeds: [-1]", "seeds[0] = -1: expected a whole number in [0, 2**63-1]"),
     ("scenarios: [transition]\nreplications: 0", "replications = 0: expected a whole number in [1,"),
@@ -215,3 +215,57 @@ def test_scenario_files_and_overlays_are_accepted(tmp_path: Path):
     spec = load_experiment(path)
     assert len(spec.expand()) == 2
     assert spec.scenario_overrides[str(story)]["policy.assistance.industrial.intensity"] == {2021: 1.0, 2023: 0.0}
+
+
+# --------------------------------------------------------------------------------------------
+# Seeds: a number from first_seed, a list, or the older 'replications'; the command line's options
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("body", "seeds"), [
+    ("seeds: 3", (1, 2, 3)),
+    ("seeds: 3\nfirst_seed: 10", (10, 11, 12)),
+    ("replications: 3", (1, 2, 3)),
+    ("replications: 2\nfirst_seed: 0", (0, 1)),
+    ("seeds: [7, 3, 11]", (7, 3, 11)),
+])
+def test_seeds_is_a_number_from_first_seed_or_a_list(tmp_path: Path, body: str, seeds: tuple[int, ...]):
+    assert load_experiment(write_experiment(tmp_path, f"scenarios: [transition]\n{body}\n")).seeds == seeds
+
+
+def test_seeds_and_replications_give_the_same_experiment(tmp_path: Path):
+    a = load_experiment(write_experiment(tmp_path, "scenarios: [transition]\nseeds: 4\n", name="a"))
+    b = load_experiment(write_experiment(tmp_path, "scenarios: [transition]\nreplications: 4\n", name="a"))
+    assert a.spec_hash == b.spec_hash  # an experiment started with one spelling resumes with the other
+
+
+@pytest.mark.parametrize(("body", "fragment"), [
+    ("seeds: [1, 2]\nfirst_seed: 5", "first_seed = 5 applies to a count of seeds"),
+    ("seeds: 2\nfirst_seed: -1", "first_seed = -1: expected a whole number"),
+    ("seeds: 0", "seeds = 0: expected a whole number in [1,"),
+    ("seeds: 2.5", "seeds = 2.5: expected a number of seeds"),
+])
+def test_bad_seeds_are_named(tmp_path: Path, body: str, fragment: str):
+    assert fragment in problems_of(write_experiment(tmp_path, f"scenarios: [transition]\n{body}\n"))
+
+
+def test_command_line_options_replace_the_files_values(tmp_path: Path):
+    path = write_experiment(tmp_path, """
+        scenarios: [transition]
+        replications: 2
+        grid: {shocks.illness.p_year: [0.1, 0.2]}
+    """)
+    spec = load_experiment(path, {"seeds": 3, "first_seed": 20, "households": 2000, "counties": None,
+                                  "parameters": {"shocks.disaster.p_county_year": 0.05}})
+    assert spec.seeds == (20, 21, 22)
+    assert spec.size == {"population.n_households": 2000, "population.n_counties": 3, "sim.n_years": 2}
+    assert spec.parameters == {"shocks.disaster.p_county_year": 0.05}
+    assert load_experiment(path, {"first_seed": 9}).seeds == (9, 10)
+    with pytest.raises(ExperimentSpecError) as info:
+        load_experiment(path, {"parameters": {"shocks.illness.p_year": 0.3}})
+    assert "--set shocks.illness.p_year: the file varies it" in str(info.value)
+    listed = write_experiment(tmp_path, "scenarios: [transition]\nseeds: [4, 5]\n", name="listed")
+    with pytest.raises(ExperimentSpecError) as info:
+        load_experiment(listed, {"first_seed": 9})
+    assert "--first-seed 9: the file lists its seeds" in str(info.value)
+    assert load_experiment(listed, {"seeds": 2, "first_seed": 9}).seeds == (9, 10)

@@ -21,7 +21,7 @@ def ruralsim(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 def test_bench_reports_rows_floor_and_machine(tmp_path: Path):
     out = tmp_path / "bench.json"
-    r = ruralsim("bench", "--sizes", "1500,3k", "--years", "1", "--reps", "2", "--counties", "3",
+    r = ruralsim("bench", "--sizes", "1500,3k", "--years", "1", "--repeat", "2", "--counties", "3",
                  "--json", str(out), cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert "Floor" in r.stdout and "3,000" in r.stdout
@@ -56,7 +56,7 @@ def test_bench_reports_rows_floor_and_machine(tmp_path: Path):
 
 def test_bench_without_startup_has_no_startup(tmp_path: Path):
     out = tmp_path / "bench.json"
-    r = ruralsim("bench", "--sizes", "1500", "--years", "1", "--reps", "1", "--counties", "3", "--no-startup",
+    r = ruralsim("bench", "--sizes", "1500", "--years", "1", "--repeat", "1", "--counties", "3", "--no-startup",
                  "--json", str(out), cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert "Start-up" not in r.stdout and "startup" not in json.loads(out.read_text())[0]
@@ -88,7 +88,7 @@ def test_bench_rejects_bad_sizes(tmp_path: Path, sizes: str, message: str):
 
 
 def test_bench_json_to_a_missing_directory_is_a_clear_error(tmp_path: Path):
-    r = ruralsim("bench", "--sizes", "1500", "--years", "1", "--reps", "1", "--counties", "3",
+    r = ruralsim("bench", "--sizes", "1500", "--years", "1", "--repeat", "1", "--counties", "3",
                  "--json", str(tmp_path / "no" / "such" / "bench.json"), cwd=tmp_path)
     assert r.returncode == 2
     assert "cannot write" in r.stderr and "does not exist" in r.stderr and "Traceback" not in r.stderr

@@ -7,6 +7,7 @@ process, one thread per run.
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.usefixtures("one_thread_per_run")
 @pytest.fixture(scope="module")
 def compared(tmp_path_factory) -> tuple[Path, object]:
     out = tmp_path_factory.mktemp("cmp") / "out"
-    result = cli.invoke(app, ["compare", *E2E_SCENARIOS, *TINY, "--reps", "3", "--in-process", "--out", str(out)])
+    result = cli.invoke(app, ["compare", *E2E_SCENARIOS, *TINY, "--seeds", "3", "--in-process", "--out", str(out)])
     assert result.exit_code == 0, result.output
     return out, result
 
@@ -161,8 +162,8 @@ def test_precision_option_reports_how_many_replications_it_took(tmp_path):
 @pytest.mark.parametrize(("args", "fragments"), [
     (["transitoin", "abrupt_withdrawal"], ["unknown scenario", "did you mean 'transition'", "continuation"]),
     (["transition", "transition+stress_disastre"], ["stress_disastre", "did you mean 'stress_disaster'"]),
-    (["transition", "abrupt_withdrawal", "--reps", "5", "--precision", "0.01"], ["--reps 5", "--precision 0.01",
-                                                                                 "cannot be combined"]),
+    (["transition", "abrupt_withdrawal", "--seeds", "5", "--precision", "0.01"], ["--seeds 5", "--precision 0.01",
+                                                                                  "cannot be combined"]),
     (["continuation", "abrupt_withdrawal"], ["--reference 'transition' is not among", "continuation"]),
     (["transition", "abrupt_withdrawal", "--reference", "nosuch"], ["--reference 'nosuch'", "unknown scenario"]),
     (["transition"], ["at least one other"]),
@@ -170,8 +171,11 @@ def test_precision_option_reports_how_many_replications_it_took(tmp_path):
     (["transition", "abrupt_withdrawal", "--precision", "0"], ["--precision 0", "between 0 and 1"]),
     (["transition", "abrupt_withdrawal", "--precision", "-0.1"], ["--precision -0.1"]),
     (["transition", "abrupt_withdrawal", "--precision", "5"], ["--precision 5", "e.g. 0.005"]),
-    (["transition", "abrupt_withdrawal", "--reps", "1"], ["--reps 1", "allowed 2"]),
-    (["transition", "abrupt_withdrawal", "--max-reps", "50"], ["--max-reps 50", "only with --precision"]),
+    (["transition", "abrupt_withdrawal", "--seeds", "1"], ["--seeds 1", "allowed 2"]),
+    (["transition", "abrupt_withdrawal", "--max-seeds", "50"], ["--max-seeds 50", "only with --precision"]),
+    (["transition", "abrupt_withdrawal", "--first-seed", "-1"], ["--first-seed", "-1"]),
+    (["transition", "abrupt_withdrawal", "--format", "xlsx"], ["--format 'xlsx'", "csv, parquet"]),
+    (["transition", "abrupt_withdrawal", "--bogus"], ["No such option: --bogus", "ruralsim compare --help"]),
     (["transition", "abrupt_withdrawal", "--workers", "0"], ["--workers 0"]),
     (["transition", "abrupt_withdrawal", "--households", "10"], ["population.n_households", "allowed range"]),
     (["transition", "abrupt_withdrawal", "--set", "shocks.ilness.p_year=0.2"], ["unknown parameter",
@@ -218,7 +222,7 @@ def test_a_failed_run_drops_its_seed_from_every_scenario(tmp_path, monkeypatch):
 
     monkeypatch.setenv(FAULTS_ENV, json.dumps({"raise": [1]}))
     out = tmp_path / "out"
-    result = cli.invoke(app, ["compare", "transition", "abrupt_withdrawal", *TINY, "--reps", "4", "--in-process",
+    result = cli.invoke(app, ["compare", "transition", "abrupt_withdrawal", *TINY, "--seeds", "4", "--in-process",
                               "--out", str(out)])
     assert result.exit_code == 1, result.output
     assert result.stderr.strip().splitlines()[-1].startswith("error: 1 run(s) failed")
@@ -234,8 +238,30 @@ def test_a_failed_run_drops_its_seed_from_every_scenario(tmp_path, monkeypatch):
 def test_worker_processes_give_the_same_comparison_as_this_process(compared, tmp_path):
     out, _ = compared
     other = tmp_path / "workers"
-    result = cli.invoke(app, ["compare", *E2E_SCENARIOS, *TINY, "--reps", "3", "--workers", "2",
+    result = cli.invoke(app, ["compare", *E2E_SCENARIOS, *TINY, "--seeds", "3", "--workers", "2",
                               "--out", str(other)])
     assert result.exit_code == 0, result.output
     pd.testing.assert_frame_equal(pd.read_csv(other / "comparison.csv"), pd.read_csv(out / "comparison.csv"),
                                   check_exact=True)
+
+
+def test_two_replications_warn_and_keep_every_interval_in_range(tmp_path):
+    """The issue's case: `compare --reps 2` (the old name of --seeds) warns that two replications are too
+    few, in the terminal and the brief, and no interval leaves its outcome's range."""
+    from experiments.outcomes import outcome_range
+
+    out = tmp_path / "out"
+    result = cli.invoke(app, ["compare", "transition", "abrupt_withdrawal", *TINY, "--reps", "2", "--in-process",
+                              "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "warning: --reps is now called --seeds" in result.stderr
+    assert "warning: 2 replications are too few for the intervals" in result.stderr
+    assert "warning: 2 replications are too few for a probability" in result.stderr
+    assert "Read with care" in (out / "report.html").read_text(encoding="utf-8")
+    table = pd.read_csv(out / "comparison.csv").pivot_table(index=["scenario", "outcome"], columns="statistic",
+                                                            values="value")
+    for (_, outcome), row in table.iterrows():
+        declared = outcome_range(outcome, years=3, counties=4)
+        assert declared.lo <= row["ci_low"] <= row["mean"] <= row["ci_high"] <= float(declared.hi), (outcome, row)
+        if declared.hi == 1.0 and math.isfinite(row["diff_ci_low"]):
+            assert -1.0 <= row["diff_ci_low"] <= row["diff_ci_high"] <= 1.0, (outcome, row)

@@ -171,3 +171,29 @@ def test_ctrl_c_stops_cleanly_and_resume_completes(tmp_path: Path):
     assert_same_results(reference, out)
     manifest = json.loads((out / "manifest.json").read_text())
     assert [s["status"] for s in manifest["sessions"]] == ["interrupted", "complete"]
+
+
+# --------------------------------------------------------------------------------------------
+# The shared options replace the file's values; --force starts afresh in a results directory only
+# --------------------------------------------------------------------------------------------
+
+
+def test_shared_options_replace_the_files_values_and_force_starts_afresh(tiny: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    result = invoke(str(tiny), "--out", str(out), "--in-process", "--seeds", "2", "--first-seed", "7",
+                    "--households", "1000", "--set", "shocks.disaster.p_county_year=0.05")
+    assert result.exit_code == 0, result.output
+    runs = experiments.load(out).runs
+    assert sorted(runs["seed"].unique()) == [7, 8] and len(runs) == 4
+    assert set(runs["population.n_households"]) == {1000} and set(runs["shocks.disaster.p_county_year"]) == {0.05}
+    again = invoke(str(tiny), "--out", str(out), "--in-process")
+    assert_bad_input(again, "choose another --out")
+    forced = invoke(str(tiny), "--out", str(out), "--in-process", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert sorted(experiments.load(out).runs["seed"].unique()) == [1, 2, 3]
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("precious")
+    refused = invoke(str(tiny), "--out", str(mine), "--in-process", "--force")
+    assert_bad_input(refused, "does not hold ruralsim results", "left alone")
+    assert (mine / "notes.txt").read_text() == "precious"

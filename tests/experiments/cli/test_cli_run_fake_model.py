@@ -149,7 +149,9 @@ def test_format_summary_is_a_readable_table():
                           title="transition, seed 1")
     lines = text.splitlines()
     assert lines[0] == "Summary (transition, seed 1)"
-    assert any(line.startswith("relapse_rate_peak") and line.endswith("1.23%") for line in lines)
-    assert any(line.endswith("yes") for line in lines)
-    assert any(line.endswith("1,234,568") for line in lines)
-    assert any(line.endswith("0.3712") for line in lines)
+    rows = {line.split()[-1]: line for line in lines[2:]}
+    assert rows["relapse_rate_peak"].startswith("Highest yearly relapse rate")
+    assert rows["relapse_rate_peak"].split()[-2] == "1.23%"
+    assert rows["large_scale_relapse"].split()[-2] == "yes"
+    assert rows["fiscal_cost_total_yuan"].split()[-2] == "1,234,568"
+    assert rows["gini_final"].split()[-2] == "0.3712"

@@ -72,7 +72,7 @@ def test_cli_morris_end_to_end_through_the_store_and_resume(tmp_path, small_prob
     assert "(0 new, 0 failed)" in resumed.output
     pd.testing.assert_frame_equal(pd.read_csv(out / "indices.csv"), indices)
     # resuming with another design is refused as bad input, the store is left as it was
-    other = CliRunner().invoke(app, [*args, "--resume", "--reps", "3"])
+    other = CliRunner().invoke(app, [*args, "--resume", "--seeds", "3"])
     assert other.exit_code == 2 and other.stderr.startswith("error:") and "another experiment" in other.stderr
 
 
@@ -81,7 +81,11 @@ def test_cli_sensitivity_bad_options_exit_2(tmp_path, small_problem):
              (["--method", "fast"], "allowed are sobol, morris, delta"),
              (["--workers", "2", "--in-process"], "cannot be combined"),
              (["--households", "10"], "--households 10"),
-             (["--resume"], "holds no study to resume")]
+             (["--resume"], "holds no study to resume"),
+             (["--set", "shocks.illness.p_year=0.1"], "--set shocks.illness.p_year: the problem samples it"),
+             (["--format", "xlsx"], "--format 'xlsx'"),
+             (["--first-seed", "-2"], "--first-seed -2"),
+             (["--force", "--resume"], "--force and --resume")]
     for extra, fragment in cases:
         result = CliRunner().invoke(app, ["sensitivity", str(small_problem), "--out", str(tmp_path / "x"), *extra])
         assert result.exit_code == 2, (extra, result.output)
@@ -99,3 +103,19 @@ def test_cli_bad_problem_exits_2_with_one_error_paragraph(tmp_path, small_proble
         assert "Traceback" not in result.output
         assert str(path) in result.stderr and "outside the allowed range [0, 1]" in result.stderr
         assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.slow
+def test_cli_shared_options_reach_the_study(tmp_path, small_problem):
+    """--seeds, --first-seed, --set, --format and --force on a tiny Morris study (2 x 4 points x 1 seed)."""
+    out = tmp_path / "sa"
+    args = ["sensitivity", str(small_problem), "--method", "morris", "--n", "2", "--in-process", "--out", str(out),
+            "--seeds", "1", "--first-seed", "5", "--set", "shocks.disaster.p_county_year=0.05", "--format", "parquet"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert (out / "indices.parquet").is_file() and not (out / "indices.csv").exists()
+    spec = json.loads((out / "store" / "manifest.json").read_text())["spec"]
+    assert spec["seeds"] == [5] and spec["parameters"] == {"shocks.disaster.p_county_year": 0.05}
+    forced = CliRunner().invoke(app, [*args[:-2], "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert (out / "indices.csv").is_file()

@@ -30,9 +30,16 @@ def test_validate_end_to_end(tmp_path):
         "far,poverty_rate,2017-2018,0.9,0.01,share,test,must fail\n"
         "catch_up,income_pc_fpc_yuan,2017-2020,ratio>1,0,ratio,test,incomes grow\n"
         "gini,gini_final,,positive,,share,test,summary key\n")
-    r = invoke("validate", "--targets", str(targets), "--seeds", "2", *TINY, "--json", str(js), "--out", str(out))
+    r = invoke("validate", "--targets", str(targets), "--seeds", "2", "--first-seed", "5", *TINY, "--json", str(js),
+               "--out", str(out))
     assert r.exit_code == 0, r.output
     assert "3 of 4 targets pass (score 75%)" in r.stdout
+    assert "warning: 2 replications are too few for the 90% interval" in r.stderr
+    assert json.loads((out / "meta.json").read_text())["seeds"] == [5, 6]
+    html = (out / "validation.html").read_text()
+    assert html.count('src="data:image/png;base64,') == 2 and 'src="figures/' not in html  # one self-contained file
+    # indicators by their glossary names (model.indicators), the warning in a box
+    assert "<td>Poverty rate</td>" in html and "Read with care" in html
     rows = json.loads(js.read_text())
     assert [(x["id"], x["pass"]) for x in rows] == [("wide", True), ("far", False), ("catch_up", True),
                                                     ("gini", True)]
@@ -84,9 +91,12 @@ def test_unknown_indicator_lists_the_known_ones(tmp_path):
 @pytest.mark.slow
 def test_calibrate_end_to_end(tmp_path):
     out = tmp_path / "cal"
-    r = invoke("calibrate", "--budget", "14", "--seeds", "1", *TINY, "--out", str(out))
+    r = invoke("calibrate", "--budget", "14", "--seeds", "1", "--first-seed", "3", *TINY,
+               "--set", "shocks.disaster.p_county_year=0.05", "--out", str(out))
     assert r.exit_code == 0, r.output
     assert "after 14 candidates" in r.stdout
+    assert json.loads((out / "calibration.json").read_text())["meta"]["seeds"] == [3]
+    assert load_scenario(out / "calibrated.yaml").params.get("shocks.disaster.p_county_year") == 0.05
     for name in ("calibrated.yaml", "fit_report.md", "fit_report.html", "calibration.json", "figures/targets.png",
                  "figures/series.png", "figures/history.png"):
         assert (out / name).is_file(), name
@@ -104,3 +114,8 @@ def test_calibrate_end_to_end(tmp_path):
         in report
     r2 = invoke("calibrate", "--budget", "3", "--out", str(tmp_path / "c2"))
     assert r2.exit_code == 2 and "error: --budget 3 is below two candidates" in r2.stderr
+    free = FREE_PARAMETERS[0].path
+    r3 = invoke("calibrate", "--set", f"{free}=0.1", "--out", str(tmp_path / "c3"))
+    assert r3.exit_code == 2 and f"error: --set {free}: a free parameter of the calibration" in r3.stderr
+    r4 = invoke("calibrate", "--seed", "3", "--out", str(tmp_path / "c4"))
+    assert r4.exit_code == 2 and "--design-seed" in r4.stderr and not (tmp_path / "c4").exists()

@@ -139,6 +139,25 @@ def test_command_line_replacements_are_checked(tmp_path):
     with pytest.raises(ProblemError) as info:
         with_options(p, households=5, reps=0)
     text = str(info.value)
-    assert "--households 5" in text and "[100, 100,000,000]" in text and "--reps 0" in text
+    assert "--households 5" in text and "[100, 100,000,000]" in text and "--seeds 0" in text
     with pytest.raises(ProblemError, match="base = 'nope'.*unknown scenario"):
         with_options(p, base="nope")
+
+
+def test_seeds_is_the_name_of_the_replications_and_reps_its_older_spelling(tmp_path):
+    assert load_problem(write(tmp_path, GOOD.replace("reps: 2", "seeds: 3"))).reps == 3
+    assert load_problem(write(tmp_path, GOOD.replace("reps: 2", "reps: 4"))).reps == 4
+    with pytest.raises(ProblemError) as info:
+        load_problem(write(tmp_path, GOOD.replace("reps: 2", "reps: 2\nseeds: 3")))
+    assert "either 'seeds' or its older spelling 'reps'" in str(info.value)
+
+
+def test_set_values_reach_every_run_and_may_not_touch_the_sample(tmp_path):
+    p = load_problem(write(tmp_path, GOOD))
+    fixed = with_options(p, fixed={"shocks.disaster.p_county_year": 0.2}).fixed
+    assert fixed == {"shocks.disaster.p_county_year": 0.2}
+    with pytest.raises(ProblemError) as info:
+        with_options(p, fixed={p.names[0]: 0.1, "population.n_households": 500})
+    text = str(info.value)
+    assert f"--set {p.names[0]}: the problem samples it" in text
+    assert "--set population.n_households: give the run size as --households" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from experiments.sensitivity.evaluators import FunctionEvaluator
@@ -10,10 +11,12 @@ from experiments.sensitivity.ishigami import S1, ST, VARIANCE, ishigami, ishigam
 from experiments.sensitivity.study import (
     block_size,
     convergence_sizes,
+    interval_warnings,
     noise_shares,
     point_means,
     run_study,
     sample,
+    wide_intervals,
 )
 
 
@@ -98,3 +101,32 @@ def test_convergence_sizes_are_nested_prefixes():
     assert convergence_sizes("sobol", 32) == [4, 8, 16, 32]
     assert convergence_sizes("morris", 8) == [2, 4, 6, 8]
     assert convergence_sizes("sobol", 4) == [4]
+
+
+def _indices(s1, s1_conf, st, st_conf) -> pd.DataFrame:
+    return pd.DataFrame({"output": "y", "parameter": ["a", "b", "c"], "kind": ["lever", "uncertainty", "lever"],
+                         "S1": s1, "S1_conf": s1_conf, "ST": st, "ST_conf": st_conf})
+
+
+def test_intervals_wider_than_their_indices_are_counted_and_worded():
+    t = _indices([-0.12, 1.42, 0.30], [0.44, 1.30, 0.05], [0.29, 1.45, 0.40], [0.10, 0.75, 0.05])
+    wide = wide_intervals(t, "sobol").set_index("index")
+    assert wide.loc["S1", "wide"] == 1 and wide.loc["S1", "outside"] == 2 and wide.loc["S1", "total"] == 3
+    assert wide.loc["S1", "largest_conf"] == pytest.approx(1.30)
+    assert wide.loc["ST", "wide"] == 0 and wide.loc["ST", "outside"] == 1
+    words = interval_warnings(t, "sobol")
+    assert words[0].startswith("y: 1 of 3 first-order indices (S1) have 95% intervals wider than the index itself "
+                               "(up to ±1.3)")
+    assert "2 estimates lie outside [0, 1]" in words[0] and "raise --n" in words[0]
+    assert interval_warnings(_indices([0.5, 0.3, 0.1], [0.05] * 3, [0.6, 0.3, 0.1], [0.05] * 3), "sobol") == []
+
+
+def test_the_index_figure_carries_the_warning():
+    from experiments.sensitivity.report import indices_figure
+
+    t = _indices([-0.12, 1.42, 0.30], [0.44, 1.30, 0.05], [0.29, 1.45, 0.40], [0.10, 0.75, 0.05])
+    fig = indices_figure(t, "sobol", ["y"])
+    assert "warning: interval wider than the index for 1 of 3 S1" in fig.axes[0].get_xlabel()
+    assert "warning: some intervals are wider than their indices" in fig.get_suptitle()
+    calm = indices_figure(_indices([0.5, 0.3, 0.1], [0.05] * 3, [0.6, 0.3, 0.1], [0.05] * 3), "sobol", ["y"])
+    assert "warning" not in calm.axes[0].get_xlabel() and "warning" not in calm.get_suptitle()
