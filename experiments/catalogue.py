@@ -38,10 +38,31 @@ PARAMETER_NAMES: dict[str, tuple[str, str]] = {
                                             "农村企业政策扶持力度（2020年=1）"),
     "policy.campaign.intensity": ("Enterprise-village pairing campaign (relative to 2020)",
                                   "“万企兴万村”行动力度（2020年=1）"),
-    "policy.key_county_extra": ("Extra allocation weight of key counties (0 = the usual tilt)",
-                                "国家乡村振兴重点帮扶县额外资金倾斜（0=常规倾斜）"),
-    "policy.dibao_line_2020_yuan": ("Dibao line (yuan per person per year at 2020 prices)",
-                                    "农村低保标准（2020年价格，元/人/年）"),
+    "policy.key_county_extra": ("Extra funds for key counties (share of their allocation; 0 = the usual tilt)",
+                                "国家乡村振兴重点帮扶县额外资金（占其分配额比例；0=常规倾斜）"),
+    "policy.social_protection.dibao_line_yuan": ("Average rural dibao line at year-end (yuan per person per year)",
+                                                 "农村低保平均标准（年末，元/人/年）"),
+    "policy.social_protection.pension_minimum_month_yuan": ("Central minimum of the residents' basic pension "
+                                                            "(yuan per person per month)",
+                                                            "城乡居民基础养老金最低标准（元/人/月）"),
+    "policy.social_protection.standard_growth_year": ("Growth of the dibao line and pension minimum after the data",
+                                                      "数据期后低保标准和基础养老金的年增长率"),
+    "policy.social_protection.dibao_line_scale": ("Dibao line relative to the national average",
+                                                  "低保标准相对全国平均水平的倍数"),
+    "policy.social_protection.public_transfers": ("Pensions, dibao, tekun and subsidies paid (1 = the rules)",
+                                                  "养老金、低保、特困供养和补贴发放水平（1=按规定）"),
+    "policy.rural_construction.share": ("Share of the connection fund for rural construction",
+                                        "衔接资金用于乡村建设的比例"),
+    "policy.rural_construction.intensity": ("Rural construction funds (1 = the fund's share)",
+                                            "乡村建设资金（1=衔接资金中的份额）"),
+    "policy.monitoring.data_sharing": ("Data sharing of the monitoring platform (1 = full)",
+                                       "防返贫监测平台部门数据共享程度（1=充分共享）"),
+    "policy.monitoring.targeted": ("Assistance decided by monitoring category (1) or by labour alone (0)",
+                                   "按监测对象类别精准帮扶（1）或仅按劳动能力帮扶（0）"),
+    "policy.labour_export_share": ("Organised labour export after 2020 (share a year)",
+                                   "2020年后有组织劳务输出（每年比例）"),
+    "macro.remittance_index": ("Remittances and private transfers (1 = trend)", "外出成员汇款等私人转移（1=趋势）"),
+    "macro.migrant_wage_month_yuan": ("Average monthly income of migrant workers", "农民工月均收入"),
     "policy.central_fund": ("Central connection fund (relative to 2020)",
                             "中央财政衔接推进乡村振兴补助资金（2020年=1）"),
     "policy.dibao_for_all_eligible": ("Dibao open to every household below the dibao line",
@@ -276,9 +297,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "各县各年返贫率（模拟平均值）。蓝色低于规模性返贫阈值，红色达到或超过阈值；圆点标出平均值达到阈值的县·年。"),
     "compare.cap.large_scale_probability": ("How likely is large-scale relapse?", "发生规模性返贫的可能性有多大？"),
     "compare.cap.large_scale_probability.text": (
-        "Share of simulations in which at least one county in at least one year reached the large-scale threshold, "
-        "with its 95% Wilson interval.",
-        "至少一个县在至少一年达到规模性返贫阈值的模拟所占比例，及其95% Wilson 区间。"),
+        "The probability that at least one formerly poor county, in at least one year, relapses at or above the "
+        "large-scale threshold with at least the minimum number of persons: each simulation's probability "
+        "(estimated from its county relapse, which does not depend on how many households are simulated), "
+        "averaged over the simulations, with its 95% interval.",
+        "至少一个脱贫县在至少一年返贫率达到规模性返贫阈值且返贫人数不少于最低人数的概率：每次模拟的概率（由县返贫估计得出，"
+        "与模拟的户数无关）在模拟间取平均，及其95%区间。"),
+    "compare.cap.exceedance_curve": ("How the risk depends on the threshold", "风险与阈值的关系"),
+    "compare.cap.exceedance_curve.text": (
+        "No official figure defines large-scale relapse, so the threshold is a convention. The curve gives the "
+        "probability of large-scale relapse for county-year thresholds from 1% to 10% of formerly poor households "
+        "(with the minimum number of persons), for each path, with its 95% band; the dotted line marks the threshold "
+        "of the headline.",
+        "规模性返贫没有官方数量定义，阈值只是约定。曲线给出县·年阈值从脱贫户的1%到10%（并满足最低人数）时各路径发生规模性"
+        "返贫的概率及其95%区间；虚线为标题所用阈值。"),
     "compare.cap.three_excesses": ("Do the three excesses hold?", "能否实现“三个高于”？"),
     "compare.cap.three_excesses.text": (
         "In how many simulations (of all) the income growth of formerly poor counties exceeded GDP growth, urban "
@@ -412,9 +444,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "formerly poor, N = never designated poor)",
                           "分县分年返贫率（重复模拟平均）。K＝国家乡村振兴重点帮扶县，F＝其他脱贫县，N＝非贫困县"),
     "fig.runs_of": ("{k} of {n} runs", "{n}次中{k}次"),
-    "fig.ls_xlabel": ("probability that some county's yearly relapse rate reaches {threshold:.0%} (95% Wilson "
-                      "interval)",
-                      "某县年度返贫率达到 {threshold:.0%} 的概率（95% Wilson 区间）"),
+    "fig.runs_n": ("{n} runs", "{n}次模拟"),
+    "fig.ls_xlabel": ("probability that some formerly poor county's yearly relapse rate reaches {threshold:.0%} "
+                      "(95% interval)",
+                      "某脱贫县年度返贫率达到 {threshold:.0%} 的概率（95%区间）"),
+    "fig.exc_xlabel": ("county-year threshold (share of formerly poor households relapsing)",
+                       "县·年阈值（返贫户占脱贫户比例）"),
+    "fig.exc_ylabel": ("probability of large-scale relapse", "发生规模性返贫的概率"),
+    "fig.exc_title": ("Probability of large-scale relapse by threshold (headline: {threshold:.0%})",
+                      "不同阈值下发生规模性返贫的概率（标题所用：{threshold:.0%}）"),
     "fig.ls_title": ("Probability of large-scale relapse", "发生规模性返贫的概率"),
     "fig.share_of_reps": ("share of replications", "占重复模拟的比例"),
     "fig.te_title": ("Three excesses: replications in which income growth in formerly poor counties\nexceeds GDP "

@@ -49,8 +49,11 @@ RANGES: dict[str, OutcomeRange] = {
     "new_poverty_cum_share": SHARE,
     "poverty_rate_final": SHARE,
     "county_relapse_rate_max": SHARE,
-    "large_scale_relapse": BINARY,
+    # a run's probability that some formerly poor county-year is large-scale (model.metrics)
+    "large_scale_relapse": SHARE,
+    "large_scale_relapse_never_poor": SHARE,
     "large_scale_county_years": OutcomeRange("bounded", 0.0, "county_years"),
+    "relapsing_persons_county_max": NONNEGATIVE,
     "large_scale_threshold": SHARE,
     "income_growth_fpc_mean": REAL,
     "three_excesses_years": OutcomeRange("bounded", 0.0, "years"),
@@ -63,6 +66,16 @@ RANGES: dict[str, OutcomeRange] = {
     "enterprises_final": NONNEGATIVE,
     "local_jobs_final": NONNEGATIVE,
     "relapse_events_total": NONNEGATIVE,
+    "dibao_coverage_fp_final": SHARE,
+    # assistance per supported household relative to the 2020 level (capped by government.max_intensity)
+    "assistance_intensity_min": NONNEGATIVE,
+    "relapse_stock_rate_final": SHARE,
+    "persistent_relapse_rate_mean": SHARE,
+    "expected_escape_years": NONNEGATIVE,
+    "relapse_spending_only_share_mean": SHARE,
+    "months_to_identification_mean": NONNEGATIVE,
+    "relapsers_monitored_share_mean": SHARE,
+    "hardship_relapse_rate_mean": SHARE,
 }
 
 #: Outcomes named by pattern: the probability of large-scale relapse at another threshold.
@@ -94,6 +107,17 @@ SHOWN: dict[str, str] = {
     "local_jobs_final": "count",
     "large_scale_threshold": "pct",
     "relapse_events_total": "count",
+    "large_scale_relapse_never_poor": "pct",
+    "relapsing_persons_county_max": "count",
+    "dibao_coverage_fp_final": "pct",
+    "assistance_intensity_min": "number",
+    "relapse_stock_rate_final": "pct",
+    "persistent_relapse_rate_mean": "pct",
+    "expected_escape_years": "number",
+    "relapse_spending_only_share_mean": "pct",
+    "months_to_identification_mean": "number",
+    "relapsers_monitored_share_mean": "pct",
+    "hardship_relapse_rate_mean": "pct",
 }
 
 

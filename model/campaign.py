@@ -39,6 +39,7 @@ import numpy as np
 from numba import njit
 
 from .households import HouseholdSet
+from .kernel import start_assistance
 from .params import Params
 from .processes.income import EMP_MIGRANT
 from .processes.monitoring import (
@@ -50,8 +51,6 @@ from .processes.monitoring import (
     CAT_UNSTABLE,
     MON_ACTIVE,
     MON_NONE,
-    assistance_bits,
-    support_target,
 )
 
 #: Assistance bits the campaign sets for register households: industrial and employment; social
@@ -177,14 +176,12 @@ def assist_identified(hh: HouseholdSet, rows: np.ndarray, threshold_yuan: float)
     shortfall (:func:`model.processes.monitoring.support_target`)."""
     if not rows.any():
         return
-    bits = assistance_bits(hh.mon_category[rows], hh.labour_units[rows], hh.op_base_year[rows],
-                           np.zeros(int(rows.sum()), dtype=bool), np.zeros(int(rows.sum()), dtype=bool),
-                           np.ones(int(rows.sum()), dtype=bool), True)
-    hh.aid_bits[rows] = bits.astype(np.int8)
+    bits, target = start_assistance(hh.mon_category[rows], hh.labour_units[rows], hh.op_base_year[rows],
+                                    hh.income_est_pc[rows], threshold_yuan, hh.members[rows],
+                                    hh.industry_potential_year[rows], hh.formerly_poor[rows])
+    hh.aid_bits[rows] = bits
     other = rows & ~hh.formerly_poor
-    hh.support_target[other] = support_target(hh.income_est_pc[other], threshold_yuan,
-                                              hh.members[other].astype(np.float64),
-                                              hh.industry_potential_year[other].astype(np.float64))
+    hh.support_target[other] = target[~hh.formerly_poor[rows]]
 
 
 def annual_columns(hh: HouseholdSet, reg: Register, pw: np.ndarray | None = None) -> dict[str, float]:

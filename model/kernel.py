@@ -829,3 +829,32 @@ def village_crop_loss(hit, severity):
     for v in range(hit.shape[0]):
         out[v] = shocks.disaster_crop_loss(hit[v], severity[v])
     return out
+
+
+@njit(cache=True)
+def start_assistance(category, labour_units, op_base_year, income_est_pc, threshold, members,
+                     industrial_gain_year, formerly_poor):
+    """Assistance bits (int8) and support target (float64) of households identified before the
+    first month (:func:`monitoring.assistance_bits` with income at risk and targeting on, and
+    :func:`monitoring.support_target` for households not registered, 0 for registered ones):
+    compiled here rather than called as ufuncs from Python."""
+    n = category.shape[0]
+    bits = np.empty(n, dtype=np.int8)
+    target = np.zeros(n)
+    for i in range(n):
+        bits[i] = monitoring.assistance_bits(category[i], labour_units[i], op_base_year[i],
+                                             False, False, True, True)
+        if not formerly_poor[i]:
+            target[i] = monitoring.support_target(income_est_pc[i], threshold, float(members[i]),
+                                                  float(industrial_gain_year[i]))
+    return bits, target
+
+
+@njit(cache=True)
+def industrial_need(level, stock, depreciation_month, build_rate):
+    """:func:`income.industrial_investment` of every household (float64; 0 where ``level`` ≤ 0),
+    for the January plan before the first month."""
+    out = np.empty(level.shape[0])
+    for i in range(level.shape[0]):
+        out[i] = income.industrial_investment(level[i], float(stock[i]), depreciation_month, build_rate)
+    return out

@@ -488,10 +488,9 @@ class RuralModel(mesa.Model):
         monitored = hh.mon_state == monitoring.MON_ACTIVE
         supported = hh.formerly_poor | (monitored & ((hh.aid_bits & monitoring.AID_INDUSTRIAL) > 0))
         level = np.where(hh.formerly_poor, 1.0, hh.support_target) * lv.industrial
-        invest = income.industrial_investment(np.where(supported, level, 0.0),
-                                              hh.industry_stock.astype(np.float64),
-                                              1.0 / (12.0 * a.industrial_asset_life_years),
-                                              1.0 / a.industrial_build_months)
+        invest = kernel.industrial_need(np.where(supported, level, 0.0), hh.industry_stock,
+                                        1.0 / (12.0 * a.industrial_asset_life_years),
+                                        1.0 / a.industrial_build_months)
         aided = (monitored & ((hh.aid_bits & monitoring.AID_EMPLOYMENT) > 0)) | (hh.emp_type == income.EMP_POST)
         per_household = (invest * a.industrial_asset_value_yuan * cpi
                          + aided * a.cost_employment_month_yuan * cpi * lv.employment)

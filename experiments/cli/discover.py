@@ -16,7 +16,14 @@ from experiments.cli.console import executor_problems, fail, fail_problems, note
 from experiments.cli.sensitivity import check_study_out, prepare_problem, study_evaluator
 from experiments.files import publish_files
 from experiments.report import percent
-from experiments.sensitivity.discovery import DiscoveryError, box_words, prim_module, run_discovery, write_outputs
+from experiments.sensitivity.discovery import (
+    DiscoveryError,
+    box_words,
+    exceedance_key,
+    prim_module,
+    run_discovery,
+    write_outputs,
+)
 
 
 def discover(problem_ref: str, n: int | None, reps: int | None, base: str | None, households: int | None,
@@ -25,8 +32,9 @@ def discover(problem_ref: str, n: int | None, reps: int | None, base: str | None
              retry_failed: bool, seed: int, *, first_seed: int | None = None, set_: list[str] | None = None,
              force: bool = False, fmt: str = "csv") -> None:
     problems = executor_problems(workers, scheduler, inprocess)
-    if threshold is not None and not (math.isfinite(threshold) and 0 < threshold <= 1):
-        problems.append(f"--threshold {threshold:g}: a county relapse rate in (0, 1], e.g. 0.05")
+    if threshold is not None and not (math.isfinite(threshold) and exceedance_key(threshold)):
+        problems.append(f"--threshold {threshold:g}: a county relapse rate in whole percents from 0.01 to 0.10 "
+                        "(the points of the exceedance curve), e.g. 0.05")
     if not (math.isfinite(min_coverage) and 0 < min_coverage <= 1):
         problems.append(f"--min-coverage {min_coverage:g}: a share in (0, 1], e.g. 0.5")
     problem, more = prepare_problem(problem_ref, base, households, counties, years, reps, seed, set_, fmt)
@@ -55,8 +63,8 @@ def discover(problem_ref: str, n: int | None, reps: int | None, base: str | None
         d = run_discovery(problem, n, evaluator, seed=seed, seed_base=1 if first_seed is None else first_seed,
                           threshold=threshold, min_coverage=min_coverage)
         publish_files(out_dir, lambda tmp: write_outputs(d, tmp, fmt.strip().lower()))
-    typer.echo(f"Large-scale relapse (county relapse rate >= {d.threshold:g}) in {int(d.y.sum()):,} of "
-               f"{len(d.y):,} runs ({percent(d.base_rate)}).")
+    typer.echo(f"Large-scale relapse more likely than not (county relapse rate >= {d.threshold:g}) in "
+               f"{int(d.y.sum()):,} of {len(d.y):,} runs ({percent(d.base_rate)}).")
     if d.reason:
         typer.echo(f"No box: {d.reason}.")
     for b, box in enumerate(d.boxes, start=1):

@@ -307,7 +307,8 @@ def discover_command(
     years: StudyYears = None,
     set_: SetValues = None,
     threshold: Annotated[float | None, typer.Option(
-        help="County relapse rate that makes a county-year large-scale (default: the base scenario's).",
+        help="County relapse rate that makes a county-year large-scale: 0.01 to 0.10 in whole percents "
+             "(default: the base scenario's).",
         show_default=False)] = None,
     min_coverage: Annotated[float, typer.Option(help="Smallest coverage of the chosen box.")] = 0.5,
     workers: Workers = None,

@@ -72,6 +72,7 @@ MAX_REPS = 10_000
 PRECISION_OUTCOME = "relapse_cum_share"
 #: Derived outcome: household relapses summed over the years (province scale, real households).
 RELAPSE_EVENTS = "relapse_events_total"
+#: The probability of large-scale relapse (per run, a probability: model.metrics), the report's headline risk.
 BINARY_OUTCOME = "large_scale_relapse"
 #: Headline outcomes of the report, in order.
 HEADLINE = ("relapse_rate_peak", "relapse_cum_share", "large_scale_relapse", "poverty_rate_final",
@@ -275,7 +276,8 @@ def warnings_for(n_reps: int, outcomes: Sequence[str], lang: str | None = None) 
     from experiments.outcomes import declared
 
     wanted = ["interval", "quantiles"]
-    if any(declared(o).kind == "binary" for o in outcomes):
+    # a yes/no outcome, or a probability per run (large-scale relapse), averages to a probability
+    if any(declared(o).kind == "binary" or o == BINARY_OUTCOME or o.startswith("large_scale_p_") for o in outcomes):
         wanted.insert(1, "probability")
     return replication_warnings(n_reps, wanted, lang)
 
@@ -300,8 +302,28 @@ def county_relapse(counties: pd.DataFrame, seeds: Sequence[int]) -> pd.DataFrame
     used = counties[counties["seed"].isin(seeds)]
     grouped = used.groupby(["scenario", "county", "county_type", "year"], sort=False)
     out = grouped.agg(relapse_rate_mean=("relapse_rate", "mean"),
+                      relapse_rate_est_mean=("relapse_rate_est", "mean"),
+                      relapsing_persons_est_mean=("relapsing_persons_est", "mean"),
+                      p_large_scale_mean=("p_large_scale", "mean"),
                       large_scale_share=("large_scale", "mean"), n=("relapse_rate", "size")).reset_index()
     return out
+
+
+def exceedance_curve(table: pd.DataFrame, scenarios: Sequence[str]) -> pd.DataFrame:
+    """The probability of large-scale relapse against the county-year threshold (1% to 10%), per
+    scenario: the mean of the runs' probabilities at each threshold (``large_scale_p_NN``) with its
+    interval (inside [0, 1])."""
+    from model.metrics import EXCEEDANCE_KEYS, EXCEEDANCE_THRESHOLDS
+
+    known = set(table["outcome"].unique())
+    rows = []
+    for name in scenarios:
+        for threshold, key in zip(EXCEEDANCE_THRESHOLDS, EXCEEDANCE_KEYS, strict=True):
+            if key not in known:
+                continue
+            rows.append({"scenario": name, "threshold": threshold,
+                         **{stat: lookup(table, name, key, stat) for stat in ("mean", "ci_low", "ci_high", "n")}})
+    return pd.DataFrame(rows, columns=["scenario", "threshold", "mean", "ci_low", "ci_high", "n"])
 
 
 def three_excesses_table(annual: pd.DataFrame, seeds: Sequence[int]) -> pd.DataFrame:

@@ -27,11 +27,19 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from experiments.compare.comparison import Comparison, annual_bands, county_relapse, lookup, three_excesses_table
+from experiments.compare.comparison import (
+    Comparison,
+    annual_bands,
+    county_relapse,
+    exceedance_curve,
+    lookup,
+    three_excesses_table,
+)
 from experiments.fonts import figure_fonts
 from experiments.i18n import resolve, scenario_label, tr
 
-FIGURES = ("fan_charts", "county_heatmap", "large_scale_probability", "three_excesses", "cost_vs_averted")
+FIGURES = ("fan_charts", "county_heatmap", "large_scale_probability", "exceedance_curve", "three_excesses",
+           "cost_vs_averted")
 _TYPE_LETTER = {"key": "K", "formerly_poor": "F", "never_poor": "N"}
 _TYPE_ORDER = {"key": 0, "formerly_poor": 1, "never_poor": 2}
 
@@ -124,19 +132,19 @@ def county_heatmap(county: pd.DataFrame, scenarios: Sequence[str], threshold: fl
 
 
 def large_scale_probability(rows: pd.DataFrame, threshold: float, lang: str | None = None) -> Figure:
-    """Probability of large-scale relapse per scenario with its Wilson interval.
+    """Probability of large-scale relapse per scenario (the mean of the runs' probabilities) with its
+    95% interval.
 
-    ``rows``: scenario, probability, wilson_low, wilson_high, n (in display order).
+    ``rows``: scenario, mean, ci_low, ci_high, n (in display order).
     """
     colour = colours(list(rows["scenario"]))
     fig = Figure(figsize=(7.5, 0.55 * len(rows) + 1.6), layout="constrained")
     ax = fig.add_subplot()
     y = np.arange(len(rows))[::-1]
     for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
-        ax.errorbar(r["probability"], yi, xerr=_err(r["probability"], r["wilson_low"], r["wilson_high"]),
+        ax.errorbar(r["mean"], yi, xerr=_err(r["mean"], r["ci_low"], r["ci_high"]),
                     fmt="o", color=colour[r["scenario"]], capsize=4)
-        k = int(round(r["probability"] * r["n"]))
-        ax.annotate(tr("fig.runs_of", lang, k=k, n=int(r["n"])), (r["wilson_high"], yi), xytext=(6, 0),
+        ax.annotate(tr("fig.runs_n", lang, n=int(r["n"])), (r["ci_high"], yi), xytext=(6, 0),
                     textcoords="offset points", va="center", fontsize=8)
     ax.set_yticks(y, [scenario_label(n, lang, short=True) for n in rows["scenario"]])
     ax.set_xlim(-0.02, 1.15)
@@ -144,6 +152,33 @@ def large_scale_probability(rows: pd.DataFrame, threshold: float, lang: str | No
     ax.set_xlabel(tr("fig.ls_xlabel", lang, threshold=threshold))
     ax.grid(axis="x", alpha=0.3)
     ax.set_title(tr("fig.ls_title", lang), fontsize=10)
+    return fig
+
+
+def exceedance_curve_figure(curve: pd.DataFrame, scenarios: Sequence[str], threshold: float,
+                            lang: str | None = None) -> Figure:
+    """The probability of large-scale relapse against the county-year threshold, one line per
+    scenario with its 95% band; the threshold in force marked."""
+    colour = colours(list(scenarios))
+    styles = ("-", "--", "-.", ":")
+    fig = Figure(figsize=(7.5, 4.2), layout="constrained")
+    ax = fig.add_subplot()
+    for k, name in enumerate(scenarios):
+        c = curve[curve["scenario"] == name]
+        if c.empty:
+            continue
+        ax.plot(c["threshold"], c["mean"], styles[k % len(styles)], marker="o", ms=3, color=colour[name],
+                label=scenario_label(name, lang, short=True))
+        ax.fill_between(c["threshold"], c["ci_low"], c["ci_high"], color=colour[name], alpha=0.15, lw=0)
+    ax.axvline(threshold, color="0.4", lw=0.8, ls=":")
+    ax.set_ylim(-0.02, 1.02)
+    ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+    ax.set_xlabel(tr("fig.exc_xlabel", lang))
+    ax.set_ylabel(tr("fig.exc_ylabel", lang))
+    ax.set_title(tr("fig.exc_title", lang, threshold=threshold), fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
     return fig
 
 
@@ -225,10 +260,10 @@ def _write_figures(comparison: Comparison, directory: Path, lang: str) -> dict[s
         "county_heatmap": county_heatmap(county_relapse(comparison.counties, comparison.seeds), names, threshold,
                                          lang),
     }
-    ls = pd.DataFrame([{"scenario": n, "n": lookup(table, n, "large_scale_relapse", "n"),
-                        **{k: lookup(table, n, "large_scale_relapse", k)
-                           for k in ("probability", "wilson_low", "wilson_high")}} for n in names])
+    ls = pd.DataFrame([{"scenario": n, **{k: lookup(table, n, "large_scale_relapse", k)
+                                          for k in ("mean", "ci_low", "ci_high", "n")}} for n in names])
     figures["large_scale_probability"] = large_scale_probability(ls, threshold, lang)
+    figures["exceedance_curve"] = exceedance_curve_figure(exceedance_curve(table, names), names, threshold, lang)
     figures["three_excesses"] = three_excesses(three_excesses_table(comparison.annual, comparison.seeds), names,
                                                lang)
     rows = []

@@ -23,8 +23,8 @@ from experiments.outcomes import SHOWN
 
 
 def outcome_label(outcome: str, lang: str | None = None) -> str:
-    """An outcome's plain name in ``lang`` (:func:`experiments.i18n.outcome_label`); a yes/no outcome is
-    named as the chance it has over the replications."""
+    """An outcome's plain name in ``lang`` (:func:`experiments.i18n.outcome_label`); the probability of
+    large-scale relapse is named as the chance it is."""
     if outcome == BINARY_OUTCOME:
         return tr("compare.head.large_scale_relapse", lang)
     return i18n_outcome_label(outcome, lang)
@@ -69,14 +69,9 @@ def format_interval(outcome: str, low: float, high: float, diff: bool = False, l
 def headline_cells(table: pd.DataFrame, scenario: str, outcome: str,
                    lang: str | None = None) -> tuple[str, str, str, str]:
     """Value, its interval, difference from the reference and its interval, as report text."""
-    if outcome == BINARY_OUTCOME:
-        value = format_value(outcome, lookup(table, scenario, outcome, "probability"), lang=lang)
-        interval = format_interval(outcome, lookup(table, scenario, outcome, "wilson_low"),
-                                   lookup(table, scenario, outcome, "wilson_high"), lang=lang)
-    else:
-        value = format_value(outcome, lookup(table, scenario, outcome, "mean"), lang=lang)
-        interval = format_interval(outcome, lookup(table, scenario, outcome, "ci_low"),
-                                   lookup(table, scenario, outcome, "ci_high"), lang=lang)
+    value = format_value(outcome, lookup(table, scenario, outcome, "mean"), lang=lang)
+    interval = format_interval(outcome, lookup(table, scenario, outcome, "ci_low"),
+                               lookup(table, scenario, outcome, "ci_high"), lang=lang)
     diff = lookup(table, scenario, outcome, "diff_mean")
     if not math.isfinite(diff):
         return value, interval, "", ""

@@ -12,6 +12,7 @@ from experiments.compare.comparison import (
     Comparison,
     annual_bands,
     county_relapse,
+    exceedance_curve,
     outcome_columns,
     three_excesses_table,
 )
@@ -38,6 +39,7 @@ def write_outputs(comparison: Comparison, directory: Path, fmt: str = "csv", lan
     written.append(write_table(runs_out, directory, "runs", fmt))
     for name, frame in (("annual_bands", annual_bands(comparison.annual, comparison.seeds)),
                         ("county_relapse", county_relapse(comparison.counties, comparison.seeds)),
+                        ("exceedance", exceedance_curve(comparison.table, comparison.settings.scenarios)),
                         ("three_excesses", three_excesses_table(comparison.annual, comparison.seeds))):
         written.append(write_table(frame, directory, name, fmt))
     figures = write_figures(comparison, directory, lang)

@@ -61,7 +61,7 @@ def build_report(comparison: Comparison, figures: Mapping[str, Path], lang: str 
         scenarios=[scenario_label(n, lang) for n in s.scenarios],
         first_year=start.start_year, last_year=start.start_year + start.n_years - 1,
         produced=produced, glossary_link=True, warnings=warnings_for(c.n_reps, outcome_columns(c.runs), lang),
-        findings=_findings(c, lang), p_reference=lookup(c.table, s.reference, BINARY_OUTCOME, "probability"),
+        findings=_findings(c, lang), p_reference=lookup(c.table, s.reference, BINARY_OUTCOME, "mean"),
         stories=[(scenario_label(name, lang) + (f" ({tr('compare.reference', lang)})" if name == s.reference else ""),
                   [p for p in scenario_story(name, c.scenarios[name].description, lang).split("\n\n") if p.strip()])
                  for name in s.scenarios],
@@ -105,7 +105,7 @@ def _findings(c: Comparison, lang: str) -> list[dict[str, Any]]:
         else:
             money = tr("compare.costs_same", lang)
         items.append({"name": scenario_label(name, lang), "change": change, "points": f"{abs(diff) * 100:.2f}",
-                      "p": lookup(table, name, BINARY_OUTCOME, "probability"), "money": money})
+                      "p": lookup(table, name, BINARY_OUTCOME, "mean"), "money": money})
     return items
 
 
@@ -120,7 +120,7 @@ _HEADLINE_KEYS = {f"compare.head.{o}" for o in ("relapse_rate_peak", "relapse_cu
                                                 "poverty_rate_final", "fiscal_cost_total_yuan",
                                                 "three_excesses_years")}
 _CAPTION_KEYS = {f"compare.cap.{f}" for f in ("fan_charts", "county_heatmap", "large_scale_probability",
-                                              "three_excesses", "cost_vs_averted")}
+                                              "exceedance_curve", "three_excesses", "cost_vs_averted")}
 
 
 def _costs(c: Comparison, lang: str) -> list[list[str]]:

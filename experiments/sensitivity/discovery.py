@@ -2,11 +2,15 @@
 
 1. A Latin hypercube of ``n`` points over the problem's uncertainties and levers (SALib's latin
    sampler), each run ``reps`` times with paired seeds through the batch-experiment store.
-2. Every *run* is marked: large-scale relapse when its highest county-year relapse rate
-   (``county_relapse_rate_max``) reaches the threshold — by default the model's
-   ``metrics.large_scale.county_threshold`` of the base scenario, which is exactly the
-   ``large_scale_relapse`` outcome; ``--threshold`` re-marks the same runs at another threshold
-   without running them again.
+2. Every *run* is marked: large-scale relapse when it is more likely than not in that run
+   (:data:`MARK_PROBABILITY`): the run's probability that some formerly poor county-year has a
+   relapse rate of at least the threshold, with at least ``metrics.large_scale.min_persons``
+   persons relapsing (``model.metrics``: estimated per county-year from the simulated relapses,
+   so it does not depend on how many households are simulated). By default the threshold is
+   the base scenario's ``metrics.large_scale.county_threshold`` and the probability is the
+   ``large_scale_relapse`` outcome; ``--threshold`` (1% to 10% in whole percents, the points of
+   the exceedance curve ``large_scale_p_01`` … ``large_scale_p_10``) re-marks the same runs at
+   another threshold without running them again.
 3. PRIM (Friedman & Fisher 1999, as implemented in ``ema_workbench``, an optional extra imported
    only here) peels the parameter space towards the runs with large-scale relapse. From the
    peeling trajectory the box chosen is the densest one that still covers at least
@@ -40,6 +44,7 @@ from experiments.i18n import resolve, tr
 from experiments.report import number, percent, render
 from experiments.sensitivity.problem import Problem
 from experiments.sensitivity.report import plain
+from model.metrics import EXCEEDANCE_KEYS
 
 #: PRIM needs at least this many runs with, and this many without, large-scale relapse.
 MIN_CASES = 10
@@ -52,7 +57,18 @@ MASS_MIN = 0.05
 MAX_BOXES = 2
 #: Largest quasi-p-value of a restriction kept in a box (one-sided binomial test, Bryant & Lempert 2010).
 QP_MAX = 0.05
-MARK_OUTPUTS = ("large_scale_relapse", "county_relapse_rate_max")
+#: A run is marked large-scale when its probability of large-scale relapse is at least this.
+MARK_PROBABILITY = 0.5
+MARK_OUTPUTS = ("large_scale_relapse", "county_relapse_rate_max", *EXCEEDANCE_KEYS)
+
+
+def exceedance_key(threshold: float) -> str | None:
+    """The outcome holding the probability of large-scale relapse at ``threshold`` (a whole percent
+    from 1% to 10%), or None when the exceedance curve has no such point."""
+    k = round(threshold * 100)
+    if 1 <= k <= 10 and math.isclose(threshold * 100, k, abs_tol=1e-9):
+        return f"large_scale_p_{k:02d}"
+    return None
 
 
 class DiscoveryError(RuntimeError):
@@ -229,17 +245,24 @@ def run_discovery(problem: Problem, n: int, evaluator: Any, reps: int | None = N
     X = np.asarray(latin.sample(salib, n, seed=seed), dtype=float)
     seeds = list(range(seed_base, seed_base + reps))
     evaluation = evaluator(prob, X, seeds)
+    key = "large_scale_relapse"
     if threshold is None:
         threshold = default_threshold(problem)
+    elif not math.isclose(threshold, default_threshold(problem), abs_tol=1e-12):
+        key = exceedance_key(threshold)
+        if key is None:
+            raise ValueError(f"threshold {threshold:g}: allowed the base scenario's threshold or a whole percent "
+                             "from 0.01 to 0.10")
     rows = []
     for i, row in enumerate(X):
         values = prob.point_values(row)
         for r, s in enumerate(seeds):
-            rate = evaluation.values["county_relapse_rate_max"][i, r]
-            if not math.isfinite(rate):
+            p = evaluation.values[key][i, r]
+            if not math.isfinite(p):
                 continue  # failed run
+            rate = evaluation.values["county_relapse_rate_max"][i, r]
             rows.append({"point": i, "seed": s, **values, "county_relapse_rate_max": float(rate),
-                         "large_scale_relapse": bool(rate >= threshold)})
+                         "p_large_scale": float(p), "large_scale_relapse": bool(p >= MARK_PROBABILITY)})
     runs = pd.DataFrame(rows)
     y = runs["large_scale_relapse"].to_numpy(dtype=bool) if len(runs) else np.zeros(0, dtype=bool)
     x = _x_frame(prob, runs)

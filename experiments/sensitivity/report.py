@@ -49,7 +49,7 @@ PLAIN: dict[str, str] = {
     "assistance_level": "size of targeted assistance before withdrawal",
     "policy.monitoring.coverage": "reach of the monitoring mechanism",
     "policy.enterprise_support.intensity": "support for rural enterprises",
-    "policy.dibao_line_2020_yuan": "dibao line",
+    "policy.social_protection.dibao_line_scale": "dibao line",
     "shocks.illness.p_year": "chance of costly illness",
     "shocks.illness.cost_mean_yuan": "cost of an illness episode",
     "prices.log_price_sd_month": "price volatility",

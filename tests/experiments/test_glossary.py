@@ -97,7 +97,7 @@ def test_outputs_lists_everything_and_explains_one():
         assert name in result.stdout
     result = runner.invoke(app, ["outputs", "large_scale_relapse", "--lang", "zh"])
     assert result.exit_code == 0, result.output
-    assert "规模性返贫" in result.stdout and "是/否" in result.stdout
+    assert "规模性返贫" in result.stdout and "比例" in result.stdout  # a probability (share), no longer a yes/no flag
     result = runner.invoke(app, ["outputs", "policy.monitoring.coverage"])
     assert "0–1" in result.stdout and "监测排查覆盖率" in result.stdout
 

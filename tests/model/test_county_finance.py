@@ -51,7 +51,8 @@ def _levers(**kw) -> Levers:
                 industrial=1.0, employment=1.0, social=1.0, transition_subsidy=1.0, medical_inclusive=0.55,
                 medical_preferential=0.8, enterprise_support=1.0, campaign=1.0, key_county_extra=0.0,
                 dibao_line_yuan=6362.0, pension_minimum_month_yuan=93.0, public_transfers=1.0, dibao_for_all=False,
-                central_fund=1.0, labour_export=0.0, construction_share=0.25, construction_intensity=1.0, gdp_growth_real=0.08,
+                central_fund=1.0, labour_export=0.0, construction_share=0.25, construction_intensity=1.0,
+                gdp_growth_real=0.08,
                 inflation=0.01, urban_income_growth=0.08, migrant_demand=1.0, price_level=1.0, remittance_index=1.0,
                 illness_multiplier=1.0, disaster_stress=0.0)
     base.update(kw)

@@ -41,9 +41,10 @@ def compared(tmp_path_factory) -> tuple[Path, object]:
 
 def test_compare_writes_every_output_atomically(compared):
     out, result = compared
-    for name in ("comparison.csv", "runs.csv", "annual_bands.csv", "county_relapse.csv", "three_excesses.csv",
+    for name in ("comparison.csv", "runs.csv", "annual_bands.csv", "county_relapse.csv", "exceedance.csv",
+                 "three_excesses.csv",
                  "manifest.json", "report.html", "fan_charts.png", "county_heatmap.png",
-                 "large_scale_probability.png", "three_excesses.png", "cost_vs_averted.png"):
+                 "large_scale_probability.png", "exceedance_curve.png", "three_excesses.png", "cost_vs_averted.png"):
         assert (out / name).is_file(), name
     assert sorted(p.name for p in out.parent.iterdir()) == ["out"]  # no temporary directory left
     assert "Formerly poor households that relapsed at least once" in result.stdout
@@ -64,8 +65,10 @@ def test_comparison_table_is_tidy_and_complete(compared):
         assert {"n", "mean", "ci_low", "ci_high"} <= stats
         assert ("diff_mean" in stats) == (name != "transition")
         assert ("pairing_ratio" in stats) == (name != "transition")
-        ls = set(rows[rows["outcome"] == "large_scale_relapse"]["statistic"])
-        assert {"probability", "wilson_low", "wilson_high"} <= ls
+        ls = rows[rows["outcome"] == "large_scale_relapse"].set_index("statistic")["value"]
+        assert 0 <= ls["ci_low"] <= ls["mean"] <= ls["ci_high"] <= 1
+        exc = rows[rows["outcome"].str.startswith("large_scale_p_") & (rows["statistic"] == "mean")]
+        assert len(exc) == 10 and exc["value"].between(0, 1).all()
 
 
 def test_differences_are_paired_by_seed(compared):
@@ -107,7 +110,7 @@ def test_report_has_every_scenario_and_the_headline_numbers(compared):
     for name in E2E_SCENARIOS:
         assert f"<th>{name}</th>" in report or f"<th>{name} (reference)</th>" in report
         for outcome in comparison.HEADLINE:
-            stat = "probability" if outcome == "large_scale_relapse" else "mean"
+            stat = "mean"
             assert formats.format_value(outcome, table[name, outcome, stat]) in report, (name, outcome)
             if name != "transition":
                 diff = formats.format_value(outcome, table[name, outcome, "diff_mean"], diff=True)
@@ -121,7 +124,7 @@ def test_report_has_every_scenario_and_the_headline_numbers(compared):
 def test_report_is_self_contained_and_states_its_definitions(compared):
     out, _ = compared
     report = (out / "report.html").read_text(encoding="utf-8")
-    assert report.count('src="data:image/png;base64,') == 5
+    assert report.count('src="data:image/png;base64,') == 6  # five figures and the exceedance curve
     assert "http://" not in report and "https://" not in report
     for text in ("The question", "Definitions used", "What differs between the paths", "reaches 5% of its formerly",
                  "4,000 yuan", "6,000 yuan from 2021", "Price of the main characteristic industry",

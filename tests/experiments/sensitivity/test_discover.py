@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 
 from experiments.sensitivity.discovery import (
+    MARK_PROBABILITY,
     DiscoveryError,
     box_words,
+    exceedance_key,
     find_boxes,
     limit_words,
     prim_module,
@@ -20,6 +22,7 @@ from experiments.sensitivity.discovery import (
 )
 from experiments.sensitivity.evaluators import FunctionEvaluator
 from experiments.sensitivity.problem import Parameter, Problem
+from model.metrics import EXCEEDANCE_KEYS
 
 
 def synthetic(n: int = 400, seed: int = 7) -> tuple[pd.DataFrame, np.ndarray]:
@@ -69,20 +72,34 @@ def _toy_problem() -> Problem:
 
 
 def test_run_discovery_marks_runs_by_threshold():
-    """Same pipeline as the model (sample -> evaluate -> mark -> PRIM) on a function with a known region."""
+    """Same pipeline as the model (sample -> evaluate -> mark -> PRIM) on a function with a known
+    region: a run is marked when its probability of large-scale relapse at the threshold is at least
+    one half; another threshold re-marks with the exceedance curve's point."""
 
     def toy(x, rng):
         rate = 0.08 if x[0] > 0.6 and x[1] < 0.5 else 0.02
-        return {"county_relapse_rate_max": rate + 0.001 * rng.standard_normal(), "large_scale_relapse": 0.0}
+        rate += 0.001 * rng.standard_normal()
+        # probability that the county rate reaches k% (a steep curve around the run's rate)
+        curve = {key: float(1.0 / (1.0 + np.exp((k / 100 - rate) / 0.002))) for k, key in
+                 enumerate(EXCEEDANCE_KEYS, start=1)}
+        return {"county_relapse_rate_max": rate, "large_scale_relapse": curve["large_scale_p_05"], **curve}
 
     d = run_discovery(_toy_problem(), 200, FunctionEvaluator(toy), threshold=0.05, max_boxes=1)
     assert d.reason == ""
     assert len(d.runs) == 400 and d.runs["large_scale_relapse"].sum() == int(d.y.sum())
+    assert ((d.runs["p_large_scale"] >= MARK_PROBABILITY) == d.runs["large_scale_relapse"]).all()
     box = d.boxes[0]
     assert box.limits["a"][0] == pytest.approx(0.6, abs=0.05) and box.limits["b"][1] == pytest.approx(0.5, abs=0.05)
+    # at 3% the same runs are marked as at 5% (every rate is near 2% or 8%)
+    d3 = run_discovery(_toy_problem(), 200, FunctionEvaluator(toy), threshold=0.03, max_boxes=1)
+    assert (d3.y == d.y).all() and d3.threshold == 0.03
     # a threshold above every rate: nothing to discover, said plainly
-    none = run_discovery(_toy_problem(), 50, FunctionEvaluator(toy), threshold=0.5)
+    none = run_discovery(_toy_problem(), 50, FunctionEvaluator(toy), threshold=0.10)
     assert none.boxes == [] and "too rare" in none.reason
+    # a threshold the exceedance curve has no point for
+    assert exceedance_key(0.5) is None and exceedance_key(0.035) is None and exceedance_key(0.1) == "large_scale_p_10"
+    with pytest.raises(ValueError, match="whole percent"):
+        run_discovery(_toy_problem(), 10, FunctionEvaluator(toy), threshold=0.5)
 
 
 def test_missing_ema_workbench_gives_a_clear_error(monkeypatch):
