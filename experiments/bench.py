@@ -68,8 +68,9 @@ def warm_up(params, households: int) -> None:
     from model.model import PARALLEL_MIN_HOUSEHOLDS
 
     parallel = households >= PARALLEL_MIN_HOUSEHOLDS and numba.get_num_threads() > 1
-    warm = model.RuralModel(params.with_overrides({"population.n_households": min(households, 2000),
-                                                   "sim.n_years": 1}), seed=0, parallel=parallel)
+    small = max(min(households, 2000), params.population.n_counties)  # every county needs a household
+    warm = model.RuralModel(params.with_overrides({"population.n_households": small, "sim.n_years": 1}), seed=0,
+                            parallel=parallel)
     while warm.running:
         warm.step()
     warm.compile_kernels()  # a year of 2,000 households may see no enterprise close
