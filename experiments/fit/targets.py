@@ -1,8 +1,8 @@
 """Target files: what the model should reproduce, and the rules that say whether it does.
 
 Shipped target files live in ``experiments/targets/`` (``in_sample.csv``: the 2017-2020 patterns
-the calibration fits, derived from the reference calibration targets (data/calibration_targets.csv) with their source keys;
-``out_of_sample.csv``: patterns the calibration does not see — the first transition year and
+the calibration fits, derived from the reference calibration targets (data/calibration_targets.csv)
+with their source keys; ``out_of_sample.csv``: patterns the calibration does not see — the first transition year and
 poverty again after exit).
 
 A target file is a CSV with the columns ``id, indicator, year, value, tolerance, unit, source,
@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from scenarios import ProblemsError
+from scenarios.inputs import MAX_INPUT_BYTES, quote
 
 REQUIRED_COLUMNS = ("id", "indicator", "year", "value", "tolerance", "unit", "source", "note")
 OPTIONAL_COLUMNS = ("weight",)
@@ -126,12 +127,12 @@ def parse_value(text: str) -> tuple[str, float, float]:
     if m:
         lo, hi = _number(m.group(1)), _number(m.group(2))
         if lo > hi:
-            raise ValueError(f"interval {t!r} has lo > hi")
+            raise ValueError(f"interval {quote(t)} has lo > hi")
         return "interval", lo, hi
     try:
         v = _number(t)
     except ValueError:
-        raise ValueError(f"{t!r} is not {VALUE_FORMS}") from None
+        raise ValueError(f"{quote(t)} is not {VALUE_FORMS}") from None
     return "level", v, v
 
 
@@ -142,11 +143,11 @@ def parse_years(text: str) -> tuple[int, int] | None:
         return None
     m = _YEAR.match(t)
     if not m:
-        raise ValueError(f"{t!r} is not a year (2019) or a range (2021-2024)")
+        raise ValueError(f"{quote(t)} is not a year (2019) or a range (2021-2024)")
     a = int(m.group(1))
     b = int(m.group(2) or a)
     if b < a:
-        raise ValueError(f"range {t!r} ends before it starts")
+        raise ValueError(f"range {quote(t)} ends before it starts")
     return a, b
 
 
@@ -155,13 +156,26 @@ def read_targets(path: str | Path) -> list[Target]:
     (file, line, column, value and what is allowed)."""
     path = Path(path)
     label = str(path)
+    if path.exists() and not path.is_file():
+        raise TargetError([f"{label}: not a file; give a CSV target file"])
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_INPUT_BYTES + 1)
+        if len(raw) > MAX_INPUT_BYTES:
+            raise TargetError([f"{label}: larger than {MAX_INPUT_BYTES:,} bytes; a target file is a few kilobytes "
+                               "of CSV"])
+        text = raw.decode("utf-8-sig")
     except FileNotFoundError:
         raise TargetError([f"{label}: no such target file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TargetError([f"{label}: cannot read ({exc})"]) from None
-    rows = list(csv.reader(text.splitlines()))
+    except UnicodeDecodeError as exc:
+        raise TargetError([f"{label}: not a UTF-8 text file (byte {exc.start + 1} cannot be decoded); save it as "
+                           "UTF-8 CSV"]) from None
+    except OSError as exc:
+        raise TargetError([f"{label}: cannot read ({exc.strerror or exc})"]) from None
+    try:
+        rows = list(csv.reader(text.splitlines()))
+    except csv.Error as exc:
+        raise TargetError([f"{label}: not a readable CSV file ({exc})"]) from None
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise TargetError([f"{label}: empty file; expected a header with the columns {', '.join(REQUIRED_COLUMNS)}"])
     header = [h.strip() for h in rows[0]]
@@ -189,7 +203,8 @@ def read_targets(path: str | Path) -> list[Target]:
         target, errs = _parse_row(cell, label, line_no)
         problems += errs
         if cell["id"] in seen:
-            problems.append(f"{label}: line {line_no}, column 'id': {cell['id']!r} repeats line {seen[cell['id']]}; "
+            problems.append(f"{label}: line {line_no}, column 'id': {quote(cell['id'])} repeats line "
+                            f"{seen[cell['id']]}; "
                             "ids must be unique")
         seen.setdefault(cell["id"], line_no)
         if target is not None:
@@ -228,7 +243,7 @@ def _parse_row(cell: Mapping[str, str], label: str, line: int) -> tuple[Target |
             if tolerance < 0:
                 raise ValueError
         except ValueError:
-            bad("tolerance", f"{cell['tolerance']!r} is not a number >= 0 (or empty)")
+            bad("tolerance", f"{quote(cell['tolerance'])} is not a number >= 0 (or empty)")
             tolerance = None
     weight = 1.0
     if cell.get("weight"):
@@ -237,14 +252,14 @@ def _parse_row(cell: Mapping[str, str], label: str, line: int) -> tuple[Target |
             if weight < 0:
                 raise ValueError
         except ValueError:
-            bad("weight", f"{cell['weight']!r} is not a number >= 0 (or empty: 1)")
+            bad("weight", f"{quote(cell['weight'])} is not a number >= 0 (or empty: 1)")
     relative = "relative" in cell["unit"].lower()
     if relative and kind != "level":
-        bad("unit", f"a relative tolerance needs a level value (a number), not {cell['value']!r}")
+        bad("unit", f"a relative tolerance needs a level value (a number), not {quote(cell['value'])}")
     if relative and kind == "level" and lo == 0:
         bad("unit", "a relative tolerance of a zero level is zero; give an absolute tolerance")
     if kind.startswith("ratio") and (years is None or years[0] == years[1]):
-        bad("year", f"{cell['value']!r} compares the last year with the first; give a range like 2017-2020")
+        bad("year", f"{quote(cell['value'])} compares the last year with the first; give a range like 2017-2020")
     if errs:
         return None, errs
     return Target(id=cell["id"], indicator=cell["indicator"], years=years, kind=kind, lo=lo, hi=hi,
@@ -264,7 +279,7 @@ def read_all(paths: Iterable[str | Path]) -> list[Target]:
     seen: dict[str, Target] = {}
     for t in out:
         if t.id in seen and seen[t.id].file != t.file:
-            problems.append(f"{t.file}: line {t.line}, column 'id': {t.id!r} is also in {seen[t.id].file} "
+            problems.append(f"{t.file}: line {t.line}, column 'id': {quote(t.id)} is also in {seen[t.id].file} "
                             f"(line {seen[t.id].line}); ids must be unique across target files")
         seen.setdefault(t.id, t)
     if problems:
@@ -282,12 +297,13 @@ def check_indicators(targets: Sequence[Target], annual_columns: Iterable[str], s
         where = f"{t.file}: line {t.line}, column 'indicator'"
         if t.indicator in annual:
             if t.years is None:
-                problems.append(f"{where}: {t.indicator!r} is an annual column and needs a year or a range")
+                problems.append(f"{where}: {quote(t.indicator)} is an annual column and needs a year or a range")
         elif t.indicator in summary:
             if t.years is not None:
-                problems.append(f"{where}: {t.indicator!r} is a summary key (one value per run); leave the year empty")
+                problems.append(f"{where}: {quote(t.indicator)} is a summary key (one value per run); leave the year "
+                                "empty")
         else:
-            problems.append(f"{where}: unknown indicator {t.indicator!r}; known annual columns: "
+            problems.append(f"{where}: unknown indicator {quote(t.indicator)}; known annual columns: "
                             f"{', '.join(sorted(annual))}; known summary keys: {', '.join(sorted(summary))}")
     if problems:
         raise TargetError(problems)
@@ -332,7 +348,7 @@ def passes(target: Target, mean: float) -> bool:
         return mean > target.lo - tol
     if k == "ratio<":
         return mean < target.hi + tol
-    raise ValueError(f"unknown target kind {k!r}")
+    raise ValueError(f"unknown target kind {quote(k)}")
 
 
 def gap(target: Target, mean: float) -> float:
@@ -343,7 +359,7 @@ def gap(target: Target, mean: float) -> float:
         return (mean - target.lo) / scale
     if target.kind == "interval":
         return max(target.lo - mean, 0.0, mean - target.hi) / scale
-    raise ValueError(f"target {target.id!r} ({target.kind}) has no distance")
+    raise ValueError(f"target {quote(target.id)} ({target.kind}) has no distance")
 
 
 def distance(targets: Sequence[Target], means: Sequence[float]) -> tuple[float, list[float]]:
