@@ -44,6 +44,7 @@ from typing import Any
 
 from experiments.files import canonical_json, jsonable
 from model.params import Params, ParamsError, bounds, check_path, closest_paths, parameter_table
+from model.policy import Schedule
 from scenarios import ScenarioError, load_scenario
 from scenarios.inputs import (
     ProblemsError,
@@ -366,7 +367,7 @@ def _grid(value: Any, label: str, problems: list[str]) -> dict[str, list[Any]]:
         seen: list[str] = []
         for i, item in enumerate(values):
             problems += _value_problems(path, item, f"{label}: {where}[{i}]")
-            key = canonical_json(item)
+            key = _value_key(item)
             if key in seen:
                 problems.append(f"{label}: {where}[{i}] = {quote(item)} repeats an earlier value (runs would be "
                                 "duplicated)")
@@ -404,7 +405,7 @@ def _samples(value: Any, label: str, problems: list[str]) -> list[dict[str, Any]
         elif keys != first_keys:
             problems.append(f"{label}: {where} sets {', '.join(keys)} but samples[0] sets {', '.join(first_keys)}; "
                             "every sample must set the same parameters")
-        key = canonical_json(point)
+        key = _value_key(point)
         if key in seen:
             problems.append(f"{label}: {where} repeats samples[{seen[key]}] (runs would be duplicated)")
         seen.setdefault(key, i)
@@ -548,6 +549,24 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+
+
+def _value_key(value: Any) -> str:
+    """One text for values that set a parameter alike: ``1`` and ``1.0``, ``{2021: 1}`` and
+    ``{"2021-01": 1.0}`` (a grid or samples listing both would run the same thing twice)."""
+    def plain(v: Any) -> Any:
+        if isinstance(v, bool) or not isinstance(v, int | float | Mapping | list | tuple):
+            return v
+        if isinstance(v, int | float):
+            return float(v)
+        if isinstance(v, Mapping):
+            try:
+                return Schedule.parse(v).to_data()
+            except ValueError:
+                return {str(k): plain(x) for k, x in v.items()}
+        return [plain(x) for x in v]
+
+    return canonical_json(plain(value))
 
 
 def _digest(value: Any) -> str:
