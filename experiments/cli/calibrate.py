@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from experiments.cli.console import Progress, check_out, crash, fail, fail_problems
+from experiments.cli.console import Progress, check_out, crash, fail, fail_problems, hold_out
 from experiments.cli.validate import check_fit_inputs
 from experiments.files import timestamped_dir, write_directory
 from experiments.fit.calibrate import FREE_PARAMETERS, de_sizes, write_outputs
@@ -29,6 +29,7 @@ def calibrate(scenario: str, targets: list[Path] | None, budget: int, seeds: int
     out_dir = out if out is not None else timestamped_dir("calibrate")
     check_out(out_dir)
     paths = check_fit_inputs("calibrate", scenario, targets, households, counties)
+    hold_out(out_dir, "calibrate", lambda: check_out(out_dir))
 
     try:
         with Progress("calibrate", unit="candidate", total=budget) as bar:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from experiments.cli.console import Progress, check_out, crash, fail, fail_problems, note
+from experiments.cli.console import Progress, check_out, crash, fail, fail_problems, hold_out, note
 from experiments.compare.comparison import (
     DEFAULT_REPS,
     DEFAULT_SCENARIOS,
@@ -46,7 +46,8 @@ def compare(scenarios: list[str] | None, reference: str, reps: int | None, preci
         fail_problems(f"cannot compare ({len(exc.problems)} problems)", exc.problems)
 
     out_dir = out if out is not None else default_out_dir()
-    check_out(out_dir, remedy="choose another --out (the default is a new runs/compare-<date>-<time> directory)")
+    hold_out(out_dir, "compare", lambda: check_out(
+        out_dir, remedy="choose another --out (the default is a new runs/compare-<date>-<time> directory)"))
     params = next(iter(loaded.values())).params
     how = (f"{settings.reps or DEFAULT_REPS} replications" if settings.precision is None else
            f"replications until the difference in cumulative relapse share is known to within "

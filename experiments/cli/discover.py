@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from experiments.cli.console import executor_problems, fail, fail_problems, note
+from experiments.cli.console import executor_problems, fail, fail_problems, hold_out, note
 from experiments.cli.sensitivity import check_study_out, prepare_problem, study_evaluator
 from experiments.files import publish_files
 from experiments.report import percent
@@ -42,7 +42,7 @@ def discover(problem_ref: str, n: int | None, reps: int | None, base: str | None
         fail(str(exc) + ".")
     assert problem is not None and n is not None
     out_dir = out if out is not None else Path("runs") / f"discover-{problem.name}"
-    check_study_out(out_dir, resume or retry_failed)
+    hold_out(out_dir, "discover", lambda: check_study_out(out_dir, resume or retry_failed))
 
     def announce(total: int, todo: int) -> None:
         note(f"Scenario discovery of {problem.name}: {n:,} Latin-hypercube points x {problem.reps} paired "

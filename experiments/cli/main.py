@@ -58,6 +58,16 @@ def main() -> None:
     app()
 
 
+@app.callback()
+def session(ctx: typer.Context) -> None:
+    """Around every command: the environment is checked first, and the output directories the
+    command locked are released when it ends, however it ends."""
+    from experiments.cli.console import check_environment, release_outputs
+
+    ctx.call_on_close(release_outputs)
+    check_environment()
+
+
 @app.command("scenarios")
 def scenarios_command() -> None:
     """List the shipped scenarios with their descriptions."""

@@ -21,7 +21,16 @@ from pathlib import Path
 import typer
 
 from experiments.batch.store import StoreError
-from experiments.cli.console import Progress, check_out, crash, executor_problems, fail, fail_problems, note
+from experiments.cli.console import (
+    Progress,
+    check_out,
+    crash,
+    executor_problems,
+    fail,
+    fail_problems,
+    hold_out,
+    note,
+)
 from experiments.files import publish_files
 from experiments.sensitivity.evaluators import StoreEvaluator
 from experiments.sensitivity.problem import Problem, ProblemError, load_problem, with_options
@@ -103,7 +112,7 @@ def sensitivity(problem_ref: str, method: str, n: int | None, reps: int | None, 
         fail_problems("cannot run the sensitivity study", problems)
     assert problem is not None and n is not None
     out_dir = out if out is not None else Path("runs") / f"sensitivity-{problem.name}-{method}"
-    check_study_out(out_dir, resume or retry_failed)
+    hold_out(out_dir, "sensitivity", lambda: check_study_out(out_dir, resume or retry_failed))
 
     from experiments.sensitivity.report import lever_findings, write_figures, write_report
     from experiments.sensitivity.study import block_size, run_study, write_tables

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from experiments.cli.console import Progress, check_file_out, check_out, crash, fail, fail_problems
+from experiments.cli.console import Progress, check_file_out, check_out, crash, fail, fail_problems, hold_out
 from experiments.files import atomic_write, timestamped_dir, write_directory
 from experiments.fit.replications import IN_SAMPLE, load_params, size_overrides
 from experiments.fit.targets import TargetError, read_all
@@ -29,6 +29,7 @@ def validate(scenario: str, targets: list[Path] | None, seeds: int, households: 
     if json_path is not None:
         check_file_out(json_path, "--json")
     paths = check_fit_inputs("validate", scenario, targets, households, counties)
+    hold_out(out_dir, "validate", lambda: check_out(out_dir))
 
     try:
         with Progress("validate", unit="replication", total=seeds) as progress:

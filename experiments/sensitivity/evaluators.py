@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from experiments.files import canonical_json
+from experiments.locks import OutputLock
 from experiments.sensitivity.problem import Problem
 
 
@@ -114,7 +115,7 @@ class StoreEvaluator:
 
     def __call__(self, problem: Problem, X: np.ndarray, seeds: Sequence[int]) -> Evaluation:
         from experiments.batch.executors import make_executor
-        from experiments.batch.runner import ExperimentSession
+        from experiments.batch.runner import ExperimentSession, warn_recovered
         from experiments.batch.spec import validate
         from experiments.batch.store import load
 
@@ -127,13 +128,14 @@ class StoreEvaluator:
                 unique[key] = len(points)
                 points.append(row)
         spec = validate(self.spec_data(problem, points, seeds), label=f"problem {problem.name!r}")
-        session = ExperimentSession(spec, self.directory, resume=self.resume, retry_failed=self.retry_failed)
-        if self.on_start is not None:
-            self.on_start(len(session.runs), len(session.todo))
-        with make_executor(self.workers, self.scheduler, inprocess=self.inprocess) as executor:
-            self.report = session.run(executor, progress=self.progress)
-            executor_text = executor.name
-            parallelism = executor.parallelism
+        with OutputLock(self.directory, f"{self.name} (store)", on_recover=warn_recovered):
+            session = ExperimentSession(spec, self.directory, resume=self.resume, retry_failed=self.retry_failed)
+            if self.on_start is not None:
+                self.on_start(len(session.runs), len(session.todo))
+            with make_executor(self.workers, self.scheduler, inprocess=self.inprocess) as executor:
+                self.report = session.run(executor, progress=self.progress)
+                executor_text = executor.name
+                parallelism = executor.parallelism
         runs = load(self.directory).runs
         n_points = len(points)
         by_point = {o: np.full((n_points, len(seeds)), np.nan) for o in problem.outputs}

@@ -7,8 +7,7 @@ import time
 import pytest
 
 from model.messages import MAX_PROBLEM_CHARS, quote, shorten
-from scenarios import ScenarioError, load_scenario
-from scenarios import inputs
+from scenarios import ScenarioError, inputs, load_scenario
 from scenarios.inputs import ProblemsError, parse_yaml, read_yaml
 
 
