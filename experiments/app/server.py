@@ -48,14 +48,19 @@ def check_options(host: str, port: int, households: int) -> None:
 
 
 def serve(host: str, port: int, households: int) -> None:
-    """Run the app's server until interrupted (blocks)."""
+    """Run the app's server until Ctrl-C, the documented way to stop it (blocks; returns then)."""
     check_options(host, port, households)
     for key, value in SOLARA_ENV.items():
         os.environ.setdefault(key, value)
     os.environ[HOUSEHOLDS_ENV] = str(households)
+    import click
     from solara.__main__ import run as solara_run
 
     print(f"ruralsim app: http://{host}:{port}/ (Ctrl-C stops)", flush=True)
-    solara_run.main(args=[APP_MODULE, "--host", host, "--port", str(port), "--production", "--no-open",
-                          "--no-check-version", "--log-level", "warning"],
-                    prog_name="ruralsim app", standalone_mode=False)
+    try:
+        solara_run.main(args=[APP_MODULE, "--host", host, "--port", str(port), "--production", "--no-open",
+                              "--no-check-version", "--log-level", "warning"],
+                        prog_name="ruralsim app", standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt):  # Solara's command turns Ctrl-C into Abort
+        pass
+    print("ruralsim app: stopped.", flush=True)
