@@ -288,11 +288,12 @@ def validate_command(
                                                    show_default=False)] = None,
     out: Annotated[Path | None, typer.Option(help="Output directory (default: runs/validate-<date>-<time>).",
                                              show_default=False)] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Start a long validation without asking.")] = False,
 ) -> None:
     """Check a scenario against target files over replications: report with pass/fail and a score."""
     from experiments.cli.validate import validate
 
-    validate(scenario, targets, seeds, households, counties, json_path, out)
+    validate(scenario, targets, seeds, households, counties, json_path, out, yes)
 
 
 @app.command("calibrate")
@@ -309,8 +310,9 @@ def calibrate_command(
     seed: Annotated[int, typer.Option(help="Seed of the optimiser.")] = 1,
     out: Annotated[Path | None, typer.Option(help="Output directory (default: runs/calibrate-<date>-<time>).",
                                              show_default=False)] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Start a long calibration without asking.")] = False,
 ) -> None:
     """Fit the historical run's free parameters to the 2017-2020 targets; scenario file, fit report, plots."""
     from experiments.cli.calibrate import calibrate
 
-    calibrate(scenario, targets, budget, seeds, households, counties, seed, out)
+    calibrate(scenario, targets, budget, seeds, households, counties, seed, out, yes)

@@ -151,9 +151,17 @@ def parse_years(text: str) -> tuple[int, int] | None:
     return a, b
 
 
-def read_targets(path: str | Path) -> list[Target]:
+def read_targets(path: str | Path, indicators: tuple[Iterable[str], Iterable[str]] | None = None,
+                 years: tuple[int, int] | None = None) -> list[Target]:
     """Read and check a target file; raises :class:`TargetError` listing every problem
-    (file, line, column, value and what is allowed)."""
+    (file, line, column, value and what is allowed).
+
+    Args:
+        path: The CSV file.
+        indicators: The annual columns and summary keys a run has (then every row's indicator is
+            checked with the rest, :func:`indicator_problem`).
+        years: The first and last simulated year (then every row's years must lie within them).
+    """
     path = Path(path)
     label = str(path)
     if path.exists() and not path.is_file():
@@ -202,6 +210,18 @@ def read_targets(path: str | Path) -> list[Target]:
         cell = {h: v.strip() for h, v in zip(header, row, strict=True)}
         target, errs = _parse_row(cell, label, line_no)
         problems += errs
+        if indicators is not None and cell["indicator"]:
+            if any("column 'year'" in e for e in errs):  # whether it needs a year is moot: only the name
+                wrong = None if cell["indicator"] in {*indicators[0], *indicators[1]} - {"year"} else \
+                    indicator_problem(cell["indicator"], None, *indicators)
+            else:
+                wrong = indicator_problem(cell["indicator"], parse_years(cell["year"]), *indicators)
+            problems += [f"{label}: line {line_no}, column 'indicator': {wrong}"] if wrong else []
+        if years is not None and target is not None and target.years is not None:
+            first, last = years
+            if target.years[0] < first or target.years[1] > last:
+                problems.append(f"{label}: line {line_no}, column 'year': {target.year_text} is outside the simulated "
+                                f"years {first}-{last}; give years within them (or simulate more years)")
         if cell["id"] in seen:
             problems.append(f"{label}: line {line_no}, column 'id': {quote(cell['id'])} repeats line "
                             f"{seen[cell['id']]}; "
@@ -267,13 +287,16 @@ def _parse_row(cell: Mapping[str, str], label: str, line: int) -> tuple[Target |
                   note=cell["note"], file=label, line=line, value_text=cell["value"]), []
 
 
-def read_all(paths: Iterable[str | Path]) -> list[Target]:
-    """All targets of several files (ids unique across them); every problem of every file at once."""
+def read_all(paths: Iterable[str | Path], indicators: tuple[Iterable[str], Iterable[str]] | None = None,
+             years: tuple[int, int] | None = None) -> list[Target]:
+    """All targets of several files (ids unique across them); every problem of every file at once
+    (``indicators`` and ``years`` as for :func:`read_targets`)."""
     problems: list[str] = []
     out: list[Target] = []
+    indicators = None if indicators is None else (list(indicators[0]), list(indicators[1]))
     for p in paths:
         try:
-            out += read_targets(p)
+            out += read_targets(p, indicators, years)
         except TargetError as exc:
             problems += exc.problems
     seen: dict[str, Target] = {}
@@ -287,24 +310,30 @@ def read_all(paths: Iterable[str | Path]) -> list[Target]:
     return out
 
 
+def indicator_problem(indicator: str, years: tuple[int, int] | None, annual_columns: Iterable[str],
+                      summary_keys: Iterable[str]) -> str | None:
+    """Why ``indicator`` (with ``years``) names no annual column (with a year) or summary key
+    (without one); None when it does."""
+    annual = set(annual_columns) - {"year"}
+    summary = set(summary_keys)
+    if indicator in annual:
+        return None if years is not None else f"{quote(indicator)} is an annual column and needs a year or a range"
+    if indicator in summary:
+        return None if years is None else (f"{quote(indicator)} is a summary key (one value per run); leave the "
+                                           "year empty")
+    return (f"unknown indicator {quote(indicator)}; known annual columns: {', '.join(sorted(annual))}; known summary "
+            f"keys: {', '.join(sorted(summary))}")
+
+
 def check_indicators(targets: Sequence[Target], annual_columns: Iterable[str], summary_keys: Iterable[str]) -> None:
     """Every indicator must name an annual column (with a year) or a summary key (without one);
     raises :class:`TargetError` listing the known names."""
-    annual = set(annual_columns) - {"year"}
-    summary = set(summary_keys)
+    annual, summary = list(annual_columns), list(summary_keys)
     problems = []
     for t in targets:
-        where = f"{t.file}: line {t.line}, column 'indicator'"
-        if t.indicator in annual:
-            if t.years is None:
-                problems.append(f"{where}: {quote(t.indicator)} is an annual column and needs a year or a range")
-        elif t.indicator in summary:
-            if t.years is not None:
-                problems.append(f"{where}: {quote(t.indicator)} is a summary key (one value per run); leave the year "
-                                "empty")
-        else:
-            problems.append(f"{where}: unknown indicator {quote(t.indicator)}; known annual columns: "
-                            f"{', '.join(sorted(annual))}; known summary keys: {', '.join(sorted(summary))}")
+        wrong = indicator_problem(t.indicator, t.years, annual, summary)
+        if wrong:
+            problems.append(f"{t.file}: line {t.line}, column 'indicator': {wrong}")
     if problems:
         raise TargetError(problems)
 
