@@ -130,10 +130,13 @@ def is_ruralsim_output(directory: Path) -> bool:
 
 def remove_leftovers(parent: Path) -> list[Path]:
     """Remove the temporary files and directories (``.NAME.tmp-HOST-PID``) that processes of this
-    host which no longer run left in ``parent`` (a hard kill gives them no time to clean up); an
-    old output a killed replacement had moved aside (``.NAME.old-HOST-PID``) is put back when
-    ``NAME`` is missing. Returns what was removed or put back."""
-    done = []
+    host which no longer run left in ``parent`` (a hard kill gives them no time to clean up), and
+    the lock files of dead owners (:func:`experiments.locks.remove_stale_locks`); an old output a
+    killed replacement had moved aside (``.NAME.old-HOST-PID``) is put back when ``NAME`` is
+    missing. Returns what was removed or put back."""
+    from experiments.locks import remove_stale_locks
+
+    done = remove_stale_locks(parent)
     try:
         entries = list(Path(parent).iterdir())
     except OSError:

@@ -130,6 +130,9 @@ class OutputLock:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
+            blocker = next((p for p in self.path.parents if p.exists()), None)
+            if blocker is not None and not blocker.is_dir():
+                raise LockError(f"{blocker} is not a directory") from None
             raise LockError(f"cannot create {self.path.parent}: {exc.strerror or exc}") from None
         for _ in range(50):
             try:
@@ -190,32 +193,64 @@ class OutputLock:
         """Raise :class:`LockHeld` when the existing lock file has a live owner; otherwise remove
         it (reporting the recovery) so that the caller can try again."""
         try:
-            fd = os.open(self.path, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
-        except FileNotFoundError:
-            return
+            removed, owner = _remove_if_stale(self.path)
+        except _Held as held:
+            raise LockHeld(held_message(self.directory, self.path, held.owner, held.heartbeat), held.owner,
+                           self.path) from None
         except OSError as exc:
             raise LockError(f"cannot open the lock file {self.path}: {exc.strerror or exc}") from None
-        try:
-            flocked = _try_flock(fd)
-            st = os.fstat(fd)
+        if removed:
+            self.recovered.append(owner)
+            if self.on_recover is not None:
+                self.on_recover(recovered_message(self.directory, owner))
+
+
+class _Held(Exception):
+    def __init__(self, owner: dict[str, Any] | None, heartbeat: float):
+        self.owner, self.heartbeat = owner, heartbeat
+
+
+def _remove_if_stale(path: Path) -> tuple[bool, dict[str, Any] | None]:
+    """Remove the lock file ``path`` when its owner has gone: ``(True, owner)``; ``(False, None)``
+    when it vanished or changed meanwhile (look again). Raises :class:`_Held` for a live owner."""
+    try:
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return False, None
+    try:
+        flocked = _try_flock(fd)
+        st = os.fstat(fd)
+        owner = _read_owner(fd)
+        if owner is None and flocked is False:
+            time.sleep(0.2)  # its creator is writing the owner
             owner = _read_owner(fd)
-            if owner is None and flocked is False:
-                time.sleep(0.2)  # its creator is writing the owner
-                owner = _read_owner(fd)
-            if flocked is False or not _stale(owner, flocked, st):
-                raise LockHeld(held_message(self.directory, self.path, owner, st.st_mtime), owner, self.path)
-            try:
-                cur = os.stat(self.path)
-            except FileNotFoundError:
-                return
-            if (cur.st_dev, cur.st_ino) != (st.st_dev, st.st_ino):
-                return  # replaced meanwhile: look again
-            os.unlink(self.path)
-        finally:
-            os.close(fd)
-        self.recovered.append(owner)
-        if self.on_recover is not None:
-            self.on_recover(recovered_message(self.directory, owner))
+        if flocked is False and owner is not None and owner.get("host") == _HOST and \
+                not process_alive(owner["pid"], owner.get("process_start")):
+            time.sleep(0.05)  # another process is taking over this dead owner's lock: look again
+            return False, None
+        if flocked is False or not _stale(owner, flocked, st):
+            raise _Held(owner, st.st_mtime)
+        try:
+            cur = os.stat(path)
+        except FileNotFoundError:
+            return False, None
+        if (cur.st_dev, cur.st_ino) != (st.st_dev, st.st_ino):
+            return False, None  # replaced meanwhile
+        os.unlink(path)  # holding its flock: nobody else can be removing or taking it
+        return True, owner
+    finally:
+        os.close(fd)
+
+
+def remove_stale_locks(parent: Path) -> list[Path]:
+    """Remove the lock files in ``parent`` whose owners have gone (see the module docstring)."""
+    removed = []
+    with contextlib.suppress(OSError):
+        for path in Path(parent).glob(".*.lock"):
+            with contextlib.suppress(_Held, OSError):
+                if _remove_if_stale(path)[0]:
+                    removed.append(path)
+    return removed
 
 
 # --------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ setting is the limit).
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import math
@@ -163,10 +164,16 @@ class InProcessExecutor:
 
 
 def _worker_init(threads: int, env: dict[str, str | None], lifeline: Any = None) -> None:
+    import multiprocessing
+
     # Ctrl-C reaches the whole process group; only the parent decides what happens.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if lifeline is not None:  # exit with the parent, however it ends
         watch(lifeline)
+    # A worker starts no processes. Under "forkserver" numba guards its thread start-up with a
+    # named semaphore ('fork' in the start method's name) that the resource tracker reports as
+    # leaked whenever a worker dies; under "spawn" it needs none.
+    multiprocessing.set_start_method("spawn", force=True)
     # A forkserver's children inherit the server's environment, not the parent's current one.
     for key, value in env.items():
         if value is None:
@@ -256,6 +263,10 @@ class LocalExecutor:
         manager = getattr(pool, "_executor_manager_thread", None)
         if manager is not None:
             manager.join(timeout=10)
+        # The broken pool's queues sit in reference cycles: collect them now, so that their
+        # semaphores are released (else the resource tracker reports them "leaked" at exit).
+        del pool, processes, manager
+        gc.collect()
 
     def results(self, specs: Iterable[RunSpec]) -> Iterator[tuple[RunSpec, RunOutput]]:
         queue: deque[RunSpec] = deque(specs)

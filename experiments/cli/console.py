@@ -133,15 +133,17 @@ def hold_out(out: Path, command: str, check: Callable[[], None] | None = None) -
     change under the command. While the lock is held, SIGTERM (a batch system's stop) ends the
     command as Ctrl-C does, so that it cleans up and releases the lock."""
     from experiments.files import check_writable
-    from experiments.locks import LockError, OutputLock
+    from experiments.locks import LockError, LockHeld, OutputLock
 
     if check is not None:
         check()
     try:
         lock = OutputLock(out, f"ruralsim {command}", on_recover=note)
         lock.acquire()
-    except LockError as exc:
+    except LockHeld as exc:
         fail(f"{exc}.")
+    except LockError as exc:
+        fail(f"--out {out}: {exc}.")
     _HELD.append(lock)
     if not _SIGTERM_BEFORE:
         with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
