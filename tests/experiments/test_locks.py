@@ -56,8 +56,8 @@ def test_the_root_cannot_be_an_output_directory():
 
 def test_a_directory_that_cannot_be_created_is_a_lock_error(tmp_path):
     (tmp_path / "file").write_text("x")
-    with pytest.raises(LockError, match="cannot create"):
-        OutputLock(tmp_path / "file" / "out", "x").acquire()
+    with pytest.raises(LockError, match=f"{tmp_path / 'file'} is not a directory"):
+        OutputLock(tmp_path / "file" / "deeper" / "out", "x").acquire()
 
 
 def _write_owner(path: Path, **owner) -> None:
