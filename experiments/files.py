@@ -98,6 +98,7 @@ def publish_files(directory: Path, write: Callable[[Path], Any]) -> list[Path]:
     """Call ``write(tmp)`` on a temporary directory inside ``directory``, then move every file it
     wrote into ``directory`` (what else ``directory`` holds, such as a store, stays)."""
     directory = Path(directory)
+    remove_leftovers(directory)
     tmp = _temporary(directory / "results")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
