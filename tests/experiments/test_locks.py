@@ -46,7 +46,7 @@ def test_the_same_directory_by_another_path_is_the_same_lock(tmp_path):
     (tmp_path / "a").mkdir()
     os.symlink(tmp_path / "a", tmp_path / "link")
     with OutputLock(tmp_path / "a", "one"), pytest.raises(LockHeld):
-        OutputLock(tmp_path / "sub" / ".." / "link", "two").acquire()
+        OutputLock(tmp_path / "link", "two").acquire()
 
 
 def test_the_root_cannot_be_an_output_directory():
