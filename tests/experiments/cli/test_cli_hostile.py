@@ -8,6 +8,7 @@ that must not exist afterwards. The cases are the reproductions of issue 23 and 
 
 from __future__ import annotations
 
+import csv
 import textwrap
 import time
 from pathlib import Path
@@ -200,6 +201,11 @@ def test_a_long_validation_needs_yes_without_a_terminal(tmp_path: Path, monkeypa
     assert "Pilot run" in result.stderr
     assert "3 replications need about" in result.stderr and "rerun with --yes" in result.stderr
     assert not (tmp_path / "v").exists()
+    result = runner.invoke(app, ["validate", "--seeds", "3", "--households", "1000", "--out", str(tmp_path / "v"),
+                                 "--yes"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader((tmp_path / "v" / "validation.csv").read_text().splitlines()))
+    assert rows and {row["n_runs"] for row in rows} == {"3"}  # the pilot is the first of the three
     result = runner.invoke(app, ["calibrate", "--budget", "14", "--seeds", "1", "--households", "1000",
                                  "--out", str(tmp_path / "c")])
     assert result.exit_code == 2, result.output
