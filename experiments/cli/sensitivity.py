@@ -72,7 +72,7 @@ def study_evaluator(out_dir: Path, label: str, name: str, workers: int | None, s
         evaluator = StoreEvaluator(out_dir / STORE, workers=workers, scheduler=scheduler, inprocess=inprocess,
                                    resume=resume or retry_failed, retry_failed=retry_failed,
                                    progress=lambda done, failed, total: bar.update(done + failed, total, failed),
-                                   name=name, on_start=on_start)
+                                   name=name, on_start=on_start, on_recover=bar.write)
         try:
             yield evaluator
         except KeyboardInterrupt:
