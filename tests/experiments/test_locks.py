@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -16,6 +17,10 @@ import pytest
 
 from experiments import locks
 from experiments.locks import LockError, LockHeld, OutputLock, lock_path
+
+HOST = socket.gethostname()
+_BOOT = Path("/proc/sys/kernel/random/boot_id")
+BOOT_ID = _BOOT.read_text().strip() if _BOOT.exists() else None
 
 
 def test_the_lock_file_sits_beside_the_directory_and_names_its_owner(tmp_path):
@@ -61,7 +66,7 @@ def test_a_directory_that_cannot_be_created_is_a_lock_error(tmp_path):
 
 
 def _write_owner(path: Path, **owner) -> None:
-    base = {"pid": 1, "host": locks._HOST, "boot_id": locks._boot_id(), "command": "ruralsim experiment",
+    base = {"pid": 1, "host": HOST, "boot_id": BOOT_ID, "command": "ruralsim experiment",
             "started": "2026-12-01T10:00:00+00:00"}
     path.write_text(json.dumps({**base, **owner}))
 
@@ -79,7 +84,7 @@ def test_the_lock_of_a_dead_process_of_this_host_is_taken_over_with_a_message(tm
     said = []
     with OutputLock(out, "ruralsim experiment", on_recover=said.append) as lock:
         assert json.loads(lock.path.read_text())["pid"] == os.getpid()
-    assert said == [f"Took over the lock of {out} from ruralsim experiment (pid {dead} on host {locks._HOST}, "
+    assert said == [f"Took over the lock of {out} from ruralsim experiment (pid {dead} on host {HOST}, "
                     "started 2026-12-01 10:00:00 UTC), which ended without releasing it."]
     assert lock.recovered[0]["pid"] == dead
 
