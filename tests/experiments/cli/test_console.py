@@ -67,10 +67,18 @@ def test_check_out_accepts_new_and_empty_directories_and_refuses_the_rest(tmp_pa
         console.check_out(tmp_path, remedy="use --force")
     assert info.value.exit_code == 2
     assert "already exists and is not an empty directory; use --force." in capsys.readouterr().err
+    with pytest.raises(typer.Exit) as info:  # --force replaces an earlier ruralsim output only
+        console.check_out(tmp_path, replace=True)
+    assert info.value.exit_code == 2
+    assert "holds files that are not an earlier ruralsim output" in capsys.readouterr().err
+    (tmp_path / "manifest.json").write_text('{"format": "ruralsim-comparison/1"}')
     console.check_out(tmp_path, replace=True)
     with pytest.raises(typer.Exit):
         console.check_out(tmp_path / "x")
     assert "is not a directory" in capsys.readouterr().err
+    with pytest.raises(typer.Exit):
+        console.check_out(tmp_path / "x" / "deeper" / "out")
+    assert f"{tmp_path / 'x'} is not a directory" in capsys.readouterr().err
 
 
 def test_problems_are_one_paragraph(capsys):
