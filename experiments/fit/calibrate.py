@@ -18,7 +18,7 @@
 Output (``--out``): ``calibrated.yaml`` (a scenario extending the fitted scenario with the fitted
 values; ``ruralsim run runs/.../calibrated.yaml`` or ``extends:`` it), ``fit_report.md`` and
 ``fit_report.html`` (target, simulated mean and 90% interval, weight, contribution to the
-distance), ``calibration.json`` and ``figures/``.
+distance), ``calibration.json``, ``manifest.json`` (what was fitted and how) and ``figures/``.
 """
 
 from __future__ import annotations
@@ -264,6 +264,9 @@ def write_outputs(result: dict[str, Any], out: Path, lang: str | None = None) ->
     (out / "fit_report.html").write_text(
         render("calibration.html.j2", lang=lang, title=title, intro=intro, parameter_header=p_header,
                parameter_rows=p_rows, target_header=t_header, target_rows=t_rows, figures=figs), encoding="utf-8")
+    # what was fitted and how; its format marks an earlier ruralsim output that --force may replace
+    (out / "manifest.json").write_text(json.dumps({"format": "ruralsim-calibration/1", "scenario": result["scenario"],
+                                                   **meta}, indent=2, default=str), encoding="utf-8")
     clean = [{k: v for k, v in r.items()} for r in result["rows"]]
     (out / "calibration.json").write_text(json.dumps({
         "fitted": result["fitted"], "distance": result["distance"], "history": result["history"],

@@ -6,7 +6,8 @@ Pattern-oriented validation (Grimm et al. 2005): the scenario (default ``histori
 simulated mean and 90% interval over replications, its tolerance and pass/fail; the overall score
 is the share of targets that pass. Output directory: ``validation.md``, ``validation.html`` (one
 self-contained file, figures inside), the ``validation`` table (``--format``: csv or parquet),
-``figures/*.png``; ``--json FILE`` writes the rows as a JSON list.
+``figures/*.png``, ``manifest.json`` (what was validated and how); ``--json FILE`` writes the rows as a
+JSON list.
 """
 
 from __future__ import annotations
@@ -116,7 +117,9 @@ def write_report(result: dict[str, Any], out: Path, fmt: str = "csv", lang: str 
         encoding="utf-8")
     write_glossary(out, lang)
     write_table(pd.DataFrame(rows), out, "validation", fmt)
-    (out / "meta.json").write_text(json.dumps({**meta, "score": result["score"]}, indent=2), encoding="utf-8")
+    # what was validated and how; its format marks an earlier ruralsim output that --force may replace
+    (out / "manifest.json").write_text(json.dumps({"format": "ruralsim-validation/1", **meta,
+                                                   "score": result["score"]}, indent=2), encoding="utf-8")
 
 
 def json_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
