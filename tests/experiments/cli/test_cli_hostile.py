@@ -117,6 +117,13 @@ CASES = [
     # 12. --force on a directory that is not a ruralsim output
     ("force-foreign", ["run", "transition", "--out", "mine", "--force"], {"mine/keep.txt": "precious"},
      ["mine holds files that are not an earlier ruralsim output"]),
+    ("force-foreign-compare", ["compare", "--out", "mine", "--force"], {"mine/keep.txt": "precious"},
+     ["mine holds files that are not an earlier ruralsim output"]),
+    ("force-foreign-sensitivity", ["sensitivity", "relapse_risk", "--out", "mine", "--force"],
+     {"mine/store/manifest.json": '{"name": "not ours"}'},
+     ["mine holds files that are not an earlier ruralsim output"]),
+    ("force-foreign-validate", ["validate", "--out", "mine", "--force"], {"mine/keep.txt": "precious"},
+     ["mine holds files that are not an earlier ruralsim output"]),
     # 14. target years outside the simulated horizon, an unknown indicator beside other row errors
     ("targets-horizon-and-rows", ["validate", "--targets", "t.csv", "--out", "OUT"],
      {"t.csv": TARGETS_HEADER + "a,poverty_rate,2035,0.01,0.01,share,s,n\nb,no_such_thing,2018,0.01,0.01,share,s,n\n"
