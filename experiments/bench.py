@@ -29,6 +29,7 @@ import numba
 import numpy as np
 from numba import literal_unroll, njit, prange
 
+from experiments.batch.lifeline import Lifeline, watch
 from model import rng
 
 #: Phases reported, mapped from the model's timing keys.
@@ -68,8 +69,9 @@ def warm_up(params, households: int) -> None:
     from model.model import PARALLEL_MIN_HOUSEHOLDS
 
     parallel = households >= PARALLEL_MIN_HOUSEHOLDS and numba.get_num_threads() > 1
-    warm = model.RuralModel(params.with_overrides({"population.n_households": min(households, 2000),
-                                                   "sim.n_years": 1}), seed=0, parallel=parallel)
+    small = max(min(households, 2000), params.population.n_counties)  # every county needs a household
+    warm = model.RuralModel(params.with_overrides({"population.n_households": small, "sim.n_years": 1}), seed=0,
+                            parallel=parallel)
     while warm.running:
         warm.step()
     warm.compile_kernels()  # a year of 2,000 households may see no enterprise close
@@ -284,8 +286,13 @@ def format_startup(s: dict[str, Any]) -> str:
 
 def _in_child(fn, *args):
     ctx = mp.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as ex:
-        return ex.submit(fn, *args).result()
+    lifeline = Lifeline(ctx)  # the child ends with this process, however it ends
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=watch,
+                                 initargs=(lifeline.reader,)) as ex:
+            return ex.submit(fn, *args).result()
+    finally:
+        lifeline.close()
 
 
 def run_bench(sizes: list[int], years: int, reps: int, threads: int, scenario: str,
@@ -387,9 +394,13 @@ def parse_sizes(text: str) -> list[int]:
         elif part[-1] in "mM":
             mult, part = 1_000_000, part[:-1]
         try:
-            value = int(float(part) * mult)
-        except ValueError:
+            number = float(part) * mult
+            value = int(number)
+        except (ValueError, OverflowError):
             raise ValueError(f"--sizes: {part!r} is not a number of households") from None
+        if value != number:
+            raise ValueError(f"--sizes: {part}{'' if mult == 1 else ' x ' + format(mult, ',')} is not a whole "
+                             "number of households")
         if value < 100:
             raise ValueError(f"--sizes: {value} households is below the minimum of 100")
         out.append(value)

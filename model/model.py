@@ -315,7 +315,8 @@ class RuralModel(mesa.Model):
                 problems.append(f"change_policy: {path} = {value!r}: {exc}")
         if problems:
             raise ParamsError(problems)
-        new = self.params.with_overrides(overrides, origin="change_policy")
+        # the province is built: rules of the initial state (model.feasibility) no longer apply
+        new = self.params.with_overrides(overrides, origin="change_policy", cross_field=False)
         self.params = new
         self.central.params = new
         self.province_gov.params = new

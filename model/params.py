@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .messages import quote, shorten
 from .policy import Schedule
 
 
@@ -1009,8 +1010,14 @@ class Params(_Node):
     poverty_line_2020_yuan: float = param(4_000, "yuan/person/year", 1_000, 20_000,
                                           "Poverty line in 2020 (2,300 at 2010 prices, indexed).", "src:B3")
 
-    def with_overrides(self, overrides: Mapping[str, Any], origin: str = "overrides") -> Params:
-        """A new ``Params`` with dotted-path overrides applied all at once (or none at all)."""
+    def with_overrides(self, overrides: Mapping[str, Any], origin: str = "overrides",
+                       cross_field: bool = True) -> Params:
+        """A new ``Params`` with dotted-path overrides applied all at once (or none at all).
+
+        With ``cross_field`` (the default) the result must also keep the rules that link several
+        parameters (:func:`model.feasibility.problems`: more households than counties, initial
+        incomes that can be drawn); leave them out only to check values one at a time.
+        """
         data = self.model_dump(mode="python")
         problems: list[str] = []
         for path, value in overrides.items():
@@ -1027,6 +1034,10 @@ class Params(_Node):
             result = Params.model_validate(data)
         except ValidationError as exc:
             problems += format_validation_errors(exc, origin)
+        if not problems and cross_field:
+            from .feasibility import problems as cross_field_problems
+
+            problems += [f"{origin}: {p}" for p in cross_field_problems(result)]
         if problems:
             raise ParamsError(problems)
         return result
@@ -1044,11 +1055,13 @@ class Params(_Node):
 
 
 class ParamsError(ValueError):
-    """Invalid parameters: every problem found, one per line."""
+    """Invalid parameters: every problem found, one per line (a line that quotes a huge value keeps
+    its start and end)."""
 
     def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
+        self.problems = [shorten(str(p)) for p in problems]
+        super().__init__("\n".join(self.problems))
+
 
 
 # --------------------------------------------------------------------------------------------
@@ -1150,5 +1163,5 @@ def format_validation_errors(exc: ValidationError, origin: str) -> list[str]:
             hints = closest_paths(loc)
             msg = "unknown parameter" + (f"; did you mean {', '.join(map(repr, hints))}?" if hints else "")
             extra = ""
-        out.append(f"{origin}: {loc} = {inp!r}: {msg}{extra}")
+        out.append(f"{origin}: {loc} = {quote(inp)}: {msg}{extra}")
     return out

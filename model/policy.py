@@ -19,6 +19,8 @@ from typing import Any
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
+from .messages import quote
+
 _MONTH_KEY = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
 
 
@@ -29,19 +31,19 @@ def month_index(year: int, month: int = 1) -> int:
 
 def _parse_key(key: Any) -> int:
     if isinstance(key, bool):
-        raise ValueError(f"schedule key {key!r} is not a year or 'YYYY-MM'")
+        raise ValueError(f"schedule key {quote(key)} is not a year or 'YYYY-MM'")
     if isinstance(key, int):
         if not 1900 <= key <= 2200:
             raise ValueError(f"schedule year {key} is outside 1900-2200")
         return month_index(key, 1)
     match = _MONTH_KEY.match(str(key).strip())
     if not match:
-        raise ValueError(f"schedule key {key!r} is not a year (2024) or a month ('2024-07')")
+        raise ValueError(f"schedule key {quote(key)} is not a year (2024) or a month ('2024-07')")
     year, month = int(match.group(1)), int(match.group(2) or 1)
     if not 1900 <= year <= 2200:
-        raise ValueError(f"schedule year {year} in key {key!r} is outside 1900-2200")
+        raise ValueError(f"schedule year {year} in key {quote(key)} is outside 1900-2200")
     if not 1 <= month <= 12:
-        raise ValueError(f"schedule key {key!r} has month {month}, allowed 1-12")
+        raise ValueError(f"schedule key {quote(key)} has month {month}, allowed 1-12")
     return month_index(year, month)
 
 
@@ -60,20 +62,26 @@ class Schedule:
             return cls(((0, float(obj)),))
         if isinstance(obj, int | float):
             if not math.isfinite(obj):
-                raise ValueError(f"schedule value {obj!r} is not a finite number")
+                raise ValueError(f"schedule value {quote(obj)} is not a finite number")
             return cls(((0, float(obj)),))
         if isinstance(obj, Mapping):
             if not obj:
                 raise ValueError("schedule mapping is empty; give at least one {year: value}")
             pts: dict[int, float] = {}
+            keys: dict[int, Any] = {}
             for key, value in obj.items():
                 m = _parse_key(key)
+                if m in keys:  # 2021, "2021" and "2021-01" all name January 2021: one would be lost
+                    year, month = divmod(m, 12)
+                    raise ValueError(f"schedule keys {quote(keys[m])} and {quote(key)} both name "
+                                     f"{year}-{month + 1:02d}; give each month once")
+                keys[m] = key
                 if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-                    raise ValueError(f"schedule value at {key!r} is {value!r}, expected a number (finite)")
+                    raise ValueError(f"schedule value at {quote(key)} is {quote(value)}, expected a number (finite)")
                 pts[m] = float(value)
             return cls(tuple(sorted(pts.items())))
         raise ValueError(
-            f"{obj!r} is not a schedule; give a number or a mapping like {{2021: 1.0, 2026: 0.5}}"
+            f"{quote(obj)} is not a schedule; give a number or a mapping like {{2021: 1.0, 2026: 0.5}}"
         )
 
     def at(self, month_abs: int) -> float:
@@ -100,7 +108,7 @@ class Schedule:
         start (a bare number) is dated from January 1900, the earliest key allowed, which changes
         no value and lets the result round-trip through plain data (``to_data``/``parse``)."""
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise ValueError(f"schedule value {value!r} is not a finite number")
+            raise ValueError(f"schedule value {quote(value)} is not a finite number")
         earliest = month_index(1900)
         if month_abs <= earliest:
             raise ValueError(f"month {month_abs} is before January 1900")

@@ -41,6 +41,7 @@ from .inputs import (
     file_label,
     is_number,
     parse_yaml,
+    quote,
     range_text,
     read_yaml,
     yaml_problem,
@@ -112,12 +113,12 @@ def list_scenarios(directory: Path | None = None) -> list[ScenarioInfo]:
     infos = []
     for path in _yaml_files(directory):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data, _ = read_yaml(path)
             description = data.get("description") if isinstance(data, dict) else None
             if not isinstance(description, str) or not description.strip():
                 description = "(no description)"
-        except (OSError, yaml.YAMLError) as exc:
-            description = f"(unreadable: {type(exc).__name__})"
+        except ProblemsError:
+            description = "(unreadable: see 'ruralsim check' of this file)"
         infos.append(ScenarioInfo(path.stem, " ".join(description.split()), path))
     return infos
 
@@ -145,6 +146,11 @@ def load_scenario(
         ScenarioError: With every problem found; nothing is applied.
     """
     parts = _split_overlays(name_or_path)
+    if not all(part.strip() for part in parts):
+        text = quote(str(name_or_path))
+        raise ScenarioError([f"{text}: no scenario name given" if len(parts) == 1 else
+                             f"{text}: an overlay names scenarios joined by '+' with a name on each side of every "
+                             "'+' (e.g. transition+stress_disaster); this one has an empty part"])
     problems: list[str] = []
 
     base_path = _locate(parts[0], problems)
@@ -237,15 +243,15 @@ def parse_set(items: Iterable[str]) -> dict[str, Any]:
         key, sep, text = item.partition("=")
         key = key.strip()
         if not sep or not key:
-            problems.append(f"--set {item!r}: expected key=value, e.g. shocks.illness.p_year=0.2")
+            problems.append(f"--set {quote(item)}: expected key=value, e.g. shocks.illness.p_year=0.2")
             continue
         try:
             value = parse_yaml(text)
         except yaml.YAMLError as exc:
-            problems.append(f"--set {item!r}: value is not valid YAML ({yaml_problem(exc)})")
+            problems.append(f"--set {quote(item)}: value is not valid YAML ({yaml_problem(exc)})")
             continue
         if value is None:
-            problems.append(f"--set {item!r}: no value after '='")
+            problems.append(f"--set {quote(item)}: no value after '='")
             continue
         out[key] = value
     if problems:
@@ -286,26 +292,26 @@ def _read(path: Path) -> tuple[_Doc | None, list[str]]:
     problems: list[str] = []
     for key in data:
         if key not in TOP_LEVEL_KEYS:
-            problems.append(f"{label}: unknown top-level key {key!r}; {_top_level_hint(key)}")
+            problems.append(f"{label}: unknown top-level key {quote(key)}; {_top_level_hint(key)}")
 
     name = data.get("name")
     if name is None:
         problems.append(f"{label}: missing 'name' (it must be the file name without .yaml: "
-                        f"{path.stem!r})")
+                        f"{quote(path.stem)})")
         name = path.stem
     elif not isinstance(name, str) or name != path.stem:
-        problems.append(f"{label}: name = {name!r} must match the file name {path.stem!r}")
+        problems.append(f"{label}: name = {quote(name)} must match the file name {quote(path.stem)}")
         name = path.stem
 
     description = data.get("description")
     if not isinstance(description, str) or not description.strip():
         problems.append(f"{label}: 'description' is required: a non-empty paragraph telling the "
-                        f"policy story (found {description!r})")
+                        f"policy story (found {quote(description)})")
         description = ""
 
     extends = data.get("extends")
     if extends is not None and (not isinstance(extends, str) or not extends.strip()):
-        problems.append(f"{label}: extends = {extends!r} must be a scenario name or a relative "
+        problems.append(f"{label}: extends = {quote(extends)} must be a scenario name or a relative "
                         "file path")
         extends = None
 
@@ -317,7 +323,7 @@ def _read(path: Path) -> tuple[_Doc | None, list[str]]:
             continue
         if not isinstance(body, dict):
             problems.append(f"{label}: '{section}' must be a mapping of dotted paths to values, "
-                            f"found {body!r}")
+                            f"found {quote(body)}")
             continue
         flat, flat_problems = _flatten(body, prefix, label, section=section)
         problems += flat_problems
@@ -339,7 +345,7 @@ def _flatten(
     for key, value in body.items():
         if not isinstance(key, str) or not key.strip():
             where = f" in '{section}'" if section else ""
-            problems.append(f"{label}: key {key!r}{where} is not a dotted parameter path")
+            problems.append(f"{label}: key {quote(key)}{where} is not a dotted parameter path")
             continue
         path = prefix + key.strip()
         if path in groups and isinstance(value, Mapping):
@@ -365,14 +371,14 @@ def _check_values(overrides: Mapping[str, Any], label: str) -> list[str]:
         # Pydantic's lax mode would take True for 1.0 and "0.3" for 0.3; a scenario is clearer
         # when numbers are numbers and flags are true/false.
         if not row["lever"] and kind in (int, float) and not is_number(value):
-            problems.append(f"{label}: {path} = {value!r}: expected a number"
+            problems.append(f"{label}: {path} = {quote(value)}: expected a number"
                             f"{range_text(row)}")
         elif kind is bool and not isinstance(value, bool):
-            problems.append(f"{label}: {path} = {value!r}: expected true or false")
+            problems.append(f"{label}: {path} = {quote(value)}: expected true or false")
         else:
             rest[path] = value
     try:
-        Params().with_overrides(rest, origin=label)
+        Params().with_overrides(rest, origin=label, cross_field=False)  # the rules linking them: once merged
     except ParamsError as exc:
         problems += _tidy(exc.problems)
     return problems
@@ -405,7 +411,7 @@ def _resolve_chain(path: Path) -> tuple[list[_Doc], list[str]]:
             break
         current = _find_parent(doc.extends, current.parent)
         if current is None:
-            problems.append(f"{doc.label}: extends {doc.extends!r}, but there is no such "
+            problems.append(f"{doc.label}: extends {quote(doc.extends)}, but there is no such "
                             f"scenario next to this file or in the scenario library; "
                             f"{_available_text(doc.extends)}")
     return docs, problems
@@ -483,11 +489,11 @@ def _unknown_path_message(path: str, section: str | None) -> str:
         return check_path(path) or ""
     key = path.removeprefix("policy.")
     if key.startswith("policy.") and check_path(key) is None:
-        return (f"policy key {key!r}: paths under 'policy:' are relative to policy; "
-                f"write {key.removeprefix('policy.')!r}")
+        return (f"policy key {quote(key)}: paths under 'policy:' are relative to policy; "
+                f"write {quote(key.removeprefix('policy.'))}")
     levers = [p.removeprefix("policy.") for p in _parameter_meta() if p.startswith("policy.")]
     if key in _group_paths_relative("policy."):
-        return (f"policy key {key!r} is a group, not a lever; set one of its fields "
+        return (f"policy key {quote(key)} is a group, not a lever; set one of its fields "
                 f"(e.g. '{key}.…')")
     close = difflib.get_close_matches(key, levers, n=3, cutoff=0.5)
     if not close:
@@ -501,7 +507,7 @@ def _unknown_path_message(path: str, section: str | None) -> str:
         if static:
             hint = (f"; did you mean {', '.join(map(repr, static))}? "
                     "(static parameters go under 'parameters:')")
-    return f"unknown policy lever {key!r}{hint}"
+    return f"unknown policy lever {quote(key)}{hint}"
 
 
 def _tidy(problems: list[str]) -> list[str]:

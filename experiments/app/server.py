@@ -51,7 +51,7 @@ def check_options(host: str, port: int, households: int) -> None:
 
 
 def serve(host: str, port: int, households: int) -> None:
-    """Run the app's server until interrupted (blocks)."""
+    """Run the app's server until Ctrl-C, the documented way to stop it (blocks; returns then)."""
     check_options(host, port, households)
     for key, value in SOLARA_ENV.items():
         os.environ.setdefault(key, value)
@@ -59,9 +59,14 @@ def serve(host: str, port: int, households: int) -> None:
     # Solara warns on every page load served on an address other than "localhost" that cookies fall
     # back to samesite=lax: the right setting for an app that is not embedded in another site
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
+    import click
     from solara.__main__ import run as solara_run
 
     print(f"ruralsim app: http://{host}:{port}/ (Ctrl-C stops)", flush=True)
-    solara_run.main(args=[APP_MODULE, "--host", host, "--port", str(port), "--production", "--no-open",
-                          "--no-check-version", "--log-level", "warning"],
-                    prog_name="ruralsim app", standalone_mode=False)
+    try:
+        solara_run.main(args=[APP_MODULE, "--host", host, "--port", str(port), "--production", "--no-open",
+                              "--no-check-version", "--log-level", "warning"],
+                        prog_name="ruralsim app", standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt):  # Solara's command turns Ctrl-C into Abort
+        pass
+    print("ruralsim app: stopped.", flush=True)

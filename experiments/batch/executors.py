@@ -19,6 +19,7 @@ setting is the limit).
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import math
@@ -36,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from experiments.batch.lifeline import Lifeline, interrupts_blocked, watch
 from experiments.batch.spec import RunSpec
 from experiments.batch.store import error_record, part_bytes
 
@@ -161,9 +163,17 @@ class InProcessExecutor:
             yield spec, execute_run(spec)
 
 
-def _worker_init(threads: int, env: dict[str, str | None]) -> None:
+def _worker_init(threads: int, env: dict[str, str | None], lifeline: Any = None) -> None:
+    import multiprocessing
+
     # Ctrl-C reaches the whole process group; only the parent decides what happens.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if lifeline is not None:  # exit with the parent, however it ends
+        watch(lifeline)
+    # A worker starts no processes. Under "forkserver" numba guards its thread start-up with a
+    # named semaphore ('fork' in the start method's name) that the resource tracker reports as
+    # leaked whenever a worker dies; under "spawn" it needs none.
+    multiprocessing.set_start_method("spawn", force=True)
     # A forkserver's children inherit the server's environment, not the parent's current one.
     for key, value in env.items():
         if value is None:
@@ -212,6 +222,7 @@ class LocalExecutor:
         self.parallelism = workers
         self.max_worker_deaths = max_worker_deaths
         self._pool: ProcessPoolExecutor | None = None
+        self._lifeline: Lifeline | None = None
         self.worker_deaths = 0
         self._deaths_in_a_row = 0
 
@@ -220,12 +231,19 @@ class LocalExecutor:
 
     def __exit__(self, exc_type: Any, *exc: object) -> None:
         self._close(abort=exc_type is not None)
+        if self._lifeline is not None:
+            self._lifeline.close()
+            self._lifeline = None
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=_mp_context(),
+        context = _mp_context()
+        if self._lifeline is None:
+            self._lifeline = Lifeline(context)
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
                                    initializer=_worker_init,
                                    initargs=(threads_per_worker(self.workers),
-                                             {k: os.environ.get(k) for k in (THREADS_ENV, FAULTS_ENV)}))
+                                             {k: os.environ.get(k) for k in (THREADS_ENV, FAULTS_ENV)},
+                                             self._lifeline.reader))
 
     def _close(self, abort: bool) -> None:
         pool, self._pool = self._pool, None
@@ -245,6 +263,10 @@ class LocalExecutor:
         manager = getattr(pool, "_executor_manager_thread", None)
         if manager is not None:
             manager.join(timeout=10)
+        # The broken pool's queues sit in reference cycles: collect them now, so that their
+        # semaphores are released (else the resource tracker reports them "leaked" at exit).
+        del pool, processes, manager
+        gc.collect()
 
     def results(self, specs: Iterable[RunSpec]) -> Iterator[tuple[RunSpec, RunOutput]]:
         queue: deque[RunSpec] = deque(specs)
@@ -262,7 +284,8 @@ class LocalExecutor:
                 while source and len(inflight) < limit:
                     spec = source.popleft()
                     try:
-                        inflight[self._pool.submit(execute_run, spec)] = spec
+                        with interrupts_blocked():  # workers start here, and must not see Ctrl-C
+                            inflight[self._pool.submit(execute_run, spec)] = spec
                     except BrokenProcessPool:  # a worker died since the last wait: spec never ran
                         source.appendleft(spec)
                         broken = True

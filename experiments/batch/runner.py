@@ -16,6 +16,7 @@ import resource
 import socket
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,6 +33,7 @@ from experiments.batch.executors import (
 )
 from experiments.batch.spec import ExperimentSpec, RunSpec, load_experiment
 from experiments.batch.store import ExperimentStore, StoreError
+from experiments.locks import OutputLock
 
 #: Above these, ``ruralsim experiment`` asks for confirmation (or ``--yes``).
 CONFIRM_RUNS = 500
@@ -110,6 +112,8 @@ class ExperimentSession:
         self.exists = self.store.exists
         finished: dict[str, Path] = {}
         self.corrupt: list[tuple[Path, str]] = []
+        #: Why the store's plan.parquet must be rebuilt (unreadable, missing, another list), if it must.
+        self.plan_problem: str | None = None
         failed: set[str] = set()
         if self.exists:
             manifest = self.store.read_manifest()
@@ -119,6 +123,7 @@ class ExperimentSession:
                                  f"it uses) has changed since it started; choose another --out")
             # Every page is read (checksums verified): a part is trusted only if all of it reads back.
             finished, self.corrupt = self.store.scan(verify=True)
+            self.plan_problem = self.store.plan_problem([r.run_id for r in self.runs])
             failed = set(self.store.failures()) - set(finished)
             if not resume:
                 raise StoreError(f"{self.directory} already holds this experiment ({len(finished)} of "
@@ -132,6 +137,11 @@ class ExperimentSession:
         skip = self.finished if retry_failed else self.finished | self.failed
         self.todo = [r for r in self.runs if r.run_id not in skip]
         self.retry_failed = retry_failed
+
+    def rebuild_plan(self) -> None:
+        """Write plan.parquet again from the experiment (the manifest's spec hash matched it)."""
+        self.store.write_plan(plan_table(self.runs))
+        self.plan_problem = None
 
     # -- estimate ------------------------------------------------------------------------------
 
@@ -250,6 +260,8 @@ class ExperimentSession:
             self.store.remove_temporary()
             for path, _reason in self.corrupt:
                 path.unlink(missing_ok=True)
+            if self.plan_problem is not None:
+                self.rebuild_plan()
             if manifest.get("code", {}).get("commit") != env["git"].get("commit"):
                 session["note"] = "code version differs from the session that started the experiment"
         else:
@@ -303,11 +315,20 @@ def run_experiment(experiment: str | Path | ExperimentSpec, out: str | Path, *, 
 
     Returns:
         The session's counts. Load the results with :func:`experiments.load`.
+
+    Raises:
+        experiments.locks.LockHeld: Another process is writing into ``out``.
     """
     spec = experiment if isinstance(experiment, ExperimentSpec) else load_experiment(experiment)
-    session = ExperimentSession(spec, out, resume=resume, retry_failed=retry_failed)
-    with make_executor(workers, scheduler, local_cluster, inprocess) as executor:
-        return session.run(executor)
+    with OutputLock(out, "run_experiment", on_recover=warn_recovered):
+        session = ExperimentSession(spec, out, resume=resume, retry_failed=retry_failed)
+        with make_executor(workers, scheduler, local_cluster, inprocess) as executor:
+            return session.run(executor)
+
+
+def warn_recovered(message: str) -> None:
+    """Report a stale lock taken over (Python callers see a warning)."""
+    warnings.warn(message, stacklevel=3)
 
 
 def peak_rss_mb() -> float:

@@ -48,11 +48,13 @@ from typing import Any
 
 from experiments.files import canonical_json, jsonable
 from model.params import Params, ParamsError, bounds, check_path, closest_paths, parameter_table
+from model.policy import Schedule
 from scenarios import ScenarioError, load_scenario
 from scenarios.inputs import (
     ProblemsError,
     is_number,
     is_whole_number,
+    quote,
     range_text,
     read_named_yaml,
 )
@@ -285,16 +287,16 @@ def validate(data: Any, label: str = "experiment", path: Path | None = None, tex
     problems: list[str] = []
     for key in data:
         if key not in TOP_LEVEL_KEYS:
-            problems.append(f"{label}: unknown top-level key {key!r}; {_top_level_hint(key)}")
+            problems.append(f"{label}: unknown top-level key {quote(key)}; {_top_level_hint(key)}")
 
     name = data.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
-        problems.append(f"{label}: name = {name!r}: expected a short name of letters, digits, '_', '.' "
+        problems.append(f"{label}: name = {quote(name)}: expected a short name of letters, digits, '_', '.' "
                         "or '-' (it names the default output directory runs/<name>)")
         name = "experiment"
     description = data.get("description")
     if not isinstance(description, str) or not description.strip():
-        problems.append(f"{label}: description = {description!r}: expected a non-empty paragraph saying what "
+        problems.append(f"{label}: description = {quote(description)}: expected a non-empty paragraph saying what "
                         "the experiment asks")
         description = ""
 
@@ -322,7 +324,7 @@ def validate(data: Any, label: str = "experiment", path: Path | None = None, tex
         try:
             scenario_overrides[scenario] = dict(load_scenario(scenario).overrides)
         except ScenarioError as exc:
-            problems += [f"{label}: scenarios[{i}] = {scenario!r}: {p}" for p in exc.problems]
+            problems += [f"{label}: scenarios[{i}] = {quote(scenario)}: {p}" for p in exc.problems]
 
     if problems:
         raise ExperimentSpecError(problems)
@@ -347,15 +349,15 @@ def _scenarios(value: Any, label: str, problems: list[str]) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value:
-        problems.append(f"{label}: scenarios = {value!r}: expected a non-empty list of scenario names, files or "
+        problems.append(f"{label}: scenarios = {quote(value)}: expected a non-empty list of scenario names, files or "
                         "overlays, e.g. [transition, abrupt_withdrawal]")
         return []
     out: list[str] = []
     for i, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
-            problems.append(f"{label}: scenarios[{i}] = {item!r}: expected a scenario name, file or overlay 'a+b'")
+            problems.append(f"{label}: scenarios[{i}] = {quote(item)}: expected a scenario name, file or overlay 'a+b'")
         elif item.strip() in out:
-            problems.append(f"{label}: scenarios[{i}] = {item!r} is listed twice")
+            problems.append(f"{label}: scenarios[{i}] = {quote(item)} is listed twice")
         else:
             out.append(item.strip())
     return out
@@ -368,9 +370,10 @@ def _size(data: Mapping[str, Any], label: str, problems: list[str]) -> dict[str,
         value = data[key]
         lo, hi = bounds(path)
         if not is_whole_number(value):
-            problems.append(f"{label}: {key} = {value!r}: expected a whole number in [{lo:,.0f}, {hi:,.0f}] ({path})")
+            problems.append(f"{label}: {key} = {quote(value)}: expected a whole number in [{lo:,.0f}, {hi:,.0f}] "
+                            f"({path})")
         elif not lo <= value <= hi:
-            problems.append(f"{label}: {key} = {value!r}: out of range; allowed [{lo:,.0f}, {hi:,.0f}] ({path})")
+            problems.append(f"{label}: {key} = {quote(value)}: out of range; allowed [{lo:,.0f}, {hi:,.0f}] ({path})")
         else:
             out[key] = int(value)
     return out
@@ -380,7 +383,7 @@ def _overrides_mapping(value: Any, key: str, label: str, problems: list[str]) ->
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        problems.append(f"{label}: {key} = {value!r}: expected a mapping of dotted parameter paths to values")
+        problems.append(f"{label}: {key} = {quote(value)}: expected a mapping of dotted parameter paths to values")
         return {}
     out: dict[str, Any] = {}
     for path, item in value.items():
@@ -396,7 +399,7 @@ def _grid(value: Any, label: str, problems: list[str]) -> dict[str, list[Any]]:
     if value is None:
         return {}
     if not isinstance(value, Mapping) or not value:
-        problems.append(f"{label}: grid = {value!r}: expected a mapping of dotted parameter paths to lists of "
+        problems.append(f"{label}: grid = {quote(value)}: expected a mapping of dotted parameter paths to lists of "
                         "values, e.g. {{shocks.illness.p_year: [0.08, 0.12]}}")
         return {}
     out: dict[str, list[Any]] = {}
@@ -405,14 +408,15 @@ def _grid(value: Any, label: str, problems: list[str]) -> dict[str, list[Any]]:
         if not _path_ok(path, where, label, problems):
             continue
         if not isinstance(values, list) or not values:
-            problems.append(f"{label}: {where} = {values!r}: expected a non-empty list of values, e.g. [0.1, 0.2]")
+            problems.append(f"{label}: {where} = {quote(values)}: expected a non-empty list of values, e.g. [0.1, 0.2]")
             continue
         seen: list[str] = []
         for i, item in enumerate(values):
             problems += _value_problems(path, item, f"{label}: {where}[{i}]")
-            key = canonical_json(item)
+            key = _value_key(item)
             if key in seen:
-                problems.append(f"{label}: {where}[{i}] = {item!r} repeats an earlier value (runs would be duplicated)")
+                problems.append(f"{label}: {where}[{i}] = {quote(item)} repeats an earlier value (runs would be "
+                                "duplicated)")
             seen.append(key)
         out[path] = list(values)
     return out
@@ -422,7 +426,7 @@ def _samples(value: Any, label: str, problems: list[str]) -> list[dict[str, Any]
     if value is None:
         return []
     if not isinstance(value, list) or not value:
-        problems.append(f"{label}: samples = {value!r}: expected a non-empty list of mappings "
+        problems.append(f"{label}: samples = {quote(value)}: expected a non-empty list of mappings "
                         "{{dotted.path: value, ...}}, one per design point")
         return []
     out: list[dict[str, Any]] = []
@@ -431,7 +435,8 @@ def _samples(value: Any, label: str, problems: list[str]) -> list[dict[str, Any]
     for i, sample in enumerate(value):
         where = f"samples[{i}]"
         if not isinstance(sample, Mapping) or not sample:
-            problems.append(f"{label}: {where} = {sample!r}: expected a non-empty mapping of dotted parameter paths "
+            problems.append(f"{label}: {where} = {quote(sample)}: expected a non-empty mapping of dotted parameter "
+                            "paths "
                             "to values")
             continue
         point: dict[str, Any] = {}
@@ -446,7 +451,7 @@ def _samples(value: Any, label: str, problems: list[str]) -> list[dict[str, Any]
         elif keys != first_keys:
             problems.append(f"{label}: {where} sets {', '.join(keys)} but samples[0] sets {', '.join(first_keys)}; "
                             "every sample must set the same parameters")
-        key = canonical_json(point)
+        key = _value_key(point)
         if key in seen:
             problems.append(f"{label}: {where} repeats samples[{seen[key]}] (runs would be duplicated)")
         seen.setdefault(key, i)
@@ -465,29 +470,29 @@ def _seeds(data: Mapping[str, Any], label: str, problems: list[str]) -> list[int
     count_key = "seeds" if reps is None else "replications"
     count = seeds if reps is None else reps
     if first is not None and not (is_whole_number(first) and 0 <= first <= MAX_SEED - MAX_RUNS):
-        problems.append(f"{label}: first_seed = {first!r}: expected a whole number in [0, 2**63-1]")
+        problems.append(f"{label}: first_seed = {quote(first)}: expected a whole number in [0, 2**63-1]")
         return []
     if is_whole_number(count) or (reps is not None):
         if not is_whole_number(count) or not 1 <= count <= MAX_RUNS:
-            problems.append(f"{label}: {count_key} = {count!r}: expected a whole number in [1, {MAX_RUNS:,}] "
+            problems.append(f"{label}: {count_key} = {quote(count)}: expected a whole number in [1, {MAX_RUNS:,}] "
                             "(how many seeds; or a list of seeds)")
             return []
         start = 1 if first is None else int(first)
         return list(range(start, start + int(count)))
     if first is not None:
-        problems.append(f"{label}: first_seed = {first!r} applies to a count of seeds (seeds: N); the file lists its "
-                        "seeds, so leave first_seed out")
+        problems.append(f"{label}: first_seed = {quote(first)} applies to a count of seeds (seeds: N); the file "
+                        "lists its seeds, so leave first_seed out")
         return []
     if not isinstance(seeds, list) or not seeds:
-        problems.append(f"{label}: seeds = {seeds!r}: expected a number of seeds (seeds: 10) or a non-empty list "
+        problems.append(f"{label}: seeds = {quote(seeds)}: expected a number of seeds (seeds: 10) or a non-empty list "
                         "of whole numbers >= 0")
         return []
     out: list[int] = []
     for i, seed in enumerate(seeds):
         if not is_whole_number(seed) or not 0 <= seed <= MAX_SEED:
-            problems.append(f"{label}: seeds[{i}] = {seed!r}: expected a whole number in [0, 2**63-1]")
+            problems.append(f"{label}: seeds[{i}] = {quote(seed)}: expected a whole number in [0, 2**63-1]")
         elif seed in out:
-            problems.append(f"{label}: seeds[{i}] = {seed!r} is listed twice (runs would be duplicated)")
+            problems.append(f"{label}: seeds[{i}] = {quote(seed)} is listed twice (runs would be duplicated)")
         else:
             out.append(int(seed))
     return out
@@ -499,14 +504,14 @@ def _keep(value: Any, label: str, problems: list[str]) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value:
-        problems.append(f"{label}: keep = {value!r}: expected a list drawn from {', '.join(TABLE_CHOICES)}")
+        problems.append(f"{label}: keep = {quote(value)}: expected a list drawn from {', '.join(TABLE_CHOICES)}")
         return DEFAULT_KEEP
     out = ["summary"]
     for i, item in enumerate(value):
         if item not in TABLE_CHOICES:
             close = difflib.get_close_matches(str(item), TABLE_CHOICES, n=1, cutoff=0.5)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            problems.append(f"{label}: keep[{i}] = {item!r}: {hint}allowed: {', '.join(TABLE_CHOICES)}")
+            hint = f"did you mean {quote(close[0])}? " if close else ""
+            problems.append(f"{label}: keep[{i}] = {quote(item)}: {hint}allowed: {', '.join(TABLE_CHOICES)}")
         elif item not in out:
             out.append(item)
     return tuple(t for t in TABLE_CHOICES if t in out)
@@ -519,10 +524,10 @@ def _keep(value: Any, label: str, problems: list[str]) -> tuple[str, ...]:
 
 def _path_ok(path: Any, where: str, label: str, problems: list[str]) -> bool:
     if not isinstance(path, str) or not path.strip():
-        problems.append(f"{label}: {where}: key {path!r} is not a dotted parameter path")
+        problems.append(f"{label}: {where}: key {quote(path)} is not a dotted parameter path")
         return False
     if path in SIZE_KEYS:
-        problems.append(f"{label}: {where}: {path!r} is not a parameter path; write {SIZE_KEYS[path]!r} "
+        problems.append(f"{label}: {where}: {quote(path)} is not a parameter path; write {quote(SIZE_KEYS[path])} "
                         f"(or the top-level key '{path}:' for a fixed value)")
         return False
     message = check_path(path)
@@ -539,13 +544,13 @@ def _value_problems(path: str, value: Any, where: str) -> list[str]:
     row = _parameter_rows()[path]
     kind = type(row["default"])
     if not row["lever"] and kind in (int, float) and not is_number(value):
-        return [f"{where} = {value!r}: expected a number{range_text(row)}"]
+        return [f"{where} = {quote(value)}: expected a number{range_text(row)}"]
     if kind is int and not row["lever"] and not is_whole_number(value):
-        return [f"{where} = {value!r}: expected a whole number{range_text(row)}"]
+        return [f"{where} = {quote(value)}: expected a whole number{range_text(row)}"]
     if kind is bool and not isinstance(value, bool):
-        return [f"{where} = {value!r}: expected true or false"]
+        return [f"{where} = {quote(value)}: expected true or false"]
     try:
-        _defaults().with_overrides({path: value}, origin=where)
+        _defaults().with_overrides({path: value}, origin=where, cross_field=False)  # with the others: below
     except ParamsError as exc:
         return [_tidy(p) for p in exc.problems]
     return []
@@ -565,7 +570,7 @@ def _check_runs(spec: ExperimentSpec, label: str) -> None:
                 n_bad += 1
                 if n_bad <= _MAX_COMBINATION_PROBLEMS:
                     shown = ", ".join(f"{k}={_short(v)}" for k, v in point.items()) or "the fixed parameters"
-                    where = f"{label}: scenario {scenario!r} with {shown}"
+                    where = f"{label}: scenario {quote(scenario)} with {shown}"
                     problems += [f"{where}: {_tidy(p).removeprefix(': ')}" for p in exc.problems]
     if n_bad > _MAX_COMBINATION_PROBLEMS:
         problems.append(f"{label}: ... and {n_bad - _MAX_COMBINATION_PROBLEMS} more invalid combinations")
@@ -602,6 +607,24 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+
+
+def _value_key(value: Any) -> str:
+    """One text for values that set a parameter alike: ``1`` and ``1.0``, ``{2021: 1}`` and
+    ``{"2021-01": 1.0}`` (a grid or samples listing both would run the same thing twice)."""
+    def plain(v: Any) -> Any:
+        if isinstance(v, bool) or not isinstance(v, int | float | Mapping | list | tuple):
+            return v
+        if isinstance(v, int | float):
+            return float(v)
+        if isinstance(v, Mapping):
+            try:
+                return Schedule.parse(v).to_data()
+            except ValueError:
+                return {str(k): plain(x) for k, x in v.items()}
+        return [plain(x) for x in v]
+
+    return canonical_json(plain(value))
 
 
 def _digest(value: Any) -> str:

@@ -149,7 +149,7 @@ class ExperimentStore:
     def create(self, manifest: Mapping[str, Any], plan: pa.Table) -> None:
         """Create the directory with its manifest and plan (the directory may exist empty)."""
         self.runs_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.directory / PLAN, _table_bytes(plan))
+        self.write_plan(plan)
         self.write_manifest(manifest)
 
     def read_manifest(self) -> dict[str, Any]:
@@ -240,10 +240,39 @@ class ExperimentStore:
         return n
 
     def plan(self) -> pa.Table | None:
+        """The planned runs (None when the store has no plan).
+
+        Raises:
+            StoreError: The plan cannot be read (truncated or corrupt).
+        """
         try:
-            return pq.read_table(self.directory / PLAN)
+            return pq.read_table(self.directory / PLAN, page_checksum_verification=True)
         except FileNotFoundError:
             return None
+        except (OSError, pa.ArrowException, ValueError) as exc:
+            raise StoreError(f"{self.directory / PLAN} cannot be read ({_first_line(exc)}); run the experiment "
+                             "again with --resume to rebuild it") from None
+
+    def plan_problem(self, run_ids: list[str]) -> str | None:
+        """Why the plan is not the list ``run_ids`` (missing, unreadable or another list); None when it is."""
+        try:
+            plan = self.plan()
+        except StoreError as exc:
+            return str(exc).split(";")[0].removeprefix(f"{self.directory / PLAN} ")
+        if plan is None:
+            return "is missing"
+        if "run_id" not in plan.column_names or plan.column("run_id").to_pylist() != list(run_ids):
+            return "does not list this experiment's runs"
+        return None
+
+    def write_plan(self, plan: pa.Table) -> None:
+        """Write the plan atomically."""
+        atomic_write(self.directory / PLAN, _table_bytes(plan))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 def check_part(path: Path, verify: bool = False) -> str | None:

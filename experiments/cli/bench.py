@@ -8,8 +8,9 @@ from pathlib import Path
 import typer
 
 from experiments.bench import format_table, parse_sizes, run_bench, share_of_floor
-from experiments.cli.console import check_file_out, fail, note
+from experiments.cli.console import check_file_out, fail, fail_problems, note
 from experiments.files import atomic_write
+from experiments.memory import too_large
 from scenarios import ScenarioError, load_scenario
 
 
@@ -20,6 +21,20 @@ def bench(sizes: str, years: int, reps: int, threads: int, scenario: str, counti
         load_scenario(scenario)
     except (ValueError, ScenarioError) as exc:
         fail(str(exc))
+    problems = []  # every size must make a valid run (counties, years), and fit in memory
+    for n in size_list:
+        size = {"population.n_households": n, "sim.n_years": years}
+        if counties is not None:
+            size["population.n_counties"] = counties
+        try:
+            load_scenario(scenario, size, origin=f"--sizes {n:,}")
+        except ScenarioError as exc:
+            problems += exc.problems
+    big = None if problems else too_large(max(size_list), "a run")
+    if big:
+        problems.append(f"--sizes: {big}; choose smaller sizes")
+    if problems:
+        fail_problems("cannot run the bench", problems)
     if json_file is not None:  # checked before minutes of measuring, not after
         if not json_file.parent.is_dir():
             fail(f"cannot write {json_file}: the directory {json_file.parent} does not exist.")

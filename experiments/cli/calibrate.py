@@ -1,7 +1,9 @@
 """``ruralsim calibrate``: fit the historical run's free parameters to the 2017-2020 targets.
 
 Exit codes as in :mod:`experiments.cli.console`: bad options, target files or scenario exit 2
-before anything runs; a failing calibration or unwritable outputs exit 1.
+before anything runs; a failing calibration or unwritable outputs exit 1. A pilot run estimates
+the time (``--budget`` candidates of ``--seeds`` runs each) and more than half an hour is started
+only after confirmation (or ``--yes``).
 """
 
 from __future__ import annotations
@@ -10,20 +12,26 @@ from pathlib import Path
 
 import typer
 
-from experiments.cli.console import Progress, check_out, crash, fail, fail_problems
-from experiments.cli.validate import check_fit_inputs, parse_overrides
+from experiments.cli.console import Progress, check_out, crash, fail, fail_problems, hold_out
+from experiments.cli.validate import check_fit_inputs, parse_overrides, timed_pilot
 from experiments.files import timestamped_dir, write_directory
-from experiments.fit.calibrate import FREE_PARAMETERS, de_sizes, write_outputs
+from experiments.fit.calibrate import FREE_PARAMETERS, calibration_params, de_sizes, write_outputs
 from experiments.fit.calibrate import calibrate as run_calibration
 from experiments.fit.targets import TargetError
+
+#: Most replications per candidate, and most candidates.
+MAX_SEEDS = 1_000
+MAX_BUDGET = 100_000
 
 
 def calibrate(scenario: str, targets: list[Path] | None, budget: int, seeds: int, households: int | None,
               counties: int | None, seed: int, out: Path | None, *, first_seed: int | None = None,
-              set_: list[str] | None = None, force: bool = False) -> None:
+              set_: list[str] | None = None, force: bool = False, yes: bool = False) -> None:
     """The command; ``seed`` is the optimiser's (``--design-seed``), ``first_seed`` the replications' first."""
-    if seeds < 1:
-        fail(f"--seeds {seeds}: allowed 1 or more")
+    if not 1 <= seeds <= MAX_SEEDS:
+        fail(f"--seeds {seeds}: allowed 1 to {MAX_SEEDS:,}")
+    if budget > MAX_BUDGET:
+        fail(f"--budget {budget}: allowed at most {MAX_BUDGET:,} candidates")
     try:
         de_sizes(budget, len(FREE_PARAMETERS))
     except ValueError as exc:
@@ -34,15 +42,23 @@ def calibrate(scenario: str, targets: list[Path] | None, budget: int, seeds: int
     if fitted:
         fail(f"--set {', '.join(fitted)}: a free parameter of the calibration; the fit chooses its value.")
     out_dir = out if out is not None else timestamped_dir("calibrate")
-    check_out(out_dir, replace=force, remedy="use --force to replace it or choose another --out")
-    paths = check_fit_inputs("calibrate", scenario, targets, households, counties, None, overrides)
+    remedy = "use --force to replace it or choose another --out"
+    check_out(out_dir, replace=force, remedy=remedy)
+    paths = check_fit_inputs("calibrate", scenario, targets, households, counties, None, overrides)[1]
+    hold_out(out_dir, "calibrate", lambda: check_out(out_dir, replace=force, remedy=remedy))
+    seed_base = 1 if first_seed is None else first_seed
+    try:
+        base, _ = calibration_params(scenario, paths, households, counties, overrides)
+    except TargetError as exc:
+        fail_problems("invalid target file(s)", exc.problems)
+    timed_pilot(base, budget * seeds, f"{budget:,} candidates of {seeds:,} runs", yes, seed=seed_base)
 
     try:
         with Progress("calibrate", unit="candidate", total=budget) as bar:
             result = run_calibration(scenario, paths, budget, seeds, households, counties, seed,
                                      progress=lambda done, total, d, best: bar.update(
                                          done, total, detail=f"distance {d:.4g}, best {best:.4g}"),
-                                     seed_base=1 if first_seed is None else first_seed, overrides=overrides)
+                                     seed_base=seed_base, overrides=overrides)
     except TargetError as exc:
         fail_problems("invalid target file(s)", exc.problems)
     except Exception as exc:

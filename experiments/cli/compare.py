@@ -11,7 +11,17 @@ from pathlib import Path
 
 import typer
 
-from experiments.cli.console import Progress, check_out, crash, fail, fail_problems, note, warn, warn_workers
+from experiments.cli.console import (
+    Progress,
+    check_out,
+    crash,
+    fail,
+    fail_problems,
+    hold_out,
+    note,
+    warn,
+    warn_workers,
+)
 from experiments.compare.comparison import (
     DEFAULT_REPS,
     DEFAULT_SCENARIOS,
@@ -53,9 +63,9 @@ def compare(scenarios: list[str] | None, reference: str, reps: int | None, preci
         fail_problems(f"cannot compare ({len(exc.problems)} problems)", exc.problems)
 
     out_dir = out if out is not None else default_out_dir()
-    check_out(out_dir, replace=force,
-              remedy="use --force to replace it or choose another --out (the default is a new "
-                     "runs/compare-<date>-<time> directory)")
+    hold_out(out_dir, "compare", lambda: check_out(
+        out_dir, replace=force, remedy="use --force to replace it or choose another --out (the default is a new "
+                                       "runs/compare-<date>-<time> directory)"))
     warn_workers(workers)
     params = next(iter(loaded.values())).params
     how = (f"{settings.reps or DEFAULT_REPS} replications" if settings.precision is None else

@@ -11,13 +11,15 @@ leaves out the first item finished, which pays for compiling the model's kernel.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 
@@ -77,36 +79,49 @@ def duration(seconds: float) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def check_out(out: Path, replace: bool = False, remedy: str = "choose another --out") -> None:
-    """Fail unless ``--out`` can receive results: a new or empty directory (any directory with
-    ``replace``), whose parent is a directory."""
+def check_out(out: Path, replace: bool = False, remedy: str = "choose another --out",
+              stores: Sequence[str] = ()) -> None:
+    """Fail unless ``--out`` can receive results: a new or empty directory (with ``replace`` also
+    an earlier ruralsim output, never other files; ``stores``: subdirectories whose result store
+    also marks one, such as an interrupted study's), whose parent is a directory."""
+    from experiments.files import MANIFEST, is_ruralsim_output
+
+    if not out.resolve().name:
+        fail(f"--out {out} is the root of the filesystem; give a new or empty directory such as runs/my_run.")
     if out.exists():
         if not out.is_dir():
             fail(f"--out {out} exists and is not a directory; choose another --out.")
-        if not replace and any(out.iterdir()):
-            fail(f"--out {out} already exists and is not an empty directory; {remedy}.")
-    elif out.parent.exists() and not out.parent.is_dir():
-        fail(f"--out {out}: {out.parent} is not a directory.")
+        if any(out.iterdir()):
+            if not replace:
+                fail(f"--out {out} already exists and is not an empty directory; {remedy}.")
+            if not is_ruralsim_output(out, stores):
+                fail(f"--out {out} holds files that are not an earlier ruralsim output (it has no ruralsim "
+                     f"{MANIFEST}); --force replaces only those. Choose another --out or empty it.")
+    else:
+        for parent in out.parents:  # the nearest existing directory above must be a directory
+            if parent.exists():
+                if not parent.is_dir():
+                    fail(f"--out {out}: {parent} is not a directory.")
+                break
 
 
-def clear_previous_results(out: Path, markers: Sequence[str]) -> None:
-    """``--force`` for a command that fills ``--out`` as it goes (a result store): remove the earlier
-    results first. Only a directory that ruralsim wrote, holding one of ``markers`` (paths inside it),
-    is removed; anything else fails, so that ``--force`` cannot delete a directory of the user's."""
+def clear_previous_results(out: Path, stores: Sequence[str] = ()) -> None:
+    """``--force`` for a command that fills ``--out`` as it goes (a result store), once it holds
+    ``--out`` (:func:`hold_out`): remove the earlier results first. The rule is :func:`check_out`'s
+    with ``replace``: only an earlier ruralsim output is removed (an empty directory stays), anything
+    else fails, so that ``--force`` cannot delete a directory of the user's."""
     import shutil
 
-    if not out.exists() or (out.is_dir() and not any(out.iterdir())):
-        return
-    if not out.is_dir():
-        fail(f"--out {out} exists and is not a directory; choose another --out.")
-    if not any((out / m).is_file() for m in markers):
-        fail(f"--force: {out} does not hold ruralsim results (no {' or '.join(markers)}); it is left alone: "
-             "choose another --out.")
-    shutil.rmtree(out)
+    check_out(out, replace=True, stores=stores)
+    if out.is_dir() and any(out.iterdir()):
+        shutil.rmtree(out)
 
 
 def check_file_out(path: Path, option: str) -> None:
-    """Fail unless a result file can be written at ``path`` (checked before minutes of work)."""
+    """Fail unless a result file can be written at ``path`` (checked before minutes of work, by
+    creating and removing a file beside it)."""
+    from experiments.files import check_writable
+
     parent = path.parent
     if path.is_dir():
         fail(f"{option} {path} is a directory; give a file name.")
@@ -114,6 +129,71 @@ def check_file_out(path: Path, option: str) -> None:
         fail(f"cannot write {path}: {parent} is not a directory.")
     if parent.is_dir() and not os.access(parent, os.W_OK):
         fail(f"cannot write {path}: the directory {parent} is not writable.")
+    try:
+        check_writable(path)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}.")
+
+
+# --------------------------------------------------------------------------------------------
+# The output directory of a running command: locked, and released when the command ends
+# --------------------------------------------------------------------------------------------
+
+_HELD: list[Any] = []
+_SIGTERM_BEFORE: list[Any] = []
+
+
+def hold_out(out: Path, command: str, check: Callable[[], None] | None = None) -> None:
+    """Lock ``--out`` for the rest of the command (:mod:`experiments.locks`; released by
+    :func:`release_outputs` when the command ends, however it ends) and check that it can be
+    written, before any work: a second ruralsim process on the same directory fails (exit 2)
+    naming the first. ``check`` (such as :func:`check_out`) runs before the lock is taken, so that
+    a bad ``--out`` creates nothing, and again once it is held, when what it checks can no longer
+    change under the command. While the lock is held, SIGTERM (a batch system's stop) ends the
+    command as Ctrl-C does, so that it cleans up and releases the lock."""
+    from experiments.files import check_writable
+    from experiments.locks import LockError, LockHeld, OutputLock
+
+    if check is not None:
+        check()
+    try:
+        lock = OutputLock(out, f"ruralsim {command}", on_recover=note)
+        lock.acquire()
+    except LockHeld as exc:
+        fail(f"{exc}.")
+    except LockError as exc:
+        fail(f"--out {out}: {exc}.")
+    _HELD.append(lock)
+    if not _SIGTERM_BEFORE:
+        with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+            _SIGTERM_BEFORE.append(signal.signal(signal.SIGTERM, _interrupt))
+    if check is not None:
+        check()
+    try:
+        check_writable(out)
+    except OSError as exc:
+        fail(f"cannot write into --out {out}: {exc.strerror or exc}; choose another --out.")
+
+
+def release_outputs() -> None:
+    """Release every output directory the command holds (the command line calls it at the end)."""
+    while _HELD:
+        _HELD.pop().release()
+    while _SIGTERM_BEFORE:
+        with contextlib.suppress(ValueError, TypeError):
+            signal.signal(signal.SIGTERM, _SIGTERM_BEFORE.pop())
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def check_environment() -> None:
+    """Fail (exit 2) on settings of the environment that would stop the model's libraries later."""
+    text = os.environ.get("NUMBA_NUM_THREADS")
+    if text is not None and not (text.strip().isdigit() and int(text) >= 1):
+        fail(f"the environment variable NUMBA_NUM_THREADS={text!r} must be a whole number >= 1 (the compiled "
+             "threads per process); unset it to use every CPU.")
 
 
 def executor_problems(workers: int | None = None, scheduler: str | None = None, inprocess: bool = False,

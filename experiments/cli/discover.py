@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from experiments.cli.console import executor_problems, fail, fail_problems, note, warn_workers
-from experiments.cli.sensitivity import check_study_out, prepare_problem, study_evaluator
+from experiments.cli.sensitivity import hold_study_out, prepare_problem, study_evaluator
 from experiments.files import publish_files
 from experiments.report import percent
 from experiments.sensitivity.discovery import (
@@ -51,7 +51,7 @@ def discover(problem_ref: str, n: int | None, reps: int | None, base: str | None
         fail(str(exc) + ".")
     assert problem is not None and n is not None
     out_dir = out if out is not None else Path("runs") / f"discover-{problem.name}"
-    check_study_out(out_dir, resume or retry_failed, force)
+    hold_study_out(out_dir, "discover", resume or retry_failed, force)
     warn_workers(workers)
 
     def announce(total: int, todo: int) -> None:

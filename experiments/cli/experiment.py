@@ -25,6 +25,7 @@ from experiments.batch.spec import ExperimentSpecError, load_experiment
 from experiments.batch.store import StoreError
 from experiments.cli.console import (
     Progress,
+    check_out,
     clear_previous_results,
     count,
     crash,
@@ -32,6 +33,7 @@ from experiments.cli.console import (
     executor_problems,
     fail,
     fail_problems,
+    hold_out,
     warn_workers,
 )
 from scenarios import ScenarioError, parse_set
@@ -62,8 +64,10 @@ def experiment(file: str, workers: int | None, scheduler: str | None, local_clus
         fail_problems(f"invalid experiment {file} ({count(len(exc.problems), 'problem')})", exc.problems)
 
     out_dir = out if out is not None else Path("runs") / spec.name
+    # Without --force the session decides, under the lock, whether --out holds this experiment to resume.
+    hold_out(out_dir, "experiment", (lambda: check_out(out_dir, replace=True)) if force else None)
     if force:
-        clear_previous_results(out_dir, ("manifest.json",))
+        clear_previous_results(out_dir)
     warn_workers(workers)
     warn_workers(local_cluster, "--local-cluster")
     try:
@@ -82,9 +86,17 @@ def experiment(file: str, workers: int | None, scheduler: str | None, local_clus
         typer.echo(f"{len(session.corrupt)} unreadable part(s) (truncated or corrupt) will be redone: "
                    + ", ".join(p.name for p, _ in session.corrupt[:5]) + (" ..." if len(session.corrupt) > 5 else ""),
                    err=True)
+    if session.plan_problem is not None:
+        typer.echo(f"{out_dir / 'plan.parquet'} {session.plan_problem}; rebuilt from the experiment file.", err=True)
+        try:
+            session.rebuild_plan()
+        except OSError as exc:
+            crash(f"cannot rebuild the plan of {out_dir}", exc)
     if not session.todo:
-        hint = f" ({failed:,} failed; --retry-failed redoes them)" if failed else ""
-        typer.echo(f"Nothing to do: every run of {spec.name} is finished in {out_dir}{hint}.")
+        if failed:
+            fail(f"nothing left to run in {out_dir}: {done:,} run(s) of {spec.name} finished and {failed:,} failed; "
+                 f"their errors are in {out_dir / 'failures.jsonl'}. Rerun with --retry-failed to redo them.", code=1)
+        typer.echo(f"Nothing to do: every run of {spec.name} is finished in {out_dir}.")
         return
 
     interactive = sys.stdin is not None and sys.stdin.isatty()

@@ -21,7 +21,8 @@ Commands are listed in the order a newcomer needs them:
 
 Every command that runs the model takes the shared options of :mod:`experiments.cli.options`
 (``--seed`` or ``--seeds N`` with ``--first-seed``, ``--households``, ``--counties``, ``--years``,
-``--set``, ``--workers``, ``--out``, ``--force``, ``--format``), with the same names, help texts
+``--set``, ``--workers``, ``--out``, ``--force``, ``--format``, and ``--yes`` where a command asks
+before a long job), with the same names, help texts
 and, where the meaning is the same, defaults; where a default differs, the help says why. Every
 command that prints, reports or draws words takes ``--lang zh|en`` from the same module: the
 language of its summaries, reports and figures (without it ``RURALSIM_LANG``, else the locale;
@@ -65,10 +66,17 @@ app = typer.Typer(
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """Agent-based simulation of rural household income and relapse into poverty after 2020."""
+    # Around every command: the environment is checked first, and the output directories the
+    # command locked are released when it ends, however it ends.
+    from experiments.cli.console import check_environment, release_outputs
+
+    ctx.call_on_close(release_outputs)
+    check_environment()
 
 
 # Options that some commands share beyond the grammar of experiments.cli.options.
@@ -246,7 +254,7 @@ def experiment_command(
     force: Force = False,
     resume: Annotated[bool, typer.Option(help="Complete an interrupted experiment in --out.")] = False,
     retry_failed: RetryFailed = False,
-    yes: Annotated[bool, typer.Option("--yes", help="Start a large experiment without asking.")] = False,
+    yes: o.yes("more than 500 runs, or more than half an hour as a pilot run estimates it") = False,
 ) -> None:
     """Run a batch experiment (scenarios x parameters x seeds) into a resumable result store (Parquet parts)."""
     from experiments.cli.experiment import experiment
@@ -351,6 +359,7 @@ def validate_command(
     out: o.out("a new runs/validate-<date>-<time>") = None,
     force: Force = False,
     fmt: o.table_format("csv") = "csv",
+    yes: o.yes("more than half an hour, as the first replication (a timed pilot) estimates it") = False,
     lang: Lang = None,
 ) -> None:
     """Check a scenario against target files over replications: report with pass/fail and a score."""
@@ -358,7 +367,8 @@ def validate_command(
 
     o.check_seeds(first_seed=first_seed)
     validate(scenario, targets, 20 if seeds is None else seeds, 20_000 if households is None else households,
-             counties, json_path, out, first_seed=first_seed, years=years, set_=set_, force=force, fmt=fmt)
+             counties, json_path, out, first_seed=first_seed, years=years, set_=set_, force=force, fmt=fmt,
+             yes=yes)
 
 
 @app.command("calibrate")
@@ -375,6 +385,7 @@ def calibrate_command(
     targets: TargetFiles = None,
     out: o.out("a new runs/calibrate-<date>-<time>") = None,
     force: Force = False,
+    yes: o.yes("more than half an hour for --budget x --seeds runs, as a timed pilot run estimates it") = False,
     lang: Lang = None,
     old_seed: OldSeed = None,
 ) -> None:
@@ -384,7 +395,8 @@ def calibrate_command(
     o.refuse_changed(old_seed, "--seed")
     o.check_seeds(first_seed=first_seed, design_seed=design_seed)
     calibrate(scenario, targets, budget, 4 if seeds is None else seeds, 10_000 if households is None else households,
-              10 if counties is None else counties, design_seed, out, first_seed=first_seed, set_=set_, force=force)
+              10 if counties is None else counties, design_seed, out, first_seed=first_seed, set_=set_, force=force,
+              yes=yes)
 
 
 # --------------------------------------------------------------------------------------------

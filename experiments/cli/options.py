@@ -10,6 +10,7 @@ texts and defaults cannot drift apart (a test walks every command's ``--help`` a
   a parameter override by dotted path;
 - ``--workers``: local worker processes (a warning when more than the machine's cores);
 - ``--out``, ``--force``, ``--format``: where results go, replacing them, the tables' format;
+- ``--yes``: start a job the command estimates to be long without asking (the commands that ask);
 - ``--lang zh|en``: the language of what a command prints, reports and draws (without it
   ``RURALSIM_LANG``, else the locale; :mod:`experiments.i18n`). Every command that shows words a
   reader reads takes it; the help test names the few that do not, and why.
@@ -45,6 +46,7 @@ SHARED: dict[str, str] = {
     "--force": "Replace the results in a non-empty --out.",
     "--format": "Format of the tables written: csv or parquet.",
     "--lang": "Language of printed summaries, reports and figures: zh or en.",
+    "--yes": "Start a long job without asking (on a terminal it asks first; elsewhere it needs --yes).",
 }
 
 #: Old option names that still work, and their new names (only the name changed).
@@ -130,6 +132,11 @@ def _use_lang(value: str | None) -> str | None:
 def lang() -> Any:
     return Annotated[str | None, typer.Option("--lang", metavar="zh|en", callback=_use_lang, show_default=False,
                                               help=_help("--lang", "$RURALSIM_LANG, else the locale"))]
+
+
+def yes(long: str) -> Any:
+    """``--yes``; ``long`` says when the command counts a job as long."""
+    return Annotated[bool, typer.Option("--yes", help=f"{SHARED['--yes']} Long: {long}.")]
 
 
 def design_seed(what: str) -> Any:

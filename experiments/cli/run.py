@@ -14,8 +14,9 @@ from typing import Any
 
 import typer
 
-from experiments.cli.console import Progress, check_out, crash, fail, fail_problems, note
+from experiments.cli.console import Progress, check_out, crash, fail, fail_problems, hold_out, note
 from experiments.i18n import outcome_label, scenario_label, tr
+from experiments.memory import too_large
 from experiments.tables import format_problems
 from scenarios import ScenarioError, load_scenario, parse_set
 
@@ -40,8 +41,12 @@ def run(scenario: str, seed: int, years: int | None, households: int | None, cou
     except ScenarioError as exc:
         fail_problems(f"cannot load scenario {scenario!r}", exc.problems)
 
+    big = too_large(loaded.params.population.n_households, "a run")
+    if big:
+        fail(f"{big}; choose fewer --households.")
     out_dir = out if out is not None else Path("runs") / f"{loaded.name}-seed{seed}"
-    check_out(out_dir, replace=force, remedy="use --force to replace it or choose another --out")
+    hold_out(out_dir, "run", lambda: check_out(out_dir, replace=force,
+                                               remedy="use --force to replace it or choose another --out"))
 
     run_model = model_runner()
     params = loaded.params
@@ -58,6 +63,7 @@ def run(scenario: str, seed: int, years: int | None, households: int | None, cou
 
     meta = getattr(result, "meta", None)
     if isinstance(meta, dict):
+        meta.setdefault("format", "ruralsim-run/1")  # what --force may replace (experiments.files)
         meta.setdefault("scenario", loaded.name)
         meta.setdefault("scenario_chain", list(loaded.chain))
         meta.setdefault("scenario_overrides", dict(loaded.overrides))

@@ -8,7 +8,7 @@ Output directory (``--out``, default ``runs/sensitivity-<problem>-<method>``):
 
 The result files are written to a temporary directory inside ``--out`` and moved into place
 only when all of them are complete (:func:`experiments.files.publish_files`), so a reader never
-sees a half-written result. :func:`check_study_out` and :func:`prepare_problem` serve
+sees a half-written result. :func:`hold_study_out` and :func:`prepare_problem` serve
 ``ruralsim discover`` too, which runs its study through the same kind of store.
 """
 
@@ -29,6 +29,7 @@ from experiments.cli.console import (
     executor_problems,
     fail,
     fail_problems,
+    hold_out,
     note,
     warn,
     warn_workers,
@@ -62,13 +63,13 @@ def prepare_problem(problem_ref: str, base: str | None, households: int | None, 
 
 
 def check_study_out(out: Path, resume: bool, force: bool = False) -> None:
-    """Fail unless ``--out`` can hold the study: new or empty, or with ``resume`` holding a store; with
-    ``force`` the results of an earlier study there are removed first."""
+    """Fail unless ``--out`` can hold the study: new or empty, or with ``resume`` holding a store, or
+    with ``force`` holding an earlier ruralsim output or study (which :func:`hold_study_out` removes)."""
     if force:
         if resume:
             fail("--force and --resume/--retry-failed cannot be combined: --force starts the study afresh, "
                  "--resume completes the one in --out.")
-        clear_previous_results(out, (f"{STORE}/manifest.json", "manifest.json"))
+        check_out(out, replace=True, stores=(STORE,))
         return
     if resume and not (out.exists() and not out.is_dir()):
         store = out / STORE
@@ -76,6 +77,14 @@ def check_study_out(out: Path, resume: bool, force: bool = False) -> None:
             fail(f"--resume: {out} holds no study to resume (no {store}/manifest.json); leave out --resume.")
         return
     check_out(out, remedy="use --resume to complete the study it holds, or choose another --out")
+
+
+def hold_study_out(out: Path, command: str, resume: bool, force: bool) -> None:
+    """Lock ``--out`` for the study (:func:`~experiments.cli.console.hold_out`) once it can hold it
+    (:func:`check_study_out`); with ``force`` the earlier study there is removed, under the lock."""
+    hold_out(out, command, lambda: check_study_out(out, resume, force))
+    if force:
+        clear_previous_results(out, stores=(STORE,))
 
 
 @contextlib.contextmanager
@@ -89,7 +98,7 @@ def study_evaluator(out_dir: Path, label: str, name: str, workers: int | None, s
         evaluator = StoreEvaluator(out_dir / STORE, workers=workers, scheduler=scheduler, inprocess=inprocess,
                                    resume=resume or retry_failed, retry_failed=retry_failed,
                                    progress=lambda done, failed, total: bar.update(done + failed, total, failed),
-                                   name=name, on_start=on_start)
+                                   name=name, on_start=on_start, on_recover=bar.write)
         try:
             yield evaluator
         except KeyboardInterrupt:
@@ -130,7 +139,7 @@ def sensitivity(problem_ref: str, method: str, n: int | None, reps: int | None, 
         fail_problems("cannot run the sensitivity study", problems)
     assert problem is not None and n is not None
     out_dir = out if out is not None else Path("runs") / f"sensitivity-{problem.name}-{method}"
-    check_study_out(out_dir, resume or retry_failed, force)
+    hold_study_out(out_dir, "sensitivity", resume or retry_failed, force)
     warn_workers(workers)
 
     from experiments.sensitivity.report import lever_findings, write_figures, write_report

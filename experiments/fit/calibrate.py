@@ -18,7 +18,7 @@
 Output (``--out``): ``calibrated.yaml`` (a scenario extending the fitted scenario with the fitted
 values; ``ruralsim run runs/.../calibrated.yaml`` or ``extends:`` it), ``fit_report.md`` and
 ``fit_report.html`` (target, simulated mean and 90% interval, weight, contribution to the
-distance), ``calibration.json`` and ``figures/``.
+distance), ``calibration.json``, ``manifest.json`` (what was fitted and how) and ``figures/``.
 """
 
 from __future__ import annotations
@@ -38,7 +38,14 @@ from scipy import optimize
 
 import model
 from experiments.fit.figures import history_figure, series_figure, targets_figure
-from experiments.fit.replications import Replications, load_params, replicate, size_overrides, target_rows
+from experiments.fit.replications import (
+    Replications,
+    load_params,
+    replicate,
+    simulated_years,
+    size_overrides,
+    target_rows,
+)
 from experiments.fit.targets import Target, TargetError, distance, read_all
 from experiments.report import markdown_table, number, render
 from model.params import ParamsError, bounds
@@ -132,6 +139,19 @@ class Objective:
         return d
 
 
+def calibration_params(scenario: str, target_paths: Sequence[Path], households: int | None,
+                       counties: int | None, overrides: dict[str, Any] | None = None
+                       ) -> tuple[model.Params, list[Target]]:
+    """The parameters every candidate starts from (the scenario with ``overrides``, at the size
+    asked, simulated up to the last target year) and the fittable targets (raises
+    :class:`TargetError` when there are none, or when a target lies outside the scenario's years)."""
+    base = load_params(scenario, {**(overrides or {}), **size_overrides(households, counties, None)})
+    targets = fittable(read_all(target_paths, years=simulated_years(base)))
+    if not targets:
+        raise TargetError(["no fittable targets: give levels or intervals with a tolerance > 0 and weight > 0"])
+    return base.with_overrides({"sim.n_years": horizon_years(base, targets)}), targets
+
+
 def de_sizes(budget: int, n_free: int) -> tuple[int, int]:
     """``(popsize, maxiter)`` of differential evolution so that its ``max(5, popsize·n)`` members
     times ``maxiter + 1`` generations stay within ``budget``: populations of 2-5 members per
@@ -151,12 +171,7 @@ def calibrate(scenario: str, target_paths: Sequence[Path], budget: int, seeds: i
 
     ``seed`` is the optimiser's; the replications of every candidate use the seeds ``seed_base`` to
     ``seed_base + seeds - 1``; ``overrides`` are dotted-path overrides of every run (``--set``)."""
-    all_targets = read_all(target_paths)
-    targets = fittable(all_targets)
-    if not targets:
-        raise TargetError(["no fittable targets: give levels or intervals with a tolerance > 0 and weight > 0"])
-    base = load_params(scenario, {**(overrides or {}), **size_overrides(households, counties, None)})
-    base = base.with_overrides({"sim.n_years": horizon_years(base, targets)})
+    base, targets = calibration_params(scenario, target_paths, households, counties, overrides)
     pop, maxiter = de_sizes(budget, len(free))
     obj = Objective(base, free, targets, range(seed_base, seed_base + seeds), budget, progress)
     t0 = time.perf_counter()
@@ -249,6 +264,9 @@ def write_outputs(result: dict[str, Any], out: Path, lang: str | None = None) ->
     (out / "fit_report.html").write_text(
         render("calibration.html.j2", lang=lang, title=title, intro=intro, parameter_header=p_header,
                parameter_rows=p_rows, target_header=t_header, target_rows=t_rows, figures=figs), encoding="utf-8")
+    # what was fitted and how; its format marks an earlier ruralsim output that --force may replace
+    (out / "manifest.json").write_text(json.dumps({"format": "ruralsim-calibration/1", "scenario": result["scenario"],
+                                                   **meta}, indent=2, default=str), encoding="utf-8")
     clean = [{k: v for k, v in r.items()} for r in result["rows"]]
     (out / "calibration.json").write_text(json.dumps({
         "fitted": result["fitted"], "distance": result["distance"], "history": result["history"],

@@ -7,6 +7,8 @@ in-process and sequential: results do not depend on how many cores are free.
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,13 +54,52 @@ def size_overrides(households: int | None, counties: int | None, years: int | No
     return out
 
 
+@dataclass
+class Pilot:
+    """One run timed to estimate a job, kept as its first replication.
+
+    Attributes:
+        seed: Its seed.
+        result: The run's result.
+        seconds: Its wall time, compiled kernels already loaded.
+    """
+
+    seed: int
+    result: Any
+    seconds: float
+
+
+def pilot(params: model.Params, seed: int) -> Pilot:
+    """Run ``params`` once with ``seed``, timed after a tiny run that loads the compiled kernels."""
+    with contextlib.suppress(Exception):  # the timed run shows (and reports) any real problem
+        small = {"population.n_households": max(200, params.population.n_counties), "sim.n_years": 1}
+        model.run(params.with_overrides(small), seed=int(seed), collect_monthly=False)
+    t0 = time.perf_counter()
+    result = model.run(params, seed=int(seed), collect_monthly=False)
+    return Pilot(int(seed), result, time.perf_counter() - t0)
+
+
+def known_indicators(params: model.Params) -> tuple[list[str], list[str]]:
+    """The annual columns and summary keys a run of ``params`` has (from a tiny run of one year)."""
+    small = {"population.n_households": max(200, params.population.n_counties), "sim.n_years": 1}
+    try:
+        result = model.run(params.with_overrides(small), seed=1, collect_monthly=False)
+    except Exception:  # a province too small to build here: the summary keys are still known
+        return [], list(SUMMARY_KEYS)
+    return list(result.annual.columns), sorted(set(result.summary) | set(SUMMARY_KEYS))
+
+
 def replicate(params: model.Params, seeds: Sequence[int], targets: Sequence[Target] | None = None,
-              progress: Callable[[int, int], None] | None = None) -> Replications:
-    """Run ``params`` once per seed. With ``targets``, their indicators are checked against the
-    first run's tables before the others run (an unknown indicator fails fast)."""
+              progress: Callable[[int, int], None] | None = None, first: Pilot | None = None) -> Replications:
+    """Run ``params`` once per seed (the first seed's run may be given, done: ``first``). With
+    ``targets``, their indicators are checked against the first run's tables before the others run
+    (an unknown indicator fails fast)."""
     annual, summary = [], []
     for k, seed in enumerate(seeds):
-        r = model.run(params, seed=int(seed), collect_monthly=False)
+        if k == 0 and first is not None and first.seed == int(seed):
+            r = first.result
+        else:
+            r = model.run(params, seed=int(seed), collect_monthly=False)
         if k == 0 and targets is not None:
             check_indicators(targets, r.annual.columns, set(r.summary) | set(SUMMARY_KEYS))
         annual.append(r.annual)
@@ -71,6 +112,11 @@ def replicate(params: model.Params, seeds: Sequence[int], targets: Sequence[Targ
 def target_rows(targets: Sequence[Target], reps: Replications) -> list[dict[str, Any]]:
     """One row per target: mean, 90% interval over replications, tolerance, pass/fail."""
     return [summarise_runs(t, reps.statistics(t)) for t in targets]
+
+
+def simulated_years(params: model.Params) -> tuple[int, int]:
+    """First and last simulated year."""
+    return params.sim.start_year, params.sim.start_year + params.sim.n_years - 1
 
 
 def load_params(scenario: str, overrides: Mapping[str, Any]) -> model.Params:

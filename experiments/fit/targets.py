@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from scenarios import ProblemsError
+from scenarios.inputs import MAX_INPUT_BYTES, quote
 
 REQUIRED_COLUMNS = ("id", "indicator", "year", "value", "tolerance", "unit", "source", "note")
 OPTIONAL_COLUMNS = ("weight",)
@@ -127,12 +128,12 @@ def parse_value(text: str) -> tuple[str, float, float]:
     if m:
         lo, hi = _number(m.group(1)), _number(m.group(2))
         if lo > hi:
-            raise ValueError(f"interval {t!r} has lo > hi")
+            raise ValueError(f"interval {quote(t)} has lo > hi")
         return "interval", lo, hi
     try:
         v = _number(t)
     except ValueError:
-        raise ValueError(f"{t!r} is not {VALUE_FORMS}") from None
+        raise ValueError(f"{quote(t)} is not {VALUE_FORMS}") from None
     return "level", v, v
 
 
@@ -143,26 +144,47 @@ def parse_years(text: str) -> tuple[int, int] | None:
         return None
     m = _YEAR.match(t)
     if not m:
-        raise ValueError(f"{t!r} is not a year (2019) or a range (2021-2024)")
+        raise ValueError(f"{quote(t)} is not a year (2019) or a range (2021-2024)")
     a = int(m.group(1))
     b = int(m.group(2) or a)
     if b < a:
-        raise ValueError(f"range {t!r} ends before it starts")
+        raise ValueError(f"range {quote(t)} ends before it starts")
     return a, b
 
 
-def read_targets(path: str | Path) -> list[Target]:
+def read_targets(path: str | Path, indicators: tuple[Iterable[str], Iterable[str]] | None = None,
+                 years: tuple[int, int] | None = None) -> list[Target]:
     """Read and check a target file; raises :class:`TargetError` listing every problem
-    (file, line, column, value and what is allowed)."""
+    (file, line, column, value and what is allowed).
+
+    Args:
+        path: The CSV file.
+        indicators: The annual columns and summary keys a run has (then every row's indicator is
+            checked with the rest, :func:`indicator_problem`).
+        years: The first and last simulated year (then every row's years must lie within them).
+    """
     path = Path(path)
     label = str(path)
+    if path.exists() and not path.is_file():
+        raise TargetError([f"{label}: not a file; give a CSV target file"])
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_INPUT_BYTES + 1)
+        if len(raw) > MAX_INPUT_BYTES:
+            raise TargetError([f"{label}: larger than {MAX_INPUT_BYTES:,} bytes; a target file is a few kilobytes "
+                               "of CSV"])
+        text = raw.decode("utf-8-sig")
     except FileNotFoundError:
         raise TargetError([f"{label}: no such target file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TargetError([f"{label}: cannot read ({exc})"]) from None
-    rows = list(csv.reader(text.splitlines()))
+    except UnicodeDecodeError as exc:
+        raise TargetError([f"{label}: not a UTF-8 text file (byte {exc.start + 1} cannot be decoded); save it as "
+                           "UTF-8 CSV"]) from None
+    except OSError as exc:
+        raise TargetError([f"{label}: cannot read ({exc.strerror or exc})"]) from None
+    try:
+        rows = list(csv.reader(text.splitlines()))
+    except csv.Error as exc:
+        raise TargetError([f"{label}: not a readable CSV file ({exc})"]) from None
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise TargetError([f"{label}: empty file; expected a header with the columns {', '.join(REQUIRED_COLUMNS)}"])
     header = [h.strip() for h in rows[0]]
@@ -189,8 +211,21 @@ def read_targets(path: str | Path) -> list[Target]:
         cell = {h: v.strip() for h, v in zip(header, row, strict=True)}
         target, errs = _parse_row(cell, label, line_no)
         problems += errs
+        if indicators is not None and cell["indicator"]:
+            if any("column 'year'" in e for e in errs):  # whether it needs a year is moot: only the name
+                wrong = None if cell["indicator"] in {*indicators[0], *indicators[1]} - {"year"} else \
+                    indicator_problem(cell["indicator"], None, *indicators)
+            else:
+                wrong = indicator_problem(cell["indicator"], parse_years(cell["year"]), *indicators)
+            problems += [f"{label}: line {line_no}, column 'indicator': {wrong}"] if wrong else []
+        if years is not None and target is not None and target.years is not None:
+            first, last = years
+            if target.years[0] < first or target.years[1] > last:
+                problems.append(f"{label}: line {line_no}, column 'year': {target.year_text} is outside the simulated "
+                                f"years {first}-{last}; give years within them (or simulate more years)")
         if cell["id"] in seen:
-            problems.append(f"{label}: line {line_no}, column 'id': {cell['id']!r} repeats line {seen[cell['id']]}; "
+            problems.append(f"{label}: line {line_no}, column 'id': {quote(cell['id'])} repeats line "
+                            f"{seen[cell['id']]}; "
                             "ids must be unique")
         seen.setdefault(cell["id"], line_no)
         if target is not None:
@@ -229,7 +264,7 @@ def _parse_row(cell: Mapping[str, str], label: str, line: int) -> tuple[Target |
             if tolerance < 0:
                 raise ValueError
         except ValueError:
-            bad("tolerance", f"{cell['tolerance']!r} is not a number >= 0 (or empty)")
+            bad("tolerance", f"{quote(cell['tolerance'])} is not a number >= 0 (or empty)")
             tolerance = None
     weight = 1.0
     if cell.get("weight"):
@@ -238,14 +273,14 @@ def _parse_row(cell: Mapping[str, str], label: str, line: int) -> tuple[Target |
             if weight < 0:
                 raise ValueError
         except ValueError:
-            bad("weight", f"{cell['weight']!r} is not a number >= 0 (or empty: 1)")
+            bad("weight", f"{quote(cell['weight'])} is not a number >= 0 (or empty: 1)")
     relative = "relative" in cell["unit"].lower()
     if relative and kind != "level":
-        bad("unit", f"a relative tolerance needs a level value (a number), not {cell['value']!r}")
+        bad("unit", f"a relative tolerance needs a level value (a number), not {quote(cell['value'])}")
     if relative and kind == "level" and lo == 0:
         bad("unit", "a relative tolerance of a zero level is zero; give an absolute tolerance")
     if kind.startswith("ratio") and (years is None or years[0] == years[1]):
-        bad("year", f"{cell['value']!r} compares the last year with the first; give a range like 2017-2020")
+        bad("year", f"{quote(cell['value'])} compares the last year with the first; give a range like 2017-2020")
     if errs:
         return None, errs
     return Target(id=cell["id"], indicator=cell["indicator"], years=years, kind=kind, lo=lo, hi=hi,
@@ -253,19 +288,22 @@ def _parse_row(cell: Mapping[str, str], label: str, line: int) -> tuple[Target |
                   note=cell["note"], file=label, line=line, value_text=cell["value"]), []
 
 
-def read_all(paths: Iterable[str | Path]) -> list[Target]:
-    """All targets of several files (ids unique across them); every problem of every file at once."""
+def read_all(paths: Iterable[str | Path], indicators: tuple[Iterable[str], Iterable[str]] | None = None,
+             years: tuple[int, int] | None = None) -> list[Target]:
+    """All targets of several files (ids unique across them); every problem of every file at once
+    (``indicators`` and ``years`` as for :func:`read_targets`)."""
     problems: list[str] = []
     out: list[Target] = []
+    indicators = None if indicators is None else (list(indicators[0]), list(indicators[1]))
     for p in paths:
         try:
-            out += read_targets(p)
+            out += read_targets(p, indicators, years)
         except TargetError as exc:
             problems += exc.problems
     seen: dict[str, Target] = {}
     for t in out:
         if t.id in seen and seen[t.id].file != t.file:
-            problems.append(f"{t.file}: line {t.line}, column 'id': {t.id!r} is also in {seen[t.id].file} "
+            problems.append(f"{t.file}: line {t.line}, column 'id': {quote(t.id)} is also in {seen[t.id].file} "
                             f"(line {seen[t.id].line}); ids must be unique across target files")
         seen.setdefault(t.id, t)
     if problems:
@@ -273,23 +311,30 @@ def read_all(paths: Iterable[str | Path]) -> list[Target]:
     return out
 
 
+def indicator_problem(indicator: str, years: tuple[int, int] | None, annual_columns: Iterable[str],
+                      summary_keys: Iterable[str]) -> str | None:
+    """Why ``indicator`` (with ``years``) names no annual column (with a year) or summary key
+    (without one); None when it does."""
+    annual = set(annual_columns) - {"year"}
+    summary = set(summary_keys)
+    if indicator in annual:
+        return None if years is not None else f"{quote(indicator)} is an annual column and needs a year or a range"
+    if indicator in summary:
+        return None if years is None else (f"{quote(indicator)} is a summary key (one value per run); leave the "
+                                           "year empty")
+    return (f"unknown indicator {quote(indicator)}; known annual columns: {', '.join(sorted(annual))}; known summary "
+            f"keys: {', '.join(sorted(summary))}")
+
+
 def check_indicators(targets: Sequence[Target], annual_columns: Iterable[str], summary_keys: Iterable[str]) -> None:
     """Every indicator must name an annual column (with a year) or a summary key (without one);
     raises :class:`TargetError` listing the known names."""
-    annual = set(annual_columns) - {"year"}
-    summary = set(summary_keys)
+    annual, summary = list(annual_columns), list(summary_keys)
     problems = []
     for t in targets:
-        where = f"{t.file}: line {t.line}, column 'indicator'"
-        if t.indicator in annual:
-            if t.years is None:
-                problems.append(f"{where}: {t.indicator!r} is an annual column and needs a year or a range")
-        elif t.indicator in summary:
-            if t.years is not None:
-                problems.append(f"{where}: {t.indicator!r} is a summary key (one value per run); leave the year empty")
-        else:
-            problems.append(f"{where}: unknown indicator {t.indicator!r}; known annual columns: "
-                            f"{', '.join(sorted(annual))}; known summary keys: {', '.join(sorted(summary))}")
+        wrong = indicator_problem(t.indicator, t.years, annual, summary)
+        if wrong:
+            problems.append(f"{t.file}: line {t.line}, column 'indicator': {wrong}")
     if problems:
         raise TargetError(problems)
 
@@ -333,7 +378,7 @@ def passes(target: Target, mean: float) -> bool:
         return mean > target.lo - tol
     if k == "ratio<":
         return mean < target.hi + tol
-    raise ValueError(f"unknown target kind {k!r}")
+    raise ValueError(f"unknown target kind {quote(k)}")
 
 
 def gap(target: Target, mean: float) -> float:
@@ -344,7 +389,7 @@ def gap(target: Target, mean: float) -> float:
         return (mean - target.lo) / scale
     if target.kind == "interval":
         return max(target.lo - mean, 0.0, mean - target.hi) / scale
-    raise ValueError(f"target {target.id!r} ({target.kind}) has no distance")
+    raise ValueError(f"target {quote(target.id)} ({target.kind}) has no distance")
 
 
 def distance(targets: Sequence[Target], means: Sequence[float]) -> tuple[float, list[float]]:

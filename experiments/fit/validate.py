@@ -6,7 +6,8 @@ Pattern-oriented validation (Grimm et al. 2005): the scenario (default ``histori
 simulated mean and 90% interval over replications, its tolerance and pass/fail; the overall score
 is the share of targets that pass. Output directory: ``validation.md``, ``validation.html`` (one
 self-contained file, figures inside), the ``validation`` table (``--format``: csv or parquet),
-``figures/*.png``; ``--json FILE`` writes the rows as a JSON list.
+``figures/*.png``, ``manifest.json`` (what was validated and how); ``--json FILE`` writes the rows as a
+JSON list.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments.fit.figures import series_figure, targets_figure
-from experiments.fit.replications import load_params, replicate, size_overrides, target_rows
+from experiments.fit.replications import Pilot, load_params, replicate, simulated_years, size_overrides, target_rows
 from experiments.fit.targets import read_all
 from experiments.i18n import indicator_label, resolve, tr
 from experiments.report import markdown_table, number, render
@@ -48,14 +49,15 @@ def score(rows: Sequence[dict[str, Any]]) -> float:
 
 def validate(scenario: str, target_paths: Sequence[Path], seeds: int, households: int | None = None,
              counties: int | None = None, seed_base: int = 1, progress=None, years: int | None = None,
-             overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+             overrides: dict[str, Any] | None = None, first: Pilot | None = None) -> dict[str, Any]:
     """Run the validation; returns ``{"rows", "score", "targets", "reps", "meta"}`` (no files).
 
-    ``overrides`` are dotted-path overrides of every run (``--set``), on top of the scenario."""
-    targets = read_all(target_paths)
+    ``overrides`` are dotted-path overrides of every run (``--set``), on top of the scenario;
+    ``first``: the first replication, already run (:func:`~experiments.fit.replications.pilot`)."""
     params = load_params(scenario, {**(overrides or {}), **size_overrides(households, counties, years)})
+    targets = read_all(target_paths, years=simulated_years(params))
     t0 = time.perf_counter()
-    reps = replicate(params, range(seed_base, seed_base + seeds), targets, progress)
+    reps = replicate(params, range(seed_base, seed_base + seeds), targets, progress, first=first)
     rows = target_rows(targets, reps)
     meta = {"scenario": scenario, "targets": [str(p) for p in target_paths], "seeds": list(reps.seeds),
             "households": params.population.n_households, "counties": params.population.n_counties,
@@ -115,7 +117,9 @@ def write_report(result: dict[str, Any], out: Path, fmt: str = "csv", lang: str 
         encoding="utf-8")
     write_glossary(out, lang)
     write_table(pd.DataFrame(rows), out, "validation", fmt)
-    (out / "meta.json").write_text(json.dumps({**meta, "score": result["score"]}, indent=2), encoding="utf-8")
+    # what was validated and how; its format marks an earlier ruralsim output that --force may replace
+    (out / "manifest.json").write_text(json.dumps({"format": "ruralsim-validation/1", **meta,
+                                                   "score": result["score"]}, indent=2), encoding="utf-8")
 
 
 def json_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from experiments.files import canonical_json
+from experiments.locks import OutputLock
 from experiments.sensitivity.problem import Problem
 
 
@@ -85,12 +86,15 @@ class StoreEvaluator:
         name: Experiment name recorded in the store's manifest.
         on_start: Called as ``on_start(runs_total, runs_to_do)`` once the store is open (so that
             a refused store is reported before anything is announced).
+        on_recover: Called with a sentence when the store's lock, left by a process that was killed,
+            is taken over (default: a warning).
     """
 
     def __init__(self, directory: str | Path, workers: int | None = None, scheduler: str | None = None,
                  inprocess: bool = False, resume: bool = False, retry_failed: bool = False,
                  progress: Callable[[int, int, int], None] | None = None, name: str = "sensitivity",
-                 on_start: Callable[[int, int], None] | None = None):
+                 on_start: Callable[[int, int], None] | None = None,
+                 on_recover: Callable[[str], None] | None = None):
         self.directory = Path(directory)
         self.workers = workers
         self.scheduler = scheduler
@@ -100,6 +104,7 @@ class StoreEvaluator:
         self.progress = progress
         self.name = name
         self.on_start = on_start
+        self.on_recover = on_recover
         self.report: Any = None
 
     def spec_data(self, problem: Problem, points: list[dict[str, Any]], seeds: Sequence[int]) -> dict[str, Any]:
@@ -116,7 +121,7 @@ class StoreEvaluator:
 
     def __call__(self, problem: Problem, X: np.ndarray, seeds: Sequence[int]) -> Evaluation:
         from experiments.batch.executors import make_executor
-        from experiments.batch.runner import ExperimentSession
+        from experiments.batch.runner import ExperimentSession, warn_recovered
         from experiments.batch.spec import validate
         from experiments.batch.store import load
 
@@ -129,13 +134,14 @@ class StoreEvaluator:
                 unique[key] = len(points)
                 points.append(row)
         spec = validate(self.spec_data(problem, points, seeds), label=f"problem {problem.name!r}")
-        session = ExperimentSession(spec, self.directory, resume=self.resume, retry_failed=self.retry_failed)
-        if self.on_start is not None:
-            self.on_start(len(session.runs), len(session.todo))
-        with make_executor(self.workers, self.scheduler, inprocess=self.inprocess) as executor:
-            self.report = session.run(executor, progress=self.progress)
-            executor_text = executor.name
-            parallelism = executor.parallelism
+        with OutputLock(self.directory, f"{self.name} (store)", on_recover=self.on_recover or warn_recovered):
+            session = ExperimentSession(spec, self.directory, resume=self.resume, retry_failed=self.retry_failed)
+            if self.on_start is not None:
+                self.on_start(len(session.runs), len(session.todo))
+            with make_executor(self.workers, self.scheduler, inprocess=self.inprocess) as executor:
+                self.report = session.run(executor, progress=self.progress)
+                executor_text = executor.name
+                parallelism = executor.parallelism
         runs = load(self.directory).runs
         n_points = len(points)
         by_point = {o: np.full((n_points, len(seeds)), np.nan) for o in problem.outputs}

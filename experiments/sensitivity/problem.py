@@ -54,7 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from model.params import Params, ParamsError, bounds, check_path, closest_paths
-from scenarios.inputs import ProblemsError, is_number, is_whole_number, read_named_yaml
+from scenarios.inputs import ProblemsError, is_number, is_whole_number, quote, read_named_yaml
 
 PROBLEM_DIR = Path(__file__).resolve().parents[1] / "problems"
 """Directory of the shipped problem files."""
@@ -209,18 +209,18 @@ def validate_problem(data: Any, label: str = "problem", path: Path | None = None
             close = difflib.get_close_matches(str(key), TOP_LEVEL_KEYS, n=2, cutoff=0.5)
             hint = f"did you mean {', '.join(map(repr, close))}?" if close else \
                 f"allowed keys are {', '.join(TOP_LEVEL_KEYS)}"
-            problems.append(f"{label}: unknown top-level key {key!r}; {hint}")
+            problems.append(f"{label}: unknown top-level key {quote(key)}; {hint}")
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
-        problems.append(f"{label}: name = {name!r}: expected a short non-empty name")
+        problems.append(f"{label}: name = {quote(name)}: expected a short non-empty name")
         name = "problem"
     description = data.get("description", "")
     if not isinstance(description, str):
-        problems.append(f"{label}: description = {description!r}: expected a paragraph of text")
+        problems.append(f"{label}: description = {quote(description)}: expected a paragraph of text")
         description = ""
     base = data.get("base", "transition")
     if not isinstance(base, str):
-        problems.append(f"{label}: base = {base!r}: expected a scenario name")
+        problems.append(f"{label}: base = {quote(base)}: expected a scenario name")
         base = "transition"
 
     size: dict[str, int] = {}
@@ -232,7 +232,7 @@ def validate_problem(data: Any, label: str = "problem", path: Path | None = None
             except ParamsError:
                 lo, hi = 1, 10**9
             if not is_whole_number(value) or not lo <= value <= hi:
-                problems.append(f"{label}: {key} = {value!r}: expected an integer in [{lo:g}, {hi:g}] ({dotted})")
+                problems.append(f"{label}: {key} = {quote(value)}: expected an integer in [{lo:g}, {hi:g}] ({dotted})")
             else:
                 size[key] = int(value)
     if "seeds" in data and "reps" in data:
@@ -240,25 +240,26 @@ def validate_problem(data: Any, label: str = "problem", path: Path | None = None
     reps_key = "reps" if "reps" in data and "seeds" not in data else "seeds"
     reps = data.get(reps_key, 2)
     if not is_whole_number(reps) or not 1 <= reps <= 1000:
-        problems.append(f"{label}: {reps_key} = {reps!r}: expected an integer in [1, 1000] (replications per point)")
+        problems.append(f"{label}: {reps_key} = {quote(reps)}: expected an integer in [1, 1000] "
+                        "(replications per point)")
         reps = 2
     n = dict(DEFAULT_N)
     given_n = data.get("n", {})
     if not isinstance(given_n, Mapping):
-        problems.append(f"{label}: n = {given_n!r}: expected a mapping of method ({', '.join(METHODS)}) to size")
+        problems.append(f"{label}: n = {quote(given_n)}: expected a mapping of method ({', '.join(METHODS)}) to size")
     else:
         for method, value in given_n.items():
             if method not in METHODS:
                 problems.append(f"{label}: n.{method}: unknown method; allowed are {', '.join(METHODS)}")
             elif not is_whole_number(value) or not 2 <= value <= 1_000_000:
-                problems.append(f"{label}: n.{method} = {value!r}: expected an integer in [2, 1000000]")
+                problems.append(f"{label}: n.{method} = {quote(value)}: expected an integer in [2, 1000000]")
             else:
                 n[method] = int(value)
 
     withdrawal = data.get("withdrawal", {}) or {}
     start_year, withdrawal_levers = 2021, ()
     if not isinstance(withdrawal, Mapping):
-        problems.append(f"{label}: withdrawal = {withdrawal!r}: expected a mapping with keys "
+        problems.append(f"{label}: withdrawal = {quote(withdrawal)}: expected a mapping with keys "
                         f"{', '.join(WITHDRAWAL_KEYS)}")
         withdrawal = {}
     for key in withdrawal:
@@ -267,15 +268,15 @@ def validate_problem(data: Any, label: str = "problem", path: Path | None = None
     if "start_year" in withdrawal:
         start_year = withdrawal["start_year"]
         if not is_whole_number(start_year) or not 2000 <= start_year <= 2060:
-            problems.append(f"{label}: withdrawal.start_year = {start_year!r}: expected a year in [2000, 2060]")
+            problems.append(f"{label}: withdrawal.start_year = {quote(start_year)}: expected a year in [2000, 2060]")
             start_year = 2021
     lever_list = withdrawal.get("levers", [])
     if not isinstance(lever_list, list):
-        problems.append(f"{label}: withdrawal.levers = {lever_list!r}: expected a list of policy lever paths")
+        problems.append(f"{label}: withdrawal.levers = {quote(lever_list)}: expected a list of policy lever paths")
         lever_list = []
     checked_levers: list[str] = []
     for i, lever in enumerate(lever_list):
-        where = f"{label}: withdrawal.levers[{i}] = {lever!r}"
+        where = f"{label}: withdrawal.levers[{i}] = {quote(lever)}"
         if not isinstance(lever, str) or not lever.startswith("policy."):
             problems.append(f"{where}: expected a policy lever path such as 'policy.assistance.industrial.intensity'")
             continue
@@ -292,7 +293,7 @@ def validate_problem(data: Any, label: str = "problem", path: Path | None = None
         if block is None:
             block = {}
         if not isinstance(block, Mapping):
-            problems.append(f"{label}: {key} = {block!r}: expected a mapping of dotted parameter path to "
+            problems.append(f"{label}: {key} = {quote(block)}: expected a mapping of dotted parameter path to "
                             "{bounds: [lo, hi]}")
             continue
         for pname, spec in block.items():
@@ -321,7 +322,7 @@ def validate_problem(data: Any, label: str = "problem", path: Path | None = None
 
     checked_outputs: list[str] = []
     if not isinstance(outputs, list) or not outputs:
-        problems.append(f"{label}: outputs = {outputs!r}: expected a non-empty list of summary keys "
+        problems.append(f"{label}: outputs = {quote(outputs)}: expected a non-empty list of summary keys "
                         f"({', '.join(SUMMARY_KEYS)})")
     else:
         for i, out in enumerate(outputs):
@@ -329,9 +330,9 @@ def validate_problem(data: Any, label: str = "problem", path: Path | None = None
                 close = difflib.get_close_matches(str(out), SUMMARY_KEYS, n=2, cutoff=0.5)
                 hint = f"did you mean {', '.join(map(repr, close))}?" if close else \
                     f"allowed are {', '.join(SUMMARY_KEYS)}"
-                problems.append(f"{label}: outputs[{i}] = {out!r}: not a summary key; {hint}")
+                problems.append(f"{label}: outputs[{i}] = {quote(out)}: not a summary key; {hint}")
             elif out in checked_outputs:
-                problems.append(f"{label}: outputs[{i}] = {out!r}: listed twice")
+                problems.append(f"{label}: outputs[{i}] = {quote(out)}: listed twice")
             else:
                 checked_outputs.append(out)
 
@@ -350,7 +351,7 @@ def _parameter(name: str, spec: Any, kind: str, key: str, label: str, problems: 
     if spec is None:
         spec = {}
     if not isinstance(spec, Mapping):
-        problems.append(f"{where} = {spec!r}: expected a mapping such as {{bounds: [lo, hi]}} (or {{}} for the "
+        problems.append(f"{where} = {quote(spec)}: expected a mapping such as {{bounds: [lo, hi]}} (or {{}} for the "
                         "declared range)")
         return None
     for k in spec:
@@ -385,7 +386,7 @@ def _parameter(name: str, spec: Any, kind: str, key: str, label: str, problems: 
         b = spec["bounds"]
         if (not isinstance(b, list) or len(b) != 2 or not all(is_number(v) for v in b)
                 or not all(math.isfinite(v) for v in b)):
-            problems.append(f"{where}.bounds = {b!r}: expected two numbers [lo, hi] within the allowed range "
+            problems.append(f"{where}.bounds = {quote(b)}: expected two numbers [lo, hi] within the allowed range "
                             f"[{allowed[0]:g}, {allowed[1]:g}]")
             return None
         lo, hi = float(b[0]), float(b[1])
@@ -418,7 +419,7 @@ def _check_corners(problem: Problem, label: str) -> None:
     try:
         base = dict(load_scenario(problem.base).overrides)
     except ScenarioError as exc:
-        raise ProblemError([f"{label}: base = {problem.base!r}: {p}" for p in exc.problems]) from None
+        raise ProblemError([f"{label}: base = {quote(problem.base)}: {p}" for p in exc.problems]) from None
     size = {SIZE_PATHS[k]: v for k, v in problem.size.items()}
     problems: list[str] = []
     for corner in ("lo", "hi"):
@@ -452,12 +453,13 @@ def with_options(problem: Problem, base: str | None = None, households: int | No
             continue
         lo, hi = bounds(SIZE_PATHS[key])
         if not is_whole_number(value) or not lo <= value <= hi:
-            problems.append(f"{label}: --{key} {value!r}: expected a whole number in [{lo:,.0f}, {hi:,.0f}] "
+            problems.append(f"{label}: --{key} {quote(value)}: expected a whole number in [{lo:,.0f}, {hi:,.0f}] "
                             f"({SIZE_PATHS[key]})")
         else:
             size[key] = int(value)
     if reps is not None and (not is_whole_number(reps) or not 1 <= reps <= 1000):
-        problems.append(f"{label}: --seeds {reps!r}: expected a whole number in [1, 1000] (replications per point)")
+        problems.append(f"{label}: --seeds {quote(reps)}: expected a whole number in [1, 1000] "
+                        "(replications per point)")
     sampled = set(problem.names) | {f"policy.{lever}" for lever in problem.withdrawal_levers}
     for path in fixed or {}:
         if path in sampled:
@@ -466,7 +468,7 @@ def with_options(problem: Problem, base: str | None = None, households: int | No
             key = next(k for k, v in SIZE_PATHS.items() if v == path)
             problems.append(f"{label}: --set {path}: give the run size as --{key}")
     if base is not None and (not isinstance(base, str) or not base.strip()):
-        problems.append(f"{label}: --base {base!r}: expected a scenario name, file or overlay 'a+b'")
+        problems.append(f"{label}: --base {quote(base)}: expected a scenario name, file or overlay 'a+b'")
     if problems:
         raise ProblemError(problems)
     new = dataclasses.replace(problem, base=base.strip() if base else problem.base, size=size,

@@ -153,3 +153,23 @@ def test_constant_round_trip(value):
     assert s.to_data() == value
     assert Schedule.parse(s.to_data()) == s
     assert not math.isnan(s.at_year(2030))
+
+
+@pytest.mark.parametrize("mapping, first, second", [
+    ({2021: 1.0, "2021-01": 0.0}, "2021", "'2021-01'"),
+    ({2021: 1, "2021": 0}, "2021", "'2021'"),
+    ({"2021-01": 1, "2021-1": 0}, "'2021-01'", "'2021-1'"),
+    ({2020: 1, "2022-7": 0.5, "2022-07": 0.0}, "'2022-7'", "'2022-07'"),
+])
+def test_two_keys_for_one_month_are_an_error_naming_both(mapping, first, second):
+    """The last key would silently win: a schedule must give each month once."""
+    with pytest.raises(ValueError) as info:
+        Schedule.parse(mapping)
+    message = str(info.value)
+    assert f"schedule keys {first} and {second} both name" in message
+    assert "give each month once" in message
+
+
+def test_different_months_of_one_year_are_fine():
+    s = Schedule.parse({2021: 1.0, "2021-07": 0.5})
+    assert s.at_year(2021, 6) == 1.0 and s.at_year(2021, 7) == 0.5

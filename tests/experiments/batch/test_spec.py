@@ -161,6 +161,13 @@ def test_every_problem_is_reported_with_file_key_value_and_allowed(tmp_path: Pat
      "grid.shocks.illness.p_year = 0.1: expected a non-empty list of values"),
     ("scenarios: [transition]\nreplications: 2\ngrid: {shocks.illness.p_year: [0.1, 0.1]}",
      "grid.shocks.illness.p_year[1] = 0.1 repeats an earlier value"),
+    ("scenarios: [transition]\nreplications: 2\ngrid: {shocks.illness.p_year: [1, 1.0]}",
+     "grid.shocks.illness.p_year[1] = 1.0 repeats an earlier value"),
+    ("scenarios: [transition]\nreplications: 2\ngrid: {policy.assistance.industrial.intensity: "
+     "[{2021: 1, 2024: 0}, {'2021-01': 1.0, '2024': 0.0}]}",
+     "grid.policy.assistance.industrial.intensity[1] = {'2021-01': 1.0, '2024': 0.0} repeats an earlier value"),
+    ("scenarios: [transition]\nreplications: 2\nsamples: [{shocks.illness.p_year: 0, sim.n_years: 2}, "
+     "{sim.n_years: 2.0, shocks.illness.p_year: 0.0}]", "samples[1] repeats samples[0]"),
     ("scenarios: [transition]\nreplications: 2\nsamples: [{shocks.illness.p_year: 0.1}, "
      "{shocks.accident.p_year: 0.01}]", "samples[1] sets shocks.accident.p_year but samples[0] sets"),
     ("scenarios: [transition]\nreplications: 2\nsamples: [{shocks.illness.p_year: 0.1}, "

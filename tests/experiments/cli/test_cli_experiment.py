@@ -195,5 +195,6 @@ def test_shared_options_replace_the_files_values_and_force_starts_afresh(tiny: P
     mine.mkdir()
     (mine / "notes.txt").write_text("precious")
     refused = invoke(str(tiny), "--out", str(mine), "--in-process", "--force")
-    assert_bad_input(refused, "does not hold ruralsim results", "left alone")
+    assert_bad_input(refused, "holds files that are not an earlier ruralsim output", "--force replaces only those")
+    assert sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
     assert (mine / "notes.txt").read_text() == "precious"

@@ -26,16 +26,19 @@ ORDER = ["compare", "scenarios", "outputs", "check", "run", "app", "experiment",
 RUNS_THE_MODEL = ["compare", "run", "app", "experiment", "sensitivity", "discover", "validate", "calibrate", "bench"]
 #: Shared options a command that runs the model goes without, and why (the reason is part of the test).
 NOT_OFFERED: dict[str, dict[str, str]] = {
-    "run": {"--seeds": "one run: --seed", "--first-seed": "one run: --seed", "--workers": "one run"},
+    "run": {"--seeds": "one run: --seed", "--first-seed": "one run: --seed", "--workers": "one run",
+            "--yes": "one run: nothing to confirm"},
     "app": {"--seed": "set in the app", "--seeds": "set in the app", "--first-seed": "set in the app",
             "--counties": "set in the app", "--years": "the app runs until stopped", "--set": "the app's sliders",
             "--workers": "two provinces in this process", "--out": "writes nothing", "--force": "writes nothing",
-            "--format": "writes nothing"},
+            "--format": "writes nothing", "--yes": "runs until stopped: nothing to confirm"},
     "experiment": {"--seed": "many runs: --seeds", "--format": "the result store is Parquet parts",
                    "--lang": "writes a result store of tables and prints only progress"},
-    "sensitivity": {"--seed": "many runs: --seeds; the sample's seed is --design-seed"},
-    "discover": {"--seed": "many runs: --seeds; the sample's seed is --design-seed"},
-    "compare": {"--seed": "many runs: --seeds"},
+    "sensitivity": {"--seed": "many runs: --seeds; the sample's seed is --design-seed",
+                    "--yes": "asks nothing: --n and --seeds are the work, and --resume completes it"},
+    "discover": {"--seed": "many runs: --seeds; the sample's seed is --design-seed",
+                 "--yes": "asks nothing: --n and --seeds are the work, and --resume completes it"},
+    "compare": {"--seed": "many runs: --seeds", "--yes": "asks nothing: --seeds (or --precision) is the work"},
     "validate": {"--seed": "many runs: --seeds", "--workers": "replications run one after another in this process"},
     "calibrate": {"--seed": "many runs: --seeds; the optimiser's seed is --design-seed",
                   "--years": "the horizon is the targets' last year",
@@ -44,7 +47,7 @@ NOT_OFFERED: dict[str, dict[str, str]] = {
     "bench": {"--seed": "measures speed", "--seeds": "measures speed", "--first-seed": "measures speed",
               "--households": "--sizes lists the households of each measurement", "--set": "measures the scenario",
               "--workers": "--threads: one process", "--out": "--json FILE", "--force": "--json FILE",
-              "--format": "--json FILE", "--lang": "prints measurements"},
+              "--format": "--json FILE", "--lang": "prints measurements", "--yes": "measures the sizes given"},
 }
 #: Commands that go without ``--lang``, and why: everything else prints, reports or draws words for readers.
 NO_LANG: dict[str, str] = {

@@ -94,13 +94,27 @@ def test_default_output_directory(tmp_path, calls, monkeypatch):
 
 def test_force_replaces_an_existing_run(tmp_path, calls):
     out = tmp_path / "out"
-    out.mkdir()
+    assert runner.invoke(app, ["run", "transition", "--out", str(out)]).exit_code == 0
+    assert json.loads((out / "manifest.json").read_text())["format"] == "ruralsim-run/1"
     (out / "stale.txt").write_text("old")
     result = runner.invoke(app, ["run", "transition", "--out", str(out), "--force"])
     assert result.exit_code == 0, result.output
     assert not (out / "stale.txt").exists()
     assert (out / "summary.json").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_force_never_replaces_a_directory_that_is_not_a_ruralsim_output(tmp_path, calls):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "keep.txt").write_text("precious")
+    (out / "manifest.json").write_text('{"name": "some other tool"}')
+    result = runner.invoke(app, ["run", "transition", "--out", str(out), "--force"])
+    assert result.exit_code == 2
+    assert "holds files that are not an earlier ruralsim output" in result.stderr
+    assert calls == []  # refused before the model ran
+    assert (out / "keep.txt").read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
 
 
 def test_empty_output_directory_is_used_without_force(tmp_path, calls):
@@ -131,14 +145,14 @@ def test_failure_while_writing_leaves_no_half_written_directory(tmp_path, calls,
         (path / "annual.parquet").write_text("partial")
         raise OSError("disk full")
 
-    monkeypatch.setattr(FakeResult, "to_dir", broken_to_dir)
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "previous.txt").write_text("kept")
+    assert runner.invoke(app, ["run", "transition", "--out", str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    monkeypatch.setattr(FakeResult, "to_dir", broken_to_dir)
     result = runner.invoke(app, ["run", "transition", "--out", str(out), "--force"])
     assert result.exit_code == 1
     assert "disk full" in result.stderr
-    assert [p.name for p in out.iterdir()] == ["previous.txt"]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the earlier run is kept whole
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from experiments.cli.main import app
+from experiments.files import is_ruralsim_output
 from experiments.fit.calibrate import FREE_PARAMETERS
 from scenarios import load_scenario
 
@@ -35,7 +36,8 @@ def test_validate_end_to_end(tmp_path):
     assert r.exit_code == 0, r.output
     assert "3 of 4 targets pass (score 75%)" in r.stdout
     assert "warning: 2 replications are too few for the 90% interval" in r.stderr
-    assert json.loads((out / "meta.json").read_text())["seeds"] == [5, 6]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seeds"] == [5, 6] and manifest["format"] == "ruralsim-validation/1"
     html = (out / "validation.html").read_text()
     assert html.count('src="data:image/png;base64,') == 2 and 'src="figures/' not in html  # one self-contained file
     # indicators by their glossary names (model.indicators), the warning in a box
@@ -49,6 +51,13 @@ def test_validate_end_to_end(tmp_path):
         assert (out / name).is_file(), name
     md = (out / "validation.md").read_text()
     assert "Overall score: 3 of 4 targets pass" in md and "indicative only" in md
+    # the same --out again: refused without --force, replaced with it (an earlier ruralsim output)
+    again = ("validate", "--targets", str(targets), "--seeds", "2", "--first-seed", "7", *TINY, "--out", str(out))
+    refused = invoke(*again)
+    assert refused.exit_code == 2 and "use --force to replace it" in refused.stderr
+    forced = invoke(*again, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert json.loads((out / "manifest.json").read_text())["seeds"] == [7, 8]
 
 
 
@@ -100,6 +109,7 @@ def test_calibrate_end_to_end(tmp_path):
     for name in ("calibrated.yaml", "fit_report.md", "fit_report.html", "calibration.json", "figures/targets.png",
                  "figures/series.png", "figures/history.png"):
         assert (out / name).is_file(), name
+    assert is_ruralsim_output(out)  # what --force may replace
     info = json.loads((out / "calibration.json").read_text())
     assert len(info["history"]) == 14 and info["distance"] == min(info["history"])
     assert sum(row["contribution"] for row in info["rows"]) == pytest.approx(info["distance"], rel=1e-9)

@@ -67,10 +67,42 @@ def test_check_out_accepts_new_and_empty_directories_and_refuses_the_rest(tmp_pa
         console.check_out(tmp_path, remedy="use --force")
     assert info.value.exit_code == 2
     assert "already exists and is not an empty directory; use --force." in capsys.readouterr().err
+    with pytest.raises(typer.Exit) as info:  # --force replaces an earlier ruralsim output only
+        console.check_out(tmp_path, replace=True)
+    assert info.value.exit_code == 2
+    assert "holds files that are not an earlier ruralsim output" in capsys.readouterr().err
+    (tmp_path / "manifest.json").write_text('{"format": "ruralsim-comparison/1"}')
     console.check_out(tmp_path, replace=True)
     with pytest.raises(typer.Exit):
         console.check_out(tmp_path / "x")
     assert "is not a directory" in capsys.readouterr().err
+    with pytest.raises(typer.Exit):
+        console.check_out(tmp_path / "x" / "deeper" / "out")
+    assert f"{tmp_path / 'x'} is not a directory" in capsys.readouterr().err
+
+
+def test_clear_previous_results_removes_only_an_earlier_ruralsim_output_or_an_unfinished_study(tmp_path: Path,
+                                                                                               capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    console.clear_previous_results(empty)
+    console.clear_previous_results(tmp_path / "new")
+    assert empty.is_dir() and not (tmp_path / "new").exists()
+    study = tmp_path / "study"  # interrupted: only its store's manifest, no manifest of its own yet
+    (study / "store").mkdir(parents=True)
+    (study / "store" / "manifest.json").write_text('{"format": "ruralsim-experiment/1"}')
+    (study / "store" / "part.parquet").write_bytes(b"x")
+    with pytest.raises(typer.Exit) as info:  # a store counts only where the command says it keeps one
+        console.clear_previous_results(study)
+    assert info.value.exit_code == 2 and "not an earlier ruralsim output" in capsys.readouterr().err
+    console.clear_previous_results(study, stores=("store",))
+    assert not study.exists()
+    mine = tmp_path / "mine"
+    (mine / "store").mkdir(parents=True)
+    (mine / "store" / "manifest.json").write_text('{"name": "not ours"}')
+    with pytest.raises(typer.Exit):
+        console.clear_previous_results(mine, stores=("store",))
+    assert (mine / "store" / "manifest.json").is_file()
 
 
 def test_problems_are_one_paragraph(capsys):
