@@ -109,11 +109,34 @@ def problems(params: Any) -> list[str]:
     if sum(pop.education_shares) <= 0:
         out.append(f"population.education_shares = {tuple(pop.education_shares)}: at least one share must be above 0")
     counts = _county_counts(pop.n_counties, pop.key_county_share, pop.other_fp_county_share)
+    out += _dibao_line_problems(params)
     if params.sim.start_year < 2021:
         out += _problems_2016(params, *counts)
     else:
         out += _problems_2020(params, *counts)
     return out
+
+
+#: The dibao line in force at the start may be at most this multiple of registered households' mean income.
+DIBAO_LINE_MAX_RATIO = 2.0
+
+
+def _dibao_line_problems(params: Any) -> list[str]:
+    """Dibao households live near the line and belong to the registered households whose mean income is
+    given; far above that mean, the others cannot be given incomes that keep it."""
+    sp = params.policy.social_protection
+    year = params.sim.start_year - 1
+    line = sp.dibao_line_yuan.at_year(year, 12)
+    scale = sp.dibao_line_scale.at_year(year, 12)
+    if year < 2020:
+        name, mean = "history.income_pc_registered_2016_yuan", params.history.income_pc_registered_2016_yuan
+    else:
+        name, mean = "population.income_pc_registered_2020_yuan", params.population.income_pc_registered_2020_yuan
+    if line * scale <= DIBAO_LINE_MAX_RATIO * mean:
+        return []
+    return [f"the dibao line in force at the end of {year} (policy.social_protection.dibao_line_yuan = {line:,.0f} "
+            f"x dibao_line_scale = {scale:g}, i.e. {line * scale:,.0f}) must be at most {DIBAO_LINE_MAX_RATIO:g} "
+            f"times registered households' mean income ({name} = {mean:,.0f}); lower the line or its scale"]
 
 
 def _registered_share(pop: Any, n_key: int, n_other: int) -> float:

@@ -755,12 +755,13 @@ class Macro(_Node):
         "share/year", -0.2, 0.3, "Nominal urban per-capita income growth (2025+ assumed).",
         "src:D (urban_income_pc 2015-2016, 2019-2024; 2017-2019 real growth plus CPI, compounding "
         "to the 2016-2019 levels)")
-    migrant_wage_month_yuan: lever_type(0, 100_000) = lever(
+    migrant_wage_month_yuan: lever_type(500, 100_000) = lever(
         {2016: 3_275, 2017: 3_485, 2018: 3_721, 2019: 3_962, 2020: 4_072, 2021: 4_432, 2022: 4_615, 2023: 4_780,
-         2024: 4_961}, "yuan/worker/month (current prices)", 0, 100_000,
+         2024: 4_961}, "yuan/worker/month (current prices)", 500, 100_000,
         "Average monthly income of migrant workers by year; wages of rural households (migrant and local) "
         "follow it, interpolated between mid-years; after its last year they grow with urban income "
-        "(wage_elasticity).", "src:J11 (the 2021 rebound of +8.8% after the 2020 shock)")
+        "(wage_elasticity). Wages are indexed on it, so it must be positive; the floor of 500 is a seventh "
+        "of the 2016 level.", "src:J11 (the 2021 rebound of +8.8% after the 2020 shock)")
     wage_elasticity: float = param(1.0, "elasticity", 0.0, 2.0, "Rural wage growth per urban income growth.",
                                    "reason: migrant wages track urban incomes")
     migrant_demand: lever_type(0.0, 2.0) = lever(

@@ -123,7 +123,7 @@ def policy_overrides(params: Params, c: PolicyControls) -> dict[str, Any]:
     Each value before the withdrawal is the scenario's own, read year by year from its schedule.
     """
     start = params.sim.start_year
-    years = range(start, start + params.sim.n_years)
+    years = range(start, params.sim.end_year + 1)
     steps = taper_factors(c.withdrawal_year, c.taper_years)
     out: dict[str, Any] = {}
 
@@ -208,7 +208,7 @@ class LockstepModel(mesa.Model):
         base = load_scenario(scenario_name, size, origin="app controls").params
         self.world = WorldControls(float(illness_rate), float(disaster), float(price_shock))
         params_a = base.with_overrides(world_overrides(base.sim.start_year, self.world), origin="app controls")
-        never = base.sim.start_year + base.sim.n_years
+        never = base.sim.end_year + 1
         self.controls = PolicyControls(int(withdrawal_year) if withdrawal_year is not None else never,
                                        int(taper_years), float(coverage), float(assistance_size),
                                        float(enterprise_support))

@@ -130,7 +130,7 @@ def date_text(model: LockstepModel, lang: str) -> str:
 def settings_text(model: LockstepModel, lang: str) -> str:
     """The settings of the running pair in words, following mid-run actions."""
     c, w = model.controls, model.world
-    never = model.a.params.sim.start_year + model.a.params.sim.n_years
+    never = model.a.params.sim.end_year + 1
     withdrawn = model.action_month("withdraw")
     if withdrawn is not None:
         withdrawal = tr("app.now", lang, when=withdrawn)

@@ -73,7 +73,7 @@ def compare(scenarios: list[str] | None, reference: str, reps: int | None, preci
            f"{settings.precision:g} (at most {settings.max_reps})")
     note(f"Comparing {', '.join(settings.scenarios)} against {settings.reference}: {how}, "
          f"{params.population.n_households:,} households in {params.population.n_counties} counties, "
-         f"{params.sim.n_years} years from {params.sim.start_year}, seeds from {settings.seed_base}.")
+         f"{params.sim.start_year}-{params.sim.end_year}, seeds from {settings.seed_base}.")
 
     def run_and_write(tmp: Path):
         with Progress("compare") as bar:

@@ -38,7 +38,8 @@ SHARED: dict[str, str] = {
     "--first-seed": "Seed of the first replication.",
     "--households": "Simulated households per run (population.n_households).",
     "--counties": "Counties per run (population.n_counties).",
-    "--years": "Simulated years per run (sim.n_years).",
+    "--years": "Years simulated from 2021 (sim.n_years); a scenario starting earlier simulates "
+               "its history first.",
     "--set": "Override a parameter of every run by dotted path; the value is YAML, e.g. --set "
              "'policy.assistance.industrial.intensity={2021: 1, 2024: 0}'. Repeatable.",
     "--workers": "Local worker processes (default: one per core; more than the cores is slower, not faster).",

@@ -50,7 +50,7 @@ def run(scenario: str, seed: int, years: int | None, households: int | None, cou
 
     run_model = model_runner()
     params = loaded.params
-    note(f"Running {loaded.name} (seed {seed}): {params.sim.n_years} years from {params.sim.start_year}, "
+    note(f"Running {loaded.name} (seed {seed}): {params.sim.start_year}-{params.sim.end_year}, "
          f"{params.population.n_households:,} households, {params.population.n_counties} counties")
 
     started = time.perf_counter()

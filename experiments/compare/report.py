@@ -59,7 +59,7 @@ def build_report(comparison: Comparison, figures: Mapping[str, Path], lang: str 
     return render(
         "comparison.html.j2", lang=lang, c=c, reference=scenario_label(s.reference, lang),
         scenarios=[scenario_label(n, lang) for n in s.scenarios],
-        first_year=start.start_year, last_year=start.start_year + start.n_years - 1,
+        first_year=start.first_outcome_year, last_year=start.end_year,
         produced=produced, glossary_link=True, warnings=warnings_for(c.n_reps, outcome_columns(c.runs), lang),
         findings=_findings(c, lang), p_reference=lookup(c.table, s.reference, BINARY_OUTCOME, "mean"),
         stories=[(scenario_label(name, lang) + (f" ({tr('compare.reference', lang)})" if name == s.reference else ""),

@@ -95,7 +95,7 @@ def fittable(targets: Sequence[Target]) -> list[Target]:
 def horizon_years(params: model.Params, targets: Sequence[Target]) -> int:
     """Years to simulate so that the last target year is covered (no further)."""
     last = max((t.years[1] for t in targets if t.years is not None), default=params.sim.start_year)
-    return max(1, min(params.sim.n_years, last - params.sim.start_year + 1))
+    return max(1, min(params.sim.n_years, last - params.sim.first_outcome_year + 1))
 
 
 class Objective:
@@ -192,7 +192,7 @@ def calibrate(scenario: str, target_paths: Sequence[Path], budget: int, seeds: i
         "distance": d, "rows": rows, "targets": targets, "reps": reps, "history": [h[1] for h in obj.history],
         "meta": {"budget": budget, "evaluated": len(obj.history), "seeds": list(obj.seeds), "seed": seed,
                  "households": base.population.n_households, "counties": base.population.n_counties,
-                 "years": f"{base.sim.start_year}-{base.sim.start_year + base.sim.n_years - 1}",
+                 "years": f"{base.sim.start_year}-{base.sim.end_year}",
                  "popsize": pop, "maxiter": maxiter, "optimiser_message": str(res.message),
                  "wall_time_s": time.perf_counter() - t0, "targets": [str(p) for p in target_paths]},
     }

@@ -116,7 +116,7 @@ def target_rows(targets: Sequence[Target], reps: Replications) -> list[dict[str,
 
 def simulated_years(params: model.Params) -> tuple[int, int]:
     """First and last simulated year."""
-    return params.sim.start_year, params.sim.start_year + params.sim.n_years - 1
+    return params.sim.start_year, params.sim.end_year
 
 
 def load_params(scenario: str, overrides: Mapping[str, Any]) -> model.Params:

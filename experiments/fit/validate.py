@@ -61,7 +61,7 @@ def validate(scenario: str, target_paths: Sequence[Path], seeds: int, households
     rows = target_rows(targets, reps)
     meta = {"scenario": scenario, "targets": [str(p) for p in target_paths], "seeds": list(reps.seeds),
             "households": params.population.n_households, "counties": params.population.n_counties,
-            "years": f"{params.sim.start_year}-{params.sim.start_year + params.sim.n_years - 1}",
+            "years": f"{params.sim.start_year}-{params.sim.end_year}",
             "wall_time_s": time.perf_counter() - t0}
     return {"rows": rows, "score": score(rows), "targets": targets, "reps": reps, "meta": meta}
 

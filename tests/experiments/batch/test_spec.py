@@ -35,6 +35,23 @@ def test_smoke_is_two_scenarios_by_ten_seeds():
     assert all(r.params().population.n_households == 5000 for r in runs)
 
 
+def test_shipped_experiment_files_are_valid():
+    names = sorted(p.stem for p in EXPERIMENT_DIR.glob("*.yaml"))
+    assert {"smoke", "thousand", "scale_invariance"} <= set(names)
+    for name in names:
+        assert load_experiment(name).n_runs > 0
+
+
+def test_scale_study_pairs_the_sizes_on_the_same_seeds():
+    runs = load_experiment("scale_invariance").expand()
+    assert len(runs) == 2 * 4 * 20
+    sizes = {(r.seed, r.scenario): set() for r in runs}
+    for r in runs:
+        sizes[(r.seed, r.scenario)].add(r.params().population.n_households)
+    assert all(s == {20_000, 50_000, 100_000, 200_000} for s in sizes.values())
+    assert {r.params().population.n_counties for r in runs} == {20}
+
+
 def test_grid_times_samples_times_scenarios_times_seeds(tmp_path: Path):
     path = write_experiment(tmp_path, """
         scenarios: [transition, abrupt_withdrawal]
