@@ -33,8 +33,6 @@ means the same in a run from 2017 as in a run from 2021.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from numba import njit
 
@@ -61,36 +59,6 @@ SOCIAL_AID_BIT = AID_SOCIAL
 WEAK_LABOUR = 0.5
 #: Labour units a household needs for its workers to be organised to work away.
 MIN_LABOUR_FOR_EXPORT = 0.5
-
-
-@dataclass(frozen=True)
-class PriceBase:
-    """Index levels at the start state relative to mid-2020 (all 1 for runs from 2021)."""
-
-    cpi: float = 1.0
-    wage: float = 1.0
-    productivity: float = 1.0
-
-
-def price_base(params: Params) -> PriceBase:
-    """Consumer prices, wages and operating productivity in the start year's predecessor relative
-    to 2020: ``1 / Π (1 + growth_y)`` over ``y = start_year … 2020``, growth from the dated macro
-    path (inflation; productivity growth with inflation); wages from the migrant wage data
-    (:func:`model.governments.wage_index_at`). Identity for runs from 2021."""
-    start = params.sim.start_year
-    if start >= 2021:
-        return PriceBase()
-    from .governments import wage_index_at
-
-    mac = params.macro
-    cpi = prod = 1.0
-    for y in range(start, 2021):
-        inflation = mac.inflation.at_year(y)
-        cpi /= 1.0 + inflation
-        prod /= (1.0 + params.income.productivity_growth_year) * (1.0 + inflation)
-    # wages follow the migrant wage data (the start state is the year before the start, at mid-year)
-    wage = wage_index_at(params, start - 1, 6)
-    return PriceBase(cpi=cpi, wage=wage, productivity=prod)
 
 
 class Register:

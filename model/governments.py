@@ -30,8 +30,9 @@ import mesa
 import numpy as np
 
 from .params import Params
-from .policy import Schedule, month_index
+from .policy import month_index
 from .population import KEY
+from .prices import standard_at, year_end_standard_at
 
 #: Spending categories of government accounts (real yuan, weighted); the first twelve are the
 #: household kernel's (``kernel.COLUMNS``), in its order.
@@ -85,57 +86,6 @@ class Levers:
     remittance_index: float
     illness_multiplier: float
     disaster_stress: float
-
-
-def standard_at(schedule: Schedule, growth: Schedule, year: int, month: int = 1) -> float:
-    """A dated standard in force in ``month`` of ``year``: the schedule's value, and after the year of
-    its last change point that value grown each January by the growth schedule of that year
-    (``(1 + g_y)`` for every year ``y`` after the data end, up to ``year``)."""
-    value = schedule.at(month_index(year, month))
-    last_year = schedule.points[-1][0] // 12
-    for y in range(last_year + 1, year + 1):
-        value *= 1.0 + growth.at_year(y)
-    return value
-
-
-def year_end_standard_at(schedule: Schedule, growth: Schedule, year: int, month: int = 1) -> float:
-    """A standard whose data are year-end averages (the dibao line, raised by provinces in the
-    course of the year): in ``month`` of ``year`` it moves linearly from the end of the year before
-    (January) to the end of the year (December); year-ends after the data are grown as in
-    :func:`standard_at`."""
-    before = standard_at(schedule, growth, year - 1, 12)
-    end = standard_at(schedule, growth, year, 12)
-    return before + (end - before) * month / 12.0
-
-
-def wage_index_at(params: Params, year: int, month: int) -> float:
-    """Rural wages in ``month`` of ``year`` relative to the 2020 average (``macro.migrant_wage_month_yuan``):
-    the yearly averages stand at mid-year and are interpolated geometrically between them (held
-    before the first); after the middle of the last year of data, wages grow each month with urban
-    income (``macro.urban_income_growth × macro.wage_elasticity``, a twelfth of the year's growth)."""
-    mac = params.macro
-    data = mac.migrant_wage_month_yuan
-    years = [m // 12 for m, _ in data.points]
-    values = [v for _, v in data.points]
-    base = data.at_year(2020)
-    t = year + (month - 0.5) / 12.0  # the middle of the month, in years
-    mids = [y + 0.5 for y in years]
-    if t <= mids[0]:
-        return values[0] / base
-    for k in range(len(mids) - 1):
-        if t <= mids[k + 1]:
-            f = (t - mids[k]) / (mids[k + 1] - mids[k])
-            return values[k] * (values[k + 1] / values[k]) ** f / base
-    # after the data: each month from July of the last year of data compounds a twelfth of its
-    # year's growth
-    index = values[-1] / base
-    for y in range(years[-1], year + 1):
-        first = 7 if y == years[-1] else 1
-        last = month if y == year else 12
-        if last >= first:
-            growth = 1.0 + mac.urban_income_growth.at_year(y) * mac.wage_elasticity
-            index *= growth ** ((last - first + 1) / 12.0)
-    return index
 
 
 class CentralGovernment(mesa.Agent):

@@ -67,10 +67,10 @@ from .governments import (
     Levers,
     ProvincialGovernment,
     planned_intensity,
-    wage_index_at,
 )
 from .params import Params, ParamsError, parameter_table
 from .policy import month_index
+from .prices import price_base, wage_index_at
 from .processes import income, labour, monitoring, shocks
 
 #: Smallest province (households) whose compiled steps run on several threads: below it, starting
@@ -115,7 +115,7 @@ class RuralModel(mesa.Model):
         t0 = time.perf_counter()
 
         # prices of the start state relative to 2020 (identity from 2021; re-based for historical runs)
-        self._price_base = campaign.price_base(p)
+        self._price_base = price_base(p)
         self.province, self.households, market_2020, income_2020 = population.build(
             p, self.streams.population, self._price_base)
         hh = self.households

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special
 
-from .campaign import PriceBase
 from .households import HouseholdSet
 from .params import Params
+from .prices import PriceBase
 from .processes.income import EMP_LOCAL, EMP_MIGRANT, EMP_NONE, EMP_POST
 from .processes.monitoring import CAT_MARGINAL, CAT_NONE, CAT_UNSTABLE, MON_ACTIVE, MON_NONE
 
@@ -263,7 +263,7 @@ def build(params: Params, rng: np.random.Generator,
     """Build the province and its households (end of the year before ``sim.start_year``: the
     end-2020 calibration, or the end-2016 one for historical runs).
 
-    ``base`` gives the start state's price levels relative to 2020 (:func:`model.campaign.price_base`);
+    ``base`` gives the start state's price levels relative to 2020 (:func:`model.prices.price_base`);
     income components are stored at 2020 prices. Returns the province, the households and each
     household's market income target and total income target (yuan/year, prices of the start
     state), which :func:`split_market_income` divides once employment at start is known.
@@ -471,7 +471,7 @@ def split_market_income(params: Params, hh: HouseholdSet, market_year: np.ndarra
     matches E1 on average; the remainder is operating income, of which registered households hold
     the industrial-assistance gain (I11) at full support (in a historical run the share of it
     built by the end of 2016, ``history.industry_potential_share_2016``). Amounts are at the start
-    state's prices (``base``, :func:`model.campaign.price_base`) and stored at 2020 prices.
+    state's prices (``base``, :func:`model.prices.price_base`) and stored at 2020 prices.
 
     Returns each household's expected wage income of a year at start (yuan, start prices).
     """

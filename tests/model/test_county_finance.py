@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 import model
-from model.governments import Levers, ProvincialGovernment, planned_intensity, standard_at, year_end_standard_at
+from model.governments import Levers, ProvincialGovernment, planned_intensity
 from model.params import Params
 from model.policy import Schedule
+from model.prices import standard_at, year_end_standard_at
 from scenarios import load_scenario
 
 

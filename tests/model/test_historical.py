@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import model
-from model import campaign, population
+from model import population, prices
 from model.params import ParamsError
 from model.rng import Streams
 from scenarios import load_scenario
@@ -32,9 +32,9 @@ def test_start_years_without_a_calibrated_state_are_refused():
 
 
 def test_price_base_is_identity_from_2021_and_deflates_to_2016():
-    assert campaign.price_base(model.Params()) == campaign.PriceBase(1.0, 1.0, 1.0)
+    assert prices.price_base(model.Params()) == prices.PriceBase(1.0, 1.0, 1.0)
     p = model.Params().with_overrides({"sim.start_year": 2017})
-    b = campaign.price_base(p)
+    b = prices.price_base(p)
     assert b.cpi == pytest.approx(1 / (1.016 * 1.021 * 1.029 * 1.025), rel=1e-12)
     # wages at the end-2016 state: the 2016 migrant wage (3,275 at mid-2016) over the 2020 one (4,072)
     assert b.wage == pytest.approx(3275 / 4072, rel=1e-12)
@@ -47,7 +47,7 @@ def test_2016_population_hits_its_targets(seed):
     """20,000 households, 3 seeds: poor-county income within 1% of C5, never-poor counties within 2%
     of D, the province-wide headcount within 0.4 points of A6, and every poor person registered."""
     p = model.Params().with_overrides({"sim.start_year": 2017, "population.n_households": 20_000})
-    base = campaign.price_base(p)
+    base = prices.price_base(p)
     pv, hh, _, _ = population.build(p, Streams(seed).population, base)
     pw = hh.members * hh.weight.astype(np.float64)
     line = p.history.poverty_line_yuan.at_year(2016)
