@@ -1,7 +1,7 @@
 """Levers push the way the policy and the data say: paired-seed direction tests (slow).
 
-Each test compares a variant with the official path (``transition``) on the same 10 seeds
-(common random numbers; 20,000 households in 10 counties, 2021-2028) and checks the 95% t interval
+Each test compares a variant with the official path (``transition``) on the same 10 seeds (30 for
+data sharing; common random numbers; 20,000 households in 10 counties, 2021-2028) and checks the 95% t interval
 of the seed-by-seed difference. A lever is changed from 2021 on (``{2020: base, 2021: variant}``):
 a constant would also change the province's start. The intervals measured when the tests were
 written are in each docstring (percentage points of the mean yearly relapse rate unless stated).
@@ -19,6 +19,9 @@ from scipy import stats
 pytestmark = pytest.mark.slow
 
 SEEDS = range(1, 11)
+#: Data sharing moves relapse among hardship households by a few points against a seed-to-seed
+#: spread of about 5 points, so that pair runs on 30 seeds (the other variants on the first 10).
+SEEDS_SHARING = range(1, 31)
 OVER = {"population.n_households": 20_000, "population.n_counties": 10, "sim.n_years": 8}
 VARIANTS = {
     "base": ("transition", {}),
@@ -64,7 +67,7 @@ def _outcomes(args) -> dict:
 
 @pytest.fixture(scope="module")
 def runs():
-    jobs = [(name, s) for name in VARIANTS for s in SEEDS]
+    jobs = [(name, s) for name in VARIANTS for s in (SEEDS_SHARING if name in ("base", "sharing_off") else SEEDS)]
     # forkserver: the test process already runs numba's threads, which fork would copy unsafely
     with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("forkserver")) as pool:
         out = list(pool.map(_outcomes, jobs))
@@ -75,7 +78,8 @@ def runs():
 
 
 def _diff(runs, variant, key):
-    d = runs[variant][key] - runs["base"][key]
+    variant_values = runs[variant][key]
+    d = variant_values - runs["base"][key][:len(variant_values)]  # seeds 1, 2, ... in both
     half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
     return d.mean(), d.mean() - half, d.mean() + half
 
@@ -131,8 +135,10 @@ def test_the_enterprise_pairing_campaign_does_not_raise_relapse(runs):
 
 
 def test_data_sharing_identifies_sooner_and_protects_hardship_households(runs):
-    """Without data sharing from 2021: identification later (+0.66 months [+0.64, +0.68]) and
-    relapse among households with a sudden hardship higher (+9.0 points [+5.4, +12.6])."""
+    """Without data sharing from 2021 (30 seeds): identification later (+0.66 months [+0.64, +0.68] on
+    the first 10 seeds) and relapse among households with a sudden hardship higher (+2.8 points
+    [-0.6, +6.3] on seeds 1-10, +4.7 [+2.8, +6.6] on seeds 11-30;
+    +4.1 [+2.4, +5.7] on all 30)."""
     _, low, _ = _diff(runs, "sharing_off", "months_to_identification")
     assert low > 0
     _, low, _ = _diff(runs, "sharing_off", "hardship_relapse")
