@@ -157,6 +157,30 @@ def world_overrides(start_year: int, w: WorldControls) -> dict[str, Any]:
     return out
 
 
+#: Households of the province :func:`warm_up` runs (enough for every county to have some).
+WARM_UP_HOUSEHOLDS = 2_000
+
+
+def warm_up(scenario_name: str = "transition", households: int = DEFAULT_HOUSEHOLDS) -> None:
+    """Load what a pair of ``households`` households loads on first use, so that no month of a
+    class waits for it: a small province of the scenario runs one year on the code path (serial or
+    parallel) the pair will take, which loads the compiled kernels of the month and of December from
+    their cache and the libraries of the year-end accounting (their import alone took 5-7 s in the
+    first December), then the kernel of a closing enterprise (:meth:`model.RuralModel.compile_kernels`).
+    Changes nothing; the server runs it in the background when it starts."""
+    import numba
+
+    from model.model import PARALLEL_MIN_HOUSEHOLDS
+
+    params = load_scenario(scenario_name, {"population.n_households": WARM_UP_HOUSEHOLDS, "sim.n_years": 1},
+                           origin="app warm-up").params
+    parallel = int(households) >= PARALLEL_MIN_HOUSEHOLDS and numba.get_num_threads() > 1
+    m = RuralModel(params, seed=1, parallel=parallel)
+    while m.running:
+        m.step()
+    m.compile_kernels()
+
+
 def household_groups(m: RuralModel) -> np.ndarray:
     """Group code per household (index into :data:`GROUPS`), fixed at the start of a run."""
     hh = m.households
