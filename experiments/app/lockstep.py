@@ -251,6 +251,8 @@ class LockstepModel(mesa.Model):
         self.rows: list[dict[str, Any]] = []
         # formerly poor households below the line, month by month (the rolling relapse measure's memory)
         self._below = {name: deque([below_line_fp(m)], maxlen=13) for name, m in self.pair.items()}
+        # the monthly indicators as growing arrays (capacity doubles), so a month appends one value
+        self._columns = {p: {c: np.empty(16) for c in INDICATORS} for p in ("A", "B")}
         self._series: dict[str, dict[str, np.ndarray]] = {}
         self._series_rows = -1
         self._lock = threading.Lock()
@@ -288,6 +290,7 @@ class LockstepModel(mesa.Model):
                 row["relapse_rate_12m"] = rolling_relapse(m, below, history[0])
                 history.append(below)
                 self.rows.append({"policy": name, **row})
+                self._append(name, row)
             self.running = self.a.running
 
     def withdraw_support_now(self) -> str:
@@ -358,14 +361,26 @@ class LockstepModel(mesa.Model):
 
     # ------------------------------------------------------------------------------------------
 
+    def _append(self, policy: str, row: dict[str, Any]) -> None:
+        columns = self._columns[policy]
+        k = (len(self.rows) - 1) // 2  # this month's index (its row was just appended)
+        for c in INDICATORS:
+            if k >= columns[c].size:
+                columns[c] = np.concatenate([columns[c], np.empty(columns[c].size)])
+            columns[c][k] = row[c]
+
     def series(self) -> dict[str, dict[str, np.ndarray]]:
         """Monthly indicators as arrays, ``{policy: {indicator: values month by month}}``
-        (:data:`INDICATORS`); built once per month, then shared by the charts."""
+        (:data:`INDICATORS`); kept as each month is appended, then shared by the charts (read-only
+        views: copy before changing them)."""
         with self._lock:
             n = len(self.rows)
             if self._series_rows != n:
-                self._series = {p: {c: np.array([r[c] for r in self.rows if r["policy"] == p], dtype=float)
-                                    for c in INDICATORS} for p in ("A", "B")}
+                months = n // 2
+                self._series = {p: {c: v[:months] for c, v in cols.items()} for p, cols in self._columns.items()}
+                for cols in self._series.values():
+                    for v in cols.values():
+                        v.flags.writeable = False
                 self._series_rows = n
             return self._series
 
