@@ -102,9 +102,9 @@ class LiveChart:
     #: zlib level of the PNG (1: fastest; the images are a few tens of kB).
     PNG_COMPRESS_LEVEL = 1
     #: Months before the time axis doubles its span at which the background it will need is drawn
-    #: (0: in the month that needs it). The charts of the live view take 1 to 4, so that each of the
-    #: last four months before a doubling draws one background ahead instead of the first month of
-    #: the new year drawing all four.
+    #: (0: in the month that needs it). The charts of the live view take 2 to 5, so that each of
+    #: August to November before a doubling draws one background ahead, instead of the first month
+    #: of the new year drawing all four; December, with its year-end work, draws none.
     LEAD_MONTHS = 0
     #: Headroom added above (and below, unless zero-based) the data when a value axis grows,
     #: as a share of the data's range.
@@ -272,7 +272,7 @@ class RatesChart(_PolicyLinesChart):
     """Relapse: the official December rate (thick) and the rolling 12-month measure, updated every
     month (thin, with dots), of A and B."""
 
-    LEAD_MONTHS = 4
+    LEAD_MONTHS = 5
 
     def __init__(self, horizon_years: int | None = None, lang: str | None = None,
                  lead_months: int | None = None):
@@ -289,7 +289,7 @@ class RatesChart(_PolicyLinesChart):
 class BelowLineChart(_PolicyLinesChart):
     """Formerly poor households below the line now (the monthly early signal)."""
 
-    LEAD_MONTHS = 3
+    LEAD_MONTHS = 4
 
     def __init__(self, horizon_years: int | None = None, lang: str | None = None,
                  lead_months: int | None = None):
@@ -301,7 +301,7 @@ class BelowLineChart(_PolicyLinesChart):
 class MonitoringChart(_PolicyLinesChart):
     """Households under monitoring and households receiving assistance (real households)."""
 
-    LEAD_MONTHS = 2
+    LEAD_MONTHS = 3
 
     def __init__(self, horizon_years: int | None = None, lang: str | None = None,
                  lead_months: int | None = None):
@@ -316,7 +316,7 @@ class MonitoringChart(_PolicyLinesChart):
 class IncomeChart(_PolicyLinesChart):
     """Mean smoothed income per person by group, yuan/year."""
 
-    LEAD_MONTHS = 1
+    LEAD_MONTHS = 2
 
     def __init__(self, horizon_years: int | None = None, lang: str | None = None,
                  lead_months: int | None = None):
@@ -332,7 +332,7 @@ class IncomeChart(_PolicyLinesChart):
 class EnterpriseChart(_PolicyLinesChart):
     """Enterprises and local jobs (real counts)."""
 
-    LEAD_MONTHS = 1
+    LEAD_MONTHS = 2
 
     def __init__(self, horizon_years: int | None = None, lang: str | None = None,
                  lead_months: int | None = None):
@@ -584,7 +584,7 @@ DIFFERENCES = (("relapse_cum_share", "app.diff.relapse_cum_share", 100),
 class DifferenceChart(LiveChart):
     """B minus A, month by month: the effect of policy on the same households and shocks."""
 
-    LEAD_MONTHS = 2
+    LEAD_MONTHS = 3
 
     def __init__(self, horizon_years: int | None = None, lang: str | None = None,
                  lead_months: int | None = None):
