@@ -95,8 +95,9 @@ class LiveChart:
     drawn over a copy of it, with the legends pasted back on top, then encoded as PNG. The
     background is drawn again only when the axis limits change: the time axis spans 2, 4, 8...
     years (up to the run's ``horizon_years``), doubling when the run enters a year beyond it, and
-    each value axis grows, to round numbers with headroom, only when the data leaves it (it never
-    shrinks, so curves keep their scale from month to month).
+    each value axis grows, to round numbers with headroom, only when the data leaves it: the side
+    it leaves moves out by at least the axis' length, so a rising curve redraws it a few times in a
+    run, not every other month. It never shrinks, so curves keep their scale from month to month.
     """
 
     #: zlib level of the PNG (1: fastest; the images are a few tens of kB).
@@ -156,8 +157,15 @@ class LiveChart:
         if lo == hi == 0.0:  # nothing yet (a year-end rate before the first December): one unit
             return 0.0, 1.0
         span = hi - lo if hi > lo else max(abs(hi), 1.0)
-        lo_pad = lo if (k in self.zero_based and lo == 0.0) else lo - self.HEADROOM * span
-        ticks = MaxNLocator(5).tick_values(lo_pad, hi + self.HEADROOM * span)
+        bottom = lo if (k in self.zero_based and lo == 0.0) else lo - self.HEADROOM * span
+        top = hi + self.HEADROOM * span
+        if old is not None:
+            # a side the data leave moves out by at least the old axis' length (so an axis redrawn
+            # for a rising curve is redrawn a few times, not every other month); the other stays
+            width = old[1] - old[0]
+            top = max(top, old[1] + width) if hi > old[1] else max(top, old[1])
+            bottom = min(bottom, old[0] - width) if lo < old[0] else min(bottom, old[0])
+        ticks = MaxNLocator(5).tick_values(bottom, top)
         return float(ticks[0]), float(ticks[-1])
 
     def show(self, t: np.ndarray) -> bytes:
