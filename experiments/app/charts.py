@@ -107,6 +107,9 @@ class LiveChart:
     #: August to November before a doubling draws one background ahead, instead of the first month
     #: of the new year drawing all four; December, with its year-end work, draws none.
     LEAD_MONTHS = 0
+    #: Draw the legends once and paste their kept pictures afterwards (False: draw them with every
+    #: background; the pictures are the same).
+    KEEP_LEGENDS = True
     #: Headroom added above (and below, unless zero-based) the data when a value axis grows,
     #: as a share of the data's range.
     HEADROOM = 0.25
@@ -138,6 +141,7 @@ class LiveChart:
         self._legends: list = []
         #: Backgrounds drawn ahead, by layout: ``{layout: (background, legends)}``.
         self._ready: dict[tuple, tuple] = {}
+        self._legends_drawn: list | None = None
 
     def add(self, k: int, artist):
         """Mark ``artist`` (of axes ``k``) as data, drawn over the kept background."""
@@ -234,12 +238,26 @@ class LiveChart:
         """Draw the background of ``layout`` (axes, ticks, titles, legends); it becomes the chart's
         background, and is returned with its legends."""
         self._apply(layout)
-        self.canvas.draw()
-        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-        renderer = self.canvas.get_renderer()
         legends = [ax.get_legend() for ax in self.axes if ax.get_legend() is not None]
-        self._legends = [self.canvas.copy_from_bbox(leg.get_window_extent(renderer).expanded(1.02, 1.05))
-                         for leg in legends]
+        # the legends stand at fixed places whatever the limits, and are pasted over the data each
+        # month: once drawn with data, their pictures are kept and later backgrounds are drawn
+        # without them (the empty chart's are not kept: its axes are hidden, and the legends' edges
+        # differ by a shade)
+        keep = self.KEEP_LEGENDS and self._legends_drawn is not None
+        for legend in legends:
+            legend.set_visible(not keep)
+        self.canvas.draw()
+        for legend in legends:
+            legend.set_visible(True)
+        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        if keep:
+            self._legends = self._legends_drawn
+        else:
+            renderer = self.canvas.get_renderer()
+            self._legends = [self.canvas.copy_from_bbox(leg.get_window_extent(renderer).expanded(1.02, 1.05).padded(2))
+                             for leg in legends]
+            if layout[0]:
+                self._legends_drawn = self._legends
         return self._background, self._legends
 
     def _png(self) -> bytes:

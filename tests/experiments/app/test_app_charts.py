@@ -101,6 +101,39 @@ def test_the_background_of_a_doubled_time_axis_is_drawn_ahead_and_the_month_is_t
     assert ahead.axes[0].get_xlim() == (2021.0, 2025.0)
 
 
+@pytest.mark.parametrize("chart_class", [figs.RatesChart, figs.IncomeChart, figs.EnterpriseChart])
+def test_backgrounds_drawn_without_the_legends_give_the_same_pictures(chart_class):
+    """Later backgrounds leave the legends out and paste the pictures kept from the first one."""
+    kept, drawn = chart_class(10, lead_months=0), chart_class(10, lead_months=0)
+    drawn.KEEP_LEGENDS = False
+    tt = 2021 + (np.arange(30) + 0.5) / 12
+    rising = np.linspace(0.001, 0.05, 30) ** 1.5  # the value axes grow several times; the time axis doubles
+    cols = ("relapse_rate", "relapse_rate_12m", "income_formerly_poor_yuan", "income_marginal_yuan",
+            "income_others_yuan", "enterprises", "n_local_job")
+    seen = []  # whether the legends were drawn, at each background drawn with data
+    draw = kept.canvas.draw
+    legends = [ax.get_legend() for ax in kept.axes if ax.get_legend() is not None]
+    kept.canvas.draw = lambda: (seen.append(legends[0].get_visible()) if kept.axes[0].xaxis.get_visible() else None,
+                                draw())[1]
+    worst = 0
+    for n in (0, *range(1, 31)):
+        series = {p: {"t": tt[:n], **{c: (1 + k) * 1e3 * rising[:n] * (2 if p == "B" else 1)
+                                       for k, c in enumerate(cols)}} for p in ("A", "B")}
+        a, b = _pixels(kept.update(series)), _pixels(drawn.update(series))
+        differ = np.abs(a - b).max(axis=2)
+        worst = max(worst, int(differ.max()))
+    assert worst == 0  # the same pictures
+    assert seen.count(True) == 1 and seen.count(False) >= 3  # the legends were drawn with the first data only
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png))).astype(int)
+
+
 def test_three_excesses_chart_keeps_a_slot_per_year_and_grows_its_value_axis_only_when_a_bar_leaves_it():
     import pandas as pd
 
