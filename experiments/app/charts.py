@@ -1,7 +1,8 @@
 """Figures of the classroom app (matplotlib ``Figure`` objects, no pyplot: safe in server threads).
 
-The monthly time series are :class:`LiveChart` objects kept for a session (new data, same
-figure); the yearly and household figures are functions of the tables of
+The monthly time series (:class:`LiveChart`) and the year-end views (:class:`CountyGridChart`,
+:class:`ThreeExcessesChart`) are kept for a session (new data, same figure, axes drawn once into
+a kept background); the household figure is a function of the tables of
 :class:`experiments.app.lockstep.LockstepModel` returning a new figure. Colours are the
 Okabe-Ito palette, safe for colour-blind readers, and every pair of series also differs in line
 style: policy A (the reference) blue and dashed, policy B (your policy) vermillion and solid.
