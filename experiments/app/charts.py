@@ -1,7 +1,8 @@
 """Figures of the classroom app (matplotlib ``Figure`` objects, no pyplot: safe in server threads).
 
-The monthly time series are :class:`LiveChart` objects kept for a session (new data, same
-figure); the yearly and household figures are functions of the tables of
+The monthly time series (:class:`LiveChart`) and the year-end views (:class:`CountyGridChart`,
+:class:`ThreeExcessesChart`) are kept for a session (new data, same figure, axes drawn once into
+a kept background); the household figure is a function of the tables of
 :class:`experiments.app.lockstep.LockstepModel` returning a new figure. Colours are the
 Okabe-Ito palette, safe for colour-blind readers, and every pair of series also differs in line
 style: policy A (the reference) blue and dashed, policy B (your policy) vermillion and solid.
@@ -12,6 +13,7 @@ language of the session (:mod:`experiments.i18n`; Chinese with the CJK font of
 
 from __future__ import annotations
 
+import functools
 import io
 
 import numpy as np
@@ -21,7 +23,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from experiments.fonts import figure_fonts
 from experiments.i18n import tr
@@ -94,19 +96,30 @@ class LiveChart:
     drawn over a copy of it, with the legends pasted back on top, then encoded as PNG. The
     background is drawn again only when the axis limits change: the time axis spans 2, 4, 8...
     years (up to the run's ``horizon_years``), doubling when the run enters a year beyond it, and
-    each value axis grows, to round numbers with headroom, only when the data leaves it (it never
-    shrinks, so curves keep their scale from month to month).
+    each value axis grows, to round numbers with headroom, only when the data leaves it: the side
+    it leaves moves out by at least the axis' length, so a rising curve redraws it a few times in a
+    run, not every other month. It never shrinks, so curves keep their scale from month to month.
     """
 
     #: zlib level of the PNG (1: fastest; the images are a few tens of kB).
     PNG_COMPRESS_LEVEL = 1
+    #: Months before the time axis doubles its span at which the background it will need is drawn
+    #: (0: in the month that needs it). The charts of the live view take 2 to 5, so that each of
+    #: August to November before a doubling draws one background ahead, instead of the first month
+    #: of the new year drawing all four; December, with its year-end work, draws none.
+    LEAD_MONTHS = 0
+    #: Draw the legends once and paste their kept pictures afterwards (False: draw them with every
+    #: background; the pictures are the same).
+    KEEP_LEGENDS = True
     #: Headroom added above (and below, unless zero-based) the data when a value axis grows,
     #: as a share of the data's range.
     HEADROOM = 0.25
 
     def __init__(self, n_cols: int = 1, size: tuple[float, float] = SIZE, n_rows: int = 1,
-                 zero_based: tuple[int, ...] = (), horizon_years: int | None = None, lang: str | None = None):
+                 zero_based: tuple[int, ...] = (), horizon_years: int | None = None, lang: str | None = None,
+                 lead_months: int | None = None):
         self.horizon_years = horizon_years
+        self.lead_months = self.LEAD_MONTHS if lead_months is None else int(lead_months)
         self.lang = lang
         self.fig = Figure(figsize=size, dpi=DPI, facecolor="white")
         self.canvas = FigureCanvasAgg(self.fig)
@@ -127,6 +140,9 @@ class LiveChart:
         self._layout: tuple | None = None
         self._background = None
         self._legends: list = []
+        #: Backgrounds drawn ahead, by layout: ``{layout: (background, legends)}``.
+        self._ready: dict[tuple, tuple] = {}
+        self._legends_drawn: list | None = None
 
     def add(self, k: int, artist):
         """Mark ``artist`` (of axes ``k``) as data, drawn over the kept background."""
@@ -146,8 +162,15 @@ class LiveChart:
         if lo == hi == 0.0:  # nothing yet (a year-end rate before the first December): one unit
             return 0.0, 1.0
         span = hi - lo if hi > lo else max(abs(hi), 1.0)
-        lo_pad = lo if (k in self.zero_based and lo == 0.0) else lo - self.HEADROOM * span
-        ticks = MaxNLocator(5).tick_values(lo_pad, hi + self.HEADROOM * span)
+        bottom = lo if (k in self.zero_based and lo == 0.0) else lo - self.HEADROOM * span
+        top = hi + self.HEADROOM * span
+        if old is not None:
+            # a side the data leave moves out by at least the old axis' length (so an axis redrawn
+            # for a rising curve is redrawn a few times, not every other month); the other stays
+            width = old[1] - old[0]
+            top = max(top, old[1] + width) if hi > old[1] else max(top, old[1])
+            bottom = min(bottom, old[0] - width) if lo < old[0] else min(bottom, old[0])
+        ticks = MaxNLocator(5).tick_values(bottom, top)
         return float(ticks[0]), float(ticks[-1])
 
     def show(self, t: np.ndarray) -> bytes:
@@ -161,19 +184,49 @@ class LiveChart:
         old = self._layout[2] if self._layout is not None else [None] * len(self.axes)
         ylims = [self._y_limits(k, old[k] if self._layout and self._layout[0] else None) if has_data
                  else (0.0, 1.0) for k in range(len(self.axes))]
-        layout = (has_data, xlim, ylims)
+        layout = (has_data, xlim, tuple(ylims))
         if layout != self._layout:
-            with figure_fonts(self.lang):
-                self._draw_background(layout)
+            ready = self._ready.pop(layout, None)
+            if ready is None:
+                with figure_fonts(self.lang):
+                    self._draw_background(layout)
+            else:
+                self._apply(layout)
+                self._background, self._legends = ready
+            self._layout = layout
         self.canvas.restore_region(self._background)
         for ax, artists in zip(self.axes, self.data, strict=True):
             for artist in artists:
                 ax.draw_artist(artist)
         for region in self._legends:
             self.canvas.restore_region(region)
-        return self._png()
+        png = self._png()
+        if has_data and self.lead_months:
+            self._draw_ahead(t, layout)
+        return png
 
-    def _draw_background(self, layout: tuple) -> None:
+    def _draw_ahead(self, t: np.ndarray, layout: tuple) -> None:
+        """Draw, ``lead_months`` months before it is needed, the background of the time axis that
+        the next doubling of its span will bring (with the value axes as they are now), so that
+        the month of the doubling does not draw it; a month whose value axes have grown since
+        draws its own. The charts of a page take different leads, so that no month draws them all."""
+        _, xlim, ylims = layout
+        months_left = round((xlim[1] - float(t[-1])) * 12 - 0.5)  # months the axis holds after the last
+        if months_left != self.lead_months - 1:
+            return
+        year0 = xlim[0]
+        # the first month beyond the axis begins the year at its end
+        span = time_span_years(int(round(xlim[1] - year0)) + 1, self.horizon_years)
+        ahead = (True, (year0, year0 + span), ylims)
+        if ahead == layout or ahead in self._ready:
+            return
+        shown = self._background, self._legends
+        with figure_fonts(self.lang):
+            self._ready = {ahead: self._draw_background(ahead)}
+        self._background, self._legends = shown
+        self._apply(layout)  # the month on screen keeps its axes
+
+    def _apply(self, layout: tuple) -> None:
         has_data, xlim, ylims = layout
         for ax, hint, ylim in zip(self.axes, self.hints, ylims, strict=True):
             hint.set_visible(not has_data)
@@ -181,13 +234,32 @@ class LiveChart:
             ax.yaxis.set_visible(has_data)
             ax.set_xlim(*xlim)
             ax.set_ylim(*ylim)
-        self.canvas.draw()
-        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-        renderer = self.canvas.get_renderer()
+
+    def _draw_background(self, layout: tuple) -> tuple:
+        """Draw the background of ``layout`` (axes, ticks, titles, legends); it becomes the chart's
+        background, and is returned with its legends."""
+        self._apply(layout)
         legends = [ax.get_legend() for ax in self.axes if ax.get_legend() is not None]
-        self._legends = [self.canvas.copy_from_bbox(leg.get_window_extent(renderer).expanded(1.02, 1.05))
-                         for leg in legends]
-        self._layout = layout
+        # the legends stand at fixed places whatever the limits, and are pasted over the data each
+        # month: once drawn with data, their pictures are kept and later backgrounds are drawn
+        # without them (the empty chart's are not kept: its axes are hidden, and the legends' edges
+        # differ by a shade)
+        keep = self.KEEP_LEGENDS and self._legends_drawn is not None
+        for legend in legends:
+            legend.set_visible(not keep)
+        self.canvas.draw()
+        for legend in legends:
+            legend.set_visible(True)
+        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        if keep:
+            self._legends = self._legends_drawn
+        else:
+            renderer = self.canvas.get_renderer()
+            self._legends = [self.canvas.copy_from_bbox(leg.get_window_extent(renderer).expanded(1.02, 1.05).padded(2))
+                             for leg in legends]
+            if layout[0]:
+                self._legends_drawn = self._legends
+        return self._background, self._legends
 
     def _png(self) -> bytes:
         buf = io.BytesIO()
@@ -201,9 +273,11 @@ class _PolicyLinesChart(LiveChart):
     keywords)])]``; a legend (``legend``: its keywords) goes on the first panel."""
 
     def __init__(self, panels, horizon_years: int | None, zero_based: tuple[int, ...] = (),
-                 legend: dict | None = None, lang: str | None = None, size: tuple[float, float] = SIZE):
+                 legend: dict | None = None, lang: str | None = None, size: tuple[float, float] = SIZE,
+                 lead_months: int | None = None):
         with figure_fonts(lang):
-            super().__init__(len(panels), size=size, zero_based=zero_based, horizon_years=horizon_years, lang=lang)
+            super().__init__(len(panels), size=size, zero_based=zero_based, horizon_years=horizon_years, lang=lang,
+                             lead_months=lead_months)
             self.lines = []
             for k, (ax, (title, lines)) in enumerate(zip(self.axes, panels, strict=True)):
                 for col, scale, name, style in lines:
@@ -225,7 +299,10 @@ class RatesChart(_PolicyLinesChart):
     """Relapse: the official December rate (thick) and the rolling 12-month measure, updated every
     month (thin, with dots), of A and B."""
 
-    def __init__(self, horizon_years: int | None = None, lang: str | None = None):
+    LEAD_MONTHS = 5
+
+    def __init__(self, horizon_years: int | None = None, lang: str | None = None,
+                 lead_months: int | None = None):
         lines = []
         for name in ("A", "B"):
             lines.append(("relapse_rate", 100, name, {"lw": 2.6, "label": tr("app.legend.december", lang, p=name)}))
@@ -233,49 +310,72 @@ class RatesChart(_PolicyLinesChart):
                                                           "label": tr("app.legend.rolling", lang, p=name)}))
         super().__init__([(tr("app.chart.relapse", lang), lines)], horizon_years, zero_based=(0,),
                          legend={"loc": "upper left", "ncol": 2, "handlelength": 1.6, "columnspacing": 0.8},
-                         lang=lang)
+                         lang=lang, lead_months=lead_months)
 
 
 class BelowLineChart(_PolicyLinesChart):
     """Formerly poor households below the line now (the monthly early signal)."""
 
-    def __init__(self, horizon_years: int | None = None, lang: str | None = None):
+    LEAD_MONTHS = 4
+
+    def __init__(self, horizon_years: int | None = None, lang: str | None = None,
+                 lead_months: int | None = None):
         super().__init__([(tr("app.chart.below_line", lang),
                            [("below_line_fp_share", 100, name, {}) for name in ("A", "B")])],
-                         horizon_years, zero_based=(0,), lang=lang)
+                         horizon_years, zero_based=(0,), lang=lang, lead_months=lead_months)
 
 
 class MonitoringChart(_PolicyLinesChart):
     """Households under monitoring and households receiving assistance (real households)."""
 
-    def __init__(self, horizon_years: int | None = None, lang: str | None = None):
+    LEAD_MONTHS = 3
+
+    def __init__(self, horizon_years: int | None = None, lang: str | None = None,
+                 lead_months: int | None = None):
         lines = []
         for name in ("A", "B"):
             lines.append(("n_monitored", 1e-3, name, {"lw": 2.4}))
             lines.append(("n_assisted", 1e-3, name, {"lw": 1.1, "alpha": 0.75}))
-        super().__init__([(tr("app.chart.monitoring", lang), lines)], horizon_years, zero_based=(0,), lang=lang)
+        super().__init__([(tr("app.chart.monitoring", lang), lines)], horizon_years, zero_based=(0,), lang=lang,
+                         lead_months=lead_months)
 
 
 class IncomeChart(_PolicyLinesChart):
     """Mean smoothed income per person by group, yuan/year."""
 
-    def __init__(self, horizon_years: int | None = None, lang: str | None = None):
+    LEAD_MONTHS = 2
+
+    def __init__(self, horizon_years: int | None = None, lang: str | None = None,
+                 lead_months: int | None = None):
         lines = [(f"income_{group.replace(' ', '_')}_yuan", 1e-3, name,
                   {"color": colour, "lw": 2.2 if name == "B" else 1.5,
                    "label": tr(GROUP_KEY[group], lang) if name == "B" else None})
                  for group, colour in GROUP_COLOUR.items() for name in ("A", "B")]
         super().__init__([(tr("app.chart.income", lang), lines)], horizon_years,
-                         legend={"loc": "upper left", "ncol": 3, "handlelength": 1.2, "columnspacing": 0.8}, lang=lang)
+                         legend={"loc": "upper left", "ncol": 3, "handlelength": 1.2, "columnspacing": 0.8}, lang=lang,
+                         lead_months=lead_months)
 
 
 class EnterpriseChart(_PolicyLinesChart):
     """Enterprises and local jobs (real counts)."""
 
-    def __init__(self, horizon_years: int | None = None, lang: str | None = None):
+    LEAD_MONTHS = 2
+
+    def __init__(self, horizon_years: int | None = None, lang: str | None = None,
+                 lead_months: int | None = None):
         super().__init__([(title, [(col, 1e-3, name, {"label": label(name, lang)}) for name in ("A", "B")])
                           for col, title in (("enterprises", tr("app.chart.enterprises", lang)),
                                              ("n_local_job", tr("app.chart.jobs", lang)))], horizon_years,
-                         legend={"loc": "lower left"}, lang=lang, size=(7.0, 2.6))
+                         legend={"loc": "lower left"}, lang=lang, size=(7.0, 2.6), lead_months=lead_months)
+
+
+@functools.cache
+def label_font(points: float) -> ImageFont.FreeTypeFont:
+    """matplotlib's own Latin font (DejaVu Sans) at ``points`` for Pillow, at this module's resolution."""
+    from matplotlib import font_manager
+
+    path = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans"), fallback_to_default=True)
+    return ImageFont.truetype(path, size=points * DPI / 72)
 
 
 def _frame(x: float, y: float) -> Rectangle:
@@ -291,6 +391,9 @@ class CountyGridChart:
     the title are drawn over it. The colour scale is fixed (0 to twice the threshold; higher rates
     take its darkest colour and their label says the rate), so the background never changes.
     """
+
+    #: Size of the county labels, points.
+    LABEL_PT = 6.8
 
     def __init__(self, county_types: np.ndarray, threshold: float, lang: str | None = None):
         self.lang = lang
@@ -308,13 +411,12 @@ class CountyGridChart:
         self.rows = int(np.ceil(n / self.cols))
         self.norm = Normalize(0.0, 2 * self.threshold)
         self.fig.subplots_adjust(left=0.02, right=0.84, bottom=0.03, top=0.80, wspace=0.08)
-        self.images, self.texts, self.frames = {}, {}, {}
+        self.images, self.frames = {}, {}
         for ax, name in zip(self.fig.subplots(1, 2), ("A", "B"), strict=True):
             self.images[name] = ax.imshow(np.full((self.rows, self.cols), np.nan), cmap="cividis_r", norm=self.norm)
-            self.texts[name], self.frames[name] = [], []
+            self.frames[name] = []
             for c in range(n):
                 r, k = divmod(c, self.cols)
-                self.texts[name].append(ax.text(k, r, "", ha="center", va="center", fontsize=6.8, animated=True))
                 self.frames[name].append(ax.add_patch(_frame(k, r)))
                 self.frames[name][-1].set_animated(True)
             self.images[name].set_animated(True)
@@ -323,83 +425,180 @@ class CountyGridChart:
             ax.set_title(label(name, lang), fontsize=LEGEND_PT)
         self.title = self.fig.suptitle("", fontsize=TITLE_PT)
         self.title.set_animated(True)
-        self._background = None
         bar = self.fig.colorbar(self.images["B"], cax=self.fig.add_axes((0.87, 0.1, 0.03, 0.62)),
                                 format=lambda x, _: f"{100 * x:.0f}%")
         bar.ax.tick_params(labelsize=LEGEND_PT)
+        # drawn now, when the page is built, rather than in the first December
+        self.canvas.draw()
+        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+
+    def labels(self, rates: np.ndarray) -> list[tuple[str, str]]:
+        """Each county's label (type initial, number, rate) and its colour (white on dark squares)."""
+        out = []
+        for c, v in enumerate(rates):
+            text = f"{self.types[c][0].upper()}{c + 1}\n" + ("–" if not np.isfinite(v) else f"{100 * v:.1f}%")
+            out.append((text, "white" if np.isfinite(v) and self.norm(v) > 0.6 else "black"))
+        return out
 
     def update(self, rates: dict[str, np.ndarray], year: int | None) -> bytes:
-        """Draw the rates of A and B (``{policy: rate by county}``, NaN: none yet) at ``year``."""
+        """Draw the rates of A and B (``{policy: rate by county}``, NaN: none yet) at ``year``.
+
+        The squares, frames and title are drawn by matplotlib over the kept background; the county
+        labels (40 short texts at the default size, most of what matplotlib would spend) are drawn
+        with Pillow in the same font (DejaVu Sans, as matplotlib draws Latin text) and size."""
         n = len(self.types)
         for name in ("A", "B"):
             grid = np.full(self.rows * self.cols, np.nan)
             grid[:n] = rates[name]
             self.images[name].set_data(grid.reshape(self.rows, self.cols))
-            for c, (text, frame) in enumerate(zip(self.texts[name], self.frames[name], strict=True)):
+            for c, frame in enumerate(self.frames[name]):
                 v = rates[name][c]
-                text.set_text(f"{self.types[c][0].upper()}{c + 1}\n"
-                              + ("–" if not np.isfinite(v) else f"{100 * v:.1f}%"))
-                text.set_color("white" if np.isfinite(v) and self.norm(v) > 0.6 else "black")
                 frame.set_visible(bool(np.isfinite(v) and v >= self.threshold))
         when = f"{year}" if year is not None else tr("app.no_year_end", self.lang)
         self.title.set_text(tr("app.chart.counties", self.lang, when=when, threshold=100 * self.threshold))
         with figure_fonts(self.lang):
-            if self._background is None:
-                self.canvas.draw()
-                self._background = self.canvas.copy_from_bbox(self.fig.bbox)
             self.canvas.restore_region(self._background)
             for name in ("A", "B"):
                 ax = self.images[name].axes
-                for artist in (self.images[name], *self.frames[name], *self.texts[name]):
+                for artist in (self.images[name], *self.frames[name]):
                     ax.draw_artist(artist)
             self.fig.draw_artist(self.title)
+        width, height = self.canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).copy()
+        draw = ImageDraw.Draw(image)
+        font = label_font(self.LABEL_PT)
+        for name in ("A", "B"):
+            to_pixels = self.images[name].axes.transData
+            for c, (text, colour) in enumerate(self.labels(rates[name])):
+                r, k = divmod(c, self.cols)
+                x, y = to_pixels.transform((k, r))
+                draw.multiline_text((x, height - y), text, fill=colour, font=font, anchor="mm", align="center",
+                                    spacing=1)
         buf = io.BytesIO()
-        image = Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         image.save(buf, format="png", compress_level=LiveChart.PNG_COMPRESS_LEVEL)
         return buf.getvalue()
 
 
-def three_excesses_png(annual: pd.DataFrame, lang: str | None = None) -> bytes:
-    """:func:`three_excesses_figure` as PNG bytes, drawn with the fonts of ``lang``."""
-    with figure_fonts(lang):
-        fig = three_excesses_figure(annual, lang)
+#: Bars of the three-excesses chart: annual column, label (catalogue key), colour, hatch (Okabe-Ito
+#: colours and hatches: the bars are told apart without colour).
+EXCESS_BARS = (("income_growth_fpc", "app.te.fpc", "#D55E00", ""), ("gdp_growth", "app.te.gdp", "#000000", "//"),
+               ("urban_income_growth", "app.te.urban", "#0072B2", ".."),
+               ("rural_income_growth", "app.te.rural", "#009E73", "xx"))
+
+
+class ThreeExcessesChart:
+    """Income growth of formerly poor counties against GDP, urban and rural income growth (policy
+    B), a group of bars per year, ✓ above the years in which the three excesses held.
+
+    Kept for a session like :class:`LiveChart`: the axes hold a slot for every year of the run from
+    the start (so the axis does not move as years are added), and their ticks, title and legend are
+    drawn once into a kept background; each year-end only the bars and the ✓ are drawn over it.
+    The value axis grows, to round numbers with room for the legend, only when a bar leaves it.
+    """
+
+    WIDTH = 0.2
+
+    def __init__(self, start_year: int, n_years: int, lang: str | None = None):
+        self.lang = lang
+        self.years = np.arange(int(start_year), int(start_year) + int(n_years))
+        with figure_fonts(lang):
+            self.fig = Figure(figsize=SIZE, dpi=DPI, facecolor="white")
+            self.canvas = FigureCanvasAgg(self.fig)
+            self.fig.subplots_adjust(left=0.12, right=0.97, bottom=0.12, top=0.86)
+            self.ax = ax = self.fig.subplots()
+            ax.set_title(tr("app.chart.three_excesses", lang), fontsize=TITLE_PT)
+            ax.set_autoscale_on(False)
+            x = np.arange(len(self.years))
+            ax.set_xlim(-0.6, len(self.years) - 0.4)
+            ax.set_xticks(x, [str(y)[-2:] for y in self.years], fontsize=TICK_PT)
+            ax.yaxis.set_major_locator(MaxNLocator(5))
+            ax.tick_params(labelsize=TICK_PT)
+            self.bars = []
+            for k, (_, key, colour, hatch) in enumerate(EXCESS_BARS):
+                bars = ax.bar(x + (k - 1.5) * self.WIDTH, np.zeros(len(x)), self.WIDTH, color=colour, hatch=hatch,
+                              edgecolor="white", lw=0, label=tr(key, lang))
+                for bar in bars:
+                    bar.set_animated(True)
+                self.bars.append(list(bars))
+            self.legend = ax.legend(fontsize=LEGEND_PT - 1, ncol=2, loc="upper right", handlelength=1.2,
+                                    columnspacing=0.6)
+            self.ticks = [ax.text(i, 0.0, "✓", ha="center", va="bottom", fontsize=TICK_PT, animated=True)
+                          for i in x]
+            self.hint = ax.text(0.5, 0.5, tr("app.from_december", lang), ha="center", va="center",
+                                transform=ax.transAxes, color="#555555", fontsize=TITLE_PT)
+        self._layout: tuple | None = None
+        self._background = self._legend = None
+        # the background of the first year-end is drawn now, when the page is built, not in December
+        self._ready = {(True, self.Y_START): self._draw_background((True, self.Y_START))}
+
+    #: Value axis (percent) before the first year-end; it grows when a bar leaves it.
+    Y_START = (-5.0, 20.0)
+
+    def _draw_background(self, layout: tuple) -> tuple:
+        has_data, ylim = layout
+        with figure_fonts(self.lang):
+            self.hint.set_visible(not has_data)
+            self.ax.yaxis.set_visible(has_data)
+            self.ax.xaxis.set_visible(has_data)
+            self.legend.set_visible(has_data)
+            self.ax.set_ylim(*ylim)
+            self.canvas.draw()
+            background = self.canvas.copy_from_bbox(self.fig.bbox)
+            box = self.legend.get_window_extent(self.canvas.get_renderer()).expanded(1.02, 1.05)
+            return background, self.canvas.copy_from_bbox(box)
+
+    def _y_limits(self, values: np.ndarray, old: tuple[float, float] | None) -> tuple[float, float]:
+        finite = values[np.isfinite(values)]
+        lo = min(float(finite.min()), 0.0) if finite.size else 0.0
+        hi = max(float(finite.max()), 0.0) if finite.size else 1.0
+        # room above the bars for the legend and the ✓
+        top = hi + 0.6 * (hi - lo) + 1e-9
+        if old is not None and old[0] <= lo and top <= old[1]:
+            return old
+        ticks = MaxNLocator(5).tick_values(lo - 0.05 * (hi - lo), top)
+        return float(ticks[0]), float(ticks[-1])
+
+    def update(self, annual: pd.DataFrame) -> bytes:
+        """Draw the years of ``annual`` (:meth:`experiments.app.lockstep.LockstepModel.annual_frame`,
+        policy B's rows) and return the PNG."""
+        b = annual[annual["policy"] == "B"] if not annual.empty else annual
+        b = b[b["year"].isin(self.years)] if len(b) else b
+        values = np.full((len(EXCESS_BARS), len(self.years)), np.nan)
+        held = np.zeros(len(self.years), dtype=bool)
+        has_data = bool(len(b))
+        if has_data:
+            slots = np.searchsorted(self.years, b["year"].to_numpy(dtype=int))
+            for k, (col, _, _, _) in enumerate(EXCESS_BARS):
+                values[k, slots] = 100 * b[col].to_numpy(dtype=float)
+            held[slots] = b["three_excesses"].astype(bool).to_numpy()
+        old = self._layout[1] if self._layout is not None and self._layout[0] else self.Y_START
+        layout = (has_data, self._y_limits(values, old) if has_data else (0.0, 1.0))
+        with figure_fonts(self.lang):
+            if layout != self._layout:
+                ready = self._ready.pop(layout, None)
+                if ready is None:
+                    ready = self._draw_background(layout)
+                else:
+                    self.ax.set_ylim(*layout[1])
+                self._background, self._legend = ready
+                self._layout = layout
+            self.canvas.restore_region(self._background)
+            span = layout[1][1] - layout[1][0]
+            for k, bars in enumerate(self.bars):
+                for i, bar in enumerate(bars):
+                    if np.isfinite(values[k, i]):
+                        bar.set_height(values[k, i])
+                        self.ax.draw_artist(bar)
+            for i, tick in enumerate(self.ticks):
+                if held[i]:
+                    tick.set_y(max(np.nanmax(np.append(values[:, i], 0.0)), 0.0) + 0.01 * span)
+                    self.ax.draw_artist(tick)
+            if has_data:  # the legend stays on top
+                self.canvas.restore_region(self._legend)
         buf = io.BytesIO()
-        FigureCanvasAgg(fig).print_png(buf)
-    return buf.getvalue()
-
-
-def three_excesses_figure(annual: pd.DataFrame, lang: str | None = None) -> Figure:
-    """Income growth of formerly poor counties against GDP, urban and rural income growth (B)."""
-    fig, (ax,) = _figure()
-    fig.subplots_adjust(left=0.12, bottom=0.12, top=0.86)
-    b = annual[annual["policy"] == "B"] if not annual.empty else annual
-    ax.set_title(tr("app.chart.three_excesses", lang), fontsize=TITLE_PT)
-    if b.empty:
-        _empty(ax, tr("app.from_december", lang))
-        ax.set_xticks([])
-        ax.set_yticks([])
-        return fig
-    x = np.arange(len(b))
-    # Okabe-Ito colours and hatches: the bars are told apart without colour
-    series = (("income_growth_fpc", "app.te.fpc", "#D55E00", ""), ("gdp_growth", "app.te.gdp", "#000000", "//"),
-              ("urban_income_growth", "app.te.urban", "#0072B2", ".."),
-              ("rural_income_growth", "app.te.rural", "#009E73", "xx"))
-    width = 0.2
-    for k, (col, key, colour, hatch) in enumerate(series):
-        ax.bar(x + (k - 1.5) * width, 100 * b[col].to_numpy(dtype=float), width, color=colour, hatch=hatch,
-               edgecolor="white", lw=0, label=tr(key, lang))
-    ticks = [f"{str(int(y))[-2:]}{'✓' if bool(t) else ''}" for y, t in zip(b["year"], b["three_excesses"],
-                                                                            strict=True)]
-    ax.set_xticks(x, ticks, fontsize=TICK_PT)
-    ax.tick_params(labelsize=TICK_PT)
-    # headroom above the bars for the legend
-    values = 100 * b[[c for c, _, _, _ in series]].to_numpy(dtype=float)
-    finite = values[np.isfinite(values)]
-    if finite.size:
-        lo, hi = min(float(finite.min()), 0.0), max(float(finite.max()), 0.0)
-        ax.set_ylim(lo - 0.05 * (hi - lo), hi + 0.6 * (hi - lo) + 1e-9)
-    ax.legend(fontsize=LEGEND_PT - 1, ncol=2, loc="upper right", handlelength=1.2, columnspacing=0.6)
-    return fig
+        image = Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        image.save(buf, format="png", compress_level=LiveChart.PNG_COMPRESS_LEVEL)
+        return buf.getvalue()
 
 
 #: Panels of the difference figure: column, title (catalogue key), scale.
@@ -412,9 +611,13 @@ DIFFERENCES = (("relapse_cum_share", "app.diff.relapse_cum_share", 100),
 class DifferenceChart(LiveChart):
     """B minus A, month by month: the effect of policy on the same households and shocks."""
 
-    def __init__(self, horizon_years: int | None = None, lang: str | None = None):
+    LEAD_MONTHS = 3
+
+    def __init__(self, horizon_years: int | None = None, lang: str | None = None,
+                 lead_months: int | None = None):
         with figure_fonts(lang):
-            super().__init__(2, size=(7.0, 4.2), n_rows=2, horizon_years=horizon_years, lang=lang)
+            super().__init__(2, size=(7.0, 4.2), n_rows=2, horizon_years=horizon_years, lang=lang,
+                             lead_months=lead_months)
             self.fig.subplots_adjust(left=0.09, right=0.96, bottom=0.08, top=0.86, wspace=0.25, hspace=0.55)
             self.lines, self.fills = [], [None] * len(DIFFERENCES)
             for k, (ax, (_, key, _)) in enumerate(zip(self.axes, DIFFERENCES, strict=True)):

@@ -157,6 +157,30 @@ def world_overrides(start_year: int, w: WorldControls) -> dict[str, Any]:
     return out
 
 
+#: Households of the province :func:`warm_up` runs (enough for every county to have some).
+WARM_UP_HOUSEHOLDS = 2_000
+
+
+def warm_up(scenario_name: str = "transition", households: int = DEFAULT_HOUSEHOLDS) -> None:
+    """Load what a pair of ``households`` households loads on first use, so that no month of a
+    class waits for it: a small province of the scenario runs one year on the code path (serial or
+    parallel) the pair will take, which loads the compiled kernels of the month and of December from
+    their cache and the libraries of the year-end accounting (their import alone took 5-7 s in the
+    first December), then the kernel of a closing enterprise (:meth:`model.RuralModel.compile_kernels`).
+    Changes nothing; the server runs it in the background when it starts."""
+    import numba
+
+    from model.model import PARALLEL_MIN_HOUSEHOLDS
+
+    params = load_scenario(scenario_name, {"population.n_households": WARM_UP_HOUSEHOLDS, "sim.n_years": 1},
+                           origin="app warm-up").params
+    parallel = int(households) >= PARALLEL_MIN_HOUSEHOLDS and numba.get_num_threads() > 1
+    m = RuralModel(params, seed=1, parallel=parallel)
+    while m.running:
+        m.step()
+    m.compile_kernels()
+
+
 def household_groups(m: RuralModel) -> np.ndarray:
     """Group code per household (index into :data:`GROUPS`), fixed at the start of a run."""
     hh = m.households
@@ -227,6 +251,8 @@ class LockstepModel(mesa.Model):
         self.rows: list[dict[str, Any]] = []
         # formerly poor households below the line, month by month (the rolling relapse measure's memory)
         self._below = {name: deque([below_line_fp(m)], maxlen=13) for name, m in self.pair.items()}
+        # the monthly indicators as growing arrays (capacity doubles), so a month appends one value
+        self._columns = {p: {c: np.empty(16) for c in INDICATORS} for p in ("A", "B")}
         self._series: dict[str, dict[str, np.ndarray]] = {}
         self._series_rows = -1
         self._lock = threading.Lock()
@@ -264,6 +290,7 @@ class LockstepModel(mesa.Model):
                 row["relapse_rate_12m"] = rolling_relapse(m, below, history[0])
                 history.append(below)
                 self.rows.append({"policy": name, **row})
+                self._append(name, row)
             self.running = self.a.running
 
     def withdraw_support_now(self) -> str:
@@ -334,14 +361,26 @@ class LockstepModel(mesa.Model):
 
     # ------------------------------------------------------------------------------------------
 
+    def _append(self, policy: str, row: dict[str, Any]) -> None:
+        columns = self._columns[policy]
+        k = (len(self.rows) - 1) // 2  # this month's index (its row was just appended)
+        for c in INDICATORS:
+            if k >= columns[c].size:
+                columns[c] = np.concatenate([columns[c], np.empty(columns[c].size)])
+            columns[c][k] = row[c]
+
     def series(self) -> dict[str, dict[str, np.ndarray]]:
         """Monthly indicators as arrays, ``{policy: {indicator: values month by month}}``
-        (:data:`INDICATORS`); built once per month, then shared by the charts."""
+        (:data:`INDICATORS`); kept as each month is appended, then shared by the charts (read-only
+        views: copy before changing them)."""
         with self._lock:
             n = len(self.rows)
             if self._series_rows != n:
-                self._series = {p: {c: np.array([r[c] for r in self.rows if r["policy"] == p], dtype=float)
-                                    for c in INDICATORS} for p in ("A", "B")}
+                months = n // 2
+                self._series = {p: {c: v[:months] for c, v in cols.items()} for p, cols in self._columns.items()}
+                for cols in self._series.values():
+                    for v in cols.values():
+                        v.flags.writeable = False
                 self._series_rows = n
             return self._series
 

@@ -23,6 +23,7 @@ Serve it with ``ruralsim app`` (or ``solara run experiments.app.page``); ``Page`
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import threading
@@ -164,21 +165,31 @@ def _thousands(x: float, sign: str = "") -> str:
     return f"{x / 1000:{sign},.1f}k"
 
 
+@functools.cache
+def _headline_tooltips(lang: str) -> dict[str, str]:
+    # the glossary builds every entry to find one: once per language, not once per month
+    return {col: glossary.tooltip(col, lang) for col in HEADLINE_COLUMNS}
+
+
+#: Indicators of the headline table, in its order.
+HEADLINE_COLUMNS = ("relapse_rate", "relapse_rate_12m", "relapse_cum_share", "below_line_fp_share", "n_monitored",
+                    "income_formerly_poor_yuan")
+
+
 def headline_rows(model: LockstepModel, lang: str = "en") -> list[tuple[str, str, str, str, str]]:
     """Rows (indicator, A, B, B − A, tooltip) of the headline table."""
     last = model.last_rows()
     if last is None:
         return []
     rows = []
-    for col, fmt, diff in (
-            ("relapse_rate", _pct, lambda x: _pts(x, lang)),
-            ("relapse_rate_12m", _pct, lambda x: _pts(x, lang)),
-            ("relapse_cum_share", _pct, lambda x: _pts(x, lang)),
-            ("below_line_fp_share", _pct, lambda x: _pts(x, lang)),
-            ("n_monitored", _thousands, lambda x: _thousands(x, "+")),
-            ("income_formerly_poor_yuan", lambda x: f"{x:,.0f}", lambda x: f"{x:+,.0f}")):
+    tips = _headline_tooltips(lang)
+    percent = (_pct, lambda x: _pts(x, lang))
+    formats = {"n_monitored": (_thousands, lambda x: _thousands(x, "+")),
+               "income_formerly_poor_yuan": (lambda x: f"{x:,.0f}", lambda x: f"{x:+,.0f}")}
+    for col in HEADLINE_COLUMNS:
+        fmt, diff = formats.get(col, percent)
         a, b = float(last["A"][col]), float(last["B"][col])
-        rows.append((tr(f"app.row.{col}", lang), fmt(a), fmt(b), diff(b - a), glossary.tooltip(col, lang)))
+        rows.append((tr(f"app.row.{col}", lang), fmt(a), fmt(b), diff(b - a), tips[col]))
     return rows
 
 
@@ -275,7 +286,10 @@ def CountyView(model: LockstepModel, lang: str, tick: int):
 
 @solara.component
 def ThreeExcessesView(model: LockstepModel, lang: str, tick: int):
-    png = solara.use_memo(lambda: figs.three_excesses_png(model.annual_frame(), lang),
+    params = model.a.params.sim
+    chart = solara.use_memo(lambda: figs.ThreeExcessesChart(params.start_year, params.n_years, lang=lang),
+                            dependencies=[id(model), lang])
+    png = solara.use_memo(lambda: chart.update(model.annual_frame()),
                           dependencies=[id(model), lang, len(model.a.annual_rows)])
     return _image(png, figs.CHART_PX)
 
@@ -328,12 +342,14 @@ def LiveTab(model: LockstepModel, lang: str, tick: int, bump):
         solara.HTML(tag="div", classes=["rs-key"], unsafe_innerHTML=html.escape(
             tr("app.key", lang) + " " + tr("app.scaled", lang, n=hh.n, w=scale)))
         with solara.Div(classes=["rs-charts"]):
-            LiveChartView(model, figs.RatesChart, lang, tick)
-            LiveChartView(model, figs.BelowLineChart, lang, tick)
-            LiveChartView(model, figs.MonitoringChart, lang, tick)
-            LiveChartView(model, figs.IncomeChart, lang, tick)
+            for chart_class in LIVE_CHARTS:
+                LiveChartView(model, chart_class, lang, tick)
             CountyView(model, lang, tick)
             ThreeExcessesView(model, lang, tick)
+
+
+#: The monthly charts of the live view, in their order on screen.
+LIVE_CHARTS = (figs.RatesChart, figs.BelowLineChart, figs.MonitoringChart, figs.IncomeChart)
 
 
 @solara.component
@@ -473,8 +489,57 @@ def Controls(settings: solara.Reactive, lang: str, speed: solara.Reactive, model
 
 
 @solara.component
+def TopBar(model: LockstepModel, language: solara.Reactive, tick: solara.Reactive, playing: solara.Reactive,
+           busy: solara.Reactive, tasks: tuple, reset):
+    """The top bar: the month, the busy indicator, Play/Pause, Step, Reset and the language switch.
+
+    Its own component, so that the busy indicator and the tasks' states, which change several times
+    a month, re-render only the bar and not the page. An error of a task (play or step) is raised
+    here, as the page would raise it."""
+    lang = language.value
+    tick.value  # noqa: B018 (the month shown follows the tick)
+    for task in tasks:
+        if task.error:
+            raise task.exception
+    step_task = tasks[-1]
+    working = busy.value or step_task.pending
+    with solara.Div(classes=["rs-bar"]):
+        solara.HTML(tag="div", classes=["rs-title"], unsafe_innerHTML=html.escape(tr("app.title", lang)))
+        solara.HTML(tag="div", classes=["rs-month"], attributes={"id": "rs-month"}, unsafe_innerHTML=html.escape(
+            tr("app.month", lang, date=date_text(model, lang))))
+        solara.HTML(tag="div", classes=["rs-busy"], attributes={"role": "status", "aria-live": "polite"},
+                    unsafe_innerHTML=html.escape(tr("app.busy", lang)) if working else "")
+        solara.Button(tr("app.pause", lang) if playing.value else tr("app.play", lang),
+                      color="success", on_click=lambda: playing.set(not playing.value), disabled=not model.running)
+        solara.Button(tr("app.step", lang), color="primary", on_click=step_task,
+                      disabled=playing.value or working or not model.running)
+        solara.Button(tr("app.reset", lang), color="secondary", on_click=reset, disabled=working)
+        solara.HTML(tag="div", style="flex: 1 1 auto")
+        solara.Button(tr("app.language", lang), outlined=True, style={"color": "white"},
+                      on_click=lambda: language.set("en" if language.value == "zh" else "zh"))
+
+
+@solara.component
+def TabPage(model: LockstepModel, lang: str, tab: int, tick: solara.Reactive, bump):
+    """The open tab, re-rendered when a month is done (``tick``)."""
+    t = tick.value
+    if tab == 0:
+        LiveTab(model, lang, t, bump)
+    elif tab == 1:
+        DifferenceTab(model, lang, t)
+    elif tab == 2:
+        HouseholdTab(model, lang, t, bump)
+    else:
+        GlossaryTab(lang)
+
+
+@solara.component
 def Page():
-    """The app: one :class:`LockstepModel` per browser session."""
+    """The app: one :class:`LockstepModel` per browser session.
+
+    The page itself reads only what changes rarely (the model, the language, the tab): the month's
+    tick, the busy indicator and the task's state are read by :func:`TopBar` and :func:`TabPage`,
+    so a month re-renders those two and not the controls around them."""
     settings = solara.use_reactive(initial_kwargs())
     model = solara.use_reactive(solara.use_memo(lambda: LockstepModel(**initial_kwargs()), []))
     lang = solara.use_reactive(current())
@@ -485,15 +550,16 @@ def Page():
     tab = solara.use_reactive(0)
     lock = solara.use_memo(threading.Lock, [])
     m = model.value
+    # one function for the session: a new one at each render would re-render every view given it
+    bump = solara.use_memo(lambda: lambda: tick.set(tick.value + 1), [])
 
-    def bump() -> None:
-        tick.set(tick.value + 1)
-
-    def one_month() -> None:
+    def one_month(show_busy: bool = False) -> None:
         # the views are given the new month (bump) before the busy indicator goes: when it has gone,
-        # everything on screen is of the same month
+        # everything on screen is of the same month. A step's task is pending meanwhile, which the
+        # top bar shows as busy; only Play, whose task runs on, sets the indicator month by month.
         with lock:
-            busy.set(True)
+            if show_busy:
+                busy.set(True)
             try:
                 m_now = model.value
                 m_now.step()
@@ -501,16 +567,18 @@ def Page():
                     playing.set(False)
                 bump()
             finally:
-                busy.set(False)
+                if show_busy:
+                    busy.set(False)
 
     def play_loop() -> None:
         while playing.value and model.value.running:
             started = time.monotonic()
-            one_month()
+            one_month(show_busy=True)
             time.sleep(max(speed.value / 1000 - (time.monotonic() - started), 0.0))
 
-    solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
-    step_task = solara.lab.use_task(one_month, dependencies=None, prefer_threaded=True)
+    # the tasks' states are read by the top bar, which raises their errors
+    play_task = solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True, raise_error=False)
+    step_task = solara.lab.use_task(one_month, dependencies=None, prefer_threaded=True, raise_error=False)
 
     def reset() -> None:
         playing.set(False)
@@ -523,26 +591,11 @@ def Page():
                 busy.set(False)
 
     lang_value = lang.value
-    working = busy.value or step_task.pending
     solara.Style(CSS % {"family": FAMILY, "stack": CJK_FONT_STACK, "w": figs.CHART_PX[0], "h": figs.CHART_PX[1]}
                  + font_face_css())
     solara.Title(tr("app.title", lang_value))
     with solara.Div(classes=["rs-root"], attributes={"lang": "zh-CN" if lang_value == "zh" else "en"}):
-        with solara.Div(classes=["rs-bar"]):
-            solara.HTML(tag="div", classes=["rs-title"], unsafe_innerHTML=html.escape(tr("app.title", lang_value)))
-            solara.HTML(tag="div", classes=["rs-month"], attributes={"id": "rs-month"}, unsafe_innerHTML=html.escape(
-                tr("app.month", lang_value, date=date_text(m, lang_value))))
-            solara.HTML(tag="div", classes=["rs-busy"], attributes={"role": "status", "aria-live": "polite"},
-                        unsafe_innerHTML=html.escape(tr("app.busy", lang_value)) if working else "")
-            solara.Button(tr("app.pause", lang_value) if playing.value else tr("app.play", lang_value),
-                          color="success", on_click=lambda: playing.set(not playing.value),
-                          disabled=not m.running)
-            solara.Button(tr("app.step", lang_value), color="primary", on_click=step_task,
-                          disabled=playing.value or working or not m.running)
-            solara.Button(tr("app.reset", lang_value), color="secondary", on_click=reset, disabled=working)
-            solara.HTML(tag="div", style="flex: 1 1 auto")
-            solara.Button(tr("app.language", lang_value), outlined=True, style={"color": "white"},
-                          on_click=lambda: lang.set("en" if lang.value == "zh" else "zh"))
+        TopBar(m, lang, tick, playing, busy, (play_task, step_task), reset)
         with solara.Div(classes=["rs-body"]):
             Controls(settings, lang_value, speed, m)
             with solara.Div(classes=["rs-main"]):
@@ -550,15 +603,7 @@ def Page():
                     for key in ("app.tab.live", "app.tab.diff", "app.tab.household", "app.tab.glossary"):
                         solara.v.Tab(children=[tr(key, lang_value)])
                 with solara.Div(classes=["rs-page"]):
-                    if tab.value == 0:
-                        LiveTab(m, lang_value, tick.value, bump)
-                    elif tab.value == 1:
-                        DifferenceTab(m, lang_value, tick.value)
-                    elif tab.value == 2:
-                        HouseholdTab(m, lang_value, tick.value, bump)
-                    else:
-                        GlossaryTab(lang_value)
+                    TabPage(m, lang_value, tab.value, tick, bump)
 
 
 page = Page
-

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import warnings
 
 #: Solara settings for an offline, private server (environment variables read by Solara).
@@ -61,6 +62,11 @@ def serve(host: str, port: int, households: int) -> None:
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     import click
     from solara.__main__ import run as solara_run
+
+    from experiments.app.lockstep import warm_up
+
+    # the first December would otherwise wait seconds for what the year-end accounting loads
+    threading.Thread(target=warm_up, kwargs={"households": households}, name="ruralsim-warm-up", daemon=True).start()
 
     print(f"ruralsim app: http://{host}:{port}/ (Ctrl-C stops)", flush=True)
     try:

@@ -9,6 +9,7 @@ import pytest
 
 from experiments.app.lockstep import (
     FOLLOWED,
+    INDICATORS,
     TARGETED_LEVERS,
     LockstepModel,
     PolicyControls,
@@ -81,6 +82,16 @@ def test_lockstep_pair_is_identical_until_support_is_withdrawn():
     assert len(m.household_view(5)["history"]["B"]) == 1
     year, rates = m.county_relapse("B")
     assert year == 2021 and rates.shape == (3,) and np.isfinite(rates).all()
+    # the charts' arrays, kept month by month (20 months: the arrays grew past their first 16),
+    # are the monthly table's columns
+    for _ in range(7):
+        m.step()
+    series, frame = m.series(), m.monthly_frame()
+    for policy in ("A", "B"):
+        rows = frame[frame["policy"] == policy]
+        assert len(series[policy]["t"]) == len(rows) == 20
+        for col in INDICATORS:
+            assert np.array_equal(series[policy][col], rows[col].to_numpy(dtype=float), equal_nan=True), col
 
 
 def test_app_page_and_parameters_match_the_model():
