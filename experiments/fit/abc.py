@@ -48,6 +48,7 @@ from experiments.fit.replications import replicate, target_rows
 from experiments.fit.targets import Target, TargetError, distance, passes, read_all
 from experiments.report import markdown_table, number, render
 from model.params import ParamsError
+from scenarios.inputs import file_label
 
 #: Particles kept from the last generation, generations, and simulated candidates at most (defaults).
 DEFAULT_POPULATION = 100
@@ -150,12 +151,12 @@ def run_abc(scenario: str, target_paths: Sequence[Path], population: int, genera
         "scenario": scenario, "free": free, "targets": targets, "base": base,
         "paths": [p.path for p in free], "values": values, "weights": weights, "distances": dists,
         "stats": stats, "generations": gens, "overrides": dict(overrides or {}),
-        "meta": {"method": "ABC-SMC (pyabc " + pyabc.__version__ + ")", "population": population,
+        "meta": {"algorithm": "ABC-SMC (pyabc " + pyabc.__version__ + ")", "population": population,
                  "generations_asked": generations, "generations": len(gens), "budget": budget,
                  "evaluated": nr_sims, "seeds": list(sim.seeds), "seed": seed,
                  "households": base.population.n_households, "counties": base.population.n_counties,
                  "years": f"{base.sim.start_year}-{base.sim.end_year}", "final_epsilon": gens[-1]["epsilon"],
-                 "wall_time_s": wall, "targets": [str(p) for p in target_paths],
+                 "wall_time_s": wall, "targets": [file_label(p) for p in target_paths],
                  "date": f"{datetime.now():%Y-%m-%d}"},
     }
 
@@ -225,7 +226,7 @@ def out_of_sample(result: dict[str, Any], check_paths: Sequence[Path], draws: in
 def ensemble_file_text(result: dict[str, Any]) -> str:
     meta = result["meta"]
     manifest = {
-        "fit": f"{meta['method']} of scenario '{result['scenario']}' by 'ruralsim calibrate --method abc'",
+        "fit": f"{meta['algorithm']} of scenario '{result['scenario']}' by 'ruralsim calibrate --method abc'",
         "date": meta["date"],
         "targets": ", ".join(meta["targets"]) + f" ({len(result['targets'])} fittable targets)",
         "distance": "sum of w*((mean - target)/tolerance)^2 / sum of w over the targets (0 inside an interval)",
