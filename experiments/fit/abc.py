@@ -34,6 +34,7 @@ import math
 import random
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -130,7 +131,10 @@ def run_abc(scenario: str, target_paths: Sequence[Path], population: int, genera
         observed = {t.id: float((t.lo + t.hi) / 2) for t in targets}
         observed["infeasible"] = 0.0
         abc.new(f"sqlite:///{Path(tmp) / 'abc.db'}", observed)
-        history = abc.run(max_nr_populations=generations, max_total_nr_simulations=budget)
+        with warnings.catch_warnings():
+            # pyabc compares the first finite threshold with the infinite one of generation 0
+            warnings.filterwarnings("ignore", "invalid value encountered in scalar subtract", RuntimeWarning)
+            history = abc.run(max_nr_populations=generations, max_total_nr_simulations=budget)
         t_last = history.max_t
         pop = history.get_population(t_last)
         particles = pop.particles
