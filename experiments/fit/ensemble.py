@@ -34,7 +34,7 @@ import numpy as np
 
 from model.params import ParamsError, bounds, check_path
 from scenarios import ProblemsError
-from scenarios.inputs import MAX_INPUT_BYTES, quote
+from scenarios.inputs import MAX_INPUT_BYTES, file_label, quote
 
 #: The shipped ensemble of the calibrated 2017-2020 history.
 SHIPPED_ENSEMBLE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline_ensemble.csv"
@@ -148,7 +148,7 @@ def ensemble_text(paths: Sequence[str], values: np.ndarray, weights: Sequence[fl
 
 
 def _read_text(path: Path) -> str:
-    label = str(path)
+    label = file_label(path)
     if path.exists() and not path.is_file():
         raise EnsembleError([f"{label}: not a file; give a CSV ensemble file (as written by 'ruralsim calibrate "
                              "--method abc')"])
@@ -178,7 +178,7 @@ def _number(text: str) -> float:
 def read_ensemble(path: str | Path) -> Ensemble:
     """Read and check an ensemble file; raises :class:`EnsembleError` listing every problem."""
     path = Path(path)
-    label = str(path)
+    label = file_label(path)
     lines = _read_text(path).splitlines()
     manifest: dict[str, str] = {}
     first = 0
