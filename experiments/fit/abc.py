@@ -51,9 +51,6 @@ from experiments.report import markdown_table, number, render
 from model.params import ParamsError
 from scenarios.inputs import file_label
 
-#: Particles kept from the last generation, generations, and simulated candidates at most (defaults).
-DEFAULT_POPULATION = 100
-DEFAULT_GENERATIONS = 5
 #: Parameter sets drawn from the ensemble for the out-of-sample checks.
 CHECK_DRAWS = 20
 
