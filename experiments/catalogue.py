@@ -780,4 +780,48 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "共评估 {evaluated} 个候选（预算 {budget}），每个候选在相同随机种子上重复模拟 {n} 次。距离 = Σ w·((平均值 − 目"
         "标值) "
         "/ 容差)² / Σ w；下表各项贡献之和即为距离。"),
+    "abc.title": ("Parameter ensemble of '{scenario}' by ABC-SMC: final tolerance {epsilon:.3g}",
+                  "“{scenario}”的参数集合（ABC-SMC）：最终容差 {epsilon:.3g}"),
+    "abc.intro": (
+        "Scenario `{scenario}`, {households:,} households in {counties} counties, {years}; approximate Bayesian "
+        "computation by sequential Monte Carlo: {population} particles per generation, {generations} generations, "
+        "{evaluated} simulated candidates (budget {budget}), each over {n} replications on the same seeds, "
+        "{minutes:.1f} minutes. Priors: uniform over the search ranges. Distance = Σ w·((mean − target) / "
+        "tolerance)² / Σ w. Effective sample size of the weights: {ess:.0f}.",
+        "情景 `{scenario}`，{counties} 个县 {households:,} 户，{years}；"
+        "序贯蒙特卡洛近似贝叶斯计算（ABC-SMC）：每代 {population} 个粒子，{generations} 代，"
+        "共模拟 {evaluated} 个候选（预算 {budget}），每个候选在相同随机种子上重复模拟 {n} 次，"
+        "用时 {minutes:.1f} 分钟。先验：搜索范围上的均匀分布。"
+        "距离 = Σ w·((平均值 − 目标值) / 容差)² / Σ w。权重的有效样本量：{ess:.0f}。"),
+    "abc.posterior": ("Fitted parameters (the ensemble)", "拟合的参数（参数集合）"),
+    "abc.generations": ("Generations", "各代"),
+    "abc.in_sample": ("In-sample targets: the ensemble", "样本内目标：参数集合的结果"),
+    "abc.checks": ("Checks not fitted (after 2020)", "未拟合的检验（2020年以后）"),
+    "abc.checks_intro": ("{sets} parameter sets drawn from the ensemble by weight, {n} replications each.",
+                         "按权重从参数集合中抽取 {sets} 组参数，每组重复模拟 {n} 次。"),
+    "abc.p_header": ("parameter|prior range|weighted mean|sd|90% range|why this range",
+                     "参数|先验范围|加权平均|标准差|90%范围|取该范围的理由"),
+    "abc.t_header": ("target|indicator|year|value|tolerance|ensemble mean|90% range over particles|within "
+                     "tolerance|particle weight within",
+                     "目标|指标|年份|目标值|容差|集合平均值|粒子间90%范围|在容差内|容差内的粒子权重"),
+    "abc.g_header": ("generation|tolerance (epsilon)|simulated|accepted|acceptance rate",
+                     "代|容差（epsilon）|模拟数|接受数|接受率"),
+    "abc.c_header": ("check|indicator|year|value|tolerance|mean|90% range over parameter sets|within tolerance",
+                     "检验|指标|年份|目标值|容差|平均值|参数组间90%范围|在容差内"),
+    "compare.pu.title": ("Parameter uncertainty and chance", "参数不确定性与随机性"),
+    "compare.pu.text": (
+        "Each pair of simulations ran one of the {sets} parameter sets fitted to 2017-2020 ({source}), drawn by "
+        "weight, the same set for every path. Grouping the {n} simulations by the {groups} sets drawn, the spread "
+        "of each result splits into chance (within a set) and parameter uncertainty (between sets; law of total "
+        "variance, one-way analysis of variance). Each cell: ± 1.96 standard deviations due to chance, then due to "
+        "the parameters, and the parameters' share of the variance.",
+        "每两次模拟使用从2017—2020年拟合得到的 {sets} 组参数（{source}）中按权重抽取的一组，"
+        "所有路径使用同一组。按抽到的 {groups} 组参数将 {n} 次模拟分组，"
+        "每项结果的离散程度分解为随机性（组内）和参数不确定性（组间；全方差公式，单因素方差分析）。"
+        "每格依次为随机性和参数导致的 ±1.96 个标准差，以及参数所占方差比例。"),
+    "compare.pu.versus": ("{name} − {reference}", "{name} − {reference}"),
+    "compare.pu.cell": ("chance ±{chance}; parameters ±{parameters} ({share})",
+                        "随机 ±{chance}；参数 ±{parameters}（{share}）"),
+    "abc.yes": ("yes", "是"),
+    "abc.no": ("no", "否"),
 }

@@ -42,10 +42,19 @@ from scenarios import ScenarioError, parse_set
 def compare(scenarios: list[str] | None, reference: str, reps: int | None, precision: float | None,
             max_reps: int | None, workers: int | None, inprocess: bool, years: int | None,
             households: int | None, counties: int | None, seed_base: int | None, set_: list[str] | None,
-            out: Path | None, force: bool = False, fmt: str = "csv") -> None:
+            out: Path | None, force: bool = False, fmt: str = "csv", parameter_uncertainty: bool = False,
+            ensemble: Path | None = None) -> None:
     problems = format_problems(fmt)
     if problems:
         fail(problems[0] + ".")
+    drawn = None
+    if parameter_uncertainty or ensemble is not None:
+        from experiments.fit.ensemble import SHIPPED_ENSEMBLE, EnsembleError, read_ensemble
+
+        try:
+            drawn = read_ensemble(SHIPPED_ENSEMBLE if ensemble is None else ensemble)
+        except EnsembleError as exc:
+            fail_problems("invalid parameter ensemble", exc.problems)
     try:
         overrides = parse_set(set_ or [])
     except ScenarioError as exc:
@@ -54,7 +63,7 @@ def compare(scenarios: list[str] | None, reference: str, reps: int | None, preci
                                precision=precision, max_reps=PRECISION_CAP if max_reps is None else max_reps,
                                households=households, counties=counties, years=years,
                                seed_base=1 if seed_base is None else seed_base, overrides=overrides,
-                               workers=workers, inprocess=inprocess)
+                               workers=workers, inprocess=inprocess, ensemble=drawn)
     try:
         loaded = prepare(settings)
     except CompareError as exc:
@@ -74,6 +83,9 @@ def compare(scenarios: list[str] | None, reference: str, reps: int | None, preci
     note(f"Comparing {', '.join(settings.scenarios)} against {settings.reference}: {how}, "
          f"{params.population.n_households:,} households in {params.population.n_counties} counties, "
          f"{params.sim.start_year}-{params.sim.end_year}, seeds from {settings.seed_base}.")
+    if drawn is not None:
+        note(f"Parameter uncertainty: each pair of seeds draws one of the {len(drawn)} parameter sets of "
+             f"{drawn.source} by weight, the same for every scenario.")
 
     def run_and_write(tmp: Path):
         with Progress("compare") as bar:

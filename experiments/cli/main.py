@@ -143,6 +143,12 @@ def compare_command(
     out: o.out("a new runs/compare-<date>-<time>") = None,
     force: Force = False,
     fmt: o.table_format("csv (small tables, for spreadsheets)") = "csv",
+    parameter_uncertainty: Annotated[bool, typer.Option(
+        "--parameter-uncertainty", help="Each replication draws one parameter set of the fitted ensemble (the "
+        "same for every scenario) and the report splits the spread into parameter uncertainty and chance.")] = False,
+    ensemble: Annotated[Path | None, typer.Option(
+        help="Ensemble file for --parameter-uncertainty (implies it). Default: scenarios/baseline_ensemble.csv.",
+        show_default=False)] = None,
     lang: Lang = None,
     reps: OldReps = None,
     seed_base: OldSeedBase = None,
@@ -156,7 +162,7 @@ def compare_command(
     o.check_seeds(first_seed=first_seed)
     max_seeds = o.take_renamed(max_seeds, max_reps, "--max-reps")
     compare(scenarios, reference, seeds, precision, max_seeds, workers, inprocess, years, households, counties,
-            first_seed, set_, out, force, fmt)
+            first_seed, set_, out, force, fmt, parameter_uncertainty, ensemble)
 
 
 # --------------------------------------------------------------------------------------------
@@ -373,12 +379,17 @@ def validate_command(
 
 @app.command("calibrate")
 def calibrate_command(
-    budget: Annotated[int, typer.Option(help="Candidates evaluated by differential evolution (at most).")] = 60,
-    seeds: o.seeds("4 (every candidate runs all of them: --budget x --seeds runs in all)") = None,
+    method: Annotated[str, typer.Option(help="de: one best point by differential evolution; abc: an ensemble of "
+                                             "parameter sets by ABC-SMC (ensemble.csv).")] = "de",
+    budget: Annotated[int | None, typer.Option(help="Candidates evaluated (at most). Default: 60 (de), 1,500 "
+                                                    "(abc).", show_default=False)] = None,
+    population: Annotated[int, typer.Option(help="abc: particles a generation (the ensemble's size).")] = 100,
+    generations: Annotated[int, typer.Option(help="abc: generations at most.")] = 5,
+    seeds: o.seeds("4 (de), 2 (abc) (every candidate runs all of them: --budget x --seeds runs in all)") = None,
     first_seed: FirstSeed = None,
     design_seed: o.design_seed("the optimiser's choices of candidates") = 1,
-    households: o.households("10,000 (each candidate runs --seeds replications; a smaller province than "
-                             "validate's keeps the search to minutes)") = None,
+    households: o.households("10,000 (de), 5,000 (abc) (each candidate runs --seeds replications; a smaller "
+                             "province than validate's keeps the search to minutes)") = None,
     counties: o.counties("10 (with 10,000 households, 1,000 a county as in validate)") = None,
     set_: SetValues = None,
     scenario: Annotated[str, typer.Option(help="Scenario whose free parameters are fitted.")] = "historical",
@@ -394,9 +405,12 @@ def calibrate_command(
 
     o.refuse_changed(old_seed, "--seed")
     o.check_seeds(first_seed=first_seed, design_seed=design_seed)
-    calibrate(scenario, targets, budget, 4 if seeds is None else seeds, 10_000 if households is None else households,
+    abc = method.strip().lower() == "abc"
+    default_budget, default_seeds, default_households = (1_500, 2, 5_000) if abc else (60, 4, 10_000)
+    calibrate(scenario, targets, default_budget if budget is None else budget,
+              default_seeds if seeds is None else seeds, default_households if households is None else households,
               10 if counties is None else counties, design_seed, out, first_seed=first_seed, set_=set_, force=force,
-              yes=yes)
+              yes=yes, method=method, population=population, generations=generations)
 
 
 # --------------------------------------------------------------------------------------------

@@ -356,6 +356,9 @@ class CompareSettings:
         seed_base: First seed; seeds are seed_base, seed_base + 1, ...
         overrides: Extra dotted-path overrides for every scenario (``--set``).
         workers: Local worker processes (None: all CPUs); ``inprocess`` runs in this process.
+        ensemble: With ``--parameter-uncertainty``, the parameter ensemble
+            (:class:`experiments.fit.ensemble.Ensemble`): each replication runs the set drawn for its
+            seed (:func:`experiments.fit.ensemble.draw_index`) in every scenario.
     """
 
     scenarios: list[str]
@@ -370,6 +373,7 @@ class CompareSettings:
     overrides: dict[str, Any] = field(default_factory=dict)
     workers: int | None = None
     inprocess: bool = False
+    ensemble: Any = None
 
     @property
     def size_overrides(self) -> dict[str, Any]:
@@ -442,12 +446,35 @@ def prepare(settings: CompareSettings) -> dict[str, Any]:
     elif len(seen) < 2:
         problems.append(f"only the reference {reference!r} was given; name at least one other scenario to "
                         "compare with it")
+    if settings.ensemble is not None and not problems:
+        problems += _ensemble_problems(settings, loaded, most)
     if problems:
         # the same problem (e.g. a bad --set) is found once per scenario: report it once
         raise CompareError(list(dict.fromkeys(problems)))
     settings.scenarios = names
     settings.reference = reference
     return loaded
+
+
+def _ensemble_problems(settings: CompareSettings, loaded: dict[str, Any], most: int) -> list[str]:
+    """Every parameter set the replications may draw must build every scenario; no --set of a drawn parameter."""
+    from experiments.fit.ensemble import draws
+    from model.params import ParamsError
+
+    ens = settings.ensemble
+    label = ens.source or "the ensemble"
+    clash = [p for p in ens.paths if p in settings.overrides]
+    if clash:
+        return [f"--set {', '.join(clash)}: drawn from {label} with --parameter-uncertainty; leave it out of --set"]
+    problems = []
+    wanted = sorted(set(draws(ens, range(settings.seed_base, settings.seed_base + most)).values()))
+    for name, scenario in loaded.items():
+        for index in wanted:
+            try:
+                scenario.params.with_overrides(ens.overrides(index), origin=f"{label}, particle {ens.particles[index]}")
+            except ParamsError as exc:
+                problems += [f"scenario {name!r}: {p}" for p in exc.problems]
+    return problems
 
 
 @dataclass
@@ -465,6 +492,7 @@ class Comparison:
     precision: PrecisionResult | None
     wall_time_s: float
     workers_text: str
+    uncertainty: pd.DataFrame | None = None
 
     @property
     def n_reps(self) -> int:
@@ -495,6 +523,23 @@ class _Batches:
         self.runs: list[pd.DataFrame] = []
 
     def __call__(self, seeds: list[int]) -> pd.DataFrame:
+        ens = self.settings.ensemble
+        if ens is None:
+            return self._batch(seeds, {}, "")
+        from experiments.fit.ensemble import draws
+
+        # one store per drawn parameter set: a set's overrides apply to all its seeds and scenarios
+        by_set: dict[int, list[int]] = {}
+        for seed, index in draws(ens, seeds).items():
+            by_set.setdefault(index, []).append(seed)
+        frames = []
+        for index, group in by_set.items():
+            runs = self._batch(group, ens.overrides(index), f"-set{ens.particles[index]}")
+            frames.append(runs.assign(parameter_set=ens.particles[index]))
+            self.runs[-1] = frames[-1]
+        return pd.concat(frames, ignore_index=True)
+
+    def _batch(self, seeds: list[int], parameters: dict[str, Any], suffix: str) -> pd.DataFrame:
         from experiments.batch.runner import ExperimentSession
         from experiments.batch.spec import validate
         from experiments.batch.store import load
@@ -505,10 +550,10 @@ class _Batches:
                                f"(reference {self.settings.reference}).",
                 "scenarios": list(self.settings.scenarios), "seeds": list(seeds),
                 "keep": ["summary", "annual", "counties"]}
-        if self.settings.size_overrides:
-            data["parameters"] = dict(self.settings.size_overrides)
+        if self.settings.size_overrides or parameters:
+            data["parameters"] = {**self.settings.size_overrides, **parameters}
         spec = validate(data, label="compare")
-        directory = self.store_dir / f"batch-{number:02d}"
+        directory = self.store_dir / f"batch-{number:02d}{suffix}"
         session = ExperimentSession(spec, directory)
         done_before = sum(len(r) for r in self.runs) + sum(len(f) for f in self.failures)
 
@@ -590,5 +635,10 @@ def run_comparison(settings: CompareSettings, scenarios: dict[str, Any], work_di
                            f"needed ({len(failures)} run(s) failed{why})")
     sizes = {n: (scenarios[n].params.sim.n_years, scenarios[n].params.population.n_counties) for n in names}
     table = analyse(runs, names, settings.reference, sizes=sizes)
+    uncertainty = None
+    if settings.ensemble is not None:
+        from experiments.compare.uncertainty import uncertainty_table
+
+        uncertainty = uncertainty_table(runs, names, settings.reference, outcome_columns(runs), seeds)
     return Comparison(settings, scenarios, runs, annual, counties, seeds, table, failures, precision,
-                      time.perf_counter() - t0, workers_text)
+                      time.perf_counter() - t0, workers_text, uncertainty)

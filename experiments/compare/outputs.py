@@ -33,7 +33,7 @@ def write_outputs(comparison: Comparison, directory: Path, fmt: str = "csv", lan
     lang = resolve(lang)
     written = [write_table(comparison.table, directory, "comparison", fmt)]
     runs = comparison.runs
-    columns = [*RUN_COLUMNS, *outcome_columns(runs), "wall_time_s", "worker"]
+    columns = [*RUN_COLUMNS, "parameter_set", *outcome_columns(runs), "wall_time_s", "worker"]
     runs_out = runs[[c for c in columns if c in runs.columns]].sort_values(["seed", "scenario"], kind="stable")
     runs_out = runs_out.assign(paired=runs_out["seed"].isin(comparison.seeds))
     written.append(write_table(runs_out, directory, "runs", fmt))
@@ -42,6 +42,8 @@ def write_outputs(comparison: Comparison, directory: Path, fmt: str = "csv", lan
                         ("exceedance", exceedance_curve(comparison.table, comparison.settings.scenarios)),
                         ("three_excesses", three_excesses_table(comparison.annual, comparison.seeds))):
         written.append(write_table(frame, directory, name, fmt))
+    if comparison.uncertainty is not None:
+        written.append(write_table(comparison.uncertainty, directory, "parameter_uncertainty", fmt))
     figures = write_figures(comparison, directory, lang)
     written += list(figures.values())
     manifest = directory / "manifest.json"
@@ -71,6 +73,10 @@ def manifest_data(comparison: Comparison) -> dict[str, Any]:
             "target_half_width": s.precision, "outcome": PRECISION_OUTCOME, "cap": s.max_reps,
             "reached": precision.reached, "half_widths": precision.half_widths, "batches": precision.history},
         "failed_runs": int(len(comparison.failures)),
+        "parameter_uncertainty": None if s.ensemble is None else {
+            "ensemble": s.ensemble.source, "manifest": s.ensemble.manifest, "parameter_sets": len(s.ensemble),
+            "paths": list(s.ensemble.paths), "replications_per_draw": _reps_per_set(),
+            "draws": {str(k): int(v) for k, v in _draws(comparison).items()}},
         "executor": comparison.workers_text, "wall_time_s": round(comparison.wall_time_s, 2),
         "code": env["git"], "packages": env["packages"], "python": env["python"], "platform": env["platform"],
     }
@@ -79,3 +85,17 @@ def manifest_data(comparison: Comparison) -> dict[str, Any]:
 def default_out_dir(now: datetime | None = None) -> Path:
     """``runs/compare-YYYYmmdd-HHMMSS`` (with a suffix if it exists already)."""
     return timestamped_dir("compare", now)
+
+
+def _reps_per_set() -> int:
+    from experiments.fit.ensemble import REPS_PER_SET
+
+    return REPS_PER_SET
+
+
+def _draws(comparison: Comparison) -> dict[int, int]:
+    """Seed → particle number of the parameter set it ran."""
+    runs = comparison.runs
+    if "parameter_set" not in runs.columns or runs.empty:
+        return {}
+    return dict(runs.drop_duplicates("seed").set_index("seed")["parameter_set"].sort_index().items())

@@ -75,7 +75,7 @@ def build_report(comparison: Comparison, figures: Mapping[str, Path], lang: str 
         definitions=_definitions(c, lang), differences=_differences(c, lang),
         outcomes=[(outcome_label(o, lang), [headline_cells(c.table, n, o, lang) for n in s.scenarios])
                   for o in outcome_columns(c.runs)],
-        made=_made(c, lang),
+        made=_made(c, lang), uncertainty=_uncertainty(c, lang),
     )
 
 
@@ -163,6 +163,39 @@ def _pairing(c: Comparison, lang: str) -> dict[str, Any]:
     rows = [[scenario_label(name, lang), *(_ratio(lookup(c.table, name, o, "pairing_ratio"), lang) for o in outcomes)]
             for name in s.scenarios if name != s.reference]
     return {"header": [tr("compare.policy_path", lang), *(outcome_label(o, lang) for o in outcomes)], "rows": rows}
+
+
+def _uncertainty(c: Comparison, lang: str) -> dict[str, Any] | None:
+    """With --parameter-uncertainty: per path (and its difference from the reference) and headline
+    outcome, the ±1.96 sd due to chance and due to the parameters, and the parameters' share of the
+    variance (:mod:`experiments.compare.uncertainty`)."""
+    u = c.uncertainty
+    if u is None or u.empty:
+        return None
+    s = c.settings
+    outcomes = [o for o in HEADLINE if o in set(u["outcome"])]
+    rows = []
+    for name in s.scenarios:
+        for quantity in ("level", "difference"):
+            part = u[(u["scenario"] == name) & (u["quantity"] == quantity)].set_index("outcome")
+            if part.empty:
+                continue
+            versus = tr("compare.pu.versus", lang, name=scenario_label(name, lang),
+                        reference=scenario_label(s.reference, lang))
+            head = scenario_label(name, lang) if quantity == "level" else versus
+            cells = []
+            for o in outcomes:
+                r = part.loc[o]
+                share = "–" if not math.isfinite(r["parameter_share"]) else f"{r['parameter_share']:.0%}"
+                cells.append(tr("compare.pu.cell", lang,
+                                chance=format_value(o, r["half_width_chance"], lang=lang),
+                                parameters=format_value(o, r["half_width_parameters"], lang=lang), share=share))
+            rows.append([head, *cells])
+    first = u.iloc[0]
+    return {"title": tr("compare.pu.title", lang),
+            "text": tr("compare.pu.text", lang, sets=len(s.ensemble), n=int(first["n"]), groups=int(first["n_sets"]),
+                       source=s.ensemble.source),
+            "header": [tr("compare.policy_path", lang), *(outcome_label(o, lang) for o in outcomes)], "rows": rows}
 
 
 def _definitions(c: Comparison, lang: str) -> list[tuple[str, str]]:
