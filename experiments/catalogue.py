@@ -813,15 +813,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Each pair of simulations ran one of the {sets} parameter sets fitted to 2017-2020 ({source}), drawn by "
         "weight, the same set for every path. Grouping the {n} simulations by the {groups} sets drawn, the spread "
         "of each result splits into chance (within a set) and parameter uncertainty (between sets; law of total "
-        "variance, one-way analysis of variance). Each cell: ± 1.96 standard deviations due to chance, then due to "
-        "the parameters, and the parameters' share of the variance.",
+        "variance, one-way analysis of variance). Each cell: the standard deviation due to chance, then due to "
+        "the parameters, and the parameters' share of the variance (spreads of single results, not intervals; "
+        "the interval of each mean is in the table above).",
         "每两次模拟使用从2017—2020年拟合得到的 {sets} 组参数（{source}）中按权重抽取的一组，"
         "所有路径使用同一组。按抽到的 {groups} 组参数将 {n} 次模拟分组，"
         "每项结果的离散程度分解为随机性（组内）和参数不确定性（组间；全方差公式，单因素方差分析）。"
-        "每格依次为随机性和参数导致的 ±1.96 个标准差，以及参数所占方差比例。"),
+        "每格依次为随机性和参数导致的标准差，以及参数所占方差比例（为单次结果的离散程度，而非区间；各均值的区间见上表）。"),
     "compare.pu.versus": ("{name} − {reference}", "{name} − {reference}"),
-    "compare.pu.cell": ("chance ±{chance}; parameters ±{parameters} ({share})",
-                        "随机 ±{chance}；参数 ±{parameters}（{share}）"),
+    "compare.pu.cell": ("chance sd {chance}; parameters sd {parameters} ({share})",
+                        "随机标准差 {chance}；参数标准差 {parameters}（{share}）"),
     "abc.yes": ("yes", "是"),
     "abc.no": ("no", "否"),
 }

@@ -167,7 +167,7 @@ def _pairing(c: Comparison, lang: str) -> dict[str, Any]:
 
 def _uncertainty(c: Comparison, lang: str) -> dict[str, Any] | None:
     """With --parameter-uncertainty: per path (and its difference from the reference) and headline
-    outcome, the ±1.96 sd due to chance and due to the parameters, and the parameters' share of the
+    outcome, the standard deviation due to chance and due to the parameters, and the parameters' share of the
     variance (:mod:`experiments.compare.uncertainty`)."""
     u = c.uncertainty
     if u is None or u.empty:
@@ -188,8 +188,8 @@ def _uncertainty(c: Comparison, lang: str) -> dict[str, Any] | None:
                 r = part.loc[o]
                 share = "–" if not math.isfinite(r["parameter_share"]) else f"{r['parameter_share']:.0%}"
                 cells.append(tr("compare.pu.cell", lang,
-                                chance=format_value(o, r["half_width_chance"], lang=lang),
-                                parameters=format_value(o, r["half_width_parameters"], lang=lang), share=share))
+                                chance=format_value(o, r["sd_chance"], lang=lang),
+                                parameters=format_value(o, r["sd_parameters"], lang=lang), share=share))
             rows.append([head, *cells])
     first = u.iloc[0]
     return {"title": tr("compare.pu.title", lang),

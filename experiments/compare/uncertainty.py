@@ -17,9 +17,10 @@ McCulloch 1992, ch. 3):
 
 With ``N`` replications in ``G`` groups, ``σ²_chance`` needs a set drawn twice (``N > G``) and
 ``σ²_param`` two sets (``G ≥ 2``); otherwise they are NaN. The report gives, for every scenario and
-headline outcome, and for the paired difference from the reference, the ±1.96 σ half-widths due to
+headline outcome, and for the paired difference from the reference, the standard deviation due to
 each source: how far one run strays from its set's expectation by chance, and how far the
-expectations of the plausible parameter sets lie from each other.
+expectations of the plausible parameter sets lie from each other. They are spreads, not intervals
+(a ±1.96 σ range of a share could leave [0, 1]); the interval of each mean is in the main table.
 """
 
 from __future__ import annotations
@@ -31,10 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-#: Half-widths are this many standard deviations (a normal 95% range).
-Z95 = 1.959963984540054
 COLUMNS = ("scenario", "outcome", "quantity", "n", "n_sets", "mean", "sd_total", "sd_chance", "sd_parameters",
-           "parameter_share", "half_width_chance", "half_width_parameters")
+           "parameter_share")
 
 
 @dataclass(frozen=True)
@@ -89,8 +88,7 @@ def _row(scenario: str, outcome: str, quantity: str, d: Decomposition) -> dict:
     sd_p = math.sqrt(d.var_parameters) if math.isfinite(d.var_parameters) else math.nan
     return {"scenario": scenario, "outcome": outcome, "quantity": quantity, "n": d.n, "n_sets": d.n_sets,
             "mean": d.mean, "sd_total": math.sqrt(d.var_total) if math.isfinite(d.var_total) else math.nan,
-            "sd_chance": sd_c, "sd_parameters": sd_p, "parameter_share": d.parameter_share,
-            "half_width_chance": Z95 * sd_c, "half_width_parameters": Z95 * sd_p}
+            "sd_chance": sd_c, "sd_parameters": sd_p, "parameter_share": d.parameter_share}
 
 
 def uncertainty_table(runs: pd.DataFrame, scenarios: Sequence[str], reference: str, outcomes: Sequence[str],

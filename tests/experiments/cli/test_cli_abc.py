@@ -44,7 +44,7 @@ def test_compare_with_parameter_uncertainty_pairs_draws_and_splits_the_spread(tm
     assert manifest["parameter_uncertainty"]["draws"] == {str(k): v for k, v in expected.items()}
     assert manifest["parameter_uncertainty"]["parameter_sets"] == len(ens)
     html = (out / "report.html").read_text()
-    assert "Parameter uncertainty and chance" in html and "chance ±" in html
+    assert "Parameter uncertainty and chance" in html and "chance sd " in html
 
 
 def test_a_bad_ensemble_exits_2_naming_file_line_column_and_value(tmp_path):
