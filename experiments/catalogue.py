@@ -225,6 +225,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "num.na": ("n/a", "无"),
     "num.to": ("to", "至"),
     "num.of": ("{k} of {n}", "{n}次中{k}次"),
+    # ---- where a scenario starts (ruralsim scenarios) ----
+    "cli.scenario_start.policy": ("[runs on the baseline: {chain}, history {start}-{end}; policy from {first} to "
+                                  "{last}]",
+                                  "［基线：{chain}，{start}—{end}年为历史；政策自{first}年起至{last}年］"),
+    "cli.scenario_start.own": ("[its own start: {start}-{last}; outcomes from {first}]",
+                               "［自身起点：{start}—{last}年；结果自{first}年起统计］"),
     # ---- the start of the compared paths ----
     "compare.start.baseline": ("the baseline '{baseline}' ({history}): the calibrated province simulated from its "
                                "end-{prev} state through {start}-{end}, identical under every path for the same "

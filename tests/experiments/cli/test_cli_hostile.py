@@ -128,7 +128,7 @@ CASES = [
     ("targets-horizon-and-rows", ["validate", "--targets", "t.csv", "--out", "OUT"],
      {"t.csv": TARGETS_HEADER + "a,poverty_rate,2035,0.01,0.01,share,s,n\nb,no_such_thing,2018,0.01,0.01,share,s,n\n"
                                 "c,poverty_rate,20x8,0.01,0.01,share,s,n\n"},
-     ["line 2, column 'year': 2035 is outside the simulated years 2017-2025",
+     ["line 2, column 'year': 2035 is outside the simulated years 2017-2030",
       "line 3, column 'indicator': unknown indicator 'no_such_thing'",
       "line 4, column 'year': '20x8' is not a year"]),
     ("targets-horizon-calibrate", ["calibrate", "--targets", "t.csv", "--out", "OUT"],

@@ -207,7 +207,7 @@ def test_stopping_rule_rejects_a_non_positive_target():
 def test_overlay_keeps_the_policy_and_adds_the_stress_lever():
     base = load_scenario("transition")
     both = load_scenario("transition+stress_price_collapse")
-    assert both.chain == ["transition", "stress_price_collapse"]
+    assert both.chain == ["historical", "calibrated", "baseline", "transition", "stress_price_collapse"]
     for path, value in base.overrides.items():
         assert both.overrides[path] == value
         assert both.params.get(path) == base.params.get(path)
