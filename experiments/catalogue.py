@@ -147,9 +147,16 @@ SCENARIOS: dict[str, tuple[str, str]] = {
     "historical": ("历史情景（2017—2020年）",
                    "按历史实际运行，用于校准和验证。全省从2016年底状态出发（贫困地区收入8452元，4.5%的人口低于贫困线且全部建档"
                    "立卡），经历脱贫攻坚最后四年：建档立卡及12月退出程序、对贫困户的精准帮扶（产业项目、有组织劳务输出、低保兜底）"
-                   "和易地扶贫搬迁，宏观环境按2017—2020年实际路径；2020年底建档立卡关闭，2021—2025年按官方过渡期路径运行。"),
+                   "和易地扶贫搬迁，宏观环境按2017—2020年实际路径；2020年底建档立卡关闭，2021年起动态监测启动，各项政策取模型"
+                   "默认值（2021年即官方过渡期路径的政策）。全程使用模型默认参数：“calibrated”加入拟合参数，“baseline”即校准后"
+                   "的历史，是所有政策情景的起点。"),
     "calibrated": ("校准后的历史情景",
                    "“historical”情景，其自由参数已用差分进化法拟合2017—2020年样本内目标（ruralsim calibrate）。"),
+    "baseline": ("统一基线（校准后的2017—2020年历史）",
+                 "所有政策情景共同的基线：校准后的全省（“calibrated”，即带拟合参数的“historical”历史）从2016年底状态出发，"
+                 "经历2017—2020年脱贫攻坚，2020年底建档立卡关闭。每个政策情景都继承它，只规定2021年1月起的政策：其分时政策"
+                 "自2021年起生效，此前各年保持这段历史，因此同一种子下所有政策情景都从同一个模拟的2020年底全省出发（共同随机数），"
+                 "结果从2021年起统计。单独运行时2021年起取模型默认政策（2021年即官方路径的政策）。"),
     "stress_disaster": ("压力测试：区域性自然灾害",
                         "压力测试（叠加情景，可与任一政策路径组合，如 transition+stress_disaster）。第三年发生区域性自"
                         "然灾害："
@@ -218,6 +225,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "num.na": ("n/a", "无"),
     "num.to": ("to", "至"),
     "num.of": ("{k} of {n}", "{n}次中{k}次"),
+    # ---- where a scenario starts (ruralsim scenarios) ----
+    "cli.scenario_start.policy": ("[runs on the baseline: {chain}, history {start}-{end}; policy from {first} to "
+                                  "{last}]",
+                                  "［基线：{chain}，{start}—{end}年为历史；政策自{first}年起至{last}年］"),
+    "cli.scenario_start.own": ("[its own start: {start}-{last}; outcomes from {first}]",
+                               "［自身起点：{start}—{last}年；结果自{first}年起统计］"),
+    # ---- the start of the compared paths ----
+    "compare.start.baseline": ("the baseline '{baseline}' ({history}): the calibrated province simulated from its "
+                               "end-{prev} state through {start}-{end}, identical under every path for the same "
+                               "simulation; outcomes count from {first}",
+                               "基线“{baseline}”（{history}）：校准后的全省从{prev}年底状态出发模拟{start}—{end}年，"
+                               "同一次模拟中各路径完全相同；结果从{first}年起统计"),
+    "compare.start.own": ("its own start in {start} (no common history); outcomes count from {first}",
+                          "从{start}年自身的起点出发（无共同历史）；结果从{first}年起统计"),
+    "compare.start.all": ("Every path starts from {start}.", "所有路径的起点：{start}。"),
+    # ---- the three excesses in a comparison ----
+    "compare.te.cell": ("{p:.0%} ({lo:.0%}–{hi:.0%})", "{p:.0%}（{lo:.0%}—{hi:.0%}）"),
+    "compare.te.gdp_growth": ("GDP growth", "GDP增速"),
+    "compare.te.urban_income_growth": ("urban income growth", "城镇居民收入增速"),
+    "compare.te.rural_income_growth": ("rural income growth", "农村居民收入增速"),
+    "compare.te.none": ("none fails", "均满足"),
+    "compare.te.header": ("Policy path|Year|Formerly poor counties|GDP (nominal)|Urban|Rural (all counties)|"
+                          "Beats GDP|Beats urban|Beats rural|Fails most often",
+                          "政策路径|年份|脱贫县|GDP（名义）|城镇|农村（全部县）|高于GDP|高于城镇|高于农村|最常不满足"),
+    "compare.te.fails_most": ("the comparison that fails most often is {what} (it decides {k} of the {n} years)",
+                              "最常不满足的是高于{what}（{n}年中有{k}年由它决定）"),
+    "compare.te.never_fails": ("no comparison fails in any simulation", "任何模拟中三项比较均满足"),
+    "compare.te.summary": ("{name}: the three excesses are more likely than not in {k} of {n} years ({years}); "
+                           "{fails}.",
+                           "{name}：{n}年中有{k}年“三个高于”实现的概率超过一半（{years}）；{fails}。"),
     "num.times": ("{x:.1f}×", "{x:.1f}倍"),
     # ---- the comparison (terminal and report) ----
     "compare.reference": ("reference", "参照"),
@@ -748,8 +785,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                                                                 "（{score:.0%}）。"),
     "fit.series_title": ("'{scenario}': mean and 90% band over {n} replications", "“{scenario}”：{n} 次重复模拟的平均"
                                                                                   "值和90%区间"),
-    "fit.header": ("id|indicator|year|target|tolerance|simulated mean|90% interval|pass",
-                   "编号|指标|年份|目标值|容差|模拟平均值|90%区间|是否通过"),
+    "fit.header": ("id|indicator|year|target|tolerance|simulated mean|90% interval|pass|gap (mean − target)|sample",
+                   "编号|指标|年份|目标值|容差|模拟平均值|90%区间|是否通过|差距（平均值−目标值）|样本"),
+    "fit.sample.in": ("in sample", "样本内"),
+    "fit.sample.out": ("out of sample", "样本外"),
+    "fit.sample_scores": ("In sample (the history the calibration fits): {in_pass} of {n_in} pass; out of sample "
+                          "(from {first}, never fitted): {out_pass} of {n_out} pass.",
+                          "样本内（校准拟合的历史）：{n_in} 个中 {in_pass} 个通过；样本外（{first}年起，从未拟合）："
+                          "{n_out} 个中 {out_pass} 个通过。"),
     "fit.relative": (" (relative)", "（相对）"),
     "fit.pass": ("pass", "通过"),
     "fit.fail": ("FAIL", "未通过"),

@@ -115,6 +115,17 @@ class Schedule:
         kept = tuple((max(m, earliest), v) for m, v in self.points if m < month_abs)
         return Schedule((*kept, (int(month_abs), float(value))))
 
+    def from_year(self, year: int) -> Schedule:
+        """The schedule as it stands from January of ``year`` on: its value then, and its later change
+        points (earlier ones dropped; a change point that changes nothing is dropped too)."""
+        start = month_index(year)
+        points = [(start, self.at(start)), *((m, v) for m, v in self.points if m > start)]
+        kept = [points[0]]
+        for m, v in points[1:]:
+            if v != kept[-1][1]:
+                kept.append((m, v))
+        return Schedule(tuple(kept))
+
     def scaled(self, factor: float) -> Schedule:
         """The same schedule with every value multiplied by ``factor``."""
         return Schedule(tuple((m, v * factor) for m, v in self.points))

@@ -1,5 +1,6 @@
 """Policy stories as data: YAML scenario files and the loader that turns them into ``Params``."""
 
+from .history import BASELINE, POLICY_START_YEAR, apply_overrides
 from .inputs import ProblemsError
 from .loader import (
     SCENARIO_DIR,
@@ -13,11 +14,14 @@ from .loader import (
 )
 
 __all__ = [
+    "BASELINE",
+    "POLICY_START_YEAR",
     "ProblemsError",
     "SCENARIO_DIR",
     "Scenario",
     "ScenarioError",
     "ScenarioInfo",
+    "apply_overrides",
     "check_file",
     "list_scenarios",
     "load_scenario",

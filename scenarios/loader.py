@@ -35,6 +35,7 @@ import yaml
 
 from model.params import Params, ParamsError, check_path, closest_paths, parameter_table
 
+from .history import BASELINE, POLICY_START_YEAR, apply_overrides, early_dates, is_dated
 from .inputs import (
     YAML_SUFFIXES,
     ProblemsError,
@@ -84,6 +85,9 @@ class Scenario:
         overrides: Flattened dotted-path mapping actually applied to the defaults, in order
             (policy levers carry the ``policy.`` prefix; later sources have overwritten earlier).
         files: The scenario files read, in the order of ``chain``.
+        policy_year: For a policy scenario (one that extends ``baseline``), the year from whose
+            January its files, overlays and overrides set dated values (the years before are the
+            baseline's history, :mod:`scenarios.history`); None for a history scenario.
     """
 
     name: str
@@ -92,6 +96,7 @@ class Scenario:
     chain: list[str]
     overrides: dict[str, Any]
     files: list[Path] = field(default_factory=list)
+    policy_year: int | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -175,13 +180,22 @@ def load_scenario(
         problems += extra_problems
         problems += _check_values(extra, origin)
 
+    history, policy = _split_history(docs)
+    policy_year = POLICY_START_YEAR if policy or (history and history[-1].name == BASELINE and
+                                                  (overlays or extra)) else None
+    if policy_year is not None:
+        for doc in policy + overlays:
+            problems += _policy_date_problems(doc.overrides, doc.label, history[-1].label)
+        problems += _policy_date_problems(extra, origin, history[-1].label)
+
     if problems:
         raise ScenarioError(problems)
 
     merged: dict[str, Any] = {}
-    for doc in docs + overlays:
+    for doc in history:
         merged.update(doc.overrides)
-    merged.update(extra)
+    for source in [*(d.overrides for d in policy + overlays), extra]:
+        merged = apply_overrides(merged, source, policy_year)
     leaf = (overlays or docs)[-1]
     try:
         params = Params().with_overrides(merged, origin=leaf.label)
@@ -199,6 +213,7 @@ def load_scenario(
         chain=[d.name for d in all_docs],
         overrides=merged,
         files=[d.path for d in all_docs],
+        policy_year=policy_year,
     )
 
 
@@ -415,6 +430,31 @@ def _resolve_chain(path: Path) -> tuple[list[_Doc], list[str]]:
                             f"scenario next to this file or in the scenario library; "
                             f"{_available_text(doc.extends)}")
     return docs, problems
+
+
+def _split_history(docs: list[_Doc]) -> tuple[list[_Doc], list[_Doc]]:
+    """The chain's history files (up to and including ``baseline``) and its policy files (after it);
+    a chain without ``baseline`` is all history."""
+    names = [d.name for d in docs]
+    if BASELINE not in names:
+        return docs, []
+    end = names.index(BASELINE) + 1
+    return docs[:end], docs[end:]
+
+
+def _policy_date_problems(overrides: Mapping[str, Any], label: str, baseline_label: str) -> list[str]:
+    """A policy scenario's schedules that date a change before the first policy year."""
+    problems = []
+    for path, value in overrides.items():
+        early = early_dates(value) if is_dated(path) else []
+        if early:
+            problems.append(
+                f"{label}: {path} = {quote(value)}: {', '.join(map(quote, early))} "
+                f"{'is' if len(early) == 1 else 'are'} before {POLICY_START_YEAR}; a policy scenario (one that "
+                f"extends {quote(BASELINE)}) sets dated values from January {POLICY_START_YEAR} on, the years "
+                f"before are the baseline's history ({baseline_label} and the scenarios it extends); date the "
+                f"change {POLICY_START_YEAR} or later")
+    return problems
 
 
 def _find_parent(ref: str, directory: Path) -> Path | None:

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from model import Params, RuralModel
+from model.policy import Schedule
 from scenarios import list_scenarios, load_scenario
 
 #: Households of the default province (the size of the core model's default).
@@ -120,9 +121,12 @@ def policy_overrides(params: Params, c: PolicyControls) -> dict[str, Any]:
     Intensity levers are scaled (assistance size, enterprise support), then from January of
     ``withdrawal_year`` targeted assistance follows :func:`taper_factors`, and the preferential
     medical rate of registered households moves the same share of the way to the inclusive rate.
-    Each value before the withdrawal is the scenario's own, read year by year from its schedule.
+    Each value before the withdrawal is the scenario's own, read year by year from its schedule; the
+    years of a history before ``sim.first_outcome_year`` (2017-2020 of the baseline) are the
+    scenario's own whatever the controls, so that A and B share their history.
     """
     start = params.sim.start_year
+    first = params.sim.first_outcome_year
     years = range(start, params.sim.end_year + 1)
     steps = taper_factors(c.withdrawal_year, c.taper_years)
     out: dict[str, Any] = {}
@@ -132,15 +136,20 @@ def policy_overrides(params: Params, c: PolicyControls) -> dict[str, Any]:
             return 1.0
         return steps.get(year, 0.0)
 
+    def policy(sched, y: int, value: float, lo: float = 0.0, hi: float = INTENSITY_MAX) -> float:
+        return sched.at_year(y) if y < first else _clip(value, lo, hi)
+
     for path in TARGETED_LEVERS:
         sched = params.get(path)
         size = c.assistance_size if path in ASSISTANCE_LEVERS else 1.0
-        out[path] = {y: _clip(sched.at_year(y) * size * share(y)) for y in years}
+        out[path] = {y: policy(sched, y, sched.at_year(y) * size * share(y)) for y in years}
     pref, incl = params.get("policy.medical.preferential_rate"), params.get("policy.medical.inclusive_rate")
     out["policy.medical.preferential_rate"] = {
-        y: _clip(incl.at_year(y) + (pref.at_year(y) - incl.at_year(y)) * share(y), 0.0, 1.0) for y in years}
+        y: policy(pref, y, incl.at_year(y) + (pref.at_year(y) - incl.at_year(y)) * share(y), 0.0, 1.0)
+        for y in years}
     es = params.get("policy.enterprise_support.intensity")
-    out["policy.enterprise_support.intensity"] = {y: _clip(es.at_year(y) * c.enterprise_support) for y in years}
+    out["policy.enterprise_support.intensity"] = {y: policy(es, y, es.at_year(y) * c.enterprise_support)
+                                                  for y in years}
     out["policy.monitoring.coverage"] = _clip(c.coverage, 0.0, 1.0)
     return out
 
@@ -231,7 +240,8 @@ class LockstepModel(mesa.Model):
             size["sim.n_years"] = int(years)
         base = load_scenario(scenario_name, size, origin="app controls").params
         self.world = WorldControls(float(illness_rate), float(disaster), float(price_shock))
-        params_a = base.with_overrides(world_overrides(base.sim.start_year, self.world), origin="app controls")
+        params_a = base.with_overrides(world_overrides(base.sim.first_outcome_year, self.world),
+                                       origin="app controls")
         never = base.sim.end_year + 1
         self.controls = PolicyControls(int(withdrawal_year) if withdrawal_year is not None else never,
                                        int(taper_years), float(coverage), float(assistance_size),
@@ -241,6 +251,11 @@ class LockstepModel(mesa.Model):
         self.seed = int(seed)
         self.a = RuralModel(params_a, seed=self.seed)
         self.b = RuralModel(params_b, seed=self.seed)
+        # the history before the outcome years (the baseline's 2017-2020), the same under A and B:
+        # the page starts in January of the first outcome year
+        for _ in range(12 * (base.sim.first_outcome_year - base.sim.start_year)):
+            self.a.step()
+            self.b.step()
         self.groups = household_groups(self.a)
         self.followed = followed_households(self.groups, self.seed)
         self.a.watch(self.followed)
@@ -266,12 +281,14 @@ class LockstepModel(mesa.Model):
 
     @property
     def months_done(self) -> int:
-        return self.a.month
+        """Months stepped on the page (from January of the first outcome year; the history is not counted)."""
+        sim = self.a.params.sim
+        return self.a.month - 12 * (sim.first_outcome_year - sim.start_year)
 
     def date_text(self) -> str:
         """The last simulated month as text (``2023-04``), or the start before any step."""
         if not self.rows:
-            return f"start of {self.a.params.sim.start_year}"
+            return f"start of {self.a.params.sim.first_outcome_year}"
         r = self.rows[-1]
         return f"{int(r['year'])}-{int(r['month']):02d}"
 
@@ -328,11 +345,15 @@ class LockstepModel(mesa.Model):
         pair's seed reproduces B."""
         from model.params import leaf_paths
 
-        base = load_scenario(self.scenario_name).params
+        loaded = load_scenario(self.scenario_name)
+        base = loaded.params
         policy: dict[str, Any] = {}
         parameters: dict[str, Any] = {}
         for path in leaf_paths():
             value, old = self.b.params.get(path), base.get(path)
+            if isinstance(value, Schedule) and loaded.policy_year is not None:
+                # a policy scenario states dated values from its first policy year; B's history is the base's
+                value, old = value.from_year(loaded.policy_year), old.from_year(loaded.policy_year)
             data = value.to_data() if hasattr(value, "to_data") else value
             old_data = old.to_data() if hasattr(old, "to_data") else old
             if json.dumps(data, sort_keys=True, default=str) == json.dumps(old_data, sort_keys=True, default=str):

@@ -124,7 +124,7 @@ def initial_kwargs() -> dict[str, Any]:
 def date_text(model: LockstepModel, lang: str) -> str:
     """The last simulated month (``2023-04``), or the start before any step."""
     if not model.rows:
-        return tr("app.start_of", lang, year=model.a.params.sim.start_year)
+        return tr("app.start_of", lang, year=model.a.params.sim.first_outcome_year)
     return model.date_text()
 
 

@@ -49,7 +49,7 @@ from typing import Any
 from experiments.files import canonical_json, jsonable
 from model.params import Params, ParamsError, bounds, check_path, closest_paths, parameter_table
 from model.policy import Schedule
-from scenarios import ScenarioError, load_scenario
+from scenarios import ScenarioError, apply_overrides, load_scenario
 from scenarios.inputs import (
     ProblemsError,
     is_number,
@@ -98,6 +98,9 @@ class RunSpec:
         keep: Tables stored (``summary`` always; ``monthly`` also switches its collection on).
         columns: Parameter column values (dotted path → int, float, bool or JSON text), typed
             consistently over the whole experiment.
+        policy_year: For a policy scenario, the year from whose January the experiment's dated
+            overrides take effect (the years before keep the baseline's history,
+            :mod:`scenarios.history`); None for a history scenario.
     """
 
     run_index: int
@@ -108,11 +111,13 @@ class RunSpec:
     scenario_overrides: dict[str, Any]
     keep: tuple[str, ...]
     columns: dict[str, Any] = field(default_factory=dict)
+    policy_year: int | None = None
 
     @property
     def params_overrides(self) -> dict[str, Any]:
-        """The complete mapping from the defaults: the scenario chain, then ``overrides``."""
-        return {**self.scenario_overrides, **self.overrides}
+        """The complete mapping from the defaults: the scenario chain, then ``overrides`` (dated
+        ones from ``policy_year`` on, as the scenario loader applies ``--set``)."""
+        return apply_overrides(self.scenario_overrides, self.overrides, self.policy_year)
 
     @property
     def collect_monthly(self) -> bool:
@@ -152,6 +157,7 @@ class ExperimentSpec:
         path: The file read (None when built from a mapping).
         text: The file's text, stored in the manifest so the experiment can be redone.
         scenario_overrides: Resolved override mapping of each scenario (its whole chain).
+        policy_years: Each scenario's first policy year (None for a history scenario).
     """
 
     name: str
@@ -166,6 +172,7 @@ class ExperimentSpec:
     path: Path | None = None
     text: str = ""
     scenario_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    policy_years: dict[str, int | None] = field(default_factory=dict)
 
     def design_points(self) -> list[dict[str, Any]]:
         """Grid combinations crossed with samples (a single empty point when neither is given)."""
@@ -187,6 +194,7 @@ class ExperimentSpec:
             "samples": jsonable(self.samples), "seeds": list(self.seeds),
             "size": dict(self.size), "keep": list(self.keep),
             "scenario_overrides": jsonable(self.scenario_overrides),
+            "policy_years": dict(self.policy_years),
         }
 
     @property
@@ -210,7 +218,7 @@ class ExperimentSpec:
                               f'"overrides":{text},"seed":{seed}}}'
                     run_id = hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
                     runs.append(RunSpec(len(runs), run_id, scenario, seed, point, self.scenario_overrides[scenario],
-                                        self.keep, cols))
+                                        self.keep, cols, self.policy_years.get(scenario)))
         return runs
 
 
@@ -320,9 +328,12 @@ def validate(data: Any, label: str = "experiment", path: Path | None = None, tex
                 sources[p] = where
 
     scenario_overrides: dict[str, dict[str, Any]] = {}
+    policy_years: dict[str, int | None] = {}
     for i, scenario in enumerate(scenarios):
         try:
-            scenario_overrides[scenario] = dict(load_scenario(scenario).overrides)
+            loaded = load_scenario(scenario)
+            scenario_overrides[scenario] = dict(loaded.overrides)
+            policy_years[scenario] = loaded.policy_year
         except ScenarioError as exc:
             problems += [f"{label}: scenarios[{i}] = {quote(scenario)}: {p}" for p in exc.problems]
 
@@ -332,7 +343,7 @@ def validate(data: Any, label: str = "experiment", path: Path | None = None, tex
     spec = ExperimentSpec(name=name, description=" ".join(description.split()), scenarios=tuple(scenarios),
                           parameters=parameters, grid=grid, samples=samples, seeds=tuple(seeds),
                           size={SIZE_KEYS[k]: v for k, v in size.items()}, keep=keep, path=path, text=text,
-                          scenario_overrides=scenario_overrides)
+                          scenario_overrides=scenario_overrides, policy_years=policy_years)
     if spec.n_runs > MAX_RUNS:
         raise ExperimentSpecError([f"{label}: the experiment has {spec.n_runs:,} runs; at most {MAX_RUNS:,} are "
                                    "allowed in one experiment (split it into several files)"])

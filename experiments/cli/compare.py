@@ -82,7 +82,7 @@ def compare(scenarios: list[str] | None, reference: str, reps: int | None, preci
            f"{settings.precision:g} (at most {settings.max_reps})")
     note(f"Comparing {', '.join(settings.scenarios)} against {settings.reference}: {how}, "
          f"{params.population.n_households:,} households in {params.population.n_counties} counties, "
-         f"{params.sim.start_year}-{params.sim.end_year}, seeds from {settings.seed_base}.")
+         f"{params.sim.start_year}-{params.sim.end_year}{_history_note(loaded)}, seeds from {settings.seed_base}.")
     if drawn is not None:
         note(f"Parameter uncertainty: each pair of seeds draws one of the {len(drawn)} parameter sets of "
              f"{drawn.source} by weight, the same for every scenario.")
@@ -117,3 +117,15 @@ def compare(scenarios: list[str] | None, reference: str, reps: int | None, preci
         fail(f"{len(comparison.failures)} run(s) failed; their seeds were left out of every scenario so that the "
              f"comparison stays paired. Errors and tracebacks are in {out_dir / 'store'}/*/failures.jsonl.",
              code=1)
+
+
+def _history_note(loaded: dict) -> str:
+    """`` (2017-2020: the history of 'baseline', the same under every path; outcomes from 2021)`` when
+    every scenario runs on the baseline, else nothing."""
+    from scenarios import BASELINE
+
+    years = {(sc.params.sim.start_year, sc.policy_year) for sc in loaded.values()}
+    if len(years) != 1 or next(iter(years))[1] is None:
+        return ""
+    start, first = next(iter(years))
+    return f" ({start}-{first - 1}: the history of {BASELINE!r}, the same under every path; outcomes from {first})"

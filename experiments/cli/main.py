@@ -350,15 +350,16 @@ def discover_command(
 
 @app.command("validate")
 def validate_command(
-    scenario: Annotated[str, typer.Option(help="Scenario to validate.")] = "historical",
+    scenario: Annotated[str, typer.Option(help="Scenario to validate (default: the baseline of every policy "
+                                                "scenario, the calibrated history).")] = "baseline",
     targets: TargetFiles = None,
     seeds: o.seeds("20 (the 90% interval over replications needs 20 or more)") = None,
     first_seed: FirstSeed = None,
     households: o.households("20,000 (a smaller province than the scenario's 100,000 keeps 20 replications of "
-                             "the nine historical years, 2017-2025, to a few minutes; the targets are province-wide "
-                             "rates)") = None,
+                             "the years up to the last target's, 2017-2023 by default, to a few minutes; the targets "
+                             "are province-wide rates)") = None,
     counties: o.counties("the scenario's") = None,
-    years: o.years("the scenario's") = None,
+    years: o.years("up to the last year of the targets") = None,
     set_: SetValues = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="Also write the rows as a JSON list to this file.",
                                                    show_default=False)] = None,

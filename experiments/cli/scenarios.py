@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from experiments.i18n import current, scenario_label, scenario_story
-from scenarios import check_file, list_scenarios
+from experiments.i18n import current, scenario_label, scenario_story, tr
+from scenarios import BASELINE, ScenarioError, check_file, list_scenarios, load_scenario
 
 
 def list_command() -> None:
@@ -24,7 +24,24 @@ def list_command() -> None:
         # Chinese has no spaces to break at: wrap it by characters, at half the width
         typer.echo(textwrap.fill(story, width=48 if zh else 96, initial_indent="    ", subsequent_indent="    ",
                                  break_long_words=zh))
+        start = start_text(info.path)
+        if start:
+            typer.echo(f"    {start}")
         typer.echo()
+
+
+def start_text(path: Path) -> str:
+    """Where a scenario starts: the one baseline for a policy scenario (its chain to it), else its own start."""
+    try:
+        loaded = load_scenario(path)
+    except ScenarioError:
+        return ""
+    sim = loaded.params.sim
+    if loaded.policy_year is not None:
+        chain = " → ".join(loaded.chain[:loaded.chain.index(BASELINE) + 1])
+        return tr("cli.scenario_start.policy", chain=chain, start=sim.start_year, end=loaded.policy_year - 1,
+                  first=loaded.policy_year, last=sim.end_year)
+    return tr("cli.scenario_start.own", start=sim.start_year, last=sim.end_year, first=sim.first_outcome_year)
 
 
 def check(files: list[Path]) -> None:

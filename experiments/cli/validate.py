@@ -31,6 +31,7 @@ from experiments.cli.console import (
 from experiments.files import atomic_write, timestamped_dir, write_directory
 from experiments.fit.replications import (
     IN_SAMPLE,
+    OUT_OF_SAMPLE,
     Pilot,
     known_indicators,
     load_params,
@@ -63,7 +64,13 @@ def validate(scenario: str, targets: list[Path] | None, seeds: int, households: 
     check_out(out_dir, replace=force, remedy=remedy)
     if json_path is not None:
         check_file_out(json_path, "--json")
-    params, paths = check_fit_inputs("validate", scenario, targets, households, counties, years, overrides)
+    params, paths = check_fit_inputs("validate", scenario, targets, households, counties, years, overrides,
+                                     default_targets=(IN_SAMPLE, OUT_OF_SAMPLE))
+    if years is None:  # simulate no year after the last target's
+        needed = target_horizon(params, paths)
+        if needed < params.sim.n_years:
+            years = needed
+            params, paths = check_fit_inputs("validate", scenario, paths, households, counties, years, overrides)
     hold_out(out_dir, "validate", lambda: check_out(out_dir, replace=force, remedy=remedy))
     seed_base = 1 if first_seed is None else first_seed
     first = timed_pilot(params, seeds, f"{seeds:,} replications", yes, seed=seed_base)
@@ -102,16 +109,22 @@ def parse_overrides(set_: list[str] | None) -> dict:
         fail_problems("invalid --set", exc.problems)
 
 
+def target_horizon(params, paths: list[Path]) -> int:
+    """Years from ``sim.first_outcome_year`` up to the last year the target files name (at least 1)."""
+    last = max((t.years[1] for t in read_all(paths) if t.years is not None), default=params.sim.end_year)
+    return max(1, last - params.sim.first_outcome_year + 1)
+
+
 def check_fit_inputs(verb: str, scenario: str, targets: list[Path] | None, households: int | None,
-                     counties: int | None, years: int | None = None, overrides: dict | None = None
-                     ) -> tuple[object, list[Path]]:
+                     counties: int | None, years: int | None = None, overrides: dict | None = None,
+                     default_targets: tuple[Path, ...] = (IN_SAMPLE,)) -> tuple[object, list[Path]]:
     """The scenario at the size asked (with the ``--set`` overrides), loaded, and the target files
-    (default: the shipped in-sample ones), read: every row's value, its indicator (against a run's
-    tables) and its years (within the simulated ones). Fail with every problem before any run
-    (``ruralsim calibrate`` checks its inputs the same way)."""
+    (default: ``default_targets``, the shipped in-sample ones), read: every row's value, its indicator
+    (against a run's tables) and its years (within the simulated ones). Fail with every problem before
+    any run (``ruralsim calibrate`` checks its inputs the same way)."""
     if households is not None and households < 100:
         fail(f"--households {households}: allowed 100 or more")
-    paths = list(targets) if targets else [IN_SAMPLE]
+    paths = list(targets) if targets else list(default_targets)
     try:
         params = load_params(scenario, {**(overrides or {}), **size_overrides(households, counties, years)})
     except ScenarioError as exc:

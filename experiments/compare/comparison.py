@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.compare.excesses import three_excesses_probability
 from experiments.compare.statistics import (
     LEVEL,
     outcome_interval,
@@ -327,11 +328,10 @@ def exceedance_curve(table: pd.DataFrame, scenarios: Sequence[str]) -> pd.DataFr
 
 
 def three_excesses_table(annual: pd.DataFrame, seeds: Sequence[int]) -> pd.DataFrame:
-    """Share of replications in which the three excesses hold, per scenario and year."""
-    used = annual[annual["seed"].isin(seeds)]
-    out = used.groupby(["scenario", "year"], sort=False).agg(
-        share=("three_excesses", "mean"), years_held=("three_excesses", "sum"), n=("three_excesses", "size"))
-    return out.reset_index()
+    """Probability (share of replications, with Wilson's interval) that the three excesses hold, per
+    scenario and year, and which of the three comparisons decides it
+    (:func:`experiments.compare.excesses.three_excesses_probability`)."""
+    return three_excesses_probability(annual, seeds)
 
 
 # --------------------------------------------------------------------------------------------
@@ -512,8 +512,10 @@ class _Batches:
     """Runs batches of seeds through the experiment runner, one result store per batch."""
 
     def __init__(self, settings: CompareSettings, store_dir: Path, executor: Any,
-                 progress: Callable[[int], None] | None):
+                 progress: Callable[[int], None] | None, first_years: dict[str, int] | None = None):
         self.settings = settings
+        # each scenario's outcome years start here (a history before them is not compared)
+        self.first_years = first_years or {}
         self.store_dir = store_dir
         self.executor = executor
         self.progress = progress
@@ -564,15 +566,21 @@ class _Batches:
         session.run(self.executor, progress=progress)
         results = load(directory)
         runs = results.runs.copy()
-        annual = results.annual
+        annual = self._outcome_years(results.annual)
         if len(runs):
             events = annual.groupby("run_id")["n_relapse_households"].sum()
             runs[RELAPSE_EVENTS] = runs["run_id"].map(events).astype(float)
         self.runs.append(runs)
         self.annual.append(annual)
-        self.counties.append(results.counties)
+        self.counties.append(self._outcome_years(results.counties))
         self.failures.append(results.failures)
         return runs
+
+    def _outcome_years(self, frame: pd.DataFrame) -> pd.DataFrame:
+        if not len(frame) or not self.first_years:
+            return frame
+        first = frame["scenario"].map(self.first_years).fillna(frame["year"].min())
+        return frame[frame["year"] >= first].reset_index(drop=True)
 
 
 def run_comparison(settings: CompareSettings, scenarios: dict[str, Any], work_dir: Path,
@@ -601,7 +609,8 @@ def run_comparison(settings: CompareSettings, scenarios: dict[str, Any], work_di
     workers_text = ("this process" if settings.inprocess else
                     f"{executor.parallelism} local worker process{'es' if executor.parallelism != 1 else ''}")
     with executor:
-        batches = _Batches(settings, work_dir / "store", executor, tick)
+        batches = _Batches(settings, work_dir / "store", executor, tick,
+                           {n: scenarios[n].params.sim.first_outcome_year for n in names})
         precision = None
         if settings.precision is None:
             reps = settings.reps or DEFAULT_REPS

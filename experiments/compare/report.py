@@ -29,6 +29,7 @@ from experiments.compare.comparison import (
     three_excesses_table,
     warnings_for,
 )
+from experiments.compare.excesses import COMPARISONS
 from experiments.compare.formats import (
     format_value,
     headline_cells,
@@ -75,7 +76,7 @@ def build_report(comparison: Comparison, figures: Mapping[str, Path], lang: str 
         definitions=_definitions(c, lang), differences=_differences(c, lang),
         outcomes=[(outcome_label(o, lang), [headline_cells(c.table, n, o, lang) for n in s.scenarios])
                   for o in outcome_columns(c.runs)],
-        made=_made(c, lang), uncertainty=_uncertainty(c, lang),
+        made=_made(c, lang), uncertainty=_uncertainty(c, lang), baseline=_baseline(c, lang),
     )
 
 
@@ -146,15 +147,57 @@ def _costs(c: Comparison, lang: str) -> list[list[str]]:
 
 
 def _three_excesses(c: Comparison, lang: str) -> dict[str, Any]:
+    """The probability of the three excesses per path and year (with its interval), the decomposition
+    into the three comparisons, and a sentence per path on the years and the deciding comparison."""
     te = three_excesses_table(c.annual, c.seeds)
     years = sorted(te["year"].unique())
-    rows = []
+    rows, decomposition, summary = [], [], []
     for name in c.settings.scenarios:
         d = te[te["scenario"] == name].set_index("year")
         rows.append([scenario_label(name, lang),
-                     *(tr("num.of", lang, k=int(d.at[y, "years_held"]), n=int(d.at[y, "n"])) if y in d.index else ""
-                       for y in years)])
-    return {"header": [tr("compare.policy_path", lang), *years], "rows": rows}
+                     *(tr("compare.te.cell", lang, p=d.at[y, "share"], lo=d.at[y, "wilson_low"],
+                          hi=d.at[y, "wilson_high"]) if y in d.index else "" for y in years)])
+        growths = ("fpc_growth_mean", *(f"{k}_mean" for k in COMPARISONS))
+        for y in d.index:
+            r = d.loc[y]
+            decomposition.append([scenario_label(name, lang), str(y), *(f"{r[col] * 100:.1f}%" for col in growths),
+                                  *(f"{r[f'beats_{k}_share']:.0%}" for k in COMPARISONS),
+                                  tr(f"compare.te.{r['deciding'] or 'none'}", lang)])
+        likely = [int(y) for y in d.index if d.at[y, "share"] > 0.5]
+        deciding = d["deciding"][d["deciding"] != ""]
+        if len(deciding):
+            top = deciding.value_counts().index[0]
+            fails = tr("compare.te.fails_most", lang, what=tr(f"compare.te.{top}", lang),
+                       k=int((deciding == top).sum()), n=len(d))
+        else:
+            fails = tr("compare.te.never_fails", lang)
+        summary.append(tr("compare.te.summary", lang, name=scenario_label(name, lang), k=len(likely), n=len(d),
+                          years=", ".join(map(str, likely)) or "–", fails=fails))
+    header = [tr("compare.policy_path", lang), *years]
+    decomposition_header = tr("compare.te.header", lang).split("|")
+    return {"header": header, "rows": rows, "summary": summary,
+            "decomposition_header": decomposition_header, "decomposition": decomposition}
+
+
+def _baseline(c: Comparison, lang: str) -> str:
+    """Which start every path runs on: the one baseline (its history before the first policy year), or
+    each path's own start."""
+    from scenarios import BASELINE
+
+    starts = {}
+    for name in c.settings.scenarios:
+        sc = c.scenarios[name]
+        sim = sc.params.sim
+        if sc.policy_year is not None:
+            starts[name] = tr("compare.start.baseline", lang, baseline=BASELINE,
+                              history=" → ".join(sc.chain[:sc.chain.index(BASELINE) + 1]), prev=sim.start_year - 1,
+                              start=sim.start_year, end=sc.policy_year - 1, first=sim.first_outcome_year)
+        else:
+            starts[name] = tr("compare.start.own", lang, start=sim.start_year, first=sim.first_outcome_year)
+    if len(set(starts.values())) == 1:
+        return tr("compare.start.all", lang, start=next(iter(starts.values())))
+    sep = "；" if lang == "zh" else "; "
+    return sep.join(f"{scenario_label(n, lang)}: {text}" for n, text in starts.items())
 
 
 def _pairing(c: Comparison, lang: str) -> dict[str, Any]:

@@ -24,6 +24,8 @@ from scenarios import load_scenario
 #: Directory of the shipped target files.
 TARGET_DIR = Path(__file__).resolve().parents[1] / "targets"
 IN_SAMPLE = TARGET_DIR / "in_sample.csv"
+#: Targets after the history the calibration fits (2021 on), for validation only.
+OUT_OF_SAMPLE = TARGET_DIR / "out_of_sample.csv"
 
 
 @dataclass

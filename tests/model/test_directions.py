@@ -1,9 +1,10 @@
 """Levers push the way the policy and the data say: paired-seed direction tests (slow).
 
 Each test compares a variant with the official path (``transition``) on the same 10 seeds (30 for
-data sharing; common random numbers; 20,000 households in 10 counties, 2021-2028) and checks the 95% t interval
-of the seed-by-seed difference. A lever is changed from 2021 on (``{2020: base, 2021: variant}``):
-a constant would also change the province's start. The intervals measured when the tests were
+data sharing; common random numbers; 20,000 households in 10 counties, 2021-2028 after the baseline's
+history 2017-2020) and checks the 95% t interval of the seed-by-seed difference. A dated lever given to a
+policy scenario changes from 2021 on (the years before keep the baseline's history,
+``scenarios.history``); outcomes are the years from 2021. The intervals measured when the tests were
 written are in each docstring (percentage points of the mean yearly relapse rate unless stated).
 """
 
@@ -29,14 +30,14 @@ VARIANTS = {
     "posts_more": ("transition", {"assistance.public_post_share_fp": 0.25}),
     "construction_more": ("transition", {"policy.rural_construction.intensity": 2.0}),
     "dibao_plus20": ("transition", {"policy.social_protection.dibao_line_scale": {2021: 1.2}}),
-    "transfers_off": ("transition", {"policy.social_protection.public_transfers": {2020: 1.0, 2021: 0.0},
-                                     "macro.remittance_index": {2020: 1.0, 2021: 0.0}}),
-    "campaign_off": ("transition", {"policy.campaign.intensity": {2020: 1.0, 2021: 0.0}}),
-    "sharing_off": ("transition", {"policy.monitoring.data_sharing": {2020: 0.5, 2021: 0.0}}),
-    "no_monitoring": ("transition", {"policy.monitoring.enabled": {2020: 1.0, 2021: 0.0}}),
+    "transfers_off": ("transition", {"policy.social_protection.public_transfers": 0.0,
+                                     "macro.remittance_index": 0.0}),
+    "campaign_off": ("transition", {"policy.campaign.intensity": 0.0}),
+    "sharing_off": ("transition", {"policy.monitoring.data_sharing": 0.0}),
+    "no_monitoring": ("transition", {"policy.monitoring.enabled": 0.0}),
     # untargeted assistance with 4% more connection funds costs about what targeted assistance does
-    "untargeted": ("transition", {"policy.monitoring.targeted": {2020: 1.0, 2021: 0.0},
-                                  "policy.central_fund": {2020: 1.0, 2021: 1.04}}),
+    "untargeted": ("transition", {"policy.monitoring.targeted": 0.0,
+                                  "policy.central_fund": 1.04}),
 }
 
 
@@ -50,8 +51,9 @@ def _outcomes(args) -> dict:
     name, seed = args
     scenario, over = VARIANTS[name]
     r = model.run(load_scenario(scenario, {**OVER, **over}).params, seed=seed, collect_monthly=False, parallel=False)
-    a = r.annual.set_index("year")
-    c = r.counties
+    first = load_scenario(scenario).params.sim.first_outcome_year
+    a = r.annual[r.annual.year >= first].set_index("year")
+    c = r.counties[r.counties.year >= first]
 
     def rate(types):
         g = c[c.county_type.isin(types)]
@@ -121,10 +123,11 @@ def test_a_higher_dibao_line_lowers_poverty_of_formerly_poor_households(runs):
 
 
 def test_withdrawing_all_transfers_multiplies_relapse(runs):
-    """Without public and private transfers from 2021, formerly poor households relapse about 13
-    times as often (0.35% a year against 4.6%)."""
+    """Without public and private transfers from 2021, formerly poor households relapse several times
+    as often (about 13 times from the synthetic 2020 province; 4.8 times from the calibrated baseline,
+    whose formerly poor households rely less on transfers in 2021)."""
     factor = runs["transfers_off"]["relapse"].mean() / runs["base"]["relapse"].mean()
-    assert factor > 5
+    assert factor > 3
 
 
 def test_the_enterprise_pairing_campaign_does_not_raise_relapse(runs):

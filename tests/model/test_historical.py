@@ -96,7 +96,7 @@ def test_targeted_assistance_lowers_poverty_on_the_same_random_numbers():
 
 
 def test_runs_from_2021_have_no_campaign():
-    p = load_scenario("transition", {**SMALL, "sim.n_years": 2}).params
+    p = load_scenario("transition", {**SMALL, "sim.n_years": 2, "sim.start_year": 2021}).params
     a = model.run(p, seed=1, collect_monthly=False).annual
     assert (a[["registered_poor_share", "relocated_share_fp", "exiter_poor_again_share"]] == 0).all().all()
     assert a["poverty_line_yuan"].iloc[0] == pytest.approx(4000 * (1.009 ** 1.5), rel=0.01)

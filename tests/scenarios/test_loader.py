@@ -20,6 +20,8 @@ from scenarios import (
 )
 
 SHIPPED = ("transition", "continuation", "abrupt_withdrawal")
+#: The history every policy scenario extends (scenarios.history).
+HISTORY = ["historical", "calibrated", "baseline"]
 WITHDRAWN_LEVERS = (
     "policy.assistance.industrial.intensity",
     "policy.assistance.employment.intensity",
@@ -74,7 +76,7 @@ def test_every_shipped_scenario_is_valid(info):
 
 def test_abrupt_withdrawal_stops_targeted_assistance_on_1_january_2022():
     scenario = load_scenario("abrupt_withdrawal")
-    assert scenario.chain == ["transition", "abrupt_withdrawal"]
+    assert scenario.chain == [*HISTORY, "transition", "abrupt_withdrawal"]
     params = scenario.params
     for path in WITHDRAWN_LEVERS:
         lever: Schedule = params.get(path)
@@ -389,7 +391,7 @@ def test_user_file_can_extend_a_shipped_scenario_by_name_or_relative_path(tmp_pa
     """)
     for path in (by_name, by_path):
         scenario = load_scenario(path)
-        assert scenario.chain[:2] == ["transition", "mine"]
+        assert scenario.chain[:5] == [*HISTORY, "transition", "mine"]
         assert scenario.params.sim.n_years == 3
         assert scenario.params.policy.assistance.industrial.intensity.at_year(2026) == 0.8
 
@@ -427,7 +429,8 @@ def test_overrides_are_applied_last_and_recorded():
     industrial = scenario.params.policy.assistance.industrial.intensity
     assert industrial.at_year(2023) == 1.0 and industrial.at_year(2024) == 0.0
     assert scenario.overrides["sim.n_years"] == 4
-    assert scenario.overrides["policy.monitoring.enabled"] == {2021: 1, 2022: 0}
+    # from 2021 the policy scenario's schedule, before it the baseline's history
+    assert scenario.overrides["policy.monitoring.enabled"] == {"2017": 0.0, "2021": 1.0, "2022": 0.0}
 
 
 def test_override_problems_carry_their_origin():
@@ -457,7 +460,7 @@ def test_overlay_applies_only_the_overlays_own_overrides(tmp_path):
     """)
     scenario = load_scenario(f"transition+{overlay}")
     assert scenario.name == "transition+stress"
-    assert scenario.chain == ["transition", "stress"]
+    assert scenario.chain == [*HISTORY, "transition", "stress"]
     params = scenario.params
     assert params.shocks.illness.p_year == pytest.approx(0.25)
     # The overlay's parent (continuation) is not applied: transition's tapering stays.
@@ -467,7 +470,7 @@ def test_overlay_applies_only_the_overlays_own_overrides(tmp_path):
 def test_shipped_overlay_in_order():
     scenario = load_scenario("continuation+abrupt_withdrawal")
     assert scenario.name == "continuation+abrupt_withdrawal"
-    assert scenario.chain == ["continuation", "abrupt_withdrawal"]
+    assert scenario.chain == [*HISTORY, "continuation", "abrupt_withdrawal"]
     policy = scenario.params.policy
     assert policy.assistance.industrial.intensity.at_year(2022) == 0.0
     # Only abrupt_withdrawal's own levers; continuation keeps its untapered subsidy-free levers.

@@ -28,7 +28,7 @@ def test_batch_run_two_values_by_two_seeds():
     assert sorted(zip(df["shocks.illness.p_year"], df["rng"], strict=True)) == [(0.08, 1), (0.08, 2), (0.2, 1),
                                                                                   (0.2, 2)]
     assert set(REPORTERS) <= set(df.columns)
-    assert (df["Step"] == 24).all()  # 2 years of months
+    assert (df["Step"] == 72).all()  # months of the baseline's history 2017-2020, then 2 years
     assert df["poverty_rate"].between(0, 1).all() and (df["enterprises"] > 0).all()
     # the same seed gives the same run: the batch row equals a direct model run
     direct = RuralBatchModel(scenario="abrupt_withdrawal", households=1500, counties=3, years=2, rng=2,
@@ -43,7 +43,7 @@ def test_batch_run_two_values_by_two_seeds():
 def test_monthly_collection_and_iterations():
     rows = mesa.batch_run(RuralBatchModel, parameters={"households": 1500, "counties": 3, "years": 1},
                           rng=[7], data_collection_period=1, number_processes=1, display_progress=False)
-    assert [r["Step"] for r in rows] == list(range(1, 13))
+    assert [r["Step"] for r in rows] == list(range(1, 12 * 5 + 1))  # the history 2017-2020, then 2021
     with pytest.warns(DeprecationWarning):  # Mesa's older spelling still works: fresh seeds each time
         rows = mesa.batch_run(RuralBatchModel, parameters={"households": 1500, "counties": 3, "years": 1},
                               iterations=2, number_processes=1, display_progress=False)

@@ -238,7 +238,10 @@ def test_scenario_files_and_overlays_are_accepted(tmp_path: Path):
     path = write_experiment(tmp_path, f"scenarios: [{story}, transition+abrupt_withdrawal]\nreplications: 1\n")
     spec = load_experiment(path)
     assert len(spec.expand()) == 2
-    assert spec.scenario_overrides[str(story)]["policy.assistance.industrial.intensity"] == {2021: 1.0, 2023: 0.0}
+    # the policy scenario's schedule from 2021, the baseline's value (1.0, from the defaults) before it
+    assert spec.scenario_overrides[str(story)]["policy.assistance.industrial.intensity"] == {"1900": 1.0,
+                                                                                              "2023": 0.0}
+    assert spec.policy_years == {str(story): 2021, "transition+abrupt_withdrawal": 2021}
 
 
 # --------------------------------------------------------------------------------------------

@@ -77,7 +77,9 @@ CASES = [
                               "--out", "OUT"], {}, ["below population.n_counties = 3,000"]),
     ("counties-validate", ["validate", "--households", "100", "--counties", "3000", "--out", "OUT"], {},
      ["below population.n_counties = 3,000"]),
-    ("income-run", ["run", "transition", "--set", "population.income_pc_registered_2020_yuan=5000", "--out", "OUT"],
+    # (the 2020 income sets the start of a run from 2021; the shipped scenarios start from the 2016 baseline)
+    ("income-run", ["run", "transition", "--set", "population.income_pc_registered_2020_yuan=5000", "--set",
+                    "sim.start_year=2021", "--out", "OUT"],
      {}, ["population.income_pc_registered_2020_yuan = 5,000 must be above the monitoring threshold"]),
     # 7. hostile YAML: alias bombs, deep nesting, huge values
     ("alias-bomb", ["check", "bomb.yaml"], {"bomb.yaml": "name: bomb\n" + _bomb(8)},
@@ -128,7 +130,7 @@ CASES = [
     ("targets-horizon-and-rows", ["validate", "--targets", "t.csv", "--out", "OUT"],
      {"t.csv": TARGETS_HEADER + "a,poverty_rate,2035,0.01,0.01,share,s,n\nb,no_such_thing,2018,0.01,0.01,share,s,n\n"
                                 "c,poverty_rate,20x8,0.01,0.01,share,s,n\n"},
-     ["line 2, column 'year': 2035 is outside the simulated years 2017-2025",
+     ["line 2, column 'year': 2035 is outside the simulated years 2017-2030",
       "line 3, column 'indicator': unknown indicator 'no_such_thing'",
       "line 4, column 'year': '20x8' is not a year"]),
     ("targets-horizon-calibrate", ["calibrate", "--targets", "t.csv", "--out", "OUT"],

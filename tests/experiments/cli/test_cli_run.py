@@ -28,13 +28,15 @@ def test_run_writes_everything(tmp_path: Path):
                  "poverty_relapse.png", "income.png", "monitoring.png"):
         assert (out / name).is_file(), name
     annual = pd.read_parquet(out / "annual.parquet")
-    assert list(annual["year"]) == [2021, 2022, 2023]
+    # three years from 2021, after the baseline's history 2017-2020
+    assert list(annual["year"]) == [2017, 2018, 2019, 2020, 2021, 2022, 2023]
     counties = pd.read_parquet(out / "counties.parquet")
-    assert len(counties) == 15
+    assert len(counties) == 5 * 7
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 4
     assert manifest["params"]["shocks"]["illness"]["p_year"] == 0.15
-    assert manifest["params"]["policy"]["monitoring"]["enabled"] == {"2021": 1.0, "2022": 0.0}
+    # no monitoring in the history, on in 2021, withdrawn in 2022
+    assert manifest["params"]["policy"]["monitoring"]["enabled"] == {"2017": 0.0, "2021": 1.0, "2022": 0.0}
     summary = json.loads((out / "summary.json").read_text())
     assert 0.0 <= summary["relapse_cum_share"] <= 1.0
     # nothing half-written is left beside the output

@@ -80,7 +80,7 @@ def test_run_writes_everything_atomically(tmp_path, calls):
                      "poverty_relapse.png", "income.png", "monitoring.png"}
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["scenario"] == "abrupt_withdrawal"
-    assert manifest["scenario_chain"] == ["transition", "abrupt_withdrawal"]
+    assert manifest["scenario_chain"] == ["historical", "calibrated", "baseline", "transition", "abrupt_withdrawal"]
     assert list(out.parent.iterdir()) == [out]  # no temporary directory left behind
     assert "relapse_rate_peak" in result.stdout and "1.23%" in result.stdout
 

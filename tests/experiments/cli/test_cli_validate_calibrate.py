@@ -45,7 +45,12 @@ def test_validate_end_to_end(tmp_path):
     rows = json.loads(js.read_text())
     assert [(x["id"], x["pass"]) for x in rows] == [("wide", True), ("far", False), ("catch_up", True),
                                                     ("gini", True)]
-    assert {"id", "indicator", "year", "simulated_mean", "pass"} <= set(rows[0])
+    assert {"id", "indicator", "year", "simulated_mean", "pass", "sample", "gap"} <= set(rows[0])
+    # the default scenario is the baseline: its history 2017-2020 is in sample, a summary of 2021 on is not;
+    # no year after the last target's is simulated
+    assert [x["sample"] for x in rows] == ["in", "in", "in", "out"]
+    assert manifest["scenario"] == "baseline" and manifest["years"] == "2017-2021"
+    assert "In sample (the history the calibration fits): 2 of 3 pass; out of sample (from 2021" in html
     assert rows[1]["year"] == "2017-2018" and 0 <= rows[1]["simulated_p05"] <= rows[1]["simulated_p95"] < 0.5
     for name in ("validation.md", "validation.html", "validation.csv", "figures/targets.png", "figures/series.png"):
         assert (out / name).is_file(), name
