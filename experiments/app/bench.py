@@ -82,7 +82,7 @@ def server_months(households: int, months: int, lang: str = "en") -> list[dict[s
     charts = [c(sim.n_years, lang=lang) for c in LIVE_CHARTS]
     types = np.array(["key", "formerly poor", "never poor"])[m.a.province.county_type]
     county = figs.CountyGridChart(types, m.a.params.metrics.large_scale.county_threshold, lang=lang)
-    excesses = figs.ThreeExcessesChart(sim.start_year, sim.n_years, lang=lang)
+    excesses = figs.ThreeExcessesChart(sim.first_outcome_year, sim.n_years, lang=lang)
     for chart in charts:  # the page draws every chart when it opens
         chart.update(m.series())
     out = []
@@ -101,7 +101,7 @@ def server_months(households: int, months: int, lang: str = "en") -> list[dict[s
         headline_rows(m, lang)
         settings_text(m, lang)
         t2 = time.perf_counter()
-        out.append({"month": month_text(k, sim.start_year), "step_s": t1 - t0, "views_s": t2 - t1,
+        out.append({"month": month_text(k, sim.first_outcome_year), "step_s": t1 - t0, "views_s": t2 - t1,
                     "total_s": t2 - t0})
     return out
 

@@ -441,8 +441,12 @@ class LockstepModel(mesa.Model):
         return int(last["year"].iloc[0]), last["relapse_rate"].to_numpy(dtype=float)
 
     def three_excesses(self, policy: str) -> tuple[int, int]:
-        """Years in which the three excesses held, and years accounted so far."""
-        f = self.pair[policy].annual_frame()
+        """Years in which the three excesses held, and years accounted so far (from the first outcome
+        year: the history before it is not the page's)."""
+        m = self.pair[policy]
+        f = m.annual_frame()
+        if not f.empty:
+            f = f[f["year"] >= m.params.sim.first_outcome_year]
         if f.empty:
             return 0, 0
         return int(f["three_excesses"].astype(bool).sum()), len(f)

@@ -287,7 +287,7 @@ def CountyView(model: LockstepModel, lang: str, tick: int):
 @solara.component
 def ThreeExcessesView(model: LockstepModel, lang: str, tick: int):
     params = model.a.params.sim
-    chart = solara.use_memo(lambda: figs.ThreeExcessesChart(params.start_year, params.n_years, lang=lang),
+    chart = solara.use_memo(lambda: figs.ThreeExcessesChart(params.first_outcome_year, params.n_years, lang=lang),
                             dependencies=[id(model), lang])
     png = solara.use_memo(lambda: chart.update(model.annual_frame()),
                           dependencies=[id(model), lang, len(model.a.annual_rows)])

@@ -136,3 +136,15 @@ def test_policy_b_saved_as_a_scenario_reproduces_b(tmp_path):
     b = m.b.annual_frame()
     for col in ("relapse_rate", "poverty_rate", "monitored_share", "fiscal_cost_yuan"):
         assert result.annual[col].iloc[0] == b[col].iloc[0], col
+
+
+def test_the_page_counts_the_three_excesses_from_its_first_year_only():
+    """The pair lives through the baseline's history before the page opens; the years it counts
+    (and the chart's slots) start in the first outcome year."""
+    m = LockstepModel(households=1500, counties=3, years=2, seed=2)
+    assert m.three_excesses("A") == (0, 0)
+    for _ in range(12):
+        m.step()
+    held, years = m.three_excesses("A")
+    assert years == 1 and held in (0, 1)
+    assert len(m.a.annual_frame()) > 1  # the history's years are in the model's own table
