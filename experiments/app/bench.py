@@ -106,34 +106,41 @@ def server_months(households: int, months: int, lang: str = "en") -> list[dict[s
     return out
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_until_served(url: str, proc: subprocess.Popen, timeout_s: float) -> bool:
+    """Poll ``url`` until it answers 200 (True), or until ``proc`` has exited or ``timeout_s`` passed (False)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(0.5)
 
 
 def browser_months(households: int, months: int) -> list[dict[str, Any]]:
     """Seconds of each month in headless Chromium, from the click on Step to the month on screen."""
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port = free_port()
     exe = Path(sys.executable).with_name("ruralsim")
     env = {**os.environ, "RURALSIM_LANG": "en"}
     proc = subprocess.Popen([str(exe), "app", "--host", "127.0.0.1", "--port", str(port), "--households",
                              str(households)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + SERVER_START_S
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the app server did not start on {url}")
-            time.sleep(0.5)
+        if not wait_until_served(url, proc, SERVER_START_S):
+            raise RuntimeError(f"the app server did not start on {url}")
         out = []
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,

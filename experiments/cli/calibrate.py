@@ -56,21 +56,8 @@ def calibrate(scenario: str, targets: list[Path] | None, budget: int, seeds: int
         de_sizes(budget, len(FREE_PARAMETERS))
     except ValueError as exc:
         fail(str(exc))
-    overrides = parse_overrides(set_)
-    free = {p.path for p in FREE_PARAMETERS}
-    fitted = [path for path in overrides if path in free]
-    if fitted:
-        fail(f"--set {', '.join(fitted)}: a free parameter of the calibration; the fit chooses its value.")
-    out_dir = out if out is not None else timestamped_dir("calibrate")
-    remedy = "use --force to replace it or choose another --out"
-    check_out(out_dir, replace=force, remedy=remedy)
-    paths = check_fit_inputs("calibrate", scenario, targets, households, counties, None, overrides)[1]
-    hold_out(out_dir, "calibrate", lambda: check_out(out_dir, replace=force, remedy=remedy))
-    seed_base = 1 if first_seed is None else first_seed
-    try:
-        base, _ = calibration_params(scenario, paths, households, counties, overrides)
-    except TargetError as exc:
-        fail_problems("invalid target file(s)", exc.problems)
+    out_dir, paths, overrides, seed_base, base = _prepare(scenario, targets, households, counties, out,
+                                                          first_seed, set_, force)
     timed_pilot(base, budget * seeds, f"{budget:,} candidates of {seeds:,} runs", yes, seed=seed_base)
 
     try:
@@ -109,21 +96,8 @@ def calibrate_abc(scenario: str, targets: list[Path] | None, budget: int, seeds:
     if not population <= budget <= MAX_BUDGET:
         fail(f"--budget {budget}: allowed --population ({population}) to {MAX_BUDGET:,} simulated candidates "
              "(generation 0 alone takes --population)")
-    overrides = parse_overrides(set_)
-    free = {p.path for p in FREE_PARAMETERS}
-    fitted = [path for path in overrides if path in free]
-    if fitted:
-        fail(f"--set {', '.join(fitted)}: a free parameter of the calibration; the fit chooses its value.")
-    out_dir = out if out is not None else timestamped_dir("calibrate")
-    remedy = "use --force to replace it or choose another --out"
-    check_out(out_dir, replace=force, remedy=remedy)
-    paths = check_fit_inputs("calibrate", scenario, targets, households, counties, None, overrides)[1]
-    hold_out(out_dir, "calibrate", lambda: check_out(out_dir, replace=force, remedy=remedy))
-    seed_base = 1 if first_seed is None else first_seed
-    try:
-        base, _ = calibration_params(scenario, paths, households, counties, overrides)
-    except TargetError as exc:
-        fail_problems("invalid target file(s)", exc.problems)
+    out_dir, paths, overrides, seed_base, base = _prepare(scenario, targets, households, counties, out,
+                                                          first_seed, set_, force)
     timed_pilot(base, budget * seeds, f"at most {budget:,} candidates of {seeds:,} runs", yes, seed=seed_base)
     try:
         with Progress("calibrate (ABC-SMC)", unit="candidate", total=budget) as bar:
@@ -144,3 +118,27 @@ def calibrate_abc(scenario: str, targets: list[Path] | None, budget: int, seeds:
     typer.echo(f"{len(result['weights'])} particles after {meta['generations']} generations and {meta['evaluated']} "
                f"candidates ({meta['wall_time_s'] / 60:.1f} min); final tolerance {meta['final_epsilon']:.4g}\n"
                f"ensemble: {out_dir / 'ensemble.csv'}; report: {out_dir / 'fit_report.html'}")
+
+
+def _prepare(scenario: str, targets: list[Path] | None, households: int | None, counties: int | None,
+             out: Path | None, first_seed: int | None, set_: list[str] | None, force: bool):
+    """What both methods check and set up before the pilot: ``--set`` values (never a free parameter),
+    the output directory (checked, then locked), the target files and the base parameters.
+
+    Returns ``(out_dir, target paths, overrides, first replication seed, base Params)``."""
+    overrides = parse_overrides(set_)
+    free = {p.path for p in FREE_PARAMETERS}
+    fitted = [path for path in overrides if path in free]
+    if fitted:
+        fail(f"--set {', '.join(fitted)}: a free parameter of the calibration; the fit chooses its value.")
+    out_dir = out if out is not None else timestamped_dir("calibrate")
+    remedy = "use --force to replace it or choose another --out"
+    check_out(out_dir, replace=force, remedy=remedy)
+    paths = check_fit_inputs("calibrate", scenario, targets, households, counties, None, overrides)[1]
+    hold_out(out_dir, "calibrate", lambda: check_out(out_dir, replace=force, remedy=remedy))
+    seed_base = 1 if first_seed is None else first_seed
+    try:
+        base, _ = calibration_params(scenario, paths, households, counties, overrides)
+    except TargetError as exc:
+        fail_problems("invalid target file(s)", exc.problems)
+    return out_dir, paths, overrides, seed_base, base

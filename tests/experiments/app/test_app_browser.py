@@ -17,15 +17,14 @@ import csv
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from experiments.app.bench import free_port, wait_until_served
 
 CHROMIUM = Path("/usr/bin/chromium")
 EXE = Path(sys.executable).with_name("ruralsim")
@@ -50,12 +49,6 @@ def _browser_or_skip() -> None:
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); the browser test needs it")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _compile_model() -> None:
     """Run a tiny province for a year here first: on a fresh checkout this compiles the model's
     kernels into their cache, which the server then loads instead of compiling while the page waits."""
@@ -71,7 +64,7 @@ def _compile_model() -> None:
 def server(tmp_path_factory):
     _browser_or_skip()
     _compile_model()
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("app") / "server.log"
     env = {**os.environ, "RURALSIM_LANG": "en"}
     with open(log, "w") as out:
@@ -79,18 +72,9 @@ def server(tmp_path_factory):
                                  str(HOUSEHOLDS)], stdout=out, stderr=subprocess.STDOUT,
                                 cwd=tmp_path_factory.getbasetemp(), env=env)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + SERVER_START_S
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the app server did not start:\n{log.read_text()}")
-            time.sleep(0.5)
+        if not wait_until_served(url, proc, SERVER_START_S):
+            pytest.fail(f"the app server did not start:\n{log.read_text()}")
         yield url, log
     finally:
         proc.terminate()
