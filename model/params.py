@@ -939,7 +939,9 @@ class History(_Node):
     income_pc_registered_2016_yuan: float = param(7_211, "yuan/person/year", 2_000, 50_000,
                                                   "Mean per-capita net income of registered households, 2016.",
                                                   "reason: F1 (10,740 in 2020) scaled by poor-area income "
-                                                  "2016/2020 (C5/C9 = 0.671)")
+                                                  "2016/2020 (C5/C9 = 0.671), the upper end for registered "
+                                                  "households whose income grew faster than their counties'; "
+                                                  "fitted to F1 in the baseline (scenarios/calibrated.yaml)")
     headcount_2016: float = param(0.045, "share of persons", 0.001, 0.3,
                                   "Persons below the 2016 line, province-wide; all of them registered.",
                                   "src:A6 (national rural headcount, applied to the province)")

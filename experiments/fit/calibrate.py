@@ -85,6 +85,10 @@ FREE_PARAMETERS: tuple[FreeParameter, ...] = (
     _free("tackling.bottom_line_share", reason="no figure in the reference data (data/): any share is possible"),
     _free("policy.tackling.relocation_share", 0.0, 0.3,
           "relocation per year of register households; constant here, the campaign ends with 2020"),
+    _free("history.income_pc_registered_2016_yuan", 3_500.0, 8_000.0,
+          "registered income at the end of 2016, fitted to F1 (the only registered-income figure in data/): "
+          "from just above the 2016 line (~44% of registered persons were still below it, A6) to registered "
+          "income growing no faster than poor-area income (F1 x C5/C9 = 7,211) with a margin"),
 )
 
 

@@ -73,3 +73,29 @@ def test_households_on_dibao_reach_their_line(start):
     assert np.all(hh.base_est_pc[on] < own_line[on])
     assert np.all(hh.income_est_pc[on] >= own_line[on] - 1.0)
     assert (hh.income_est_pc[on & no_labour] >= 1.3 * line - 1.0).all() and (on & no_labour).any()
+
+
+@pytest.fixture(scope="module")
+def baseline_2020():
+    """The 2020 province of the one baseline (the calibrated 2017-2020 history), 4 seeds."""
+    from scenarios import load_scenario
+
+    p = load_scenario("baseline", {"population.n_households": 20_000, "population.n_counties": 10,
+                                   "sim.n_years": 1}).params
+    rows = [model.run(p, seed=s, collect_monthly=False, parallel=False).annual.set_index("year").loc[2020]
+            for s in (1, 2, 3, 4)]
+    return {k: float(np.mean([r[k] for r in rows])) for k in rows[0].index if k != "year"}
+
+
+def test_the_baseline_2020_province_has_the_published_coverage_and_composition(baseline_2020):
+    """On the baseline (not only the synthetic 2020 province): registered persons on dibao or tekun
+    within 0.04 of H11 (0.196; measured 0.173), registered income within 5% of F1 (10,740 yuan;
+    measured 10,860), the transfer share of formerly poor counties within 3 points of E1
+    (0.273; measured 0.269) and public transfers (0.14 of registered households' income) the larger
+    part of their transfers."""
+    a = baseline_2020
+    assert a["dibao_coverage_fp"] == pytest.approx(0.196, abs=0.04)
+    assert a["income_pc_registered_yuan"] == pytest.approx(10_740, rel=0.05)
+    assert a["transfer_share_fpc"] == pytest.approx(0.273, abs=0.03)
+    assert a["transfer_public_share_fp"] > a["transfer_private_share_fp"]
+    assert min(a["pension_share_fp"], a["dibao_share_fp"], a["subsidy_share_fp"]) > 0.01

@@ -215,8 +215,8 @@ def test_a_long_validation_needs_yes_without_a_terminal(tmp_path: Path, monkeypa
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader((tmp_path / "v" / "validation.csv").read_text().splitlines()))
     assert rows and {row["n_runs"] for row in rows} == {"3"}  # the pilot is the first of the three
-    result = runner.invoke(app, ["calibrate", "--budget", "14", "--seeds", "1", "--households", "1000",
+    result = runner.invoke(app, ["calibrate", "--budget", "16", "--seeds", "1", "--households", "1000",
                                  "--out", str(tmp_path / "c")])
     assert result.exit_code == 2, result.output
-    assert "14 candidates of 1 runs need about" in result.stderr
+    assert "16 candidates of 1 runs need about" in result.stderr
     assert not (tmp_path / "c").exists()

@@ -84,7 +84,7 @@ def test_unknown_scenario_and_bad_options_exit_2(tmp_path):
     assert r.exit_code == 2 and "--seeds 1" in r.stderr
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "x").write_text("")
-    r = invoke("calibrate", "--budget", "14", "--out", str(tmp_path / "full"))
+    r = invoke("calibrate", "--budget", "16", "--out", str(tmp_path / "full"))
     assert r.exit_code == 2 and "already exists and is not an empty directory" in r.stderr
     assert not (tmp_path / "o").exists()
 
@@ -105,10 +105,10 @@ def test_unknown_indicator_lists_the_known_ones(tmp_path):
 @pytest.mark.slow
 def test_calibrate_end_to_end(tmp_path):
     out = tmp_path / "cal"
-    r = invoke("calibrate", "--budget", "14", "--seeds", "1", "--first-seed", "3", *TINY,
+    r = invoke("calibrate", "--budget", "16", "--seeds", "1", "--first-seed", "3", *TINY,
                "--set", "shocks.disaster.p_county_year=0.05", "--out", str(out))
     assert r.exit_code == 0, r.output
-    assert "after 14 candidates" in r.stdout
+    assert "after 16 candidates" in r.stdout
     assert json.loads((out / "calibration.json").read_text())["meta"]["seeds"] == [3]
     assert load_scenario(out / "calibrated.yaml").params.get("shocks.disaster.p_county_year") == 0.05
     for name in ("calibrated.yaml", "fit_report.md", "fit_report.html", "calibration.json", "figures/targets.png",
@@ -116,7 +116,7 @@ def test_calibrate_end_to_end(tmp_path):
         assert (out / name).is_file(), name
     assert is_ruralsim_output(out)  # what --force may replace
     info = json.loads((out / "calibration.json").read_text())
-    assert len(info["history"]) == 14 and info["distance"] == min(info["history"])
+    assert len(info["history"]) == 16 and info["distance"] == min(info["history"])
     assert sum(row["contribution"] for row in info["rows"]) == pytest.approx(info["distance"], rel=1e-9)
     params = load_scenario(out / "calibrated.yaml").params
     for p in FREE_PARAMETERS:
