@@ -45,7 +45,10 @@ def test_bench_reports_rows_floor_and_machine(tmp_path: Path):
         startup = row["startup"]  # measured once, beside every row
         assert startup == rows[0]["startup"] and startup["households"] == 100_000 and startup["bytecode_cache"]
         assert 0 < startup["import_s_median"] and 0 < startup["build_s_median"]
-        assert startup["import_s_median"] + startup["build_s_median"] < startup["startup_s_median"]
+        # every process is ready after its own import and build, so over an odd number of
+        # processes the two medians add up to no more than the slowest start-up (medians of
+        # parts need not add up to the median of wholes)
+        assert startup["import_s_median"] + startup["build_s_median"] <= startup["startup_s_max"]
         assert startup["startup_s_median"] <= startup["startup_s_max"] <= startup["process_s_max"]
         assert startup["startup_s_median"] < startup["process_s_median"] <= startup["process_s_max"]
         assert startup["default_run"] == "ruralsim run transition"
