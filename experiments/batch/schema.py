@@ -45,6 +45,16 @@ def experiment_schema() -> dict[str, Any]:
         "replications": {**count, "deprecated": True, "description": "Older spelling of seeds: N."},
         "keep": {"type": "array", "items": {"enum": list(TABLE_CHOICES)}, "uniqueItems": True,
                  "description": "Tables stored per run (summary always; monthly also collects it)."},
+        "history_parameters": {"type": "object", "properties": refs,
+                               "description": "Overrides of every run over its whole timeline, the baseline's "
+                                              "2017-2020 history included (a fitted parameter set); 'parameters' "
+                                              "change a policy scenario's dated levers from 2021 only.",
+                               "additionalProperties": {"type": "object", "description": "A group, nested."}},
+        "parameter_uncertainty": {"description": "true: each pair of seeds runs one parameter set drawn by weight "
+                                  "from scenarios/baseline_ensemble.csv over the whole run (the runs table's "
+                                  "parameter_set column names it); or the path of another ensemble file, "
+                                  "relative to this file.",
+                                  "anyOf": [{"type": "boolean"}, {"type": "string", "minLength": 1}]},
     }
     for key, path in SIZE_KEYS.items():
         lo, hi = bounds(path)

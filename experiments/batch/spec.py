@@ -17,10 +17,20 @@ An experiment file is YAML::
     counties: 10                                   # population.n_counties
     years: 10                                      # sim.n_years
     keep: [summary, annual, counties]              # tables stored per run (monthly too if asked)
+    parameter_uncertainty: true                    # each pair of seeds runs a fitted parameter set
 
 ``seeds`` is a count (seeds ``first_seed``, ``first_seed + 1``, ..., ``first_seed`` defaulting to
 1) or a list of seeds; ``replications: N``, its older spelling, still means ``seeds: N``. The
 command line's shared options replace the file's values (:func:`apply_options`).
+
+``parameter_uncertainty`` (``true`` for the shipped ensemble ``scenarios/baseline_ensemble.csv``, or
+an ensemble file's path, relative to the experiment file) draws one parameter set of the fitted
+ensemble for every pair of seeds (``2k-1``, ``2k``), the same set for every design point and
+scenario of the seed (:func:`experiments.fit.ensemble.draws`, as ``compare --parameter-uncertainty``
+does). A drawn set replaces the fitted parameters over the whole run, the baseline's 2017-2020
+history included (``history_parameters`` does the same with one fixed set); the runs table gets a
+``parameter_set`` column (the particle number) to group the runs by. A drawn parameter may not be
+set elsewhere in the file.
 
 Design points are the grid's combinations crossed with the samples (either may be absent). Runs
 are ordered seed by seed, then design point, then scenario, so an interrupted experiment still has
@@ -63,7 +73,8 @@ EXPERIMENT_DIR = Path(__file__).resolve().parents[1]
 """Directory of the shipped experiment files."""
 
 TOP_LEVEL_KEYS = ("name", "description", "scenarios", "parameters", "grid", "samples", "seeds", "first_seed",
-                  "replications", "households", "counties", "years", "keep")
+                  "replications", "households", "counties", "years", "keep", "history_parameters",
+                  "parameter_uncertainty")
 TABLE_CHOICES = ("summary", "annual", "counties", "monthly")
 DEFAULT_KEEP = ("summary", "annual")
 #: Shorthand keys for the size and horizon of every run, and the parameter each sets.
@@ -71,6 +82,8 @@ SIZE_KEYS = {"households": "population.n_households", "counties": "population.n_
              "years": "sim.n_years"}
 #: Column names of the runs table that are not parameters.
 RESERVED_COLUMNS = ("run_id", "run_index", "scenario", "seed", "wall_time_s", "worker")
+#: Column of the runs table naming the parameter set a run drew (``parameter_uncertainty``).
+PARAMETER_SET_COLUMN = "parameter_set"
 MAX_RUNS = 2_000_000
 MAX_SEED = 2**63 - 1
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -101,6 +114,9 @@ class RunSpec:
         policy_year: For a policy scenario, the year from whose January the experiment's dated
             overrides take effect (the years before keep the baseline's history,
             :mod:`scenarios.history`); None for a history scenario.
+        history_overrides: Overrides of the whole run, the baseline's history included, applied to
+            the scenario chain before ``overrides`` (``history_parameters`` and a drawn parameter
+            set of ``parameter_uncertainty``).
     """
 
     run_index: int
@@ -112,12 +128,15 @@ class RunSpec:
     keep: tuple[str, ...]
     columns: dict[str, Any] = field(default_factory=dict)
     policy_year: int | None = None
+    history_overrides: dict[str, Any] = field(default_factory=dict)
 
     @property
     def params_overrides(self) -> dict[str, Any]:
-        """The complete mapping from the defaults: the scenario chain, then ``overrides`` (dated
-        ones from ``policy_year`` on, as the scenario loader applies ``--set``)."""
-        return apply_overrides(self.scenario_overrides, self.overrides, self.policy_year)
+        """The complete mapping from the defaults: the scenario chain with ``history_overrides``
+        over the whole run, then ``overrides`` (dated ones from ``policy_year`` on, as the scenario
+        loader applies ``--set``)."""
+        return apply_overrides({**self.scenario_overrides, **self.history_overrides}, self.overrides,
+                               self.policy_year)
 
     @property
     def collect_monthly(self) -> bool:
@@ -136,8 +155,11 @@ class RunSpec:
 
     def to_record(self) -> dict[str, Any]:
         """A JSON-ready description (for failures.jsonl)."""
-        return {"run_index": self.run_index, "run_id": self.run_id, "scenario": self.scenario,
-                "seed": self.seed, "overrides": jsonable(self.overrides)}
+        record = {"run_index": self.run_index, "run_id": self.run_id, "scenario": self.scenario,
+                  "seed": self.seed, "overrides": jsonable(self.overrides)}
+        if self.history_overrides:
+            record["history_overrides"] = jsonable(self.history_overrides)
+        return record
 
 
 @dataclass(frozen=True)
@@ -158,6 +180,9 @@ class ExperimentSpec:
         text: The file's text, stored in the manifest so the experiment can be redone.
         scenario_overrides: Resolved override mapping of each scenario (its whole chain).
         policy_years: Each scenario's first policy year (None for a history scenario).
+        history_parameters: Overrides of every run over its whole timeline (the history included).
+        ensemble: The parameter ensemble of ``parameter_uncertainty``
+            (:class:`experiments.fit.ensemble.Ensemble`), or None.
     """
 
     name: str
@@ -173,6 +198,23 @@ class ExperimentSpec:
     text: str = ""
     scenario_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     policy_years: dict[str, int | None] = field(default_factory=dict)
+    history_parameters: dict[str, Any] = field(default_factory=dict)
+    ensemble: Any = None
+
+    def drawn_sets(self) -> dict[int, int]:
+        """Seed → index of the parameter set it runs ({} without ``parameter_uncertainty``)."""
+        if self.ensemble is None:
+            return {}
+        from experiments.fit.ensemble import draws
+
+        return draws(self.ensemble, self.seeds)
+
+    def history_of(self, seed: int) -> dict[str, Any]:
+        """The whole-run overrides of the runs of ``seed``: ``history_parameters`` and its drawn set."""
+        drawn = self.drawn_sets()
+        if seed not in drawn:
+            return dict(self.history_parameters)
+        return {**self.history_parameters, **self.ensemble.overrides(drawn[seed])}
 
     def design_points(self) -> list[dict[str, Any]]:
         """Grid combinations crossed with samples (a single empty point when neither is given)."""
@@ -195,6 +237,12 @@ class ExperimentSpec:
             "size": dict(self.size), "keep": list(self.keep),
             "scenario_overrides": jsonable(self.scenario_overrides),
             "policy_years": dict(self.policy_years),
+            **({"history_parameters": jsonable(self.history_parameters)} if self.history_parameters else {}),
+            **({"parameter_uncertainty": {
+                "ensemble": self.ensemble.source, "paths": list(self.ensemble.paths),
+                "draws": {str(seed): int(self.ensemble.particles[i]) for seed, i in self.drawn_sets().items()},
+                "sets": {str(self.ensemble.particles[i]): jsonable(self.ensemble.overrides(i))
+                         for i in sorted(set(self.drawn_sets().values()))}}} if self.ensemble is not None else {}),
         }
 
     @property
@@ -210,15 +258,24 @@ class ExperimentSpec:
         columns = [{path: _column_value(point[path], kinds[path]) for path in kinds} for point in points]
         scenario_text = {name: canonical_json(o) for name, o in self.scenario_overrides.items()}
         point_text = [canonical_json(p) for p in points]
+        drawn = self.drawn_sets()
         runs: list[RunSpec] = []
         for seed in self.seeds:
+            history = self.history_of(seed)
+            # runs without whole-run overrides keep the ids they always had (stores stay resumable)
+            history_text = f',"history_overrides":{canonical_json(history)}' if history else ""
+            set_column = {PARAMETER_SET_COLUMN: int(self.ensemble.particles[drawn[seed]])} if drawn else {}
+            # the whole-run values are parameter columns too, so the runs table says what each run ran
+            history_columns = {path: value if isinstance(value, (bool, int, float, str)) else canonical_json(value)
+                               for path, value in history.items()}
             for point, text, cols in zip(points, point_text, columns, strict=True):
                 for scenario in self.scenarios:
                     content = f'{{"scenario":{json.dumps(scenario)},"scenario_overrides":{scenario_text[scenario]},' \
-                              f'"overrides":{text},"seed":{seed}}}'
+                              f'"overrides":{text}{history_text},"seed":{seed}}}'
                     run_id = hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
                     runs.append(RunSpec(len(runs), run_id, scenario, seed, point, self.scenario_overrides[scenario],
-                                        self.keep, cols, self.policy_years.get(scenario)))
+                                        self.keep, {**cols, **history_columns, **set_column},
+                                        self.policy_years.get(scenario), history))
         return runs
 
 
@@ -251,8 +308,8 @@ def apply_options(data: Mapping[str, Any], options: Mapping[str, Any], label: st
     """The experiment data with the command line's shared options in place of the file's values.
 
     ``options`` may hold ``seeds`` (a count), ``first_seed``, ``households``, ``counties``,
-    ``years`` and ``parameters`` (the ``--set`` overrides, added to the file's ``parameters``);
-    None values are left out.
+    ``years``, ``parameters`` (the ``--set`` overrides, added to the file's ``parameters``) and
+    ``parameter_uncertainty`` (true, or an ensemble file's path); None values are left out.
 
     Raises:
         ExperimentSpecError: When an option cannot apply to the file (``--first-seed`` with a list of
@@ -272,6 +329,8 @@ def apply_options(data: Mapping[str, Any], options: Mapping[str, Any], label: st
     for key in SIZE_KEYS:
         if key in given:
             out[key] = given[key]
+    if given.get("parameter_uncertainty"):
+        out["parameter_uncertainty"] = given["parameter_uncertainty"]
     if given.get("parameters"):
         varied = set(out.get("grid") or {}) | {k for s in (out.get("samples") or []) if isinstance(s, Mapping)
                                                for k in s}
@@ -315,11 +374,15 @@ def validate(data: Any, label: str = "experiment", path: Path | None = None, tex
     samples = _samples(data.get("samples"), label, problems)
     seeds = _seeds(data, label, problems)
     keep = _keep(data.get("keep"), label, problems)
+    history_parameters = _overrides_mapping(data.get("history_parameters"), "history_parameters", label, problems)
+    ensemble = _ensemble(data.get("parameter_uncertainty"), label, path, problems)
 
     # One source per parameter: a path set twice would silently lose one of the values.
     sources: dict[str, str] = {}
     given = [("parameters", list(parameters)), ("grid", list(grid)),
-             ("samples", list(samples[0]) if samples else []), *((k, [SIZE_KEYS[k]]) for k in size)]
+             ("samples", list(samples[0]) if samples else []), *((k, [SIZE_KEYS[k]]) for k in size),
+             ("history_parameters", list(history_parameters)),
+             ("parameter_uncertainty", list(ensemble.paths) if ensemble is not None else [])]
     for where, paths in given:
         for p in paths:
             if p in sources:
@@ -343,7 +406,8 @@ def validate(data: Any, label: str = "experiment", path: Path | None = None, tex
     spec = ExperimentSpec(name=name, description=" ".join(description.split()), scenarios=tuple(scenarios),
                           parameters=parameters, grid=grid, samples=samples, seeds=tuple(seeds),
                           size={SIZE_KEYS[k]: v for k, v in size.items()}, keep=keep, path=path, text=text,
-                          scenario_overrides=scenario_overrides, policy_years=policy_years)
+                          scenario_overrides=scenario_overrides, policy_years=policy_years,
+                          history_parameters=history_parameters, ensemble=ensemble)
     if spec.n_runs > MAX_RUNS:
         raise ExperimentSpecError([f"{label}: the experiment has {spec.n_runs:,} runs; at most {MAX_RUNS:,} are "
                                    "allowed in one experiment (split it into several files)"])
@@ -354,6 +418,31 @@ def validate(data: Any, label: str = "experiment", path: Path | None = None, tex
 # --------------------------------------------------------------------------------------------
 # Sections
 # --------------------------------------------------------------------------------------------
+
+
+def _ensemble(value: Any, label: str, path: Path | None, problems: list[str]) -> Any:
+    """``parameter_uncertainty``: absent/false (None), true (the shipped ensemble) or an ensemble
+    file's path (relative to the experiment file); the file is read and checked here."""
+    if value is None or value is False:
+        return None
+    from experiments.fit.ensemble import SHIPPED_ENSEMBLE, EnsembleError, read_ensemble
+
+    if value is True:
+        file = SHIPPED_ENSEMBLE
+    elif isinstance(value, str) and value.strip():
+        file = Path(value).expanduser()
+        if not file.is_absolute() and path is not None:
+            file = path.resolve().parent / file
+    else:
+        problems.append(f"{label}: parameter_uncertainty = {quote(value)}: expected true (the shipped ensemble "
+                        "scenarios/baseline_ensemble.csv), false, or the path of an ensemble file written by "
+                        "'ruralsim calibrate --method abc'")
+        return None
+    try:
+        return read_ensemble(file)
+    except EnsembleError as exc:
+        problems += [f"{label}: parameter_uncertainty: {p}" for p in exc.problems]
+        return None
 
 
 def _scenarios(value: Any, label: str, problems: list[str]) -> list[str]:
@@ -568,21 +657,28 @@ def _value_problems(path: str, value: Any, where: str) -> list[str]:
 
 
 def _check_runs(spec: ExperimentSpec, label: str) -> None:
-    """Build the parameters of every (scenario, design point): rules linking parameters fail here."""
+    """Build the parameters of every (scenario, design point, drawn parameter set): rules linking
+    parameters fail here."""
     problems: list[str] = []
     n_bad = 0
     fixed = {**spec.parameters, **spec.size}
-    for point in spec.design_points():
-        overrides = {**fixed, **point}
-        for scenario in spec.scenarios:
-            try:
-                _defaults().with_overrides({**spec.scenario_overrides[scenario], **overrides}, origin="")
-            except ParamsError as exc:
-                n_bad += 1
-                if n_bad <= _MAX_COMBINATION_PROBLEMS:
-                    shown = ", ".join(f"{k}={_short(v)}" for k, v in point.items()) or "the fixed parameters"
-                    where = f"{label}: scenario {quote(scenario)} with {shown}"
-                    problems += [f"{where}: {_tidy(p).removeprefix(': ')}" for p in exc.problems]
+    drawn = spec.drawn_sets()
+    histories = {i: {**spec.history_parameters, **spec.ensemble.overrides(i)} for i in sorted(set(drawn.values()))} \
+        if drawn else {None: dict(spec.history_parameters)}
+    for index, history in histories.items():
+        for point in spec.design_points():
+            overrides = {**fixed, **point, **history}
+            for scenario in spec.scenarios:
+                try:
+                    _defaults().with_overrides({**spec.scenario_overrides[scenario], **overrides}, origin="")
+                except ParamsError as exc:
+                    n_bad += 1
+                    if n_bad <= _MAX_COMBINATION_PROBLEMS:
+                        shown = ", ".join(f"{k}={_short(v)}" for k, v in point.items()) or "the fixed parameters"
+                        if index is not None:
+                            shown += f" and parameter set {spec.ensemble.particles[index]} of {spec.ensemble.source}"
+                        where = f"{label}: scenario {quote(scenario)} with {shown}"
+                        problems += [f"{where}: {_tidy(p).removeprefix(': ')}" for p in exc.problems]
     if n_bad > _MAX_COMBINATION_PROBLEMS:
         problems.append(f"{label}: ... and {n_bad - _MAX_COMBINATION_PROBLEMS} more invalid combinations")
     if problems:

@@ -42,7 +42,8 @@ from scenarios import ScenarioError, parse_set
 def experiment(file: str, workers: int | None, scheduler: str | None, local_cluster: int | None, out: Path | None,
                resume: bool, retry_failed: bool, yes: bool, inprocess: bool, *, seeds: int | None = None,
                first_seed: int | None = None, households: int | None = None, counties: int | None = None,
-               years: int | None = None, set_: list[str] | None = None, force: bool = False) -> None:
+               years: int | None = None, set_: list[str] | None = None, force: bool = False,
+               parameter_uncertainty: bool | str | None = None) -> None:
     """Run an experiment file from the command line (see the module docstring); the shared options replace
     the file's values."""
     problems = executor_problems(workers, scheduler, inprocess, local_cluster)
@@ -57,7 +58,7 @@ def experiment(file: str, workers: int | None, scheduler: str | None, local_clus
         fail_problems("cannot run the experiment", problems)
 
     options = {"seeds": seeds, "first_seed": first_seed, "households": households, "counties": counties,
-               "years": years, "parameters": overrides}
+               "years": years, "parameters": overrides, "parameter_uncertainty": parameter_uncertainty}
     try:
         spec = load_experiment(file, options)
     except ExperimentSpecError as exc:
@@ -82,6 +83,11 @@ def experiment(file: str, workers: int | None, scheduler: str | None, local_clus
     typer.echo(f"Experiment {spec.name}: {total:,} runs ({count(len(spec.scenarios), 'scenario')} x "
                f"{count(points, 'design point')} x {count(len(spec.seeds), 'seed')})"
                + (f"; {done:,} finished, {failed:,} failed before" if session.exists else ""), err=True)
+    if spec.ensemble is not None:
+        n_drawn = len(set(spec.drawn_sets().values()))
+        typer.echo(f"Parameter uncertainty: each pair of seeds runs one of the {len(spec.ensemble)} parameter sets of "
+                   f"{spec.ensemble.source} drawn by weight ({count(n_drawn, 'set')} drawn; the runs table's "
+                   "parameter_set column names it), over the whole run, history included.", err=True)
     if session.corrupt:
         typer.echo(f"{len(session.corrupt)} unreadable part(s) (truncated or corrupt) will be redone: "
                    + ", ".join(p.name for p, _ in session.corrupt[:5]) + (" ..." if len(session.corrupt) > 5 else ""),

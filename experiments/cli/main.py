@@ -261,14 +261,23 @@ def experiment_command(
     resume: Annotated[bool, typer.Option(help="Complete an interrupted experiment in --out.")] = False,
     retry_failed: RetryFailed = False,
     yes: o.yes("more than 500 runs, or more than half an hour as a pilot run estimates it") = False,
+    parameter_uncertainty: Annotated[bool, typer.Option(
+        "--parameter-uncertainty", help="Each pair of seeds runs one parameter set drawn from the fitted ensemble "
+        "(the same for every design point and scenario of the seed; the runs table's parameter_set column names "
+        "it), as the file's 'parameter_uncertainty: true' does.")] = False,
+    ensemble: Annotated[Path | None, typer.Option(
+        help="Ensemble file for --parameter-uncertainty (implies it). Default: the file's, else "
+        "scenarios/baseline_ensemble.csv.", show_default=False)] = None,
 ) -> None:
     """Run a batch experiment (scenarios x parameters x seeds) into a resumable result store (Parquet parts)."""
     from experiments.cli.experiment import experiment
 
     o.check_seeds(first_seed=first_seed)
+    # a file given here is relative to the working directory (the experiment file's own key is relative to it)
+    drawn = str(ensemble.expanduser().absolute()) if ensemble is not None else (True if parameter_uncertainty else None)
     experiment(file, workers, scheduler, local_cluster, out, resume, retry_failed, yes, inprocess,
                seeds=seeds, first_seed=first_seed, households=households, counties=counties, years=years,
-               set_=set_, force=force)
+               set_=set_, force=force, parameter_uncertainty=drawn)
 
 
 @app.command("sensitivity")

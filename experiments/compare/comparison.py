@@ -552,8 +552,12 @@ class _Batches:
                                f"(reference {self.settings.reference}).",
                 "scenarios": list(self.settings.scenarios), "seeds": list(seeds),
                 "keep": ["summary", "annual", "counties"]}
-        if self.settings.size_overrides or parameters:
-            data["parameters"] = {**self.settings.size_overrides, **parameters}
+        if self.settings.size_overrides:
+            data["parameters"] = dict(self.settings.size_overrides)
+        if parameters:
+            # a drawn parameter set replaces the fitted parameters over the whole run, the baseline's
+            # 2017-2020 history included (a dated path in 'parameters' would change from 2021 only)
+            data["history_parameters"] = dict(parameters)
         spec = validate(data, label="compare")
         directory = self.store_dir / f"batch-{number:02d}{suffix}"
         session = ExperimentSession(spec, directory)
