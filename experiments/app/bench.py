@@ -113,6 +113,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop an app server: terminate, and kill it if it has not exited within 20 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def wait_until_served(url: str, proc: subprocess.Popen, timeout_s: float) -> bool:
     """Poll ``url`` until it answers 200 (True), or until ``proc`` has exited or ``timeout_s`` passed (False)."""
     deadline = time.monotonic() + timeout_s
@@ -159,11 +168,7 @@ def browser_months(households: int, months: int) -> list[dict[str, Any]]:
                 browser.close()
         return out
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
 
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -175,6 +175,15 @@ def _number(text: str) -> float:
     return value
 
 
+def _non_negative(text: str) -> float:
+    """A finite number >= 0 from a cell; NaN when it is not one."""
+    try:
+        v = _number(text)
+    except ValueError:
+        return math.nan
+    return v if v >= 0 else math.nan
+
+
 def read_ensemble(path: str | Path) -> Ensemble:
     """Read and check an ensemble file; raises :class:`EnsembleError` listing every problem."""
     path = Path(path)
@@ -267,20 +276,13 @@ def read_ensemble(path: str | Path) -> Ensemble:
                 row_values.append(v)
             except ValueError:
                 wrong(p, f"a number in the parameter's valid range [{lo:g}, {hi:g}]")
-        try:
-            w = _number(cell["weight"])
-            if w < 0:
-                raise ValueError
-        except ValueError:
+        w = _non_negative(cell["weight"])
+        if math.isnan(w):
             wrong("weight", "a finite number >= 0")
-            w = math.nan
         d = math.nan
         if "distance" in cell and cell["distance"]:
-            try:
-                d = _number(cell["distance"])
-                if d < 0:
-                    raise ValueError
-            except ValueError:
+            d = _non_negative(cell["distance"])
+            if math.isnan(d):
                 wrong("distance", "a finite number >= 0 (or empty)")
         if not bad:
             values.append(row_values)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from experiments.app.bench import free_port, wait_until_served
+from experiments.app.bench import free_port, stop_server, wait_until_served
 
 CHROMIUM = Path("/usr/bin/chromium")
 EXE = Path(sys.executable).with_name("ruralsim")
@@ -77,11 +77,7 @@ def server(tmp_path_factory):
             pytest.fail(f"the app server did not start:\n{log.read_text()}")
         yield url, log
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
 
 
 def _click(page, name: str) -> None:
